@@ -1,0 +1,100 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findConfigFile, loadConfig } from '../../config/load-config.ts';
+import { UsageError } from '../../errors.ts';
+import { compactFeedback } from '../../gates/feedback/compact-feedback.ts';
+import type { CheckResult } from '../../gates/gate-results.ts';
+import { runGateGraph } from '../../gates/run-gate-graph.ts';
+import { checkResultToJson } from '../output/check-json.ts';
+import { createCheckReporter } from '../output/check-reporter.ts';
+import { writeOut } from '../output/write.ts';
+import { parsePositiveInt } from './parse-flags.ts';
+
+const help = `Usage: sluice check [options]
+
+Run the gates of sluice.yaml: in parallel, cheap tiers first, unchanged gates from the cache.
+
+Options:
+  -C, --dir <path>        Run as if started in <path> (sluice.yaml is looked up from there)
+  -c, --config <file>     Use this config file
+  -g, --gate <name>       Run only this gate and the gates it needs (repeatable)
+      --no-cache          Re-run every gate, even when its inputs are unchanged
+  -j, --concurrency <n>   Gates at once (default: config, else the number of cores)
+      --json              Print machine-readable results only
+      --feedback          Print only the compact feedback an agent reads
+      --budget <chars>    Size limit of the feedback (default: config, else 4000)
+  -h, --help              Show this help
+
+Full logs: .sluice/logs/<gate>.log. Exit: 0 passed, 1 a blocking gate failed, 2 usage or config error.`;
+
+/** `sluice check`: flags -> config -> runGateGraph -> output -> exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      dir: { type: 'string', short: 'C' },
+      config: { type: 'string', short: 'c' },
+      gate: { type: 'string', short: 'g', multiple: true },
+      'no-cache': { type: 'boolean' },
+      concurrency: { type: 'string', short: 'j' },
+      json: { type: 'boolean' },
+      feedback: { type: 'boolean' },
+      budget: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    writeOut(help);
+    return 0;
+  }
+  if (values.json && values.feedback) throw new UsageError('choose one of --json and --feedback');
+  const startDir = resolve(values.dir ?? '.');
+  const configPath = values.config ? resolve(startDir, values.config) : findConfigFile(startDir);
+  if (!configPath) {
+    throw new UsageError(`no sluice.yaml in ${startDir} or above; run "sluice init" to write one`);
+  }
+  const loaded = await loadConfig(configPath);
+  const budget = values.budget ? parsePositiveInt(values.budget, '--budget') : loaded.config.feedback.budget;
+  const mode = values.json ? 'json' : values.feedback ? 'feedback' : 'human';
+  const reporter = mode === 'human' ? createCheckReporter(process.stdout) : undefined;
+
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(130); // second Ctrl-C: the exit hook kills the groups
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  let result: CheckResult;
+  try {
+    result = await runGateGraph({
+      config: loaded.config,
+      root: loaded.root,
+      only: values.gate ?? [],
+      useCache: !values['no-cache'],
+      signal: controller.signal,
+      ...(values.concurrency ? { concurrency: parsePositiveInt(values.concurrency, '--concurrency') } : {}),
+      ...(reporter ? { onEvent: reporter.onEvent } : {}),
+    });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+    reporter?.stop();
+  }
+  await saveLastCheck(loaded.root, result);
+
+  const feedback = compactFeedback(result, { budget });
+  if (mode === 'json') writeOut(JSON.stringify(checkResultToJson(result, feedback), null, 2));
+  else if (mode === 'feedback') writeOut(feedback);
+  else reporter?.summarize(result, feedback);
+  if (result.cancelled) return 130;
+  return result.verdict === 'passed' ? 0 : 1;
+}
+
+async function saveLastCheck(root: string, result: CheckResult): Promise<void> {
+  const dir = join(root, '.sluice');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'last-check.json'), `${JSON.stringify(checkResultToJson(result), null, 2)}\n`);
+}

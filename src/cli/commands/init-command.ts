@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initConfig } from '../../config/init/init-config.ts';
+import { writeError, writeOut } from '../output/write.ts';
+
+const help = `Usage: sluice init [options]
+
+Detect the stack (package.json scripts, tsconfig, vitest/jest, eslint/biome, pytest, go.mod,
+Cargo.toml, Makefile) and write a commented sluice.yaml with gates, inputs and tiers.
+
+Options:
+  -C, --dir <path>   Repository folder (default: current folder)
+      --force        Overwrite an existing sluice.yaml
+  -h, --help         Show this help`;
+
+/** `sluice init`: write sluice.yaml from what the repository shows, and say what was guessed. */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      dir: { type: 'string', short: 'C' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    writeOut(help);
+    return 0;
+  }
+  const result = await initConfig({ dir: resolve(values.dir ?? '.'), force: values.force ?? false });
+  switch (result.status) {
+    case 'exists':
+      writeError(`sluice: ${result.path} exists; run "sluice init --force" to overwrite it`);
+      return 2;
+    case 'written':
+    case 'nothing-found': {
+      const lines = [`Wrote ${result.path}`];
+      if (result.found.length > 0) lines.push('', 'Found:', ...result.found.map((line) => `  ${line}`));
+      if (result.guessed.length > 0) lines.push('', 'Guessed (check these):', ...result.guessed.map((line) => `  ${line}`));
+      lines.push('', 'Next: sluice check');
+      writeOut(lines.join('\n'));
+      return 0;
+    }
+  }
+}

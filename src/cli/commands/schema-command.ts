@@ -1,0 +1,15 @@
+import { parseArgs } from 'node:util';
+import { configJsonSchema } from '../../config/json-schema.ts';
+import { writeOut } from '../output/write.ts';
+
+const help = `Usage: sluice schema
+
+Print the JSON Schema of sluice.yaml (for editors: add
+"# yaml-language-server: $schema=<path>" at the top of the file).`;
+
+/** `sluice schema`: print the JSON Schema generated from the zod config schema. */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, strict: true, options: { help: { type: 'boolean', short: 'h' } } });
+  writeOut(values.help ? help : JSON.stringify(configJsonSchema(), null, 2));
+  return 0;
+}

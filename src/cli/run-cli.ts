@@ -1,0 +1,66 @@
+import { SluiceError } from '../errors.ts';
+import { writeError, writeOut } from './output/write.ts';
+
+const commands = {
+  check: () => import('./commands/check-command.ts'),
+  init: () => import('./commands/init-command.ts'),
+  schema: () => import('./commands/schema-command.ts'),
+} as const;
+type CommandName = keyof typeof commands;
+
+const usage = `sluice — backpressure for AI coding agents
+
+Usage: sluice <command> [options]
+
+Commands:
+  check     Run the gates of sluice.yaml (parallel, cached, fail-fast by tier)
+  init      Detect the stack and write a commented sluice.yaml
+  schema    Print the JSON Schema of sluice.yaml
+
+Run "sluice <command> --help" for its options.
+Exit codes: 0 passed, 1 a blocking gate failed, 2 usage or config error, 130 cancelled.`;
+
+/** Translate argv into a command and its exit code; the only place that decides how Sluice exits. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    writeOut(usage);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    writeOut(await readVersion());
+    return 0;
+  }
+  if (!(name in commands)) {
+    writeError(`sluice: unknown command "${name}"\n\n${usage}`);
+    return 2;
+  }
+  try {
+    const command = await commands[name as CommandName]();
+    return await command.run(rest);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof SluiceError) {
+    writeError(`sluice: ${error.message}`);
+    return error.code === 'CONFIG_INVALID' || error.code === 'USAGE' ? 2 : 1;
+  }
+  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    writeError(`sluice: ${error.message}`);
+    return 2;
+  }
+  writeError(`sluice: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return 1;
+}
+
+async function readVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const manifest = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+

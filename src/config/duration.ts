@@ -1,0 +1,9 @@
+const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** Milliseconds from seconds (a number) or a string such as "90s", "5m", "1h", "500ms". */
+export function parseDuration(value: number | string): number {
+  if (typeof value === 'number') return Math.round(value * 1000);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(value);
+  if (!match) throw new TypeError(`not a duration: ${JSON.stringify(value)}`);
+  return Math.round(Number(match[1]) * unitMs[match[2] as keyof typeof unitMs]);
+}

@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import { configSchema, feedbackSchema, gateSchema, reportSchema, type SluiceConfig } from './schema.ts';
+
+export const configFileNames = ['sluice.yaml', 'sluice.yml'] as const;
+
+export interface LoadedConfig {
+  config: SluiceConfig;
+  /** Absolute path of the file read. */
+  path: string;
+  /** Folder of the config file: gate cwd, inputs and `.sluice/` are relative to it. */
+  root: string;
+}
+
+/** Find sluice.yaml in `startDir` or the nearest folder above it. */
+export function findConfigFile(startDir: string): string | undefined {
+  let dir = resolve(startDir);
+  for (;;) {
+    for (const name of configFileNames) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Read and validate a config file; every problem is reported as `file:line:column: what was expected`. */
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return { config: parseConfigText(text, absolute), path: absolute, root: dirname(absolute) };
+}
+
+/** Validate config text; `fileLabel` names the file in error messages. */
+export function parseConfigText(text: string, fileLabel: string): SluiceConfig {
+  const label = relative(process.cwd(), fileLabel) || fileLabel;
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const lines = document.errors.slice(0, 5).map((error) => {
+      const position = lineCounter.linePos(error.pos[0]);
+      return `${label}:${position.line}:${position.col}: ${firstLine(error.message)}`;
+    });
+    throw new ConfigError(`invalid YAML\n${lines.join('\n')}`);
+  }
+  const result = configSchema.safeParse(document.toJS() ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues
+    .map((issue) => describeIssue(issue, document.contents, lineCounter, label))
+    .sort((a, b) => a.line - b.line || a.col - b.col)
+    .slice(0, 10)
+    .map((entry) => entry.text);
+  throw new ConfigError(`invalid config\n${lines.join('\n')}`);
+}
+
+interface LocatedIssue {
+  line: number;
+  col: number;
+  text: string;
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  root: Node | null,
+  lineCounter: LineCounter,
+  label: string,
+): LocatedIssue {
+  const path = issue.path.map(String);
+  let keyPath = path;
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    keyPath = [...path, key];
+    message = `unknown key "${key}"${suggestKey(key, knownKeysAt(path))}`;
+  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    message = `missing "${path.at(-1)}" (expected ${issue.expected})`;
+  } else if (issue.code === 'invalid_value' && 'values' in issue) {
+    message = `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+  }
+  const offset = locate(root, keyPath, issue.code === 'unrecognized_keys');
+  const position = lineCounter.linePos(offset);
+  const where = path.length > 0 ? `${path.join('.')}: ` : '';
+  return { line: position.line, col: position.col, text: `${label}:${position.line}:${position.col}: ${where}${message}` };
+}
+
+/** Offset of the deepest node on `path` that exists (the key itself when `atKey`). */
+function locate(root: Node | null, path: string[], atKey: boolean): number {
+  let node: unknown = root;
+  let offset = rangeStart(root);
+  for (const [index, segment] of path.entries()) {
+    const last = index === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === segment);
+      if (!pair) return offset;
+      offset = rangeStart(last && atKey ? pair.key : (pair.value ?? pair.key));
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)];
+      if (item === undefined) return offset;
+      offset = rangeStart(item);
+      node = item;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range ? range[0] : 0;
+}
+
+function knownKeysAt(path: string[]): string[] {
+  if (path.length === 0) return Object.keys(configSchema.shape);
+  if (path[0] === 'gates' && path.length === 2) return Object.keys(gateSchema.shape);
+  if (path[0] === 'gates' && path[2] === 'report') return Object.keys(reportSchema.shape);
+  if (path[0] === 'feedback') return Object.keys(feedbackSchema.shape);
+  return [];
+}
+
+function suggestKey(key: string, known: string[]): string {
+  const close = known.find((candidate) => editDistance(key, candidate) <= 2);
+  if (close) return ` (did you mean "${close}"?)`;
+  return known.length > 0 ? ` (expected one of ${known.join(', ')})` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

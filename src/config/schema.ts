@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+/** What a gate checks; `init` and the feedback use it, the runner treats all kinds alike. */
+export const gateKinds = ['build', 'typecheck', 'lint', 'test', 'e2e', 'bench', 'invariant', 'other'] as const;
+export type GateKind = (typeof gateKinds)[number];
+
+/** Report formats Sluice can read failures from. */
+export const reportFormats = [
+  'junit',
+  'tap',
+  'jest-json',
+  'vitest-json',
+  'go-test-json',
+  'eslint-json',
+  'tsc',
+  'generic',
+] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
+export const gateNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+const durationSchema = z
+  .union([
+    z.number().positive().describe('seconds'),
+    z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h)\s*$/, 'expected a duration such as "90s", "5m" or "1h"'),
+  ])
+  .transform((value) => parseDuration(value))
+  .describe('A duration: seconds as a number, or a string such as "500ms", "90s", "5m", "1h".');
+
+export const reportSchema = z
+  .strictObject({
+    format: z.enum(reportFormats).describe('How to read the report.'),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("File the gate writes, relative to the gate's cwd. Without it, the gate's own output is parsed."),
+  })
+  .describe('Where the failures of this gate can be read, so the feedback names them exactly.');
+
+export const feedbackSchema = z
+  .strictObject({
+    budget: z.number().int().min(200).default(4000).describe('Size limit of the agent feedback, in characters.'),
+  })
+  .describe('The compact feedback an agent reads.');
+
+export const gateSchema = z
+  .strictObject({
+    run: z.string().min(1).describe('Shell command to run (sh -c).'),
+    cwd: z.string().min(1).default('.').describe('Working directory, relative to the folder of sluice.yaml.'),
+    env: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+      .default({})
+      .describe('Extra environment variables. They are part of the cache key.'),
+    timeout: durationSchema.default(600).describe('Kill the gate and all its descendants after this long.'),
+    needs: z.array(z.string()).default([]).describe('Gates that must pass before this one starts.'),
+    kind: z.enum(gateKinds).default('other').describe('What the gate checks.'),
+    inputs: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Globs, relative to the folder of sluice.yaml, whose contents form the cache key. Without inputs the gate always runs.',
+      ),
+    report: reportSchema.optional(),
+    blocking: z.boolean().default(true).describe('A failing blocking gate fails the check (and keeps a run from being done).'),
+    tier: z
+      .number()
+      .int()
+      .min(0)
+      .default(1)
+      .describe('Cheap gates first: a tier starts only when every blocking gate of the lower tiers passed.'),
+  })
+  .describe('One check, run in its own process group.');
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
+    version: z.literal(1).default(1).describe('Config format version.'),
+    concurrency: z.number().int().min(1).optional().describe('Gates run at once. Default: the number of cores.'),
+    feedback: feedbackSchema.default({ budget: 4000 }),
+    gates: z
+      .record(z.string().regex(gateNamePattern, 'gate names use letters, digits, ".", "_" and "-"'), gateSchema)
+      .refine((gates) => Object.keys(gates).length > 0, 'define at least one gate')
+      .describe('The checks, by name.'),
+  })
+  .superRefine((config, context) => {
+    for (const [name, gate] of Object.entries(config.gates)) {
+      gate.needs.forEach((needed, index) => {
+        const target = config.gates[needed];
+        const path = ['gates', name, 'needs', index];
+        if (!target) {
+          context.addIssue({ code: 'custom', path, message: `unknown gate "${needed}"` });
+        } else if (needed === name) {
+          context.addIssue({ code: 'custom', path, message: 'a gate cannot need itself' });
+        } else if (target.tier > gate.tier) {
+          context.addIssue({
+            code: 'custom',
+            path,
+            message: `"${needed}" is in tier ${target.tier}, after this gate's tier ${gate.tier}`,
+          });
+        }
+      });
+    }
+    const cycle = findCycle(config.gates);
+    if (cycle) {
+      context.addIssue({
+        code: 'custom',
+        path: ['gates', cycle[0] ?? ''],
+        message: `gates need each other in a cycle: ${cycle.join(' -> ')}`,
+      });
+    }
+  })
+  .describe('Sluice configuration: the gates that judge every change.');
+
+export type SluiceConfig = z.output<typeof configSchema>;
+export type GateConfig = z.output<typeof gateSchema>;
+
+function findCycle(gates: Record<string, { needs: string[] }>): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done' || !gates[name]) return undefined;
+    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const needed of gates[name]?.needs ?? []) {
+      const cycle = visit(needed);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of Object.keys(gates).sort()) {
+    const cycle = visit(name);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GateConfig } from '../../config/schema.ts';
+import type { TestCounts } from '../reports/report-types.ts';
+import { hashInputs } from './hash-inputs.ts';
+
+/** What is remembered of a gate's last pass. */
+export interface CacheEntry {
+  key: string;
+  passedAt: string;
+  durationMs: number;
+  counts?: TestCounts;
+}
+
+/**
+ * The cache key of a gate: its command, cwd, env, report, the contents of its inputs, and the
+ * keys of the gates it needs (so a change upstream re-runs everything downstream).
+ * Undefined for a gate without inputs: such a gate is never cached.
+ */
+export async function computeGateKey(
+  root: string,
+  gate: GateConfig,
+  neededKeys: Record<string, string | undefined>,
+): Promise<string | undefined> {
+  if (!gate.inputs || gate.inputs.length === 0) return undefined;
+  const inputs = await hashInputs(root, gate.inputs);
+  const env = Object.entries(gate.env).sort(([a], [b]) => a.localeCompare(b));
+  const needs = Object.entries(neededKeys).sort(([a], [b]) => a.localeCompare(b));
+  const material = JSON.stringify({ v: 1, run: gate.run, cwd: gate.cwd, env, report: gate.report, inputs, needs });
+  return createHash('sha256').update(material).digest('hex');
+}
+
+/** Reads and writes `.sluice/cache/<gate>.json`; writes are atomic (temp file + rename). */
+export class GateCache {
+  readonly #dir: string;
+
+  constructor(sluiceDir: string) {
+    this.#dir = join(sluiceDir, 'cache');
+  }
+
+  /** The last pass of a gate, if it was recorded with this key. */
+  async findPass(gateName: string, key: string): Promise<CacheEntry | undefined> {
+    try {
+      const entry = JSON.parse(await readFile(this.#path(gateName), 'utf8')) as CacheEntry;
+      return entry.key === key ? entry : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async recordPass(gateName: string, entry: CacheEntry): Promise<void> {
+    await mkdir(this.#dir, { recursive: true });
+    const target = this.#path(gateName);
+    const temporary = `${target}.${process.pid}.tmp`;
+    await writeFile(temporary, `${JSON.stringify(entry)}\n`);
+    await rename(temporary, target);
+  }
+
+  #path(gateName: string): string {
+    return join(this.#dir, `${gateName}.json`);
+  }
+}

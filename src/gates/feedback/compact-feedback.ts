@@ -1,0 +1,148 @@
+import type { CheckResult, GateResult } from '../gate-results.ts';
+import { isGatePass } from '../gate-results.ts';
+import type { Failure } from '../reports/report-types.ts';
+
+export const defaultFeedbackBudget = 4000;
+const maxLineLength = 160;
+const maxMessageLines = 3;
+
+export interface FeedbackOptions {
+  /** Size limit in characters; the text never exceeds it. */
+  budget?: number;
+}
+
+/**
+ * The feedback an agent reads after a check: per failing gate its failures with message,
+ * expected/received and file:line, or the lines of output that matter; within a size budget,
+ * in a deterministic order, each gate pointing at its full log.
+ */
+export function compactFeedback(check: CheckResult, options: FeedbackOptions = {}): string {
+  const budget = options.budget ?? defaultFeedbackBudget;
+  const failing = sortGates(check.gates.filter((gate) => gate.status === 'failed' || gate.status === 'timed-out'));
+  if (failing.length === 0) return clip(passSummary(check), budget);
+
+  const blocks = failing.map((gate) => ({
+    gate,
+    header: gateHeader(gate),
+    entries: gateEntries(gate),
+    used: 0,
+  }));
+  const head = checkHeadline(check, failing);
+  const notRun = notRunLine(check);
+  let size = head.length + 1 + (notRun ? notRun.length + 1 : 0);
+  for (const block of blocks) size += block.header.length + 1;
+
+  // Round-robin: every failing gate gets its first failure before any gets its second.
+  for (let round = 0; ; round++) {
+    let added = false;
+    for (const block of blocks) {
+      const entry = block.entries[round];
+      if (entry === undefined || block.used < round) continue;
+      const reserve = moreLine(block.entries.length - round - 1, block.gate).length + 1;
+      if (size + entry.length + 1 + reserve > budget) continue;
+      size += entry.length + 1;
+      block.used = round + 1;
+      added = true;
+    }
+    if (!added) break;
+  }
+
+  const lines = [head];
+  for (const block of blocks) {
+    lines.push(block.header, ...block.entries.slice(0, block.used));
+    const hidden = block.entries.length - block.used;
+    if (hidden > 0) lines.push(moreLine(hidden, block.gate));
+  }
+  if (notRun) lines.push(notRun);
+  return clip(lines.join('\n'), budget);
+}
+
+function checkHeadline(check: CheckResult, failing: GateResult[]): string {
+  const passed = check.gates.filter((gate) => isGatePass(gate.status)).length;
+  const names = failing.map((gate) => gate.name + (gate.blocking ? '' : ' (non-blocking)')).join(', ');
+  const what = failing.length === 1 ? 'gate failed' : 'gates failed';
+  return `${failing.length} ${what}: ${names}${passed > 0 ? `; ${passed} passed` : ''}. Fix the code, not the checks.`;
+}
+
+function gateHeader(gate: GateResult): string {
+  const log = gate.logPath ? `log: ${gate.logPath}` : '';
+  if (gate.status === 'timed-out') return `\n## ${gate.name}: ${gate.reason ?? 'timed out'} (${log})`;
+  const counts = gate.counts && gate.counts.failed > 0 ? `${gate.counts.failed} of ${gate.counts.total} tests failed` : '';
+  const exit = gate.reason ?? (gate.exitCode !== undefined ? `exit ${gate.exitCode}` : 'failed');
+  return `\n## ${gate.name}: ${[counts || exit, log].filter(Boolean).join('; ')}`;
+}
+
+function gateEntries(gate: GateResult): string[] {
+  if (gate.failures.length > 0) return sortFailures(gate.failures).map(renderFailure);
+  return (gate.outputTail ?? []).map((line) => `  ${truncate(line)}`);
+}
+
+/** One failure: where and what in the first line, then the evidence. */
+export function renderFailure(failure: Failure): string {
+  const location = failure.file ? `${failure.file}${failure.line ? `:${failure.line}` : ''}` : '';
+  const title = [failure.test, location && `(${location})`].filter(Boolean).join(' ') || location;
+  const lines = [`- ${truncate(title || firstLine(failure.message))}`];
+  const messageLines = failure.message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .filter((line) => !/^(expected|received|actual)\b/i.test(line) || failure.expected === undefined);
+  const shown = title ? messageLines.slice(0, maxMessageLines) : messageLines.slice(1, maxMessageLines);
+  lines.push(...shown.map((line) => `  ${truncate(line)}`));
+  if (failure.expected !== undefined || failure.received !== undefined) {
+    lines.push(`  expected: ${truncate(oneLine(failure.expected ?? '?'), 70)}  received: ${truncate(oneLine(failure.received ?? '?'), 70)}`);
+  }
+  return lines.join('\n');
+}
+
+function moreLine(hidden: number, gate: GateResult): string {
+  const noun = gate.failures.length > 0 ? 'failures' : 'lines';
+  return `  … ${hidden} more ${noun} in ${gate.logPath ?? 'the log'}`;
+}
+
+function notRunLine(check: CheckResult): string | undefined {
+  const skipped = check.gates.filter((gate) => gate.status === 'skipped');
+  if (skipped.length === 0) return undefined;
+  return `\nNot run: ${skipped.map((gate) => gate.name).join(', ')} (${skipped[0]?.reason ?? 'skipped'}).`;
+}
+
+function passSummary(check: CheckResult): string {
+  const cached = check.gates.filter((gate) => gate.status === 'cached').length;
+  const skipped = check.gates.filter((gate) => gate.status === 'skipped').length;
+  const parts = [`All ${check.gates.length - skipped} gates passed`];
+  if (cached > 0) parts.push(`${cached} from cache`);
+  if (skipped > 0) parts.push(`${skipped} not run`);
+  return `${parts.join('; ')}.`;
+}
+
+function sortGates(gates: GateResult[]): GateResult[] {
+  return [...gates].sort(
+    (a, b) => Number(b.blocking) - Number(a.blocking) || a.tier - b.tier || a.name.localeCompare(b.name),
+  );
+}
+
+function sortFailures(failures: Failure[]): Failure[] {
+  return [...failures].sort(
+    (a, b) =>
+      (a.file ?? '\uffff').localeCompare(b.file ?? '\uffff') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.test ?? '').localeCompare(b.test ?? '') ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+function truncate(text: string, max = maxLineLength): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ⏎ ');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+function clip(text: string, budget: number): string {
+  return text.length <= budget ? text : `${text.slice(0, budget - 1)}…`;
+}

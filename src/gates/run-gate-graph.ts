@@ -1,0 +1,157 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { GateConfig, SluiceConfig } from '../config/schema.ts';
+import { computeGateKey, GateCache } from './cache/gate-cache.ts';
+import type { CheckEventListener } from './check-events.ts';
+import { type CheckResult, checkVerdict, type GateResult, isGatePass } from './gate-results.ts';
+import { runGate } from './run-gate.ts';
+import { selectGates } from './select-gates.ts';
+
+export interface RunGateGraphOptions {
+  config: SluiceConfig;
+  /** Folder of sluice.yaml. */
+  root: string;
+  /** Run only these gates and what they need. */
+  only?: string[];
+  /** Gates running at once; default: config, else the number of cores. */
+  concurrency?: number;
+  /** False: ignore recorded passes (still record new ones). */
+  useCache?: boolean;
+  signal?: AbortSignal;
+  onEvent?: CheckEventListener;
+}
+
+/**
+ * Run the gate DAG: tier by tier (a tier starts only when every blocking gate below it passed),
+ * inside a tier as parallel as `needs` and the concurrency limit allow.
+ */
+export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckResult> {
+  const started = performance.now();
+  const selected = selectGates(options.config.gates, options.only);
+  const sluiceDir = join(options.root, '.sluice');
+  const cache = new GateCache(sluiceDir);
+  const concurrency = Math.max(1, options.concurrency ?? options.config.concurrency ?? availableParallelism());
+  const emit = options.onEvent ?? (() => {});
+  const results = new Map<string, GateResult>();
+  const keys = new Map<string, string | undefined>();
+  const tiers = [...new Set([...selected.values()].map((gate) => gate.tier))].sort((a, b) => a - b);
+  emit({ type: 'check:start', gates: [...selected].map(([name, gate]) => ({ name, tier: gate.tier })) });
+
+  const finish = (result: GateResult) => {
+    results.set(result.name, result);
+    emit({ type: 'gate:finish', result });
+  };
+
+  const startGate = async (name: string, gate: GateConfig): Promise<GateResult> => {
+    const lookupStarted = performance.now();
+    const neededKeys = Object.fromEntries(gate.needs.filter((n) => selected.has(n)).map((n) => [n, keys.get(n)]));
+    const key = await computeGateKey(options.root, gate, neededKeys);
+    keys.set(name, key);
+    if (key && options.useCache !== false) {
+      const hit = await cache.findPass(name, key);
+      if (hit) {
+        return {
+          ...describe(name, gate),
+          status: 'cached',
+          durationMs: Math.round(performance.now() - lookupStarted),
+          reason: `inputs unchanged since the pass at ${hit.passedAt}`,
+          failures: [],
+          ...(hit.counts ? { counts: hit.counts } : {}),
+          problems: [],
+        };
+      }
+    }
+    emit({ type: 'gate:start', name });
+    const result = await runGate(name, gate, { root: options.root, sluiceDir, ...signalOption(options.signal) });
+    if (key && result.status === 'passed') {
+      await cache.recordPass(name, {
+        key,
+        passedAt: new Date().toISOString(),
+        durationMs: result.durationMs,
+        ...(result.counts ? { counts: result.counts } : {}),
+      });
+    }
+    return result;
+  };
+
+  const runTier = (tierGates: Array<[string, GateConfig]>) =>
+    new Promise<void>((resolveTier) => {
+      const pending = new Map(tierGates);
+      let running = 0;
+      const schedule = () => {
+        let progressed = true;
+        while (progressed) {
+          progressed = false;
+          for (const [name, gate] of pending) {
+            if (running >= concurrency) break;
+            const needs = gate.needs.filter((needed) => selected.has(needed));
+            if (needs.some((needed) => !results.has(needed))) continue;
+            pending.delete(name);
+            progressed = true;
+            const failedNeed = needs.find((needed) => !isGatePass(results.get(needed)?.status ?? 'failed'));
+            if (failedNeed || options.signal?.aborted) {
+              const reason = failedNeed ? `needs "${failedNeed}", which did not pass` : 'cancelled';
+              finish(skippedResult(name, gate, reason));
+              continue;
+            }
+            running++;
+            void startGate(name, gate)
+              .catch((error: unknown) => failedToRun(name, gate, error))
+              .then((result) => {
+              running--;
+              finish(result);
+              schedule();
+            });
+          }
+        }
+        if (pending.size === 0 && running === 0) resolveTier();
+      };
+      schedule();
+    });
+
+  let stopReason: string | undefined;
+  for (const tier of tiers) {
+    const tierGates = [...selected].filter(([, gate]) => gate.tier === tier);
+    if (options.signal?.aborted) stopReason = 'cancelled';
+    if (stopReason) {
+      for (const [name, gate] of tierGates) finish(skippedResult(name, gate, stopReason));
+      continue;
+    }
+    await runTier(tierGates);
+    const failed = tierGates.filter(([name, gate]) => gate.blocking && !isGatePass(results.get(name)?.status ?? 'failed'));
+    if (failed.length > 0) {
+      stopReason = `tier ${tier} failed (${failed.map(([name]) => name).join(', ')})`;
+    }
+  }
+
+  const gates = [...selected.keys()]
+    .map((name) => results.get(name))
+    .filter((result): result is GateResult => result !== undefined)
+    .sort((a, b) => a.tier - b.tier);
+  const result: CheckResult = {
+    verdict: checkVerdict(gates),
+    gates,
+    durationMs: Math.round(performance.now() - started),
+    cancelled: options.signal?.aborted ?? false,
+  };
+  emit({ type: 'check:finish', result });
+  return result;
+}
+
+function describe(name: string, gate: GateConfig) {
+  return { name, kind: gate.kind, tier: gate.tier, blocking: gate.blocking };
+}
+
+function skippedResult(name: string, gate: GateConfig, reason: string): GateResult {
+  return { ...describe(name, gate), status: 'skipped', durationMs: 0, reason, failures: [], problems: [] };
+}
+
+/** A gate the runner itself could not handle (a disk error, say) fails with the reason; the check goes on. */
+function failedToRun(name: string, gate: GateConfig, error: unknown): GateResult {
+  const reason = `sluice could not run it: ${error instanceof Error ? error.message : String(error)}`;
+  return { ...describe(name, gate), status: 'failed', durationMs: 0, reason, failures: [], problems: [] };
+}
+
+function signalOption(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal ? { signal } : {};
+}

@@ -1,0 +1,75 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { GateConfig } from '../config/schema.ts';
+import { type ProcessResult, runProcess } from '../process/run-process.ts';
+import type { GateResult } from './gate-results.ts';
+import { readGateFailures } from './read-gate-failures.ts';
+
+export interface GateRunContext {
+  /** Folder of sluice.yaml. */
+  root: string;
+  /** `.sluice/` under the root. */
+  sluiceDir: string;
+  signal?: AbortSignal;
+}
+
+/** Run one gate's command and turn its exit, its report and its log into a GateResult. */
+export async function runGate(name: string, gate: GateConfig, context: GateRunContext): Promise<GateResult> {
+  const cwd = resolve(context.root, gate.cwd);
+  const logFile = join(context.sluiceDir, 'logs', `${name}.log`);
+  await mkdir(join(context.sluiceDir, 'logs'), { recursive: true });
+  const reportFile = gate.report?.path ? resolve(cwd, gate.report.path) : undefined;
+  if (reportFile) {
+    // A report left over from an earlier run must never be read as this run's result.
+    await rm(reportFile, { force: true });
+    await mkdir(resolve(reportFile, '..'), { recursive: true });
+  }
+  const outcome = await runProcess({
+    command: gate.run,
+    cwd,
+    env: { ...gate.env, SLUICE_GATE: name },
+    timeoutMs: gate.timeout,
+    outputPath: logFile,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  const base = {
+    name,
+    kind: gate.kind,
+    tier: gate.tier,
+    blocking: gate.blocking,
+    durationMs: outcome.durationMs,
+    logPath: relative(context.root, logFile),
+  };
+  const passed = outcome.status === 'exited' && outcome.exitCode === 0;
+  const shouldRead = !passed || gate.report !== undefined;
+  const read = shouldRead
+    ? await readGateFailures({ gate, logFile, reportFile, passed, root: context.root, cwd })
+    : { failures: [], problems: [] };
+  return {
+    ...base,
+    ...outcomeFields(outcome, gate.timeout),
+    failures: passed ? [] : read.failures,
+    ...(read.counts ? { counts: read.counts } : {}),
+    problems: read.problems,
+    ...(read.outputTail && !passed ? { outputTail: read.outputTail } : {}),
+  };
+}
+
+function outcomeFields(outcome: ProcessResult, timeoutMs: number): Pick<GateResult, 'status' | 'exitCode' | 'reason'> {
+  switch (outcome.status) {
+    case 'exited':
+      return { status: outcome.exitCode === 0 ? 'passed' : 'failed', exitCode: outcome.exitCode };
+    case 'signalled':
+      return { status: 'failed', reason: `killed by ${outcome.signal}` };
+    case 'timed-out':
+      return { status: 'timed-out', reason: `timed out after ${formatSeconds(timeoutMs)}; its process group was killed` };
+    case 'cancelled':
+      return { status: 'skipped', reason: 'cancelled' };
+    case 'spawn-failed':
+      return { status: 'failed', reason: `could not start: ${outcome.message}` };
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}

@@ -1,0 +1,90 @@
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkJson } from '../support/sluice-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { writeFiles } from '../support/write-files.ts';
+
+const config = `gates:
+  build:
+    run: "echo build >> runs.txt"
+    inputs: ["src/**"]
+  test:
+    run: "echo test >> runs.txt"
+    needs: [build]
+    inputs: ["test/**"]
+  lint:
+    run: "echo lint >> runs.txt"
+    inputs: ["lint.cfg"]
+  always:
+    run: "echo always >> runs.txt"
+`;
+
+function runsSince(dir: string, before: number): string[] {
+  return readFileSync(join(dir, 'runs.txt'), 'utf8').trim().split('\n').slice(before).sort();
+}
+
+describe('the gate cache', () => {
+  it('answers unchanged gates from the cache and re-runs what a changed input touches', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'sluice.yaml': config, 'src/a.ts': 'a', 'test/a.test.ts': 't', 'lint.cfg': 'x' });
+
+    const first = await checkJson(dir);
+    expect(first.json.gates.map((gate) => gate.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
+    expect(runsSince(dir, 0)).toEqual(['always', 'build', 'lint', 'test']);
+
+    const second = await checkJson(dir);
+    expect(second.exitCode).toBe(0);
+    expect(second.gate('build').status).toBe('cached');
+    expect(second.gate('test').status).toBe('cached');
+    expect(second.gate('lint').status).toBe('cached');
+    expect(second.gate('always').status).toBe('passed'); // no inputs: never cached
+    expect(runsSince(dir, 4)).toEqual(['always']);
+
+    // One source file changes: build re-runs, and test, which needs build, re-runs too.
+    appendFileSync(join(dir, 'src/a.ts'), 'changed');
+    const third = await checkJson(dir);
+    expect(third.gate('build').status).toBe('passed');
+    expect(third.gate('test').status).toBe('passed');
+    expect(third.gate('lint').status).toBe('cached');
+    expect(runsSince(dir, 5)).toEqual(['always', 'build', 'test']);
+
+    // Only a test file changes: build stays cached.
+    appendFileSync(join(dir, 'test/a.test.ts'), 'changed');
+    const fourth = await checkJson(dir);
+    expect(fourth.gate('build').status).toBe('cached');
+    expect(fourth.gate('test').status).toBe('passed');
+  });
+
+  it('counts a new file matching the inputs as a change', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'sluice.yaml': config, 'src/a.ts': 'a', 'test/a.test.ts': 't', 'lint.cfg': 'x' });
+    await checkJson(dir);
+    writeFiles(dir, { 'src/b.ts': 'new' });
+    expect((await checkJson(dir)).gate('build').status).toBe('passed');
+  });
+
+  it('re-runs a gate whose command or env changed', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'sluice.yaml': config, 'src/a.ts': 'a', 'test/a.test.ts': 't', 'lint.cfg': 'x' });
+    await checkJson(dir);
+    writeFiles(dir, { 'sluice.yaml': config.replace('echo lint', 'echo  lint') });
+    expect((await checkJson(dir)).gate('lint').status).toBe('passed');
+    writeFiles(dir, { 'sluice.yaml': config.replace('inputs: ["lint.cfg"]', 'inputs: ["lint.cfg"]\n    env: { STRICT: 1 }') });
+    expect((await checkJson(dir)).gate('lint').status).toBe('passed');
+  });
+
+  it('never caches a failure, and --no-cache re-runs everything', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'sluice.yaml': 'gates:\n  flaky:\n    run: "test -f pass-now"\n    inputs: ["in.txt"]\n',
+      'in.txt': 'x',
+    });
+    expect((await checkJson(dir)).gate('flaky').status).toBe('failed');
+    expect((await checkJson(dir)).gate('flaky').status).toBe('failed');
+    writeFiles(dir, { 'pass-now': '' });
+    expect((await checkJson(dir)).gate('flaky').status).toBe('passed');
+    expect((await checkJson(dir)).gate('flaky').status).toBe('cached');
+    expect((await checkJson(dir, '--no-cache')).gate('flaky').status).toBe('passed');
+  });
+});

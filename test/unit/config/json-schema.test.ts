@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { configJsonSchema } from '../../../src/config/json-schema.ts';
+import { repoRoot } from '../../support/sluice-cli.ts';
+
+describe('the JSON Schema of sluice.yaml', () => {
+  it('matches the committed copy (run "npm run schema" after changing src/config/schema.ts)', () => {
+    const committed = JSON.parse(readFileSync(`${repoRoot}schema/sluice.schema.json`, 'utf8'));
+    expect(committed).toEqual(configJsonSchema());
+  });
+
+  it('describes every gate field', () => {
+    const schema = configJsonSchema() as { properties: { gates: { additionalProperties: { properties: object } } } };
+    expect(Object.keys(schema.properties.gates.additionalProperties.properties).sort()).toEqual(
+      ['blocking', 'cwd', 'env', 'inputs', 'kind', 'needs', 'report', 'run', 'tier', 'timeout'].sort(),
+    );
+  });
+});

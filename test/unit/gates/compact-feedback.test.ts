@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { compactFeedback } from '../../../src/gates/feedback/compact-feedback.ts';
+import type { CheckResult, GateResult } from '../../../src/gates/gate-results.ts';
+import type { Failure } from '../../../src/gates/reports/report-types.ts';
+
+function gate(overrides: Partial<GateResult> & { name: string }): GateResult {
+  return {
+    kind: 'test',
+    tier: 1,
+    blocking: true,
+    status: 'failed',
+    durationMs: 10,
+    logPath: `.sluice/logs/${overrides.name}.log`,
+    failures: [],
+    problems: [],
+    ...overrides,
+  };
+}
+
+function check(gates: GateResult[]): CheckResult {
+  return { verdict: 'failed', gates, durationMs: 100, cancelled: false };
+}
+
+const assertionFailure: Failure = {
+  test: 'cart > sums its lines',
+  message: 'AssertionError: expected 281 to equal 280',
+  file: 'test/cart.test.js',
+  line: 7,
+  expected: '280',
+  received: '281',
+};
+
+describe('compactFeedback', () => {
+  it('names each failing test with file:line, message and expected/received, and the log', () => {
+    const text = compactFeedback(
+      check([gate({ name: 'unit', failures: [assertionFailure], counts: { total: 9, passed: 8, failed: 1, skipped: 0 } }), gate({ name: 'lint', status: 'passed' })]),
+    );
+    expect(text).toBe(
+      [
+        '1 gate failed: unit; 1 passed. Fix the code, not the checks.',
+        '',
+        '## unit: 1 of 9 tests failed; log: .sluice/logs/unit.log',
+        '- cart > sums its lines (test/cart.test.js:7)',
+        '  AssertionError: expected 281 to equal 280',
+        '  expected: 280  received: 281',
+      ].join('\n'),
+    );
+  });
+
+  it('falls back to the last lines of output when nothing could be parsed', () => {
+    const text = compactFeedback(check([gate({ name: 'build', exitCode: 2, outputTail: ['make: *** [all] Error 2'] })]));
+    expect(text).toContain('## build: exit 2; log: .sluice/logs/build.log\n  make: *** [all] Error 2');
+  });
+
+  it('says a gate timed out and which gates were not run', () => {
+    const text = compactFeedback(
+      check([
+        gate({ name: 'e2e', status: 'timed-out', reason: 'timed out after 60s; its process group was killed' }),
+        gate({ name: 'bench', tier: 2, status: 'skipped', reason: 'tier 1 failed (e2e)' }),
+      ]),
+    );
+    expect(text).toContain('## e2e: timed out after 60s; its process group was killed (log: .sluice/logs/e2e.log)');
+    expect(text).toContain('Not run: bench (tier 1 failed (e2e)).');
+  });
+
+  it('stays within the budget, gives every failing gate room, and says how many failures it left out', () => {
+    const many = Array.from({ length: 200 }, (_, index) => ({
+      test: `suite > case ${String(index).padStart(3, '0')}`,
+      message: `AssertionError: value ${index} is wrong\n${'detail '.repeat(30)}`,
+      file: 'test/big.test.ts',
+      line: index + 1,
+    }));
+    const text = compactFeedback(
+      check([gate({ name: 'unit', failures: many }), gate({ name: 'types', kind: 'typecheck', failures: [{ test: 'TS2322', message: "Type 'string' is not assignable to type 'number'.", file: 'src/a.ts', line: 3 }] })]),
+      { budget: 1500 },
+    );
+    expect(text.length).toBeLessThanOrEqual(1500);
+    expect(text).toContain('suite > case 000');
+    expect(text).toContain('TS2322 (src/a.ts:3)');
+    expect(text).toMatch(/… \d+ more failures in \.sluice\/logs\/unit\.log/);
+  });
+
+  it('is deterministic: the same failures in another order give the same text', () => {
+    const failures: Failure[] = [
+      { test: 'b', message: 'm', file: 'z.ts', line: 1 },
+      { test: 'a', message: 'm', file: 'a.ts', line: 9 },
+      { test: 'c', message: 'm', file: 'a.ts', line: 2 },
+    ];
+    const one = compactFeedback(check([gate({ name: 'x', failures }), gate({ name: 'y', failures })]));
+    const two = compactFeedback(check([gate({ name: 'y', failures: [...failures].reverse() }), gate({ name: 'x', failures: [...failures].reverse() })]));
+    expect(one).toBe(two);
+    expect(one.indexOf('a.ts:2')).toBeLessThan(one.indexOf('a.ts:9'));
+  });
+
+  it('puts blocking gates before non-blocking ones', () => {
+    const text = compactFeedback(check([gate({ name: 'advice', blocking: false, outputTail: ['warn'] }), gate({ name: 'unit', outputTail: ['err'] })]));
+    expect(text.startsWith('2 gates failed: unit, advice (non-blocking).')).toBe(true);
+  });
+
+  it('is one short line when everything passed', () => {
+    const result: CheckResult = { verdict: 'passed', gates: [gate({ name: 'a', status: 'passed' }), gate({ name: 'b', status: 'cached' })], durationMs: 1, cancelled: false };
+    expect(compactFeedback(result)).toBe('All 2 gates passed; 1 from cache.');
+  });
+});
