@@ -18,7 +18,8 @@ Commands:
   schema    Print the JSON Schema of sluice.yaml
 
 Run "sluice <command> --help" for its options.
-Exit codes: 0 passed, 1 a blocking gate failed, 2 usage or config error, 130 cancelled.`;
+Exit codes: 0 passed, 1 a blocking gate failed, 2 usage or config error, 70 internal error,
+130 cancelled.`;
 
 /** Translate argv into a command and its exit code; the only place that decides how Sluice exits. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -43,6 +44,9 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
+/** A bug in Sluice is not a failed gate: hooks and scripts must be able to tell them apart. */
+const internalErrorExitCode = 70;
+
 function reportError(error: unknown): number {
   if (error instanceof SluiceError) {
     writeError(`sluice: ${error.message}`);
@@ -52,8 +56,8 @@ function reportError(error: unknown): number {
     writeError(`sluice: ${error.message}`);
     return 2;
   }
-  writeError(`sluice: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  return 1;
+  writeError(`sluice: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return internalErrorExitCode;
 }
 
 async function readVersion(): Promise<string> {
@@ -63,4 +67,3 @@ async function readVersion(): Promise<string> {
   };
   return manifest.version;
 }
-

@@ -49,7 +49,9 @@ export function parseConfigText(text: string, fileLabel: string): SluiceConfig {
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     const lines = document.errors.slice(0, 5).map((error) => {
-      const position = lineCounter.linePos(error.pos[0]);
+      const offset =
+        error.code === 'MISSING_CHAR' ? openingQuoteOffset(text, error.message, error.pos[0]) : error.pos[0];
+      const position = lineCounter.linePos(offset);
       return `${label}:${position.line}:${position.col}: ${firstLine(error.message)}`;
     });
     throw new ConfigError(`invalid YAML\n${lines.join('\n')}`);
@@ -85,13 +87,21 @@ function describeIssue(
     message = `unknown key "${key}"${suggestKey(key, knownKeysAt(path))}`;
   } else if (issue.code === 'invalid_type' && issue.input === undefined) {
     message = `missing "${path.at(-1)}" (expected ${issue.expected})`;
+  } else if (issue.code === 'invalid_key') {
+    keyPath = path;
+    message = issue.issues[0]?.message ?? message;
   } else if (issue.code === 'invalid_value' && 'values' in issue) {
     message = `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
   }
-  const offset = locate(root, keyPath, issue.code === 'unrecognized_keys');
+  const atKey = issue.code === 'unrecognized_keys' || issue.code === 'invalid_key';
+  const offset = locate(root, keyPath, atKey);
   const position = lineCounter.linePos(offset);
   const where = path.length > 0 ? `${path.join('.')}: ` : '';
-  return { line: position.line, col: position.col, text: `${label}:${position.line}:${position.col}: ${where}${message}` };
+  return {
+    line: position.line,
+    col: position.col,
+    text: `${label}:${position.line}:${position.col}: ${where}${message}`,
+  };
 }
 
 /** Offset of the deepest node on `path` that exists (the key itself when `atKey`). */
@@ -147,6 +157,14 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 0;
+}
+
+/** An unclosed quote is reported at the end of the file; point at where it was opened instead. */
+function openingQuoteOffset(text: string, message: string, fallback: number): number {
+  const quote = message.includes('"quote') ? '"' : message.includes("'quote") ? "'" : undefined;
+  if (!quote) return fallback;
+  const opened = text.lastIndexOf(quote, fallback);
+  return opened >= 0 ? opened : fallback;
 }
 
 function firstLine(message: string): string {

@@ -53,7 +53,7 @@ export const gateSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
       .default({})
       .describe('Extra environment variables. They are part of the cache key.'),
-    timeout: durationSchema.default(600).describe('Kill the gate and all its descendants after this long.'),
+    timeout: durationSchema.prefault('10m').describe('Kill the gate and all its descendants after this long.'),
     needs: z.array(z.string()).default([]).describe('Gates that must pass before this one starts.'),
     kind: z.enum(gateKinds).default('other').describe('What the gate checks.'),
     inputs: z
@@ -63,7 +63,10 @@ export const gateSchema = z
         'Globs, relative to the folder of sluice.yaml, whose contents form the cache key. Without inputs the gate always runs.',
       ),
     report: reportSchema.optional(),
-    blocking: z.boolean().default(true).describe('A failing blocking gate fails the check (and keeps a run from being done).'),
+    blocking: z
+      .boolean()
+      .default(true)
+      .describe('A failing blocking gate fails the check (and keeps a run from being done).'),
     tier: z
       .number()
       .int()

@@ -1,7 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { GateConfig } from '../config/schema.ts';
-import { parseReport } from './reports/parse-report.ts';
 import type { Failure, ParsedReport, TestCounts } from './reports/report-types.ts';
 
 /** The most of a log that is parsed; failures are usually at the end, so the tail is kept. */
@@ -30,6 +29,8 @@ interface ReadOptions {
  */
 export async function readGateFailures(options: ReadOptions): Promise<GateFailures> {
   const { gate, logFile, reportFile, passed, root, cwd } = options;
+  // Loaded on demand: a check answered from the cache never pays for the parsers.
+  const { parseReport } = await import('./reports/parse-report.ts');
   const problems: string[] = [];
   let parsed: ParsedReport | undefined;
   if (gate.report && reportFile) {

@@ -98,10 +98,10 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
             void startGate(name, gate)
               .catch((error: unknown) => failedToRun(name, gate, error))
               .then((result) => {
-              running--;
-              finish(result);
-              schedule();
-            });
+                running--;
+                finish(result);
+                schedule();
+              });
           }
         }
         if (pending.size === 0 && running === 0) resolveTier();
@@ -118,7 +118,9 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
       continue;
     }
     await runTier(tierGates);
-    const failed = tierGates.filter(([name, gate]) => gate.blocking && !isGatePass(results.get(name)?.status ?? 'failed'));
+    const failed = tierGates.filter(
+      ([name, gate]) => gate.blocking && !isGatePass(results.get(name)?.status ?? 'failed'),
+    );
     if (failed.length > 0) {
       stopReason = `tier ${tier} failed (${failed.map(([name]) => name).join(', ')})`;
     }

@@ -62,7 +62,10 @@ function outcomeFields(outcome: ProcessResult, timeoutMs: number): Pick<GateResu
     case 'signalled':
       return { status: 'failed', reason: `killed by ${outcome.signal}` };
     case 'timed-out':
-      return { status: 'timed-out', reason: `timed out after ${formatSeconds(timeoutMs)}; its process group was killed` };
+      return {
+        status: 'timed-out',
+        reason: `timed out after ${formatSeconds(timeoutMs)}; its process group was killed`,
+      };
     case 'cancelled':
       return { status: 'skipped', reason: 'cancelled' };
     case 'spawn-failed':

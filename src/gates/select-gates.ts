@@ -7,7 +7,9 @@ export function selectGates(gates: Record<string, GateConfig>, only: string[] = 
   if (only.length === 0) return new Map(all);
   const unknown = only.filter((name) => !gates[name]);
   if (unknown.length > 0) {
-    throw new UsageError(`unknown gate ${unknown.map((name) => `"${name}"`).join(', ')}; gates: ${Object.keys(gates).join(', ')}`);
+    throw new UsageError(
+      `unknown gate ${unknown.map((name) => `"${name}"`).join(', ')}; gates: ${Object.keys(gates).join(', ')}`,
+    );
   }
   const wanted = new Set<string>();
   const add = (name: string) => {

@@ -70,7 +70,9 @@ describe('the gate cache', () => {
     await checkJson(dir);
     writeFiles(dir, { 'sluice.yaml': config.replace('echo lint', 'echo  lint') });
     expect((await checkJson(dir)).gate('lint').status).toBe('passed');
-    writeFiles(dir, { 'sluice.yaml': config.replace('inputs: ["lint.cfg"]', 'inputs: ["lint.cfg"]\n    env: { STRICT: 1 }') });
+    writeFiles(dir, {
+      'sluice.yaml': config.replace('inputs: ["lint.cfg"]', 'inputs: ["lint.cfg"]\n    env: { STRICT: 1 }'),
+    });
     expect((await checkJson(dir)).gate('lint').status).toBe('passed');
   });
 

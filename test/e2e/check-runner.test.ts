@@ -87,7 +87,9 @@ describe('sluice check runs the gate graph', () => {
 
   it('passes when only a non-blocking gate fails', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'sluice.yaml': 'gates:\n  advisory: { run: "exit 1", blocking: false }\n  real: { run: "true" }\n' });
+    writeFiles(dir, {
+      'sluice.yaml': 'gates:\n  advisory: { run: "exit 1", blocking: false }\n  real: { run: "true" }\n',
+    });
     const { exitCode, json } = await checkJson(dir);
     expect(exitCode).toBe(0);
     expect(json.verdict).toBe('passed');
@@ -97,7 +99,8 @@ describe('sluice check runs the gate graph', () => {
     const dir = tempDir();
     writeFiles(dir, {
       'sluice.yaml': 'gates:\n  loud: { run: "node big.js" }\n',
-      'big.js': "const line = 'x'.repeat(99) + '\\n';\nfor (let i = 0; i < 100000; i++) process.stdout.write(line);\nconsole.error('src/app.js:7 Error: boom');\nprocess.exit(1);\n",
+      'big.js':
+        "const line = 'x'.repeat(99) + '\\n';\nfor (let i = 0; i < 100000; i++) process.stdout.write(line);\nconsole.error('src/app.js:7 Error: boom');\nprocess.exit(1);\n",
     });
     const { gate, json } = await checkJson(dir);
     expect(gate('loud').status).toBe('failed');
@@ -111,7 +114,8 @@ describe('sluice check runs the gate graph', () => {
   it('runs only the selected gate and what it needs', async () => {
     const dir = tempDir();
     writeFiles(dir, {
-      'sluice.yaml': 'gates:\n  build: { run: "true" }\n  test: { run: "true", needs: [build] }\n  lint: { run: "true" }\n',
+      'sluice.yaml':
+        'gates:\n  build: { run: "true" }\n  test: { run: "true", needs: [build] }\n  lint: { run: "true" }\n',
     });
     const { json } = await checkJson(dir, '--gate', 'test');
     expect(json.gates.map((gate) => gate.name).sort()).toEqual(['build', 'test']);
@@ -123,7 +127,8 @@ describe('sluice check runs the gate graph', () => {
   it('writes plain lines and the feedback when output is not a terminal', async () => {
     const dir = tempDir();
     writeFiles(dir, {
-      'sluice.yaml': 'gates:\n  ok: { run: "true" }\n  bad: { run: "echo \'lib/x.py:12: AssertionError: 1 != 2\'; exit 1" }\n',
+      'sluice.yaml':
+        'gates:\n  ok: { run: "true" }\n  bad: { run: "echo \'lib/x.py:12: AssertionError: 1 != 2\'; exit 1" }\n',
     });
     const run = await runSluice(['check'], { cwd: dir });
     expect(run.exitCode).toBe(1);

@@ -35,9 +35,10 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     case 'written':
     case 'nothing-found': {
-      const lines = [`Wrote ${result.path}`];
+      const lines = result.actions.map((action) => action.charAt(0).toUpperCase() + action.slice(1));
       if (result.found.length > 0) lines.push('', 'Found:', ...result.found.map((line) => `  ${line}`));
-      if (result.guessed.length > 0) lines.push('', 'Guessed (check these):', ...result.guessed.map((line) => `  ${line}`));
+      if (result.guessed.length > 0)
+        lines.push('', 'Guessed (check these):', ...result.guessed.map((line) => `  ${line}`));
       lines.push('', 'Next: sluice check');
       writeOut(lines.join('\n'));
       return 0;

@@ -1,6 +1,6 @@
 import type { CheckEvent } from '../../gates/check-events.ts';
 import type { CheckResult, GateResult, GateStatus } from '../../gates/gate-results.ts';
-import { formatDuration, paint, type Paint } from './paint.ts';
+import { formatDuration, type Paint, paint } from './paint.ts';
 
 /** Human output of a check: a live task list on a terminal, plain lines otherwise. */
 export interface CheckReporter {
@@ -113,7 +113,8 @@ function countsNote(result: GateResult): string {
 }
 
 function failureNote(result: GateResult): string {
-  if (result.counts && result.counts.failed > 0) return ` · ${result.counts.failed} of ${result.counts.total} tests failed`;
+  if (result.counts && result.counts.failed > 0)
+    return ` · ${result.counts.failed} of ${result.counts.total} tests failed`;
   return result.exitCode !== undefined ? ` · exit ${result.exitCode}` : result.reason ? ` · ${result.reason}` : '';
 }
 

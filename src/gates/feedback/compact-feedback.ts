@@ -67,7 +67,8 @@ function checkHeadline(check: CheckResult, failing: GateResult[]): string {
 function gateHeader(gate: GateResult): string {
   const log = gate.logPath ? `log: ${gate.logPath}` : '';
   if (gate.status === 'timed-out') return `\n## ${gate.name}: ${gate.reason ?? 'timed out'} (${log})`;
-  const counts = gate.counts && gate.counts.failed > 0 ? `${gate.counts.failed} of ${gate.counts.total} tests failed` : '';
+  const counts =
+    gate.counts && gate.counts.failed > 0 ? `${gate.counts.failed} of ${gate.counts.total} tests failed` : '';
   const exit = gate.reason ?? (gate.exitCode !== undefined ? `exit ${gate.exitCode}` : 'failed');
   return `\n## ${gate.name}: ${[counts || exit, log].filter(Boolean).join('; ')}`;
 }
@@ -90,7 +91,9 @@ export function renderFailure(failure: Failure): string {
   const shown = title ? messageLines.slice(0, maxMessageLines) : messageLines.slice(1, maxMessageLines);
   lines.push(...shown.map((line) => `  ${truncate(line)}`));
   if (failure.expected !== undefined || failure.received !== undefined) {
-    lines.push(`  expected: ${truncate(oneLine(failure.expected ?? '?'), 70)}  received: ${truncate(oneLine(failure.received ?? '?'), 70)}`);
+    lines.push(
+      `  expected: ${truncate(oneLine(failure.expected ?? '?'), 70)}  received: ${truncate(oneLine(failure.received ?? '?'), 70)}`,
+    );
   }
   return lines.join('\n');
 }

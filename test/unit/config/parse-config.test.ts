@@ -17,6 +17,10 @@ describe('parseConfigText', () => {
     expect(config.feedback.budget).toBe(4000);
   });
 
+  it('gives a gate without timeout ten minutes', () => {
+    expect(parseConfigText('gates:\n  a: { run: x }\n', 'f').gates.a?.timeout).toBe(600_000);
+  });
+
   it('accepts numbers as seconds and env values of any scalar type as strings', () => {
     const config = parseConfigText('gates:\n  a:\n    run: x\n    timeout: 2.5\n    env: { N: 1, B: true }\n', 'f');
     expect(config.gates.a?.timeout).toBe(2500);

@@ -33,7 +33,10 @@ const assertionFailure: Failure = {
 describe('compactFeedback', () => {
   it('names each failing test with file:line, message and expected/received, and the log', () => {
     const text = compactFeedback(
-      check([gate({ name: 'unit', failures: [assertionFailure], counts: { total: 9, passed: 8, failed: 1, skipped: 0 } }), gate({ name: 'lint', status: 'passed' })]),
+      check([
+        gate({ name: 'unit', failures: [assertionFailure], counts: { total: 9, passed: 8, failed: 1, skipped: 0 } }),
+        gate({ name: 'lint', status: 'passed' }),
+      ]),
     );
     expect(text).toBe(
       [
@@ -48,7 +51,9 @@ describe('compactFeedback', () => {
   });
 
   it('falls back to the last lines of output when nothing could be parsed', () => {
-    const text = compactFeedback(check([gate({ name: 'build', exitCode: 2, outputTail: ['make: *** [all] Error 2'] })]));
+    const text = compactFeedback(
+      check([gate({ name: 'build', exitCode: 2, outputTail: ['make: *** [all] Error 2'] })]),
+    );
     expect(text).toContain('## build: exit 2; log: .sluice/logs/build.log\n  make: *** [all] Error 2');
   });
 
@@ -71,7 +76,16 @@ describe('compactFeedback', () => {
       line: index + 1,
     }));
     const text = compactFeedback(
-      check([gate({ name: 'unit', failures: many }), gate({ name: 'types', kind: 'typecheck', failures: [{ test: 'TS2322', message: "Type 'string' is not assignable to type 'number'.", file: 'src/a.ts', line: 3 }] })]),
+      check([
+        gate({ name: 'unit', failures: many }),
+        gate({
+          name: 'types',
+          kind: 'typecheck',
+          failures: [
+            { test: 'TS2322', message: "Type 'string' is not assignable to type 'number'.", file: 'src/a.ts', line: 3 },
+          ],
+        }),
+      ]),
       { budget: 1500 },
     );
     expect(text.length).toBeLessThanOrEqual(1500);
@@ -87,18 +101,33 @@ describe('compactFeedback', () => {
       { test: 'c', message: 'm', file: 'a.ts', line: 2 },
     ];
     const one = compactFeedback(check([gate({ name: 'x', failures }), gate({ name: 'y', failures })]));
-    const two = compactFeedback(check([gate({ name: 'y', failures: [...failures].reverse() }), gate({ name: 'x', failures: [...failures].reverse() })]));
+    const two = compactFeedback(
+      check([
+        gate({ name: 'y', failures: [...failures].reverse() }),
+        gate({ name: 'x', failures: [...failures].reverse() }),
+      ]),
+    );
     expect(one).toBe(two);
     expect(one.indexOf('a.ts:2')).toBeLessThan(one.indexOf('a.ts:9'));
   });
 
   it('puts blocking gates before non-blocking ones', () => {
-    const text = compactFeedback(check([gate({ name: 'advice', blocking: false, outputTail: ['warn'] }), gate({ name: 'unit', outputTail: ['err'] })]));
+    const text = compactFeedback(
+      check([
+        gate({ name: 'advice', blocking: false, outputTail: ['warn'] }),
+        gate({ name: 'unit', outputTail: ['err'] }),
+      ]),
+    );
     expect(text.startsWith('2 gates failed: unit, advice (non-blocking).')).toBe(true);
   });
 
   it('is one short line when everything passed', () => {
-    const result: CheckResult = { verdict: 'passed', gates: [gate({ name: 'a', status: 'passed' }), gate({ name: 'b', status: 'cached' })], durationMs: 1, cancelled: false };
+    const result: CheckResult = {
+      verdict: 'passed',
+      gates: [gate({ name: 'a', status: 'passed' }), gate({ name: 'b', status: 'cached' })],
+      durationMs: 1,
+      cancelled: false,
+    };
     expect(compactFeedback(result)).toBe('All 2 gates passed; 1 from cache.');
   });
 });

@@ -1,0 +1,97 @@
+import {
+  findSection,
+  firstPresent,
+  mentionsPackage,
+  type RootListing,
+  readTextIfPresent,
+  sectionNames,
+} from './project-files.ts';
+import type { DetectedTool, Finding, PythonStack } from './stack-detection.ts';
+
+const markerFiles = ['pyproject.toml', 'setup.cfg', 'setup.py', 'pytest.ini', 'tox.ini', 'requirements.txt', 'Pipfile'];
+
+const runPrefixes: ReadonlyArray<readonly [string, NonNullable<PythonStack['runPrefix']>['name']]> = [
+  ['uv.lock', 'uv run'],
+  ['poetry.lock', 'poetry run'],
+  ['pdm.lock', 'pdm run'],
+  ['Pipfile.lock', 'pipenv run'],
+];
+
+type PythonTool = 'pytest' | 'ruff' | 'mypy';
+
+/** Where each tool can be configured: a file of its own, or a section of a shared file. */
+const toolConfig: Record<PythonTool, { files: string[]; sections: Array<readonly [file: string, section: string]> }> = {
+  pytest: {
+    files: ['pytest.ini'],
+    sections: [
+      ['pyproject.toml', 'tool.pytest'],
+      ['setup.cfg', 'tool:pytest'],
+      ['tox.ini', 'pytest'],
+    ],
+  },
+  ruff: { files: ['ruff.toml', '.ruff.toml'], sections: [['pyproject.toml', 'tool.ruff']] },
+  mypy: {
+    files: ['mypy.ini', '.mypy.ini'],
+    sections: [
+      ['pyproject.toml', 'tool.mypy'],
+      ['setup.cfg', 'mypy'],
+    ],
+  },
+};
+
+/** Reads pyproject.toml, setup.cfg, pytest.ini, tox.ini and requirements files; undefined when none exists. */
+export async function detectPython(
+  dir: string,
+  root: RootListing,
+  findings: Finding[],
+): Promise<PythonStack | undefined> {
+  const requirementFiles = [...root.files].filter((name) => /^requirements.*\.(txt|in)$/.test(name)).sort();
+  const present = [...new Set([...markerFiles.filter((name) => root.files.has(name)), ...requirementFiles])];
+  if (present.length === 0) return undefined;
+
+  const texts = new Map<string, string>();
+  for (const name of present) {
+    const text = await readTextIfPresent(dir, name);
+    if (text !== undefined) texts.set(name, text);
+  }
+  const sectionsByFile = new Map([...texts].map(([name, text]) => [name, sectionNames(text)] as const));
+
+  const findTool = <Name extends PythonTool>(name: Name): DetectedTool<Name> | undefined => {
+    const ownFile = firstPresent(root, toolConfig[name].files);
+    if (ownFile) return report({ name, evidence: ownFile });
+    for (const [file, section] of toolConfig[name].sections) {
+      const found = findSection(sectionsByFile.get(file) ?? [], section);
+      if (found) return report({ name, evidence: file }, `[${found}]`);
+    }
+    // Dependency lists last: a listed tool without configuration still runs with its defaults.
+    for (const [file, text] of texts) {
+      if (file !== 'setup.py' && mentionsPackage(text, name)) return report({ name, evidence: file }, 'dependency');
+    }
+    return undefined;
+  };
+  const report = <Name extends PythonTool>(tool: DetectedTool<Name>, subject?: string): DetectedTool<Name> => {
+    findings.push({ file: tool.evidence, ...(subject ? { subject } : {}), says: tool.name });
+    return tool;
+  };
+
+  findings.push({ file: present[0] ?? 'pyproject.toml', says: 'Python project' });
+  const prefix = runPrefixes.find(([lockfile]) => root.files.has(lockfile));
+  if (prefix) findings.push({ file: prefix[0], says: `commands run with ${prefix[1]}` });
+  const pytest = findTool('pytest');
+  const ruff = findTool('ruff');
+  const mypy = findTool('mypy');
+  const configFiles = [
+    ...toolConfig.ruff.files,
+    ...toolConfig.mypy.files,
+    ...toolConfig.pytest.files,
+    ...runPrefixes.map(([lockfile]) => lockfile),
+  ].filter((name) => root.files.has(name));
+
+  return {
+    ...(prefix ? { runPrefix: { name: prefix[1], evidence: prefix[0] } } : {}),
+    ...(pytest ? { pytest } : {}),
+    ...(ruff ? { ruff } : {}),
+    ...(mypy ? { mypy } : {}),
+    inputFiles: [...new Set([...present, ...configFiles])],
+  };
+}

@@ -1,0 +1,108 @@
+import type { GateCandidate } from './gate-plan.ts';
+import type { GoStack, PythonStack, RustStack } from './stack-detection.ts';
+
+/** Gates for a Python project: ruff, mypy and pytest, each when the project configures or lists it. */
+export function planPythonGates(python: PythonStack, inputs: string[], notes: string[]): GateCandidate[] {
+  const prefix = python.runPrefix ? `${python.runPrefix.name} ` : '';
+  const base = { stack: 'python', source: 'tool', inputs } as const;
+  const candidates: GateCandidate[] = [];
+  if (python.ruff) {
+    const why = `ruff (${python.ruff.evidence})`;
+    candidates.push({
+      ...base,
+      name: 'lint',
+      kind: 'lint',
+      report: { format: 'generic' },
+      run: () => `${prefix}ruff check .`,
+      why,
+      guesses: [],
+    });
+  }
+  if (python.mypy) {
+    candidates.push({
+      ...base,
+      name: 'typecheck',
+      kind: 'typecheck',
+      report: { format: 'generic' },
+      run: () => `${prefix}mypy .`,
+      why: `mypy (${python.mypy.evidence})`,
+      guesses: ['checks the whole folder with "mypy ."; set files in the mypy config and drop the "." to narrow it'],
+    });
+  }
+  if (python.pytest) {
+    candidates.push({
+      ...base,
+      name: 'test',
+      kind: 'test',
+      report: { format: 'junit', extension: 'xml' },
+      run: (path) => `${prefix}pytest --junitxml=${path}`,
+      why: `pytest (${python.pytest.evidence})`,
+      guesses: [],
+    });
+  }
+  if (!python.runPrefix && candidates.length > 0) {
+    notes.push(
+      'Python: no uv, poetry, pdm or pipenv lockfile, so the tools are assumed on PATH (an activated virtualenv)',
+    );
+  }
+  return candidates;
+}
+
+/** Gates for a Go module: a linter, then `go test -json`, whose events name each failing test. */
+export function planGoGates(go: GoStack, inputs: string[]): GateCandidate[] {
+  const base = { stack: 'go', source: 'tool', inputs } as const;
+  const lint: GateCandidate = go.linter
+    ? {
+        ...base,
+        name: 'lint',
+        kind: 'lint',
+        report: { format: 'generic' },
+        run: () => 'golangci-lint run',
+        why: `golangci-lint (${go.linter.evidence})`,
+        guesses: [],
+      }
+    : {
+        ...base,
+        name: 'vet',
+        kind: 'lint',
+        report: { format: 'generic' },
+        run: () => 'go vet ./...',
+        why: `go.mod (Go module ${go.module})`,
+        guesses: ['added "go vet ./..." as the lint gate: Go\'s own checks, and it stops on compile errors early'],
+      };
+  const test: GateCandidate = {
+    ...base,
+    name: 'test',
+    kind: 'test',
+    report: { format: 'go-test-json' },
+    run: () => 'go test -json ./...',
+    why: `go.mod (Go module ${go.module})`,
+    guesses: [],
+  };
+  return [lint, test];
+}
+
+/** Gates for a Rust crate or workspace: build every target, then `cargo test`. */
+export function planRustGates(rust: RustStack, inputs: string[]): GateCandidate[] {
+  const workspace = rust.workspace ? ' --workspace' : '';
+  const why = `Cargo.toml (${rust.crate ? `crate ${rust.crate}` : 'workspace'})`;
+  const base = { stack: 'rust', source: 'tool', inputs, why } as const;
+  return [
+    {
+      ...base,
+      name: 'build',
+      kind: 'build',
+      report: { format: 'generic' },
+      run: () => `cargo build${workspace} --all-targets`,
+      guesses: [],
+    },
+    {
+      ...base,
+      name: 'test',
+      kind: 'test',
+      report: { format: 'generic' },
+      run: () => `cargo test${workspace}`,
+      guesses: ['cargo test has no machine-readable report on stable Rust: its output is read as plain text'],
+    },
+  ];
+}

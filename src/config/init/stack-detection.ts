@@ -1,0 +1,81 @@
+/** What `detectStack` found in a repository; every detected tool names the file that says so. */
+
+export const packageManagers = ['npm', 'pnpm', 'yarn', 'bun'] as const;
+export type PackageManager = (typeof packageManagers)[number];
+
+/** The jobs a package.json script can do for Sluice. */
+export type ScriptRole = 'build' | 'typecheck' | 'lint' | 'test' | 'e2e';
+
+/** The Makefile targets Sluice turns into gates. */
+export const makeTargets = ['build', 'lint', 'test', 'check'] as const;
+export type MakeTarget = (typeof makeTargets)[number];
+
+/** A fact and the file it comes from: `package.json` `script test` says `vitest run`. */
+export interface Finding {
+  file: string;
+  /** The part of the file, when it matters: `script test`, `[tool.ruff]`. */
+  subject?: string;
+  says: string;
+}
+
+/** A tool and the file that shows the project uses it. */
+export interface DetectedTool<Name extends string> {
+  name: Name;
+  evidence: string;
+}
+
+export interface PackageScript {
+  name: string;
+  command: string;
+}
+
+export interface NodeStack {
+  packageManager: PackageManager;
+  /** The lockfile or package.json field that names the manager; absent when npm is assumed. */
+  packageManagerEvidence?: string;
+  scripts: Partial<Record<ScriptRole, PackageScript>>;
+  typescript?: { tsconfig: string; installed: boolean };
+  testRunner?: DetectedTool<'vitest' | 'jest'>;
+  linter?: DetectedTool<'eslint' | 'biome'>;
+  /** Root files outside the usual globs that change results (lockfile, dotfile configs). */
+  inputFiles: string[];
+}
+
+export interface PythonStack {
+  /** A tool that runs commands inside the project's environment (`uv run`), from its lockfile. */
+  runPrefix?: DetectedTool<'uv run' | 'poetry run' | 'pdm run' | 'pipenv run'>;
+  pytest?: DetectedTool<'pytest'>;
+  ruff?: DetectedTool<'ruff'>;
+  mypy?: DetectedTool<'mypy'>;
+  inputFiles: string[];
+}
+
+export interface GoStack {
+  module: string;
+  linter?: DetectedTool<'golangci-lint'>;
+  inputFiles: string[];
+}
+
+export interface RustStack {
+  /** The package name, or undefined for a virtual workspace. */
+  crate?: string;
+  workspace: boolean;
+  inputFiles: string[];
+}
+
+export interface MakeStack {
+  file: string;
+  targets: MakeTarget[];
+}
+
+export interface StackDetection {
+  dir: string;
+  /** Top-level directories that may hold sources (generated and hidden ones left out). */
+  projectDirs: string[];
+  node?: NodeStack;
+  python?: PythonStack;
+  go?: GoStack;
+  rust?: RustStack;
+  make?: MakeStack;
+  findings: Finding[];
+}

@@ -1,0 +1,217 @@
+import {
+  extractExpectedReceived,
+  findLocations,
+  type SourceLocation,
+  summarizeMessage,
+  textLines,
+} from './failure-text.ts';
+import type { Failure, ParsedReport } from './report-types.ts';
+
+export const maxGenericFailures = 20;
+
+// Lines that name a failing test: vitest/jest "FAIL", pytest "FAILED x - msg" and "___ name ___", jest "●",
+// node:test "✖", go "--- FAIL:", TAP "not ok", cargo "---- name stdout ----" and "test name ... FAILED".
+const headerPatterns: RegExp[] = [
+  /^\s*(?:FAIL|FAILED|ERROR)\s+(.+)$/,
+  /^(?:---- (\S+) stdout ----|test (\S+) \.\.\. FAILED)$/,
+  /^\s*(?:✖|✗|✘|×|❌|●)\s+(.+)$/,
+  /^\s*not ok\b\s*\d*\s*-?\s*(.+)$/,
+  /^\s*--- FAIL:\s+(\S+)/,
+  /^_{3,} (.+?) _{3,}$/,
+];
+// Lines that say what went wrong.
+const errorPatterns: RegExp[] = [
+  /^\s*(?:E\s{2,})?(?:[\w$]+\.)*\w*(?:Error|Exception)(?: \[\w+\])?:\s*\S/,
+  /(?:^|[\s:])(?:error|ERROR|Error)(?:\[[\w-]+\])?(?: TS\d+)?:\s*\S/,
+  /^\s*panic:\s|\bpanicked at\b/,
+  /^\s*E\s{2,}\S/,
+  /^\s*(?:assert\b|Assertion(?:Error)? failed|expect\()/i,
+];
+// `file:line[:col]: message`, as compilers and linters print it; warnings are not failures.
+const compilerLine = /^((?:[A-Za-z]:)?[^\s:()'"]+\.[A-Za-z]\w*):(\d+)(?::(\d+))?(?::| -)\s+(?!(?:warning|note|info)\b)(.+)$/;
+const anySeverityCompilerLine = /^(?:[A-Za-z]:)?[^\s:()'"]+\.[A-Za-z]\w*:\d+(?::\d+)?(?::| -)(?:\s|$)/;
+// "src/a.ts:3:7", "src/a.ts:3", or tsc's "src/a.ts(3,7)"; URLs ("http://host:80") are not places.
+const inlineReference = /(?<![\w/]:\/\/\S*)((?:[A-Za-z]:)?[\w./\\@~+-]*\w\.[A-Za-z]\w*)(?::(\d+)(?::(\d+))?|\((\d+),(\d+)\))/;
+const locationOnlyLine = /^\s*(?:❯|→|-->|at\s)/;
+const noErrorsLine = /\b(?:0|no) (?:errors?|failures?)\b/i;
+const tracebackStart = /^\s*Traceback \(most recent call last\):/;
+const maxBlockLines = 16;
+
+interface Candidate {
+  test?: string;
+  message?: string;
+  /** 2: read from an error line, 1: given after the test name, 0: only the header itself. */
+  quality: number;
+  location?: SourceLocation;
+  expected?: string;
+  received?: string;
+  headerLine?: string;
+}
+
+function locationIn(line: string): SourceLocation | undefined {
+  const fromFrames = findLocations(line)[0];
+  if (fromFrames) return fromFrames;
+  const match = inlineReference.exec(line);
+  const lineText = match?.[2] ?? match?.[4];
+  const columnText = match?.[3] ?? match?.[5];
+  if (!match?.[1] || !lineText || match[1].includes('node_modules')) return undefined;
+  return { file: match[1], line: Number(lineText), ...(columnText ? { column: Number(columnText) } : {}) };
+}
+
+function cleanTestName(raw: string): string {
+  return raw
+    .replace(/\s+#\s+(?:SKIP|TODO)\b.*$/i, '')
+    .replace(/\s*\(\d+(?:\.\d+)?\s*m?s\)\s*$/, '')
+    .replace(/\s+\d+(?:\.\d+)?\s*m?s$/, '')
+    .replace(/^ERROR at (?:setup|teardown) of /, '')
+    .replaceAll(' › ', ' > ')
+    .trim();
+}
+
+function readHeader(line: string): Candidate | undefined {
+  for (const pattern of headerPatterns) {
+    const match = pattern.exec(line);
+    const raw = (match?.[1] ?? match?.[2])?.trim();
+    // "✖ failing tests:" and similar are section titles, not tests.
+    if (raw === undefined || raw.endsWith(':')) continue;
+    const [name = raw, inlineMessage] = raw.split(/ - (.*)/s);
+    const test = cleanTestName(name);
+    const headerLine = line.trim();
+    if (inlineMessage?.trim()) return { test, message: inlineMessage.trim(), quality: 1, headerLine };
+    return { test, quality: 0, headerLine };
+  }
+  return undefined;
+}
+
+function isErrorLine(line: string): boolean {
+  return errorPatterns.some((pattern) => pattern.test(line)) && !noErrorsLine.test(line);
+}
+
+interface ErrorBlock {
+  text: string;
+  /** Index of the first line after the block. */
+  end: number;
+  location?: SourceLocation;
+}
+
+/** The lines that explain an error: from its first line to the next location, header or error, or a few lines on. */
+function errorBlock(lines: string[], start: number): ErrorBlock {
+  const first = lines[start] ?? '';
+  const startsWithPlace = anySeverityCompilerLine.test(first);
+  const block = [first];
+  let index = start + 1;
+  for (; index < lines.length && index <= start + maxBlockLines; index++) {
+    const line = lines[index] ?? '';
+    const continuesPytestBlock = /^E\s/.test(first) && /^E\s/.test(line);
+    if (readHeader(line) || (isErrorLine(line) && !continuesPytestBlock)) break;
+    const namesPlace = anySeverityCompilerLine.test(line);
+    // The next compiler diagnostic starts a new entry; below a test failure, "file:line:" is where it happened.
+    if (namesPlace && startsWithPlace) break;
+    const location = locationOnlyLine.test(line) || namesPlace ? locationIn(line) : undefined;
+    if (location) return { text: block.join('\n'), end: index + 1, location };
+    block.push(line);
+  }
+  return { text: block.join('\n'), end: index };
+}
+
+function tracebackFailure(lines: string[], start: number): { candidate: Candidate; end: number } {
+  let location: SourceLocation | undefined;
+  let end = start + 1;
+  for (; end < lines.length; end++) {
+    const line = lines[end] ?? '';
+    const frame = /^\s*File "([^"]+)", line (\d+)/.exec(line);
+    if (frame?.[1] && !/site-packages|\/lib\/python\d/.test(frame[1])) {
+      location = { file: frame[1], line: Number(frame[2]) };
+    }
+    if (/^\S/.test(line)) break;
+  }
+  const message = (lines[end] ?? 'Python traceback').trim();
+  return { candidate: { message, quality: 2, ...(location ? { location } : {}) }, end };
+}
+
+function isSameTest(leftName: string, rightName: string): boolean {
+  // pytest writes "Class.test" in headers and "file.py::Class::test" in its summary.
+  const [left, right] = [leftName.replaceAll('::', '.'), rightName.replaceAll('::', '.')];
+  const [longer, shorter] = left.length >= right.length ? [left, right] : [right, left];
+  if (!longer.endsWith(shorter)) return false;
+  const before = longer.slice(0, longer.length - shorter.length);
+  return before === '' || /[\s:>/.]$/.test(before);
+}
+
+// The same test often appears in a progress tree, a detail block and a summary; keep one, with the best parts.
+function mergeSameTests(candidates: Candidate[]): Candidate[] {
+  const merged: Candidate[] = [];
+  for (const candidate of candidates) {
+    const test = candidate.test;
+    const twin = test === undefined ? undefined : merged.find((kept) => kept.test && isSameTest(kept.test, test));
+    if (!twin) {
+      merged.push({ ...candidate });
+      continue;
+    }
+    const [better, worse] = candidate.quality > twin.quality ? [candidate, twin] : [twin, candidate];
+    Object.assign(twin, { ...worse, ...better }, {
+      test: (twin.test ?? '').length >= (test ?? '').length ? twin.test : test,
+      location: better.location ?? worse.location,
+      expected: better.expected ?? worse.expected,
+      received: better.received ?? worse.received,
+    });
+  }
+  return merged;
+}
+
+function toFailure(candidate: Candidate): Failure {
+  return {
+    ...(candidate.test ? { test: candidate.test } : {}),
+    message: candidate.message ?? candidate.headerLine ?? '',
+    ...(candidate.expected !== undefined ? { expected: candidate.expected } : {}),
+    ...(candidate.received !== undefined ? { received: candidate.received } : {}),
+    ...candidate.location,
+  };
+}
+
+/** Reads plain text for lines that look like failures and the `file:line` places they name; at most 20. */
+export function parseGeneric(text: string): ParsedReport {
+  const lines = textLines(text);
+  const candidates: Candidate[] = [];
+  let current: Candidate | undefined;
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? '';
+    if (tracebackStart.test(line)) {
+      const { candidate, end } = tracebackFailure(lines, index);
+      if (current && current.quality < 2) Object.assign(current, { ...candidate, test: current.test });
+      else candidates.push(candidate);
+      index = end;
+      continue;
+    }
+    const header = readHeader(line);
+    if (header) {
+      current = header;
+      candidates.push(header);
+      continue;
+    }
+    const compiled = current ? null : compilerLine.exec(line);
+    if (!isErrorLine(line) && !compiled) continue;
+    if (current && current.quality === 2) continue;
+    const block = errorBlock(lines, index);
+    // A compiler line's place is in its fields; the message is what follows "file:line:col: ".
+    const messageText = compiled?.[4] ?? block.text;
+    const found: Candidate = {
+      message: summarizeMessage(messageText) || line.trim(),
+      quality: 2,
+      ...extractExpectedReceived(block.text),
+    };
+    const location = locationIn(line) ?? block.location;
+    if (location) found.location = location;
+    if (current) Object.assign(current, found);
+    else {
+      candidates.push(found);
+      index = block.end - 1;
+    }
+  }
+  const kept = mergeSameTests(candidates);
+  const informative = kept.some((candidate) => candidate.quality > 0)
+    ? kept.filter((candidate) => candidate.quality > 0)
+    : kept;
+  const failures = informative.slice(0, maxGenericFailures).map(toFailure);
+  return { format: 'generic', failures, problems: [] };
+}

@@ -1,0 +1,159 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { detectStack } from '../../../src/config/init/detect-stack.ts';
+import { fixturePath, removeTempRepos, tempRepo } from './fixture-repo.ts';
+
+afterEach(removeTempRepos);
+
+/** A temp repository made of the given files. */
+async function repoWith(files: Record<string, string>): Promise<string> {
+  const dir = await tempRepo();
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(join(dir, name, '..'), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
+  return dir;
+}
+
+describe('detectStack on Node projects', () => {
+  it('reads scripts, the npm lockfile, tsconfig and vitest from node-vitest-ts', async () => {
+    const detection = await detectStack(fixturePath('node-vitest-ts'));
+    expect(detection.node).toEqual({
+      packageManager: 'npm',
+      packageManagerEvidence: 'package-lock.json',
+      scripts: {
+        build: { name: 'build', command: 'tsc -p tsconfig.build.json' },
+        typecheck: { name: 'typecheck', command: 'tsc --noEmit' },
+        test: { name: 'test', command: 'vitest run' },
+      },
+      typescript: { tsconfig: 'tsconfig.json', installed: true },
+      testRunner: { name: 'vitest', evidence: 'package.json' },
+      inputFiles: ['package-lock.json'],
+    });
+    expect(detection.projectDirs).toEqual(['src', 'test']);
+    expect([detection.python, detection.go, detection.rust, detection.make]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('finds yarn, jest and ESLint from their files', async () => {
+    const { node } = await detectStack(fixturePath('node-jest-eslint'));
+    expect(node?.packageManager).toBe('yarn');
+    expect(node?.testRunner).toEqual({ name: 'jest', evidence: 'jest.config.js' });
+    expect(node?.linter).toEqual({ name: 'eslint', evidence: 'eslint.config.js' });
+    expect(node?.typescript).toBeUndefined();
+  });
+
+  it('finds pnpm, Biome and the e2e script', async () => {
+    const { node } = await detectStack(fixturePath('node-biome-pnpm'));
+    expect(node?.packageManager).toBe('pnpm');
+    expect(node?.linter).toEqual({ name: 'biome', evidence: 'biome.json' });
+    expect(node?.scripts.e2e).toEqual({ name: 'test:e2e', command: 'playwright test' });
+    expect(node?.scripts.lint).toBeUndefined();
+  });
+
+  it('ignores the failing test script npm init writes, and takes the manager from packageManager', async () => {
+    const scripts = { test: 'echo "Error: no test specified" && exit 1' };
+    const dir = await repoWith({ 'package.json': JSON.stringify({ packageManager: 'bun@1.1.0', scripts }) });
+    const { node, findings } = await detectStack(dir);
+    expect(node?.scripts).toEqual({});
+    expect(node?.packageManager).toBe('bun');
+    expect(findings).toContainEqual({ file: 'package.json', subject: 'packageManager field', says: 'bun' });
+  });
+
+  it('skips a package.json that is not JSON and says so', async () => {
+    const dir = await repoWith({ 'package.json': '{ "scripts": ' });
+    const { node, findings } = await detectStack(dir);
+    expect(node).toBeUndefined();
+    expect(findings).toEqual([{ file: 'package.json', says: 'not valid JSON, skipped' }]);
+  });
+
+  it('leaves generated and hidden folders out of the project folders', async () => {
+    const dir = await repoWith({
+      'src/a.js': '',
+      'node_modules/x/index.js': '',
+      'dist/a.js': '',
+      '.github/ci.yml': '',
+      'lib/b.js': '',
+    });
+    expect((await detectStack(dir)).projectDirs).toEqual(['lib', 'src']);
+  });
+});
+
+describe('detectStack on Python projects', () => {
+  it('finds pytest, ruff and mypy from pyproject.toml sections', async () => {
+    const { python } = await detectStack(fixturePath('python-pytest'));
+    expect(python).toEqual({
+      pytest: { name: 'pytest', evidence: 'pyproject.toml' },
+      ruff: { name: 'ruff', evidence: 'pyproject.toml' },
+      mypy: { name: 'mypy', evidence: 'pyproject.toml' },
+      inputFiles: ['pyproject.toml'],
+    });
+  });
+
+  it('reads requirements files and setup.cfg, and the runner from the lockfile', async () => {
+    const dir = await repoWith({
+      'requirements-dev.txt': 'pytest==8.2\nruff\n',
+      'setup.cfg': '[metadata]\nname = widget\n\n[mypy]\nstrict = True\n',
+      'poetry.lock': '',
+    });
+    const { python } = await detectStack(dir);
+    expect(python?.runPrefix).toEqual({ name: 'poetry run', evidence: 'poetry.lock' });
+    expect(python?.pytest).toEqual({ name: 'pytest', evidence: 'requirements-dev.txt' });
+    expect(python?.ruff).toEqual({ name: 'ruff', evidence: 'requirements-dev.txt' });
+    expect(python?.mypy).toEqual({ name: 'mypy', evidence: 'setup.cfg' });
+  });
+
+  it('does not mistake a package that only starts with a tool name for the tool', async () => {
+    const dir = await repoWith({ 'pyproject.toml': '[project]\ndependencies = ["mypy-extensions", "pytest-cov"]\n' });
+    const { python } = await detectStack(dir);
+    expect(python).toEqual({ inputFiles: ['pyproject.toml'] });
+  });
+});
+
+describe('detectStack on Go, Rust and Makefiles', () => {
+  it('reads the Go module name, and golangci-lint from its config', async () => {
+    expect((await detectStack(fixturePath('go'))).go).toEqual({ module: 'example.com/widget', inputFiles: ['go.mod'] });
+    const dir = await repoWith({ 'go.mod': 'module example.com/x\n', 'go.sum': '', '.golangci.yml': '' });
+    expect((await detectStack(dir)).go).toEqual({
+      module: 'example.com/x',
+      linter: { name: 'golangci-lint', evidence: '.golangci.yml' },
+      inputFiles: ['go.mod', 'go.sum', '.golangci.yml'],
+    });
+  });
+
+  it('reads the crate name, and a virtual workspace', async () => {
+    expect((await detectStack(fixturePath('rust'))).rust).toEqual({
+      crate: 'widget',
+      workspace: false,
+      inputFiles: ['Cargo.toml'],
+    });
+    const dir = await repoWith({ 'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\n', 'Cargo.lock': '' });
+    expect((await detectStack(dir)).rust).toEqual({ workspace: true, inputFiles: ['Cargo.toml', 'Cargo.lock'] });
+  });
+
+  it('finds Makefile targets and not variables', async () => {
+    expect((await detectStack(fixturePath('makefile-only'))).make).toEqual({
+      file: 'Makefile',
+      targets: ['build', 'lint', 'test', 'check'],
+    });
+    const dir = await repoWith({ Makefile: 'test := unit\nlint ?= yes\nbuild: deps\n\tcc main.c\n' });
+    expect((await detectStack(dir)).make).toEqual({ file: 'Makefile', targets: ['build'] });
+  });
+
+  it('finds nothing in a repository with no known files', async () => {
+    const detection = await detectStack(fixturePath('empty'));
+    expect(detection.findings).toEqual([]);
+    expect(Object.keys(detection).sort()).toEqual(['dir', 'findings', 'projectDirs']);
+  });
+
+  it('finds both stacks in a mixed repository', async () => {
+    const detection = await detectStack(fixturePath('mixed-go-make'));
+    expect(detection.go?.module).toBe('example.com/mixed');
+    expect(detection.make?.targets).toEqual(['build', 'lint', 'test']);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { GatePlan, PlannedGate } from '../../../src/config/init/plan-gates.ts';
+import { renderConfig } from '../../../src/config/init/render-config.ts';
+import { configSchema } from '../../../src/config/schema.ts';
+
+const inputs = ['src/**', '*.{js,ts,json}'];
+
+function plannedGate(parts: Partial<PlannedGate> & Pick<PlannedGate, 'name' | 'run'>): PlannedGate {
+  return { kind: 'other', tier: 1, needs: [], report: { format: 'generic' }, why: 'because', guesses: [], ...parts };
+}
+
+const plan: GatePlan = {
+  gates: [
+    plannedGate({ name: 'build', run: 'npm run build', kind: 'build', inputs, why: 'package.json script build (tsc)' }),
+    plannedGate({
+      name: 'test',
+      run: `npm run test -- --outputFile.junit=.sluice/reports/test.xml && echo "a: b" # not a comment`,
+      kind: 'test',
+      tier: 2,
+      needs: ['build'],
+      inputs,
+      report: { format: 'junit', path: '.sluice/reports/test.xml' },
+      why: 'package.json script test (vitest run)',
+      guesses: ['added a JUnit report'],
+    }),
+  ],
+  found: ['package.json script test → vitest run'],
+  guessed: ['Makefile target test not added', 'test: added a JUnit report'],
+  notes: ['Makefile target test not added'],
+};
+
+describe('renderConfig', () => {
+  it('writes YAML that the config schema accepts, with every value intact', () => {
+    const config = configSchema.parse(parse(renderConfig(plan)));
+    expect(config.gates.test).toMatchObject({
+      run: plan.gates[1]?.run,
+      needs: ['build'],
+      inputs,
+      report: { format: 'junit', path: '.sluice/reports/test.xml' },
+    });
+    expect(config.gates.build?.inputs).toEqual(inputs);
+  });
+
+  it('puts why and the guesses right above each gate', () => {
+    const text = renderConfig(plan);
+    expect(text).toContain(
+      '  # Why: package.json script test (vitest run).\n  # guess: added a JUnit report.\n  test:\n',
+    );
+    expect(text).toContain('  # Why: package.json script build (tsc).\n  build:\n');
+  });
+
+  it('starts with what was detected, the repository-wide guesses and a pointer to the JSON Schema', () => {
+    const header = renderConfig(plan).split('\nversion: 1')[0] ?? '';
+    expect(header).toContain('#   package.json script test → vitest run');
+    expect(header).toContain('#   Makefile target test not added');
+    expect(header).toContain('`sluice schema`');
+    expect(header.split('\n').every((line) => line === '' || line.startsWith('#'))).toBe(true);
+  });
+
+  it('spells shared inputs out for each gate instead of using YAML anchors', () => {
+    expect(renderConfig(plan)).not.toMatch(/[&*]a\d/);
+  });
+
+  it('says so when nothing was detected', () => {
+    const empty: GatePlan = { ...plan, found: [], notes: [] };
+    expect(renderConfig(empty)).toContain('# Detected: nothing Sluice recognizes');
+  });
+});
