@@ -56,7 +56,9 @@ function reportError(error: unknown): number {
     writeError(`sluice: ${error.message}`);
     return 2;
   }
-  writeError(`sluice: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  writeError(
+    `sluice: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   return internalErrorExitCode;
 }
 

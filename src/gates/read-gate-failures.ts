@@ -48,6 +48,10 @@ export async function readGateFailures(options: ReadOptions): Promise<GateFailur
     parsed = { ...fromLog, ...(parsed?.counts ? { counts: parsed.counts } : {}) };
     if (fromLog.failures.length === 0) outputTail = lastLines(log, tailLineCount);
   }
+  // Failures that name no place ("test failed") usually mean a crash the report cannot see: keep the output's end.
+  if (!passed && !outputTail && parsed?.failures.every((failure) => failure.file === undefined)) {
+    outputTail = lastLines(await readLogTail(logFile), crashTailLineCount);
+  }
   const failures = (parsed?.failures ?? []).map((failure) => relativizeFailure(failure, root, cwd));
   return {
     failures,
@@ -58,6 +62,7 @@ export async function readGateFailures(options: ReadOptions): Promise<GateFailur
 }
 
 const tailLineCount = 12;
+const crashTailLineCount = 6;
 
 function lastLines(text: string, count: number): string[] {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are control characters

@@ -24,6 +24,7 @@ export function checkResultToJson(result: CheckResult, feedback?: string) {
         line: failure.line ?? null,
         ...(failure.expected !== undefined ? { expected: failure.expected } : {}),
         ...(failure.received !== undefined ? { received: failure.received } : {}),
+        ...(failure.origin !== undefined ? { origin: failure.origin } : {}),
       })),
       problems: gate.problems,
     })),

@@ -74,8 +74,12 @@ function gateHeader(gate: GateResult): string {
 }
 
 function gateEntries(gate: GateResult): string[] {
-  if (gate.failures.length > 0) return sortFailures(gate.failures).map(renderFailure);
-  return (gate.outputTail ?? []).map((line) => `  ${truncate(line)}`);
+  const tail = (gate.outputTail ?? []).map((line) => `  ${truncate(line)}`);
+  if (gate.failures.length === 0) return tail;
+  const failures = sortFailures(gate.failures).map(renderFailure);
+  return tail.length > 0
+    ? [...failures, `  output ends with:\n${tail.map((line) => `  ${line}`).join('\n')}`]
+    : failures;
 }
 
 /** One failure: where and what in the first line, then the evidence. */
@@ -87,15 +91,24 @@ export function renderFailure(failure: Failure): string {
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)
-    .filter((line) => !/^(expected|received|actual)\b/i.test(line) || failure.expected === undefined);
+    .filter((line) => !/^(expected|received|actual)\s*:/i.test(line) || failure.expected === undefined)
+    .filter((line) => !restatesValues(line, failure));
   const shown = title ? messageLines.slice(0, maxMessageLines) : messageLines.slice(1, maxMessageLines);
   lines.push(...shown.map((line) => `  ${truncate(line)}`));
+  if (failure.origin) lines.push(`  raised at ${failure.origin}`);
   if (failure.expected !== undefined || failure.received !== undefined) {
     lines.push(
       `  expected: ${truncate(oneLine(failure.expected ?? '?'), 70)}  received: ${truncate(oneLine(failure.received ?? '?'), 70)}`,
     );
   }
   return lines.join('\n');
+}
+
+/** "400 !== 450" says nothing the expected/received line does not. */
+function restatesValues(line: string, failure: Failure): boolean {
+  if (failure.expected === undefined || failure.received === undefined) return false;
+  const match = /^(.+?)\s*(?:!==|!=|===|==)\s*(.+)$/.exec(line);
+  return match !== null && match[1] === failure.received && match[2] === failure.expected;
 }
 
 function moreLine(hidden: number, gate: GateResult): string {

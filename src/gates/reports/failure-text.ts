@@ -15,6 +15,9 @@ export interface ExpectedReceived {
 }
 
 const maxLineLength = 300;
+// Error texts can be huge (snapshot diffs, minified code); what we read is at their start.
+const maxScannedLength = 20_000;
+const maxScannedLineLength = 2_000;
 
 /** Removes ANSI colour and cursor codes. */
 export function stripAnsi(text: string): string {
@@ -31,9 +34,16 @@ export function textLines(text: string): string[] {
   return stripAnsi(text).split(/\r?\n/);
 }
 
+/** The start of a text, lines shortened, so that pattern searches stay fast on any input. */
+function scannedLines(text: string): string[] {
+  return textLines(text.slice(0, maxScannedLength)).map((line) => line.slice(0, maxScannedLineLength));
+}
+
 /** True for a stack frame line: "    at fn (file:1:2)", or node:test's "fn (file:1:2)" without "at". */
-export function isStackFrameLine(line: string): boolean {
-  return /^\s*at\s+\S/.test(line) || /^\s*\S[^()]*\((?:[^()]*:\d+:\d+|<anonymous>|native|index \d+)\)\s*\{?$/.test(line);
+function isStackFrameLine(line: string): boolean {
+  return (
+    /^\s*at\s+\S/.test(line) || /^\s*\S[^()]*\((?:[^()]*:\d+:\d+|<anonymous>|native|index \d+)\)\s*\{?$/.test(line)
+  );
 }
 
 // Headers of the diffs printed by node:assert, jest, vitest and pytest; they carry no content.
@@ -47,7 +57,7 @@ const diffLinePattern = /^([+-])\s+(.*\S)\s*$/;
 export function summarizeMessage(text: string, maxLines = 3): string {
   const meaningful: string[] = [];
   let hasDiffHeader = false;
-  for (const rawLine of textLines(text)) {
+  for (const rawLine of scannedLines(text)) {
     if (isStackFrameLine(rawLine)) {
       if (meaningful.length > 0) break;
       continue;
@@ -71,7 +81,8 @@ function cleanValue(value: string): string {
   return clip(value.trim().replace(/,$/, ''));
 }
 
-const labelledExpected = /^\s*(?:E\s+)?expected(?: value| substring| string| length| pattern| path| constructor)?\s*:\s*(\S.*)$/im;
+const labelledExpected =
+  /^\s*(?:E\s+)?expected(?: value| substring| string| length| pattern| path| constructor)?\s*:\s*(\S.*)$/im;
 const labelledReceived =
   /^\s*(?:E\s+)?(?:received|actual)(?: value| string| length| object| array| function)?\s*:\s*(\S.*)$/im;
 const nodeComparison = /^\s*(.+?) (?:!==|!=) (.+?)\s*$/m;
@@ -101,13 +112,15 @@ function diffSides(lines: string[]): ExpectedReceived {
 
 /** The expected and received values an assertion text states, in whichever of the common phrasings it uses. */
 export function extractExpectedReceived(text: string): ExpectedReceived {
-  const plain = stripAnsi(text);
+  const plain = scannedLines(text).join('\n');
   const expectedLine = labelledExpected.exec(plain)?.[1];
   const receivedLine = labelledReceived.exec(plain)?.[1];
   if (expectedLine !== undefined && receivedLine !== undefined) {
     return { expected: cleanValue(expectedLine), received: cleanValue(receivedLine) };
   }
-  const comparison = /Expected values to be (?:strictly |loosely )?equal:/.test(plain) ? nodeComparison.exec(plain) : null;
+  const comparison = /Expected values to be (?:strictly |loosely )?equal:/.test(plain)
+    ? nodeComparison.exec(plain)
+    : null;
   if (comparison?.[1] && comparison[2]) {
     return { expected: cleanValue(comparison[2]), received: cleanValue(comparison[1]) };
   }
@@ -136,7 +149,6 @@ function phrasedValues(plain: string): Required<ExpectedReceived> | undefined {
     return order === 'received-first' ? { expected: second, received: first } : { expected: first, received: second };
   }
   return undefined;
-
 }
 
 function normalizePath(path: string): string {
@@ -149,9 +161,9 @@ function normalizePath(path: string): string {
 }
 
 /** True for code that is not the project's own: dependencies, runtimes, test-runner internals. */
-export function isLibraryPath(path: string): boolean {
+function isLibraryPath(path: string): boolean {
   return (
-    path.includes('/node_modules/') ||
+    /(^|\/)node_modules\//.test(path) ||
     path.includes('\\node_modules\\') ||
     /^(?:node:|internal\/|<anonymous>|native$)/.test(path) ||
     /\/src\/(?:runtime|testing|reflect|sync)\/[^/]+\.go$/.test(path) ||
@@ -177,7 +189,7 @@ const locationPatterns: RegExp[] = [
 /** The source locations a text names, in order, library and runtime frames left out. */
 export function findLocations(text: string): SourceLocation[] {
   const found: SourceLocation[] = [];
-  for (const line of textLines(text)) {
+  for (const line of scannedLines(text)) {
     for (const pattern of locationPatterns) {
       const match = pattern.exec(line);
       if (!match?.[1] || !match[2]) continue;
@@ -201,14 +213,33 @@ export function isSameFile(left: string, right: string): boolean {
  * The best location for a failure: the report's own file, with the line of the first stack frame in that file
  * (the assertion rather than the test's declaration); else the report's location; else the first user frame.
  */
-export function chooseLocation(reported: SourceLocation | undefined, text: string): SourceLocation | undefined {
+export function chooseLocation(reported: SourceLocation | undefined, text: string): ChosenLocation | undefined {
   const candidates = findLocations(text);
+  const chosen = pickLocation(reported, candidates);
+  const thrownAt = candidates[0];
+  if (!chosen || !thrownAt || isSameFile(thrownAt.file, chosen.file)) return chosen;
+  return { ...chosen, origin: `${thrownAt.file}:${thrownAt.line ?? ''}`.replace(/:$/, '') };
+}
+
+/** A location plus, when the error was raised in another file than the test's, where. */
+export type ChosenLocation = SourceLocation & { origin?: string };
+
+function pickLocation(reported: SourceLocation | undefined, candidates: SourceLocation[]): SourceLocation | undefined {
   if (reported) {
     const inReportedFile = candidates.find((candidate) => isSameFile(candidate.file, reported.file));
     if (inReportedFile) return { ...inReportedFile, file: reported.file };
     if (reported.line !== undefined || candidates.length === 0) return reported;
   }
-  return candidates[0];
+  // An error thrown by the code under test: the agent needs the test's line too, so prefer the test file.
+  return candidates.find((candidate) => looksLikeTestFile(candidate.file)) ?? candidates[0];
+}
+
+const testFilePattern =
+  /(^|\/)(tests?|__tests__|spec)\/|\.(test|spec)\.[cm]?[jt]sx?$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$|_spec\.rb$/;
+
+/** True for paths that follow the test-file conventions of JS/TS, Python, Go and Ruby. */
+export function looksLikeTestFile(path: string): boolean {
+  return testFilePattern.test(path.replaceAll('\\', '/'));
 }
 
 /** Message, expected/received and location read out of a raw failure text (error message plus stack). */

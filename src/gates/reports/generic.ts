@@ -7,6 +7,7 @@ import {
 } from './failure-text.ts';
 import type { Failure, ParsedReport } from './report-types.ts';
 
+/** The most failures the plain-text reader returns; past that, more lines add noise, not help. */
 export const maxGenericFailures = 20;
 
 // Lines that name a failing test: vitest/jest "FAIL", pytest "FAILED x - msg" and "___ name ___", jest "●",
@@ -21,21 +22,26 @@ const headerPatterns: RegExp[] = [
 ];
 // Lines that say what went wrong.
 const errorPatterns: RegExp[] = [
-  /^\s*(?:E\s{2,})?(?:[\w$]+\.)*\w*(?:Error|Exception)(?: \[\w+\])?:\s*\S/,
+  /^\s*(?:E\s{2,}|\S+:\d+(?::\d+)?:?\s+)?(?:[\w$]+\.)*\w*(?:Error|Exception)(?: \[\w+\])?:\s*\S/,
   /(?:^|[\s:])(?:error|ERROR|Error)(?:\[[\w-]+\])?(?: TS\d+)?:\s*\S/,
   /^\s*panic:\s|\bpanicked at\b/,
   /^\s*E\s{2,}\S/,
   /^\s*(?:assert\b|Assertion(?:Error)? failed|expect\()/i,
 ];
 // `file:line[:col]: message`, as compilers and linters print it; warnings are not failures.
-const compilerLine = /^((?:[A-Za-z]:)?[^\s:()'"]+\.[A-Za-z]\w*):(\d+)(?::(\d+))?(?::| -)\s+(?!(?:warning|note|info)\b)(.+)$/;
+const compilerLine =
+  /^((?:[A-Za-z]:)?[^\s:()'"]+\.[A-Za-z]\w*):(\d+)(?::(\d+))?(?::| -)\s+(?!(?:warning|note|info)\b)(.+)$/;
 const anySeverityCompilerLine = /^(?:[A-Za-z]:)?[^\s:()'"]+\.[A-Za-z]\w*:\d+(?::\d+)?(?::| -)(?:\s|$)/;
 // "src/a.ts:3:7", "src/a.ts:3", or tsc's "src/a.ts(3,7)"; URLs ("http://host:80") are not places.
-const inlineReference = /(?<![\w/]:\/\/\S*)((?:[A-Za-z]:)?[\w./\\@~+-]*\w\.[A-Za-z]\w*)(?::(\d+)(?::(\d+))?|\((\d+),(\d+)\))/;
+const inlineReference =
+  /(?<![\w/]:\/\/\S*)((?:[A-Za-z]:)?[\w./\\@~+-]*\w\.[A-Za-z]\w*)(?::(\d+)(?::(\d+))?|\((\d+),(\d+)\))/;
 const locationOnlyLine = /^\s*(?:❯|→|-->|at\s)/;
 const noErrorsLine = /\b(?:0|no) (?:errors?|failures?)\b/i;
 const tracebackStart = /^\s*Traceback \(most recent call last\):/;
 const maxBlockLines = 16;
+const maxLineLength = 2_000;
+// Enough to merge a long progress tree with its detail blocks, few enough that merging stays cheap.
+const maxCandidates = 500;
 
 interface Candidate {
   test?: string;
@@ -149,12 +155,16 @@ function mergeSameTests(candidates: Candidate[]): Candidate[] {
       continue;
     }
     const [better, worse] = candidate.quality > twin.quality ? [candidate, twin] : [twin, candidate];
-    Object.assign(twin, { ...worse, ...better }, {
-      test: (twin.test ?? '').length >= (test ?? '').length ? twin.test : test,
-      location: better.location ?? worse.location,
-      expected: better.expected ?? worse.expected,
-      received: better.received ?? worse.received,
-    });
+    Object.assign(
+      twin,
+      { ...worse, ...better },
+      {
+        test: (twin.test ?? '').length >= (test ?? '').length ? twin.test : test,
+        location: better.location ?? worse.location,
+        expected: better.expected ?? worse.expected,
+        received: better.received ?? worse.received,
+      },
+    );
   }
   return merged;
 }
@@ -171,10 +181,11 @@ function toFailure(candidate: Candidate): Failure {
 
 /** Reads plain text for lines that look like failures and the `file:line` places they name; at most 20. */
 export function parseGeneric(text: string): ParsedReport {
-  const lines = textLines(text);
+  // Long lines (minified code in a stack trace) are cut so the patterns below stay fast.
+  const lines = textLines(text).map((line) => line.slice(0, maxLineLength));
   const candidates: Candidate[] = [];
   let current: Candidate | undefined;
-  for (let index = 0; index < lines.length; index++) {
+  for (let index = 0; index < lines.length && candidates.length < maxCandidates; index++) {
     const line = lines[index] ?? '';
     if (tracebackStart.test(line)) {
       const { candidate, end } = tracebackFailure(lines, index);

@@ -18,7 +18,8 @@ interface TestEvent {
 }
 
 // The runner's own lines around a test's log: "=== RUN   TestX", "--- FAIL: TestX (0.00s)", a bare "FAIL".
-const runnerLine = /^\s*(?:=== (?:RUN|PAUSE|CONT|NAME)\b|--- (?:FAIL|PASS|SKIP):|(?:FAIL|PASS|ok)(?:\s|$)|exit status \d+$)/;
+const runnerLine =
+  /^\s*(?:=== (?:RUN|PAUSE|CONT|NAME)\b|--- (?:FAIL|PASS|SKIP):|(?:FAIL|PASS|ok)(?:\s|$)|exit status \d+$)/;
 // Test logs start with "file_test.go:42: message".
 const logLocation = /^\s*([^\s:]+\.go):(\d+): ?(.*)$/;
 const compilerError = /^([^\s:]+\.go):(\d+):(\d+): (.+)$/;
@@ -171,7 +172,8 @@ export function parseGoTestJson(text: string): ParsedReport {
   if (text.trim() === '') problems.push('report is empty');
   if (badLineNumbers.length > 0) {
     const listed = badLineNumbers.slice(0, maxListedBadLines).join(', ');
-    const more = badLineNumbers.length > maxListedBadLines ? ` and ${badLineNumbers.length - maxListedBadLines} more` : '';
+    const more =
+      badLineNumbers.length > maxListedBadLines ? ` and ${badLineNumbers.length - maxListedBadLines} more` : '';
     problems.push(`${badLineNumbers.length === 1 ? 'line' : 'lines'} ${listed}${more}: not valid JSON`);
   }
   counts.total = counts.passed + counts.failed + counts.skipped;

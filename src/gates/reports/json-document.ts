@@ -18,7 +18,7 @@ function lineNumberAt(text: string, index: number): number {
  * Cuts a JSON text that ended early after the last complete object or array and closes what is still open,
  * so the values written before the cut can still be read. Returns undefined when nothing complete was written.
  */
-export function closeTruncatedJson(text: string): { closed: string; cutAt: number } | undefined {
+function closeTruncatedJson(text: string): { closed: string; cutAt: number } | undefined {
   const openers: string[] = [];
   let inString = false;
   let escaped = false;
@@ -49,9 +49,7 @@ export function closeTruncatedJson(text: string): { closed: string; cutAt: numbe
 // Reports written on one line (jest, eslint) are better placed by character than by line.
 function placeOf(body: string, index: number, skippedLines: number): string {
   const line = lineNumberAt(body, index);
-  return body.trimEnd().includes('\n')
-    ? `line ${skippedLines + line}`
-    : `character ${index} of ${body.length}`;
+  return body.trimEnd().includes('\n') ? `line ${skippedLines + line}` : `character ${index} of ${body.length}`;
 }
 
 function tryParse(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
@@ -79,7 +77,9 @@ export function readJsonDocument(text: string, opener: '[' | '{'): JsonDocument 
   const repaired = closeTruncatedJson(body);
   const partial = repaired === undefined ? undefined : tryParse(repaired.closed);
   if (partial?.ok && repaired !== undefined) {
-    problems.push(`JSON is cut off or broken after ${placeOf(body, repaired.cutAt, skippedLines)}; read the entries before it`);
+    problems.push(
+      `JSON is cut off or broken after ${placeOf(body, repaired.cutAt, skippedLines)}; read the entries before it`,
+    );
     return { value: partial.value, problems };
   }
   problems.push(`not valid JSON: ${whole.error}`);

@@ -11,6 +11,8 @@ export interface Failure {
   column?: number;
   expected?: string;
   received?: string;
+  /** Where the error was raised ("src/cart.js:16"), when that is outside the test's own file. */
+  origin?: string;
 }
 
 export interface TestCounts {

@@ -78,7 +78,12 @@ export function failureFromDiagnostics(
   let message = summarizeMessage(errorText);
   // node:test puts the error class apart (`name: 'TypeError'`); it says what kind of failure this is.
   const errorName = typeof diagnostics.name === 'string' ? diagnostics.name : '';
-  if (/^\w*Error$/.test(errorName) && errorName !== 'AssertionError' && message !== '' && !message.startsWith(errorName)) {
+  if (
+    /^\w*Error$/.test(errorName) &&
+    errorName !== 'AssertionError' &&
+    message !== '' &&
+    !message.startsWith(errorName)
+  ) {
     message = `${errorName}: ${message}`;
   }
   if (message === '' || vagueErrorPattern.test(message)) message = messageFromComments(comments) || message;

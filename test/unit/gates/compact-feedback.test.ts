@@ -50,6 +50,39 @@ describe('compactFeedback', () => {
     );
   });
 
+  it('leaves out a message line that only restates expected and received, and says where an error was raised', () => {
+    const failure: Failure = {
+      test: 'cart > merges',
+      message: 'Expected values to be strictly equal:\n400 !== 450',
+      file: 'test/cart.test.js',
+      line: 13,
+      expected: '450',
+      received: '400',
+      origin: 'src/cart.js:9',
+    };
+    expect(compactFeedback(check([gate({ name: 'unit', failures: [failure] })]))).toContain(
+      [
+        '- cart > merges (test/cart.test.js:13)',
+        '  Expected values to be strictly equal:',
+        '  raised at src/cart.js:9',
+        '  expected: 450  received: 400',
+      ].join('\n'),
+    );
+  });
+
+  it('adds the end of the output when the failures name no place (a crash the report cannot see)', () => {
+    const text = compactFeedback(
+      check([
+        gate({
+          name: 'unit',
+          failures: [{ test: 'test', message: 'test failed' }],
+          outputTail: ["Error: Cannot find module '/x/test'"],
+        }),
+      ]),
+    );
+    expect(text).toContain("- test\n  test failed\n  output ends with:\n    Error: Cannot find module '/x/test'");
+  });
+
   it('falls back to the last lines of output when nothing could be parsed', () => {
     const text = compactFeedback(
       check([gate({ name: 'build', exitCode: 2, outputTail: ['make: *** [all] Error 2'] })]),

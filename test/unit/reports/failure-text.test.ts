@@ -15,7 +15,8 @@ describe('summarizeMessage', () => {
   });
 
   it('prefers the changed lines of a diff to its context', () => {
-    const text = 'Expected values to be strictly deep-equal:\n+ actual - expected\n\n  {\n    a: 1,\n+   b: 2,\n-   b: 3\n  }';
+    const text =
+      'Expected values to be strictly deep-equal:\n+ actual - expected\n\n  {\n    a: 1,\n+   b: 2,\n-   b: 3\n  }';
 
     expect(summarizeMessage(text)).toBe('Expected values to be strictly deep-equal:\n+   b: 2,\n-   b: 3');
   });
@@ -46,13 +47,15 @@ describe('extractExpectedReceived', () => {
   });
 
   it('reads both sides of a diff', () => {
-    const text = 'expect(received).toEqual(expected)\n\n- Expected  - 1\n+ Received  + 1\n\n  Object {\n-   "a": 1,\n+   "a": 2,\n  }';
+    const text =
+      'expect(received).toEqual(expected)\n\n- Expected  - 1\n+ Received  + 1\n\n  Object {\n-   "a": 1,\n+   "a": 2,\n  }';
 
     expect(extractExpectedReceived(text)).toEqual({ expected: '"a": 1,', received: '"a": 2,' });
   });
 
   it('uses the diff when chai shortened the values', () => {
-    const text = 'expected { a: 1, …(9) } to deeply equal { a: 2, …(9) }\n\n- Expected\n+ Received\n\n-   "a": 2,\n+   "a": 1,';
+    const text =
+      'expected { a: 1, …(9) } to deeply equal { a: 2, …(9) }\n\n- Expected\n+ Received\n\n-   "a": 2,\n+   "a": 1,';
 
     expect(extractExpectedReceived(text)).toEqual({ expected: '"a": 2,', received: '"a": 1,' });
   });
@@ -82,16 +85,41 @@ describe('findLocations and chooseLocation', () => {
   it("takes the report's file with the line of the first frame in that file", () => {
     const reported = { file: 'test/cart.test.js', line: 18, column: 3 };
 
-    expect(chooseLocation(reported, stack)).toEqual({ file: 'test/cart.test.js', line: 19, column: 20 });
+    expect(chooseLocation(reported, stack)).toEqual({
+      file: 'test/cart.test.js',
+      line: 19,
+      column: 20,
+      origin: '/home/dev/shop/src/cart.js:5',
+    });
   });
 
   it("keeps the report's own place when no frame is in its file, else takes the first project frame", () => {
     expect(chooseLocation({ file: 'test/other.test.js', line: 2 }, stack)).toEqual({
       file: 'test/other.test.js',
       line: 2,
+      origin: '/home/dev/shop/src/cart.js:5',
     });
-    expect(chooseLocation(undefined, stack)).toEqual({ file: '/home/dev/shop/src/cart.js', line: 5, column: 42 });
     expect(chooseLocation(undefined, 'no places here')).toBeUndefined();
+    expect(chooseLocation(undefined, stack.replace('/test/cart.test.js', '/lib/run.js'))).toEqual({
+      file: '/home/dev/shop/src/cart.js',
+      line: 5,
+      column: 42,
+    });
+  });
+
+  it('prefers the test file over the code under test, and says where the error was raised', () => {
+    expect(chooseLocation(undefined, stack)).toEqual({
+      file: '/home/dev/shop/test/cart.test.js',
+      line: 19,
+      column: 20,
+      origin: '/home/dev/shop/src/cart.js:5',
+    });
+  });
+
+  it('never names a library as the origin', () => {
+    const fromLibrary =
+      'Error: x\n    at r (node_modules/jest-resolve/build/resolver.js:427:11)\n    at /a/test/x.test.js:3:1';
+    expect(chooseLocation(undefined, fromLibrary)).toEqual({ file: '/a/test/x.test.js', line: 3, column: 1 });
   });
 
   it('matches relative, absolute and bare spellings of a file', () => {

@@ -44,7 +44,8 @@ describe('parseGeneric', () => {
       },
       {
         test: 'test/other.test.ts > string compare',
-        message: 'AssertionError: expected \'hello world\' to contain \'bye\'\nExpected: "bye"\nReceived: "hello world"',
+        message:
+          'AssertionError: expected \'hello world\' to contain \'bye\'\nExpected: "bye"\nReceived: "hello world"',
         expected: '"bye"',
         received: '"hello world"',
         file: 'test/other.test.ts',
@@ -131,7 +132,8 @@ describe('parseGeneric', () => {
     expect(parseGeneric(readFixture('generic/cargo-test.txt')).failures).toEqual([
       {
         test: 'tests::sums',
-        message: "thread 'tests::sums' (16364) panicked at src/main.rs:14:9:\nassertion `left == right` failed\nleft: 4",
+        message:
+          "thread 'tests::sums' (16364) panicked at src/main.rs:14:9:\nassertion `left == right` failed\nleft: 4",
         file: 'src/main.rs',
         line: 14,
         column: 9,
@@ -148,6 +150,12 @@ describe('parseGeneric', () => {
 
     expect(report.failures).toHaveLength(maxGenericFailures);
     expect(report.failures[0]).toEqual({ message: 'error: broken', file: 'src/file0.c', line: 1, column: 1 });
+  });
+
+  it('reads an error that follows its file:line without a colon', () => {
+    expect(parseGeneric('test/a.test.ts:4 AssertionError: boom\n').failures).toEqual([
+      { message: 'test/a.test.ts:4 AssertionError: boom', file: 'test/a.test.ts', line: 4 },
+    ]);
   });
 
   it('finds nothing in output without errors', () => {

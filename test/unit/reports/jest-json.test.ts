@@ -51,6 +51,7 @@ describe('parseJestJson with vitest --reporter=json', () => {
         file: '/tmp/rs/vt/test/price.test.ts',
         line: 19,
         column: 14,
+        origin: '/tmp/rs/vt/src/price.ts:2',
       },
     ]);
   });
@@ -104,6 +105,7 @@ describe('parseJestJson with jest --json', () => {
         file: '/home/dev/shop/src/cart.test.js',
         line: 20,
         column: 12,
+        origin: '/home/dev/shop/src/cart.js:3',
       },
       {
         message: "Cannot find module './missing' from 'src/broken.test.js'",
@@ -141,8 +143,6 @@ describe('parseJestJson with jest --json', () => {
     expect(parseJestJson('{"numTotalTests": 3}').problems).toEqual([
       'not a jest/vitest JSON report: no "testResults" list',
     ]);
-    expect(parseJestJson('{"testResults": [}').problems).toEqual([
-      expect.stringMatching(/^not valid JSON: /),
-    ]);
+    expect(parseJestJson('{"testResults": [}').problems).toEqual([expect.stringMatching(/^not valid JSON: /)]);
   });
 });

@@ -30,9 +30,10 @@ describe('parseJunit', () => {
       {
         test: 'cart > parsePrice > rejects words',
         message: 'not a price: ten',
-        file: '/tmp/rs/nodetest/src/cart.js',
-        line: 5,
-        column: 42,
+        file: '/tmp/rs/nodetest/test/cart.test.js',
+        line: 19,
+        column: 20,
+        origin: '/tmp/rs/nodetest/src/cart.js:5',
       },
       {
         test: 'empty cart is zero',
@@ -172,7 +173,8 @@ describe('parseJunit', () => {
   });
 
   it('reports malformed XML with its line and still reads what it can', () => {
-    const xml = '<testsuite name="s">\n<testcase name="a"><failure message="x &amp; y"/></testcase>\n</testsuitez></testsuite>';
+    const xml =
+      '<testsuite name="s">\n<testcase name="a"><failure message="x &amp; y"/></testcase>\n</testsuitez></testsuite>';
 
     const report = parseJunit(xml);
 

@@ -33,6 +33,7 @@ describe('parseTap', () => {
         file: '/tmp/rs/nodetest/test/cart.test.js',
         line: 19,
         column: 20,
+        origin: '/tmp/rs/nodetest/src/cart.js:5',
       },
       {
         test: 'empty cart is zero',
@@ -98,7 +99,9 @@ describe('parseTap', () => {
   });
 
   it('does not read a YAML block as test lines', () => {
-    const tap = ['1..1', 'not ok 1 - outer', '  ---', '  error: |-', '    ok 7 - looks like a test', '  ...'].join('\n');
+    const tap = ['1..1', 'not ok 1 - outer', '  ---', '  error: |-', '    ok 7 - looks like a test', '  ...'].join(
+      '\n',
+    );
 
     const report = parseTap(tap);
 

@@ -63,7 +63,11 @@ describe('parseTsc', () => {
   });
 
   it('reads --pretty output the same, colours and code frames left out', () => {
-    expect(parseTsc(readFixture('tsc/pretty.txt'))).toEqual({ format: 'tsc', failures: expectedFailures, problems: [] });
+    expect(parseTsc(readFixture('tsc/pretty.txt'))).toEqual({
+      format: 'tsc',
+      failures: expectedFailures,
+      problems: [],
+    });
   });
 
   it('reads diagnostics without a file and leaves warnings out', () => {
@@ -79,7 +83,7 @@ describe('parseTsc', () => {
 
   it('reads a clean run as no failures, and says when the summary counts more errors than it read', () => {
     expect(parseTsc('')).toEqual({ format: 'tsc', failures: [], problems: [] });
-    expect(parseTsc('src/a.ts(1,1): error TS1005: \';\' expected.\n\nFound 2 errors.').problems).toEqual([
+    expect(parseTsc("src/a.ts(1,1): error TS1005: ';' expected.\n\nFound 2 errors.").problems).toEqual([
       'tsc reported 2 error(s) but 1 could be read',
     ]);
   });
