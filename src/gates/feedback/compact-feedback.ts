@@ -112,8 +112,8 @@ function restatesValues(line: string, failure: Failure): boolean {
 }
 
 function moreLine(hidden: number, gate: GateResult): string {
-  const noun = gate.failures.length > 0 ? 'failures' : 'lines';
-  return `  … ${hidden} more ${noun} in ${gate.logPath ?? 'the log'}`;
+  const noun = gate.failures.length > 0 ? 'failure' : 'line';
+  return `  … ${hidden} more ${noun}${hidden === 1 ? '' : 's'} in ${gate.logPath ?? 'the log'}`;
 }
 
 function notRunLine(check: CheckResult): string | undefined {
