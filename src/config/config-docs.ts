@@ -1,0 +1,74 @@
+import { configJsonSchema } from './json-schema.ts';
+
+interface SchemaNode {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: SchemaNode[];
+  items?: SchemaNode;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: SchemaNode | boolean;
+  required?: string[];
+}
+
+/** The config reference in Markdown, generated from the JSON Schema (and so from the zod schema). */
+export function renderConfigDocs(): string {
+  const root = configJsonSchema() as SchemaNode;
+  const gates = root.properties?.gates?.additionalProperties as SchemaNode;
+  const sections = [
+    '# sluice.yaml reference',
+    '',
+    '<!-- Generated from src/config/schema.ts by `npm run schema`; do not edit by hand. -->',
+    '',
+    root.description ?? '',
+    '',
+    '## Top level',
+    '',
+    fieldTable(root),
+    '',
+    '## `gates.<name>`',
+    '',
+    `${gates.description ?? ''} Gate names use letters, digits, \`.\`, \`_\` and \`-\`.`,
+    '',
+    fieldTable(gates),
+    '',
+    '## `gates.<name>.report`',
+    '',
+    gates.properties?.report?.description ?? '',
+    '',
+    fieldTable(gates.properties?.report ?? {}),
+    '',
+    '## `feedback`',
+    '',
+    fieldTable(root.properties?.feedback ?? {}),
+    '',
+  ];
+  return sections.join('\n');
+}
+
+function fieldTable(node: SchemaNode): string {
+  const rows = Object.entries(node.properties ?? {}).map(([name, field]) => {
+    const required = node.required?.includes(name) ? ' (required)' : '';
+    const fallback = field.default === undefined ? '' : `\`${JSON.stringify(field.default)}\``;
+    return `| \`${name}\`${required} | ${typeName(field)} | ${fallback} | ${escapeCell(field.description ?? '')} |`;
+  });
+  return ['| field | type | default | what it does |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function typeName(node: SchemaNode): string {
+  if (node.enum) return node.enum.map((value) => `\`${String(value)}\``).join(' \\| ');
+  if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
+  if (node.anyOf) return node.anyOf.map(typeName).join(' or ');
+  if (node.type === 'array') return `list of ${typeName(node.items ?? {})}`;
+  if (node.type === 'object' && node.additionalProperties && typeof node.additionalProperties === 'object') {
+    return `map of ${typeName(node.additionalProperties)}`;
+  }
+  if (node.type === 'object' && node.properties) return 'object (below)';
+  return Array.isArray(node.type) ? node.type.join(' or ') : (node.type ?? 'any');
+}
+
+function escapeCell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
