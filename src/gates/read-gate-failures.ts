@@ -93,7 +93,14 @@ async function readLogTail(logFile: string): Promise<string> {
 
 /** Paths in feedback are relative to the config folder, which is where the agent works. */
 function relativizeFailure(failure: Failure, root: string, cwd: string): Failure {
-  if (!failure.file) return failure;
-  const inside = relative(root, resolve(cwd, failure.file));
-  return inside.startsWith('..') ? failure : { ...failure, file: inside };
+  const relativized = { ...failure };
+  if (failure.file) relativized.file = relativePath(failure.file, root, cwd);
+  const origin = failure.origin ? /^(.*?)((?::\d+)*)$/.exec(failure.origin) : null;
+  if (origin?.[1]) relativized.origin = `${relativePath(origin[1], root, cwd)}${origin[2] ?? ''}`;
+  return relativized;
+}
+
+function relativePath(file: string, root: string, cwd: string): string {
+  const inside = relative(root, resolve(cwd, file));
+  return inside.startsWith('..') ? file : inside;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkJson, repoRoot, runSluice } from '../support/sluice-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { writeFiles } from '../support/write-files.ts';
 
 /** A copy of the bundled example with one pricing rule broken, so two real node:test tests fail. */
 function brokenShop(): string {
@@ -14,6 +15,32 @@ function brokenShop(): string {
 }
 
 describe('failures read from a real JUnit report', () => {
+  it('points at the failing test line and says where, in the code under test, the error was raised', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'package.json': '{ "type": "module" }',
+      'src/sku.js':
+        'export function parseSku(text) {\n  if (!text.trim()) throw new Error(`sku must not be blank`);\n  return text;\n}\n',
+      'test/sku.test.js':
+        "import { test } from 'node:test';\nimport { parseSku } from '../src/sku.js';\n\ntest('blank sku', () => {\n  parseSku('  ');\n});\n",
+      'sluice.yaml': `gates:
+  unit:
+    run: node --test --test-reporter=junit --test-reporter-destination=.sluice/reports/unit.xml "test/*.test.js"
+    report: { format: junit, path: .sluice/reports/unit.xml }
+`,
+    });
+    const { gate } = await checkJson(dir);
+    expect(gate('unit').failures).toEqual([
+      {
+        test: 'blank sku',
+        message: 'sku must not be blank',
+        file: 'test/sku.test.js',
+        line: 5,
+        origin: 'src/sku.js:2',
+      },
+    ]);
+  });
+
   it('gives --json the failing tests with message, file, line, expected and received', async () => {
     const { exitCode, gate } = await checkJson(brokenShop());
     expect(exitCode).toBe(1);

@@ -59,7 +59,15 @@ export interface CheckJson {
     reason: string | null;
     log: string | null;
     counts: { total: number; passed: number; failed: number; skipped: number } | null;
-    failures: Array<{ test: string | null; message: string; file: string | null; line: number | null }>;
+    failures: Array<{
+      test: string | null;
+      message: string;
+      file: string | null;
+      line: number | null;
+      expected?: string;
+      received?: string;
+      origin?: string;
+    }>;
   }>;
   feedback: string;
 }
