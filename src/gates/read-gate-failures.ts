@@ -1,6 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { GateConfig } from '../config/schema.ts';
+import { stripAnsi } from './reports/failure-text.ts';
 import type { Failure, ParsedReport, TestCounts } from './reports/report-types.ts';
 
 /** The most of a log that is parsed; failures are usually at the end, so the tail is kept. */
@@ -65,9 +66,7 @@ const tailLineCount = 12;
 const crashTailLineCount = 6;
 
 function lastLines(text: string, count: number): string[] {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are control characters
-  const plain = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
-  return plain
+  return stripAnsi(text)
     .split(/\r?\n/)
     .map((line) => line.trimEnd())
     .filter((line) => line.trim() !== '')

@@ -85,21 +85,28 @@ function gateEntries(gate: GateResult): string[] {
 /** One failure: where and what in the first line, then the evidence. */
 export function renderFailure(failure: Failure): string {
   const location = failure.file ? `${failure.file}${failure.line ? `:${failure.line}` : ''}` : '';
-  const title = [failure.test, location && `(${location})`].filter(Boolean).join(' ') || location;
-  const lines = [`- ${truncate(title || firstLine(failure.message))}`];
   const messageLines = failure.message
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)
     .filter((line) => !/^(expected|received|actual)\s*:/i.test(line) || failure.expected === undefined)
     .filter((line) => !restatesValues(line, failure));
-  const shown = title ? messageLines.slice(0, maxMessageLines) : messageLines.slice(1, maxMessageLines);
-  lines.push(...shown.map((line) => `  ${truncate(line)}`));
+  let title: string;
+  let details: string[];
+  if (failure.test) {
+    title = location ? `${failure.test} (${location})` : failure.test;
+    details = messageLines.slice(0, maxMessageLines);
+  } else {
+    const first = messageLines[0] ?? failure.message;
+    title = !location || first.includes(location) ? first : `${location}: ${first}`;
+    details = messageLines.slice(1, maxMessageLines);
+  }
+  const lines = [`- ${truncate(title)}`, ...details.map((line) => `  ${truncate(line)}`)];
   if (failure.origin) lines.push(`  raised at ${failure.origin}`);
   if (failure.expected !== undefined || failure.received !== undefined) {
-    lines.push(
-      `  expected: ${truncate(oneLine(failure.expected ?? '?'), 70)}  received: ${truncate(oneLine(failure.received ?? '?'), 70)}`,
-    );
+    const expected = truncate(oneLine(failure.expected ?? '?'), 70);
+    const received = truncate(oneLine(failure.received ?? '?'), 70);
+    lines.push(`  expected: ${expected}  received: ${received}`);
   }
   return lines.join('\n');
 }
@@ -119,7 +126,7 @@ function moreLine(hidden: number, gate: GateResult): string {
 function notRunLine(check: CheckResult): string | undefined {
   const skipped = check.gates.filter((gate) => gate.status === 'skipped');
   if (skipped.length === 0) return undefined;
-  return `\nNot run: ${skipped.map((gate) => gate.name).join(', ')} (${skipped[0]?.reason ?? 'skipped'}).`;
+  return `\nNot run: ${skipped.map((gate) => gate.name).join(', ')}; ${skipped[0]?.reason ?? 'skipped'}.`;
 }
 
 function passSummary(check: CheckResult): string {
@@ -153,10 +160,6 @@ function truncate(text: string, max = maxLineLength): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ⏎ ');
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }
 
 function clip(text: string, budget: number): string {

@@ -83,6 +83,23 @@ describe('compactFeedback', () => {
     expect(text).toContain("- test\n  test failed\n  output ends with:\n    Error: Cannot find module '/x/test'");
   });
 
+  it('starts a failure without a test name with its place, said once', () => {
+    const text = compactFeedback(
+      check([
+        gate({
+          name: 'lint',
+          failures: [
+            { message: 'test/a.test.ts:4 AssertionError: boom', file: 'test/a.test.ts', line: 4 },
+            { message: "Type 'string' is not assignable to type 'number'.", file: 'src/b.ts', line: 9 },
+          ],
+        }),
+      ]),
+    );
+    expect(text).toContain(
+      "- src/b.ts:9: Type 'string' is not assignable to type 'number'.\n- test/a.test.ts:4 AssertionError: boom",
+    );
+  });
+
   it('falls back to the last lines of output when nothing could be parsed', () => {
     const text = compactFeedback(
       check([gate({ name: 'build', exitCode: 2, outputTail: ['make: *** [all] Error 2'] })]),
@@ -98,7 +115,7 @@ describe('compactFeedback', () => {
       ]),
     );
     expect(text).toContain('## e2e: timed out after 60s; its process group was killed (log: .sluice/logs/e2e.log)');
-    expect(text).toContain('Not run: bench (tier 1 failed (e2e)).');
+    expect(text).toContain('Not run: bench; tier 1 failed (e2e).');
   });
 
   it('stays within the budget, gives every failing gate room, and says how many failures it left out', () => {
