@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import type { GateConfig, SluiceConfig } from '../config/schema.ts';
 import { computeGateKey, GateCache } from './cache/gate-cache.ts';
 import type { CheckEventListener } from './check-events.ts';
 import { type CheckResult, checkVerdict, type GateResult, isGatePass } from './gate-results.ts';
-import { runGate } from './run-gate.ts';
+import { describeGate, runGate } from './run-gate.ts';
 import { selectGates } from './select-gates.ts';
+import { ensureSluiceDir } from './sluice-dir.ts';
 
 export interface RunGateGraphOptions {
   config: SluiceConfig;
@@ -28,7 +28,7 @@ export interface RunGateGraphOptions {
 export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckResult> {
   const started = performance.now();
   const selected = selectGates(options.config.gates, options.only);
-  const sluiceDir = join(options.root, '.sluice');
+  const sluiceDir = await ensureSluiceDir(options.root);
   const cache = new GateCache(sluiceDir);
   const concurrency = Math.max(1, options.concurrency ?? options.config.concurrency ?? availableParallelism());
   const emit = options.onEvent ?? (() => {});
@@ -51,7 +51,7 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
       const hit = await cache.findPass(name, key);
       if (hit) {
         return {
-          ...describe(name, gate),
+          ...describeGate(name, gate),
           status: 'cached',
           durationMs: Math.round(performance.now() - lookupStarted),
           reason: `inputs unchanged since the pass at ${hit.passedAt}`,
@@ -140,18 +140,14 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
   return result;
 }
 
-function describe(name: string, gate: GateConfig) {
-  return { name, kind: gate.kind, tier: gate.tier, blocking: gate.blocking };
-}
-
 function skippedResult(name: string, gate: GateConfig, reason: string): GateResult {
-  return { ...describe(name, gate), status: 'skipped', durationMs: 0, reason, failures: [], problems: [] };
+  return { ...describeGate(name, gate), status: 'skipped', durationMs: 0, reason, failures: [], problems: [] };
 }
 
 /** A gate the runner itself could not handle (a disk error, say) fails with the reason; the check goes on. */
 function failedToRun(name: string, gate: GateConfig, error: unknown): GateResult {
   const reason = `sluice could not run it: ${error instanceof Error ? error.message : String(error)}`;
-  return { ...describe(name, gate), status: 'failed', durationMs: 0, reason, failures: [], problems: [] };
+  return { ...describeGate(name, gate), status: 'failed', durationMs: 0, reason, failures: [], problems: [] };
 }
 
 function signalOption(signal: AbortSignal | undefined): { signal?: AbortSignal } {

@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { GateConfig } from '../config/schema.ts';
 import { type ProcessResult, runProcess } from '../process/run-process.ts';
@@ -18,6 +18,10 @@ export async function runGate(name: string, gate: GateConfig, context: GateRunCo
   const cwd = resolve(context.root, gate.cwd);
   const logFile = join(context.sluiceDir, 'logs', `${name}.log`);
   await mkdir(join(context.sluiceDir, 'logs'), { recursive: true });
+  if (!(await isDirectory(cwd))) {
+    const reason = `its working directory ${relative(context.root, cwd) || '.'} does not exist`;
+    return { ...describeGate(name, gate), status: 'failed', durationMs: 0, reason, failures: [], problems: [] };
+  }
   const reportFile = gate.report?.path ? resolve(cwd, gate.report.path) : undefined;
   if (reportFile) {
     // A report left over from an earlier run must never be read as this run's result.
@@ -33,10 +37,7 @@ export async function runGate(name: string, gate: GateConfig, context: GateRunCo
     ...(context.signal ? { signal: context.signal } : {}),
   });
   const base = {
-    name,
-    kind: gate.kind,
-    tier: gate.tier,
-    blocking: gate.blocking,
+    ...describeGate(name, gate),
     durationMs: outcome.durationMs,
     logPath: relative(context.root, logFile),
   };
@@ -57,8 +58,11 @@ export async function runGate(name: string, gate: GateConfig, context: GateRunCo
 
 function outcomeFields(outcome: ProcessResult, timeoutMs: number): Pick<GateResult, 'status' | 'exitCode' | 'reason'> {
   switch (outcome.status) {
-    case 'exited':
-      return { status: outcome.exitCode === 0 ? 'passed' : 'failed', exitCode: outcome.exitCode };
+    case 'exited': {
+      const status = outcome.exitCode === 0 ? 'passed' : 'failed';
+      const hint = shellExitHints[outcome.exitCode];
+      return { status, exitCode: outcome.exitCode, ...(hint ? { reason: `exit ${outcome.exitCode}: ${hint}` } : {}) };
+    }
     case 'signalled':
       return { status: 'failed', reason: `killed by ${outcome.signal}` };
     case 'timed-out':
@@ -71,6 +75,18 @@ function outcomeFields(outcome: ProcessResult, timeoutMs: number): Pick<GateResu
     case 'spawn-failed':
       return { status: 'failed', reason: `could not start: ${outcome.message}` };
   }
+}
+
+// What /bin/sh means by these codes, so the feedback does not just say "exit 127".
+const shellExitHints: Record<number, string> = { 126: 'command not executable', 127: 'command not found' };
+
+/** The fields every result of a gate shares. */
+export function describeGate(name: string, gate: GateConfig) {
+  return { name, kind: gate.kind, tier: gate.tier, blocking: gate.blocking };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
 
 function formatSeconds(ms: number): string {

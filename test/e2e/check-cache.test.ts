@@ -89,4 +89,12 @@ describe('the gate cache', () => {
     expect((await checkJson(dir)).gate('flaky').status).toBe('cached');
     expect((await checkJson(dir, '--no-cache')).gate('flaky').status).toBe('passed');
   });
+
+  it("keeps .sluice/ out of git without touching the repository's own .gitignore", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'sluice.yaml': 'gates:\n  a: { run: "true" }\n' });
+    await checkJson(dir);
+    expect(readFileSync(join(dir, '.sluice/.gitignore'), 'utf8')).toContain('*\n');
+    expect(() => readFileSync(join(dir, '.gitignore'))).toThrow();
+  });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { glob } from 'tinyglobby';
+import { createGitignoreFilter } from './gitignore-filter.ts';
 
 const alwaysIgnored = ['.git/**', '.sluice/**'];
 
@@ -25,16 +26,20 @@ async function hashFile(path: string): Promise<string> {
   }
 }
 
-/** One hash over the names and contents of every file the globs match (sorted, so order-free). */
+/**
+ * One hash over the names and contents of every file the globs match (sorted, so order-free).
+ * `.git/`, `.sluice/`, `node_modules/` (unless named) and gitignored files are not inputs.
+ */
 export async function hashInputs(root: string, patterns: string[]): Promise<{ hash: string; fileCount: number }> {
   const mentionsNodeModules = patterns.some((pattern) => pattern.includes('node_modules'));
-  const files = await glob(patterns, {
+  const matched = await glob(patterns, {
     cwd: root,
     dot: true,
     onlyFiles: true,
     ignore: mentionsNodeModules ? alwaysIgnored : [...alwaysIgnored, '**/node_modules/**'],
   });
-  files.sort();
+  const keep = await createGitignoreFilter(root, patterns);
+  const files = matched.filter(keep).sort();
   const contentHashes = await Promise.all(files.map((file) => hashFile(join(root, file))));
   const combined = createHash('sha256');
   files.forEach((file, index) => {
