@@ -1,7 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { GateConfig } from '../config/schema.ts';
-import { stripAnsi } from './reports/failure-text.ts';
+import { isSameFile, stripAnsi } from './reports/failure-text.ts';
 import type { Failure, ParsedReport, TestCounts } from './reports/report-types.ts';
 
 /** The most of a log that is parsed; failures are usually at the end, so the tail is kept. */
@@ -26,42 +26,79 @@ interface ReadOptions {
 
 /**
  * Failures of a finished gate: from its report when it has one, else from its own output.
- * When a failed gate's report names no failure (it crashed before writing one), the log is read too.
+ * When the report says too little (no failure, "test failed", no place), the log is read too.
  */
 export async function readGateFailures(options: ReadOptions): Promise<GateFailures> {
   const { gate, logFile, reportFile, passed, root, cwd } = options;
   // Loaded on demand: a check answered from the cache never pays for the parsers.
   const { parseReport } = await import('./reports/parse-report.ts');
   const problems: string[] = [];
-  let parsed: ParsedReport | undefined;
+  let report: ParsedReport | undefined;
   if (gate.report && reportFile) {
     const text = await readFile(reportFile, 'utf8').catch(() => undefined);
     if (text === undefined) problems.push(`report ${relative(root, reportFile)} was not written`);
-    else parsed = parseReport(gate.report.format, text);
+    else report = parseReport(gate.report.format, text);
   } else if (gate.report) {
-    parsed = parseReport(gate.report.format, await readLogTail(logFile));
+    report = parseReport(gate.report.format, await readLogTail(logFile));
   }
-  if (parsed) problems.push(...parsed.problems);
+  if (report) problems.push(...report.problems);
+  let failures = report?.failures ?? [];
   let outputTail: string[] | undefined;
-  if (!passed && (!parsed || parsed.failures.length === 0)) {
+  const saysTooLittle = failures.length === 0 || failures.some(isVague) || failures.every((f) => !f.file);
+  if (!passed && saysTooLittle) {
     const log = await readLogTail(logFile);
-    const fromLog = parseReport('generic', log);
-    parsed = { ...fromLog, ...(parsed?.counts ? { counts: parsed.counts } : {}) };
-    if (fromLog.failures.length === 0) outputTail = lastLines(log, tailLineCount);
+    const fromLog = parseReport('generic', log).failures.filter((failure) => !isVague(failure));
+    if (failures.length === 0) failures = fromLog;
+    else if (failures.some(isVague)) failures = explainVagueFailures(failures, fromLog);
+    // Nothing names a place: a crash the parsers cannot see, so keep the end of the output.
+    if (failures.every((failure) => !failure.file)) {
+      outputTail = lastLines(log, failures.length === 0 ? tailLineCount : crashTailLineCount);
+    }
   }
-  // Failures that name no place ("test failed") usually mean a crash the report cannot see: keep the output's end.
-  if (!passed && !outputTail && parsed?.failures.every((failure) => failure.file === undefined)) {
-    outputTail = lastLines(await readLogTail(logFile), crashTailLineCount);
-  }
-  const failures = (parsed?.failures ?? []).map((failure) => relativizeFailure(failure, root, cwd));
   return {
-    failures,
-    ...(parsed?.counts ? { counts: parsed.counts } : {}),
+    failures: failures.map((failure) => relativizeFailure(failure, root, cwd)),
+    ...(report?.counts ? { counts: report.counts } : {}),
     problems,
     ...(outputTail ? { outputTail } : {}),
   };
 }
 
+const vagueMessages = new Set(['test failed', 'failed', 'error', 'collection failure', 'test failed.']);
+
+/** "test failed" and the like: the runner knows something broke, but not what. */
+function isVague(failure: Failure): boolean {
+  const message = failure.message.trim().toLowerCase();
+  return vagueMessages.has(message) || message === failure.test?.trim().toLowerCase();
+}
+
+/**
+ * Replace each vague report failure by what the log says about the same test or file, and add the
+ * log's errors that no test claims (a helper that threw while a test file was loading).
+ */
+function explainVagueFailures(fromReport: Failure[], fromLog: Failure[]): Failure[] {
+  const unclaimed = [...fromLog];
+  const explained: Failure[] = [];
+  for (const failure of fromReport) {
+    const matches = isVague(failure)
+      ? unclaimed.filter(
+          (candidate) =>
+            (failure.test !== undefined && candidate.test === failure.test) ||
+            (failure.file !== undefined && candidate.file !== undefined && isSameFile(candidate.file, failure.file)),
+        )
+      : [];
+    if (matches.length === 0) {
+      explained.push(failure);
+      continue;
+    }
+    for (const match of matches) {
+      unclaimed.splice(unclaimed.indexOf(match), 1);
+      explained.push({ ...match, ...(failure.test ? { test: failure.test } : {}) });
+    }
+  }
+  return [...explained, ...unclaimed.slice(0, maxUnclaimedLogFailures)];
+}
+
+const maxUnclaimedLogFailures = 10;
 const tailLineCount = 12;
 const crashTailLineCount = 6;
 

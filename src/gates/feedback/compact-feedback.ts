@@ -144,14 +144,34 @@ function sortGates(gates: GateResult[]): GateResult[] {
   );
 }
 
+const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+
+/**
+ * By file and line (deterministic whatever order the runner finished in), then one failure of each kind
+ * before the repeats, so twenty copies of one broken assertion do not hide a different problem.
+ */
 function sortFailures(failures: Failure[]): Failure[] {
-  return [...failures].sort(
+  const sorted = [...failures].sort(
     (a, b) =>
-      (a.file ?? '\uffff').localeCompare(b.file ?? '\uffff') ||
+      naturalOrder(a.file ?? '\uffff', b.file ?? '\uffff') ||
       (a.line ?? 0) - (b.line ?? 0) ||
-      (a.test ?? '').localeCompare(b.test ?? '') ||
+      naturalOrder(a.test ?? '', b.test ?? '') ||
       a.message.localeCompare(b.message),
   );
+  const seen = new Set<string>();
+  const firsts: Failure[] = [];
+  const repeats: Failure[] = [];
+  for (const failure of sorted) {
+    const kind = failureKind(failure);
+    (seen.has(kind) ? repeats : firsts).push(failure);
+    seen.add(kind);
+  }
+  return [...firsts, ...repeats];
+}
+
+/** A failure's message with its values blanked: "expected 5 to be 4" and "expected 6 to be 4" are one kind. */
+function failureKind(failure: Failure): string {
+  return (failure.message.split('\n')[0] ?? '').replace(/(["'`]).*?\1/g, '"…"').replace(/\d+(\.\d+)?/g, '#');
 }
 
 function truncate(text: string, max = maxLineLength): string {

@@ -161,6 +161,17 @@ describe('compactFeedback', () => {
     expect(one.indexOf('a.ts:2')).toBeLessThan(one.indexOf('a.ts:9'));
   });
 
+  it('shows one failure of each kind before the repeats, in natural order', () => {
+    const repeats = Array.from({ length: 30 }, (_, index) => ({
+      test: `case number ${index}`,
+      message: `AssertionError: expected ${index} to be ${index + 1}`,
+    }));
+    const different: Failure = { test: 'throws a plain error', message: 'TypeError: x is not a function' };
+    const text = compactFeedback(check([gate({ name: 'unit', failures: [...repeats, different] })]), { budget: 400 });
+    const shown = [...text.matchAll(/^- (.+)$/gm)].map((match) => match[1]);
+    expect(shown.slice(0, 3)).toEqual(['case number 0', 'throws a plain error', 'case number 1']);
+  });
+
   it('puts blocking gates before non-blocking ones', () => {
     const text = compactFeedback(
       check([
