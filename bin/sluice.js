@@ -2,6 +2,14 @@
 // Entry point: keep it tiny; start-up time is part of every cached check.
 import module from 'node:module';
 
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 22) {
+  process.stderr.write(
+    `sluice needs Node.js 22 or newer; this is ${process.version}.\n` +
+      'Install Node 22, or run it through npm in a project that has the "node" package (npx sluice).\n',
+  );
+  process.exit(2);
+}
 module.enableCompileCache?.();
 try {
   await import('../dist/cli/main.js');

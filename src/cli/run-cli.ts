@@ -1,3 +1,4 @@
+import { closestMatch } from '../config/suggest.ts';
 import { SluiceError } from '../errors.ts';
 import { writeError, writeOut } from './output/write.ts';
 
@@ -24,16 +25,21 @@ Exit codes: 0 passed, 1 a blocking gate failed, 2 usage or config error, 70 inte
 /** Translate argv into a command and its exit code; the only place that decides how Sluice exits. */
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    writeError(usage);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     writeOut(usage);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     writeOut(await readVersion());
     return 0;
   }
   if (!(name in commands)) {
-    writeError(`sluice: unknown command "${name}"\n\n${usage}`);
+    const close = closestMatch(name, Object.keys(commands));
+    writeError(`sluice: unknown command "${name}"${close ? `; did you mean "${close}"?` : ''}\n\n${usage}`);
     return 2;
   }
   try {

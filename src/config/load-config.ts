@@ -5,6 +5,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument }
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { configSchema, feedbackSchema, gateSchema, reportSchema, type SluiceConfig } from './schema.ts';
+import { closestMatch } from './suggest.ts';
 
 export const configFileNames = ['sluice.yaml', 'sluice.yml'] as const;
 
@@ -16,7 +17,10 @@ export interface LoadedConfig {
   root: string;
 }
 
-/** Find sluice.yaml in `startDir` or the nearest folder above it. */
+/**
+ * Find sluice.yaml in `startDir` or the nearest folder above it, never above the repository root
+ * (the folder holding `.git`): another project's config must not judge this one.
+ */
 export function findConfigFile(startDir: string): string | undefined {
   let dir = resolve(startDir);
   for (;;) {
@@ -24,6 +28,7 @@ export function findConfigFile(startDir: string): string | undefined {
       const candidate = join(dir, name);
       if (existsSync(candidate)) return candidate;
     }
+    if (existsSync(join(dir, '.git'))) return undefined;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
@@ -52,18 +57,43 @@ export function parseConfigText(text: string, fileLabel: string): SluiceConfig {
       const offset =
         error.code === 'MISSING_CHAR' ? openingQuoteOffset(text, error.message, error.pos[0]) : error.pos[0];
       const position = lineCounter.linePos(offset);
-      return `${label}:${position.line}:${position.col}: ${firstLine(error.message)}`;
+      const hint = yamlHints[error.code] ?? '';
+      return `${label}:${position.line}:${position.col}: ${firstLine(error.message)}${hint}`;
     });
     throw new ConfigError(`invalid YAML\n${lines.join('\n')}`);
   }
-  const result = configSchema.safeParse(document.toJS() ?? {});
+  const result = configSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
   if (result.success) return result.data;
   const lines = result.error.issues
+    .flatMap(splitUnknownKeys)
     .map((issue) => describeIssue(issue, document.contents, lineCounter, label))
     .sort((a, b) => a.line - b.line || a.col - b.col)
     .slice(0, 10)
     .map((entry) => entry.text);
   throw new ConfigError(`invalid config\n${lines.join('\n')}`);
+}
+
+// What the user most likely meant when YAML rejects a line.
+const yamlHints: Partial<Record<string, string>> = {
+  BLOCK_AS_IMPLICIT_KEY: ' (a value containing ": " must be quoted: run: "echo a: b")',
+  TAB_AS_INDENT: ' (indent with spaces, not tabs)',
+};
+
+/** One issue per unknown key, so every typo is reported, not only the first. */
+function splitUnknownKeys(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'unrecognized_keys' || issue.keys.length < 2) return [issue];
+  return issue.keys.map((key) => ({ ...issue, keys: [key] }));
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 interface LocatedIssue {
@@ -85,8 +115,11 @@ function describeIssue(
     const key = issue.keys[0] ?? '';
     keyPath = [...path, key];
     message = `unknown key "${key}"${suggestKey(key, knownKeysAt(path))}`;
-  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-    message = `missing "${path.at(-1)}" (expected ${issue.expected})`;
+  } else if (issue.code === 'invalid_type') {
+    message =
+      issue.input === undefined
+        ? `missing "${path.at(-1)}" (expected ${issue.expected})`
+        : `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
   } else if (issue.code === 'invalid_key') {
     keyPath = path;
     message = issue.issues[0]?.message ?? message;
@@ -141,22 +174,9 @@ function knownKeysAt(path: string[]): string[] {
 }
 
 function suggestKey(key: string, known: string[]): string {
-  const close = known.find((candidate) => editDistance(key, candidate) <= 2);
+  const close = closestMatch(key, known);
   if (close) return ` (did you mean "${close}"?)`;
   return known.length > 0 ? ` (expected one of ${known.join(', ')})` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** An unclosed quote is reported at the end of the file; point at where it was opened instead. */

@@ -39,9 +39,16 @@ export const reportSchema = z
   })
   .describe('Where the failures of this gate can be read, so the feedback names them exactly.');
 
+export const minimumFeedbackBudget = 200;
+
 export const feedbackSchema = z
   .strictObject({
-    budget: z.number().int().min(200).default(4000).describe('Size limit of the agent feedback, in characters.'),
+    budget: z
+      .number()
+      .int()
+      .min(minimumFeedbackBudget)
+      .default(4000)
+      .describe('Size limit of the agent feedback, in characters.'),
   })
   .describe('The compact feedback an agent reads.');
 

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runSluice } from '../support/sluice-cli.ts';
+import { repoRoot, runSluice, sluiceBin } from '../support/sluice-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { writeFiles } from '../support/write-files.ts';
 
@@ -62,10 +64,28 @@ describe('sluice schema, --help and --version', () => {
     expect(checkHelp.stdout).toContain('--no-cache');
     const none = await runSluice([], { cwd: repoRoot });
     expect(none.exitCode).toBe(2);
+    expect(none.stderr).toContain('Usage: sluice <command>');
+    const typo = await runSluice(['chek'], { cwd: repoRoot });
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toContain('unknown command "chek"; did you mean "check"?');
   });
 
   it('prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     expect((await runSluice(['--version'], { cwd: repoRoot })).stdout.trim()).toBe(version);
+  });
+});
+
+describe('output to a reader that goes away', () => {
+  it('does not crash when stdout closes early (sluice check | head -c 1)', async () => {
+    const dir = tempDir();
+    // b finishes after head has read its byte and gone, so its line meets a closed pipe.
+    writeFiles(dir, { 'sluice.yaml': 'gates:\n  a: { run: "true" }\n  b: { run: "sleep 0.5" }\n' });
+    const { stderr } = await promisify(execFile)(
+      'sh',
+      ['-c', `'${process.execPath}' '${sluiceBin}' check --no-cache | head -c 1 >/dev/null`],
+      { cwd: dir, env: { ...process.env, CI: '1' } },
+    );
+    expect(stderr).toBe('');
   });
 });

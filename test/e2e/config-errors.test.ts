@@ -29,6 +29,23 @@ describe('a malformed sluice.yaml', () => {
     expect(run.stderr).toContain('sluice.yaml:3:5: gates.test.run: missing "run" (expected string)');
   });
 
+  it('says what type was expected and what it got', async () => {
+    const run = await checkWithConfig('gates:\n  test:\n    run: 42\n    needs: build\n');
+    expect(run.stderr).toContain('sluice.yaml:3:10: gates.test.run: expected a string, got number 42');
+    expect(run.stderr).toContain('sluice.yaml:4:12: gates.test.needs: expected an array, got string "build"');
+  });
+
+  it('reports every unknown key, not only the first', async () => {
+    const run = await checkWithConfig('gates:\n  test:\n    run: x\n    need: [a]\n    inputz: [b]\n');
+    expect(run.stderr).toContain('sluice.yaml:4:5: gates.test: unknown key "need" (did you mean "needs"?)');
+    expect(run.stderr).toContain('sluice.yaml:5:5: gates.test: unknown key "inputz" (did you mean "inputs"?)');
+  });
+
+  it('tells to quote a command that contains ": "', async () => {
+    const run = await checkWithConfig('gates:\n  test:\n    run: echo a: b\n');
+    expect(run.stderr).toContain('a value containing ": " must be quoted');
+  });
+
   it('lists the allowed kinds', async () => {
     const run = await checkWithConfig('gates:\n  test:\n    run: x\n    kind: unit\n');
     expect(run.stderr).toContain('sluice.yaml:4:11: gates.test.kind: expected one of "build", "typecheck"');
@@ -63,5 +80,30 @@ describe('a malformed sluice.yaml', () => {
     expect((await runSluice(['check', '--frobnicate'], { cwd: dir })).exitCode).toBe(2);
     expect((await runSluice(['check', '--concurrency', '0'], { cwd: dir })).exitCode).toBe(2);
     expect((await runSluice(['nonsense'], { cwd: dir })).exitCode).toBe(2);
+  });
+
+  it('answers --json with a JSON error too', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'sluice.yaml': 'gates:\n  a: { run: 1 }\n' });
+    const run = await runSluice(['check', '--json'], { cwd: dir });
+    expect(run.exitCode).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({
+      verdict: 'error',
+      error: {
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining('gates.a.run: expected a string, got number 1'),
+      },
+    });
+  });
+
+  it('names a folder that does not exist and a budget below the minimum', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'sluice.yaml': 'gates:\n  a: { run: "true" }\n' });
+    const missing = await runSluice(['check', '-C', 'nope'], { cwd: dir });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain(`no such folder: ${dir}/nope`);
+    const budget = await runSluice(['check', '--budget', '50'], { cwd: dir });
+    expect(budget.exitCode).toBe(2);
+    expect(budget.stderr).toContain('--budget expects a whole number >= 200, got "50"');
   });
 });

@@ -1,15 +1,17 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findConfigFile, loadConfig } from '../../config/load-config.ts';
-import { UsageError } from '../../errors.ts';
+import { minimumFeedbackBudget } from '../../config/schema.ts';
+import { SluiceError, UsageError } from '../../errors.ts';
 import { compactFeedback } from '../../gates/feedback/compact-feedback.ts';
 import type { CheckResult } from '../../gates/gate-results.ts';
 import { runGateGraph } from '../../gates/run-gate-graph.ts';
 import { checkResultToJson } from '../output/check-json.ts';
 import { createCheckReporter } from '../output/check-reporter.ts';
 import { writeOut } from '../output/write.ts';
-import { parsePositiveInt } from './parse-flags.ts';
+import { parseWholeNumber } from './parse-flags.ts';
 
 const help = `Usage: sluice check [options]
 
@@ -23,14 +25,32 @@ Options:
   -j, --concurrency <n>   Gates at once (default: config, else the number of cores)
       --json              Print machine-readable results only
       --feedback          Print only the compact feedback an agent reads
-      --budget <chars>    Size limit of the feedback (default: config, else 4000)
+      --budget <chars>    Size limit of the feedback, >= 200 (default: config, else 4000)
   -h, --help              Show this help
 
-Full logs: .sluice/logs/<gate>.log. Exit: 0 passed, 1 a blocking gate failed, 2 usage or config error.`;
+Full logs: .sluice/logs/<gate>.log.
+Exit: 0 passed, 1 a blocking gate failed, 2 usage or config error, 70 internal error, 130 cancelled.`;
 
 /** `sluice check`: flags -> config -> runGateGraph -> output -> exit code. */
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCheckFlags(argv);
+  if (values.help) {
+    writeOut(help);
+    return 0;
+  }
+  try {
+    return await check(values);
+  } catch (error) {
+    // A script reading --json gets JSON even when there is no result to give.
+    if (values.json) writeOut(JSON.stringify({ verdict: 'error', error: describeError(error) }, null, 2));
+    throw error;
+  }
+}
+
+type CheckFlags = ReturnType<typeof parseCheckFlags>['values'];
+
+function parseCheckFlags(argv: string[]) {
+  return parseArgs({
     args: argv,
     strict: true,
     options: {
@@ -45,18 +65,25 @@ export async function run(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    writeOut(help);
-    return 0;
-  }
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof SluiceError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+async function check(values: CheckFlags): Promise<number> {
   if (values.json && values.feedback) throw new UsageError('choose one of --json and --feedback');
   const startDir = resolve(values.dir ?? '.');
+  if (!existsSync(startDir)) throw new UsageError(`no such folder: ${startDir}`);
   const configPath = values.config ? resolve(startDir, values.config) : findConfigFile(startDir);
   if (!configPath) {
     throw new UsageError(`no sluice.yaml in ${startDir} or above; run "sluice init" to write one`);
   }
   const loaded = await loadConfig(configPath);
-  const budget = values.budget ? parsePositiveInt(values.budget, '--budget') : loaded.config.feedback.budget;
+  const budget = values.budget
+    ? parseWholeNumber(values.budget, '--budget', minimumFeedbackBudget)
+    : loaded.config.feedback.budget;
   const mode = values.json ? 'json' : values.feedback ? 'feedback' : 'human';
   const reporter = mode === 'human' ? createCheckReporter(process.stdout) : undefined;
 
@@ -75,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
       only: values.gate ?? [],
       useCache: !values['no-cache'],
       signal: controller.signal,
-      ...(values.concurrency ? { concurrency: parsePositiveInt(values.concurrency, '--concurrency') } : {}),
+      ...(values.concurrency ? { concurrency: parseWholeNumber(values.concurrency, '--concurrency') } : {}),
       ...(reporter ? { onEvent: reporter.onEvent } : {}),
     });
   } finally {

@@ -1,9 +1,10 @@
 import { UsageError } from '../../errors.ts';
 
-/** A flag value that must be a whole number >= 1. */
-export function parsePositiveInt(value: string, flag: string): number {
+/** A flag value that must be a whole number >= `min`. */
+export function parseWholeNumber(value: string, flag: string, min = 1): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1)
-    throw new UsageError(`${flag} expects a whole number >= 1, got "${value}"`);
+  if (!Number.isInteger(number) || number < min) {
+    throw new UsageError(`${flag} expects a whole number >= ${min}, got "${value}"`);
+  }
   return number;
 }

@@ -61,7 +61,11 @@ function checkHeadline(check: CheckResult, failing: GateResult[]): string {
   const passed = check.gates.filter((gate) => isGatePass(gate.status)).length;
   const names = failing.map((gate) => gate.name + (gate.blocking ? '' : ' (non-blocking)')).join(', ');
   const what = failing.length === 1 ? 'gate failed' : 'gates failed';
-  return `${failing.length} ${what}: ${names}${passed > 0 ? `; ${passed} passed` : ''}. Fix the code, not the checks.`;
+  // The advice fits failing tests and diagnostics; a missing command or a crash needs no sermon.
+  const advice = failing.some((gate) => gate.blocking && gate.failures.length > 0)
+    ? ' Fix the code, not the checks.'
+    : '';
+  return `${failing.length} ${what}: ${names}${passed > 0 ? `; ${passed} passed` : ''}.${advice}`;
 }
 
 function gateHeader(gate: GateResult): string {
@@ -132,7 +136,8 @@ function notRunLine(check: CheckResult): string | undefined {
 function passSummary(check: CheckResult): string {
   const cached = check.gates.filter((gate) => gate.status === 'cached').length;
   const skipped = check.gates.filter((gate) => gate.status === 'skipped').length;
-  const parts = [`All ${check.gates.length - skipped} gates passed`];
+  const ran = check.gates.length - skipped;
+  const parts = [ran === 1 ? '1 gate passed' : `All ${ran} gates passed`];
   if (cached > 0) parts.push(`${cached} from cache`);
   if (skipped > 0) parts.push(`${skipped} not run`);
   return `${parts.join('; ')}.`;

@@ -107,6 +107,13 @@ describe('compactFeedback', () => {
     expect(text).toContain('## build: exit 2; log: .sluice/logs/build.log\n  make: *** [all] Error 2');
   });
 
+  it('gives no advice about the code when no failure was parsed (a missing command, a crash)', () => {
+    const text = compactFeedback(
+      check([gate({ name: 'build', reason: 'exit 127: command not found', outputTail: ['sh: 1: go: not found'] })]),
+    );
+    expect(text.split('\n')[0]).toBe('1 gate failed: build.');
+  });
+
   it('says a gate timed out and which gates were not run', () => {
     const text = compactFeedback(
       check([
@@ -190,5 +197,6 @@ describe('compactFeedback', () => {
       cancelled: false,
     };
     expect(compactFeedback(result)).toBe('All 2 gates passed; 1 from cache.');
+    expect(compactFeedback({ ...result, gates: [gate({ name: 'a', status: 'passed' })] })).toBe('1 gate passed.');
   });
 });
