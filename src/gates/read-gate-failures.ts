@@ -1,6 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { GateConfig } from '../config/schema.ts';
+import { createRedactor, type Redact } from './redact-secrets.ts';
 import { isSameFile, stripAnsi } from './reports/failure-text.ts';
 import type { Failure, ParsedReport, TestCounts } from './reports/report-types.ts';
 
@@ -55,12 +56,21 @@ export async function readGateFailures(options: ReadOptions): Promise<GateFailur
       outputTail = lastLines(log, failures.length === 0 ? tailLineCount : crashTailLineCount);
     }
   }
+  const redact = createRedactor({ ...process.env, ...gate.env });
   return {
-    failures: failures.map((failure) => relativizeFailure(failure, root, cwd)),
+    failures: failures.map((failure) => redactFailure(relativizeFailure(failure, root, cwd), redact)),
     ...(report?.counts ? { counts: report.counts } : {}),
     problems,
-    ...(outputTail ? { outputTail } : {}),
+    ...(outputTail ? { outputTail: outputTail.map(redact) } : {}),
   };
+}
+
+function redactFailure(failure: Failure, redact: Redact): Failure {
+  const redacted: Failure = { ...failure, message: redact(failure.message) };
+  if (failure.expected !== undefined) redacted.expected = redact(failure.expected);
+  if (failure.received !== undefined) redacted.received = redact(failure.received);
+  if (failure.test !== undefined) redacted.test = redact(failure.test);
+  return redacted;
 }
 
 const vagueMessages = new Set(['test failed', 'failed', 'error', 'collection failure', 'test failed.']);

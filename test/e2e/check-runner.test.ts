@@ -137,4 +137,14 @@ describe('sluice check runs the gate graph', () => {
     expect(run.stdout).toContain('lib/x.py:12');
     expect(run.stdout).not.toContain('\x1b[');
   });
+
+  it('never puts a secret from the environment into the feedback or the JSON', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'sluice.yaml': 'gates:\n  leaky:\n    run: "echo \\"src/api.ts:3 Error: bad key $SERVICE_API_KEY\\"; exit 1"\n',
+    });
+    const run = await runSluice(['check', '--json'], { cwd: dir, env: { SERVICE_API_KEY: 'sk-live-0123456789' } });
+    expect(run.stdout).toContain('[redacted:SERVICE_API_KEY]');
+    expect(run.stdout).not.toContain('sk-live-0123456789');
+  });
 });
