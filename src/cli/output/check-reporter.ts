@@ -27,6 +27,11 @@ export function createCheckReporter(stream: NodeJS.WriteStream): CheckReporter {
   return live ? liveReporter(stream, color) : plainReporter(stream, color);
 }
 
+/** A list taller than the terminal cannot be redrawn in place; such checks get plain lines. */
+function fitsScreen(stream: NodeJS.WriteStream, gateCount: number): boolean {
+  return gateCount < (stream.rows || 24) - 1; // 0 rows: size unknown (a pty without one)
+}
+
 function plainReporter(stream: NodeJS.WriteStream, color: Paint): CheckReporter {
   return {
     onEvent(event) {
@@ -59,10 +64,16 @@ function liveReporter(stream: NodeJS.WriteStream, color: Paint): CheckReporter {
     drawn = lines.length;
   };
   let timer: NodeJS.Timeout | undefined;
+  let fallback: CheckReporter | undefined;
   return {
     onEvent(event) {
+      if (fallback) return fallback.onEvent(event);
       switch (event.type) {
         case 'check:start':
+          if (!fitsScreen(stream, event.gates.length)) {
+            fallback = plainReporter(stream, color);
+            return;
+          }
           order.push(...event.gates.map((gate) => gate.name));
           stream.write('\x1b[?25l');
           timer = setInterval(draw, 80);
