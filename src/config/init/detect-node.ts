@@ -27,6 +27,9 @@ const eslintConfigs = [
 ];
 const biomeConfigs = ['biome.json', 'biome.jsonc'];
 
+/** Dependencies that let jest compile TypeScript tests itself, so they need no build first. */
+const jestTransforms = ['ts-jest', '@swc/jest', 'esbuild-jest', '@babel/preset-typescript'];
+
 interface PackageJson {
   scripts: Record<string, string>;
   dependencies: Set<string>;
@@ -43,7 +46,6 @@ export async function detectNode(dir: string, root: RootListing, findings: Findi
     findings.push({ file: 'package.json', says: 'not valid JSON, skipped' });
     return undefined;
   }
-  const inputFiles: string[] = [];
 
   const scripts: NodeStack['scripts'] = {};
   for (const [role, names] of Object.entries(scriptNames) as Array<[ScriptRole, readonly string[]]>) {
@@ -59,7 +61,6 @@ export async function detectNode(dir: string, root: RootListing, findings: Findi
   let packageManagerEvidence: string | undefined;
   if (lock) {
     [packageManagerEvidence, packageManager] = lock;
-    inputFiles.push(lock[0]);
     findings.push({ file: lock[0], says: `package manager ${packageManager}` });
   } else if (fromField) {
     packageManager = fromField;
@@ -78,14 +79,14 @@ export async function detectNode(dir: string, root: RootListing, findings: Findi
       firstPresent(root, jestConfigs) ?? (has('jest') || manifest.fields.has('jest') ? 'package.json' : undefined),
     );
   if (testRunner) findings.push({ file: testRunner.evidence, says: `test runner ${testRunner.name}` });
+  const jestTransform = testRunner?.name === 'jest' ? jestTransforms.find(has) : undefined;
+  if (jestTransform)
+    findings.push({ file: 'package.json', subject: 'dependency', says: `jest transform ${jestTransform}` });
 
   const eslintConfig =
     firstPresent(root, eslintConfigs) ?? (manifest.fields.has('eslintConfig') ? 'package.json' : undefined);
   const linter = toolFrom('eslint', eslintConfig) ?? toolFrom('biome', firstPresent(root, biomeConfigs));
-  if (linter) {
-    findings.push({ file: linter.evidence, says: linter.name === 'eslint' ? 'ESLint' : 'Biome' });
-    if (linter.evidence.startsWith('.')) inputFiles.push(linter.evidence);
-  }
+  if (linter) findings.push({ file: linter.evidence, says: linter.name === 'eslint' ? 'ESLint' : 'Biome' });
 
   return {
     packageManager,
@@ -93,8 +94,8 @@ export async function detectNode(dir: string, root: RootListing, findings: Findi
     scripts,
     ...(tsconfig ? { typescript: { tsconfig, installed: has('typescript') } } : {}),
     ...(testRunner ? { testRunner } : {}),
+    ...(jestTransform ? { jestTransform } : {}),
     ...(linter ? { linter } : {}),
-    inputFiles,
   };
 }
 

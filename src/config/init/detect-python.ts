@@ -1,12 +1,13 @@
 import {
   findSection,
   firstPresent,
+  isExecutable,
   mentionsPackage,
   type RootListing,
   readTextIfPresent,
   sectionNames,
 } from './project-files.ts';
-import type { DetectedTool, Finding, PythonStack } from './stack-detection.ts';
+import type { DetectedTool, Finding, PythonStack, VirtualEnv } from './stack-detection.ts';
 
 const markerFiles = ['pyproject.toml', 'setup.cfg', 'setup.py', 'pytest.ini', 'tox.ini', 'requirements.txt', 'Pipfile'];
 
@@ -16,6 +17,9 @@ const runPrefixes: ReadonlyArray<readonly [string, NonNullable<PythonStack['runP
   ['pdm.lock', 'pdm run'],
   ['Pipfile.lock', 'pipenv run'],
 ];
+
+/** Virtualenv folders tried, in order; `python -m venv .venv` and uv make the first. */
+const virtualenvDirs = ['.venv', 'venv'];
 
 type PythonTool = 'pytest' | 'ruff' | 'mypy';
 
@@ -80,18 +84,24 @@ export async function detectPython(
   const pytest = findTool('pytest');
   const ruff = findTool('ruff');
   const mypy = findTool('mypy');
-  const configFiles = [
-    ...toolConfig.ruff.files,
-    ...toolConfig.mypy.files,
-    ...toolConfig.pytest.files,
-    ...runPrefixes.map(([lockfile]) => lockfile),
-  ].filter((name) => root.files.has(name));
+  const virtualenv = await findVirtualenv(dir);
+  if (virtualenv) findings.push({ file: `${virtualenv.dir}/bin/python`, says: 'virtualenv' });
 
   return {
     ...(prefix ? { runPrefix: { name: prefix[1], evidence: prefix[0] } } : {}),
     ...(pytest ? { pytest } : {}),
     ...(ruff ? { ruff } : {}),
     ...(mypy ? { mypy } : {}),
-    inputFiles: [...new Set([...present, ...configFiles])],
+    ...(virtualenv ? { virtualenv } : {}),
   };
+}
+
+/** The first virtualenv folder whose python runs (a venv copied from another machine has a broken link). */
+async function findVirtualenv(dir: string): Promise<VirtualEnv | undefined> {
+  for (const venv of virtualenvDirs) {
+    if (await isExecutable(dir, `${venv}/bin/python`)) {
+      return { dir: venv, hasRuff: await isExecutable(dir, `${venv}/bin/ruff`) };
+    }
+  }
+  return undefined;
 }

@@ -35,7 +35,7 @@ export async function detectStack(dir: string): Promise<StackDetection> {
   const make = await detectMake(absoluteDir, root, findings);
   return {
     dir: absoluteDir,
-    projectDirs: root.dirs,
+    unignoredDirs: root.unignoredDirs,
     ...(node ? { node } : {}),
     ...(python ? { python } : {}),
     ...(go ? { go } : {}),
@@ -55,9 +55,6 @@ async function detectGo(dir: string, root: RootListing, findings: Finding[]): Pr
   return {
     module,
     ...(lintConfig ? { linter: { name: 'golangci-lint', evidence: lintConfig } } : {}),
-    inputFiles: ['go.mod', 'go.sum', 'go.work', ...(lintConfig ? [lintConfig] : [])].filter((name) =>
-      root.files.has(name),
-    ),
   };
 }
 
@@ -68,13 +65,7 @@ async function detectRust(dir: string, root: RootListing, findings: Finding[]): 
   const workspace = sectionNames(text).includes('workspace');
   const description = [crate ? `Rust crate ${crate}` : 'Rust', workspace ? 'workspace' : ''].filter(Boolean).join(' ');
   findings.push({ file: 'Cargo.toml', says: description });
-  return {
-    ...(crate ? { crate } : {}),
-    workspace,
-    inputFiles: ['Cargo.toml', 'Cargo.lock', 'rust-toolchain', 'rust-toolchain.toml'].filter((name) =>
-      root.files.has(name),
-    ),
-  };
+  return { ...(crate ? { crate } : {}), workspace };
 }
 
 async function detectMake(dir: string, root: RootListing, findings: Finding[]): Promise<MakeStack | undefined> {

@@ -24,6 +24,11 @@ export interface GateCandidate {
   run: (reportPath: string) => string;
   /** Why the gate is there: the evidence. */
   why: string;
+  /**
+   * Why a test gate can run before the build passes: its runner compiles the sources itself. Without it, test
+   * and e2e gates need every build gate, as they may run built code and a broken build fails them with noise.
+   */
+  buildFree?: string;
   /** What was assumed to build it; each becomes a `guessed` line and a comment. */
   guesses: string[];
 }

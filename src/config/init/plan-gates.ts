@@ -1,5 +1,5 @@
 import type { GateKind } from '../schema.ts';
-import type { GateCandidate, GatePlan, PlannedGate } from './gate-plan.ts';
+import type { GateCandidate, GatePlan, GateStack, PlannedGate } from './gate-plan.ts';
 import { tierOf } from './gate-plan.ts';
 import { planNodeGates } from './plan-node.ts';
 import { planGoGates, planPythonGates, planRustGates } from './plan-tools.ts';
@@ -12,23 +12,55 @@ export const reportsDir = '.sluice/reports';
 
 const makeKinds: Record<MakeTarget, GateKind> = { build: 'build', lint: 'lint', test: 'test', check: 'other' };
 
+/**
+ * Build output and caches each stack writes inside the repository, often without a .gitignore entry: left out of
+ * the inputs, or every gate that writes them would change the cache key of the next run.
+ */
+const outputFolders: Record<Exclude<GateStack, 'make'>, readonly string[]> = {
+  node: ['dist', 'build', 'coverage'],
+  python: ['**/__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache', '**/*.egg-info', '.tox', '.venv', 'venv'],
+  go: [],
+  rust: ['target'],
+};
+
+/** Output folders that some projects use for sources (build scripts in build/). */
+const mayHoldSources = new Set(['build']);
+
 /** Turns what `detectStack` found into gates: names, commands, tiers, needs, inputs and report formats. */
 export function planGates(detection: StackDetection): GatePlan {
-  const dirGlobs = detection.projectDirs.map((dir) => `${dir}/**`);
-  const inputs = (rootGlob: string, files: readonly string[]): string[] => [...dirGlobs, rootGlob, ...files];
-  const candidates: GateCandidate[] = [];
   const notes: string[] = [];
+  const inputs = repositoryInputs(detection, notes);
+  const candidates: GateCandidate[] = [];
   const { node, python, go, rust, make } = detection;
-  if (node) {
-    candidates.push(...planNodeGates(node, inputs('*.{js,cjs,mjs,jsx,ts,cts,mts,tsx,json}', node.inputFiles), notes));
-  }
-  if (python) candidates.push(...planPythonGates(python, inputs('*.py', python.inputFiles), notes));
-  if (go) candidates.push(...planGoGates(go, inputs('*.go', go.inputFiles)));
-  if (rust) candidates.push(...planRustGates(rust, inputs('*.rs', rust.inputFiles)));
-  const gates = make ? mergeMakeTargets(candidates, make, [...dirGlobs, '*'], notes) : candidates;
+  if (node) candidates.push(...planNodeGates(node, inputs, notes));
+  if (python) candidates.push(...planPythonGates(python, inputs, notes));
+  if (go) candidates.push(...planGoGates(go, inputs));
+  if (rust) candidates.push(...planRustGates(rust, inputs));
+  const gates = make ? mergeMakeTargets(candidates, make, inputs, notes) : candidates;
   const planned = finalizeGates(gates);
   const guessed = [...notes, ...planned.flatMap((gate) => gate.guesses.map((guess) => `${gate.name}: ${guess}`))];
   return { gates: planned, found: detection.findings.map(describeFinding), guessed, notes };
+}
+
+/**
+ * Every gate's inputs: the whole repository, so a file added after init (a new tests/ folder) is part of the
+ * cache key, less the output folders of the detected stacks. The cache itself skips .git/, .sluice/,
+ * node_modules/ and what the root .gitignore ignores.
+ */
+function repositoryInputs(detection: StackDetection, notes: string[]): string[] {
+  const stacks = (['node', 'python', 'go', 'rust'] as const).filter((stack) => detection[stack]);
+  const folders = [...new Set(stacks.flatMap((stack) => outputFolders[stack]))];
+  const excluded = folders.filter((folder) => {
+    // A folder that is there and not ignored may be committed sources: leaving it out could cache a false pass.
+    const kept = mayHoldSources.has(folder) && detection.unignoredDirs.includes(folder);
+    if (kept) {
+      notes.push(
+        `${folder}/ exists and .gitignore does not ignore it, so it stays in the inputs in case it holds sources; add "!${folder}/**" to inputs if it is build output`,
+      );
+    }
+    return !kept;
+  });
+  return ['**/*', ...excluded.map((folder) => `!${folder}/**`)];
 }
 
 /** One `found` line: `package.json script test → vitest run`. */
@@ -47,7 +79,6 @@ function mergeMakeTargets(
   notes: string[],
 ): GateCandidate[] {
   let gates = [...candidates];
-  let added = false;
   for (const target of make.targets) {
     const kind = makeKinds[target];
     const sameKind = gates.filter((gate) => gate.kind === kind);
@@ -79,10 +110,6 @@ function mergeMakeTargets(
       why: `${make.file} target ${target}`,
       guesses: [],
     });
-    added = true;
-  }
-  if (added) {
-    notes.push(`${make.file} targets: inputs cover every source file, as Sluice cannot tell what a target reads`);
   }
   return gates;
 }
@@ -97,12 +124,18 @@ function finalizeGates(candidates: GateCandidate[]): PlannedGate[] {
     taken.add(name);
     return { candidate, name };
   });
-  // Tests and end-to-end tests wait for the build: a broken build would fail them all with noise.
+  // Tests and end-to-end tests wait for the build: they may run built code, and a broken build would fail them
+  // all with noise. Not those whose runner compiles the sources itself: they check them while the build runs.
   const buildNames = named.filter(({ candidate }) => candidate.kind === 'build').map(({ name }) => name);
   return named.map(({ candidate, name }) => {
     const { extension, format } = candidate.report;
     const reportPath = extension ? `${reportsDir}/${name}.${extension}` : undefined;
-    const needsBuild = candidate.kind === 'test' || candidate.kind === 'e2e';
+    const testing = candidate.kind === 'test' || candidate.kind === 'e2e';
+    const needsBuild = testing && !candidate.buildFree;
+    const buildFreeGuess =
+      testing && candidate.buildFree && buildNames.length > 0
+        ? [`does not wait for ${buildNames.join(', ')}: ${candidate.buildFree}`]
+        : [];
     return {
       name,
       run: candidate.run(reportPath ?? ''),
@@ -112,7 +145,7 @@ function finalizeGates(candidates: GateCandidate[]): PlannedGate[] {
       ...(candidate.inputs ? { inputs: candidate.inputs } : {}),
       report: reportPath ? { format, path: reportPath } : { format },
       why: candidate.why,
-      guesses: candidate.guesses,
+      guesses: [...candidate.guesses, ...buildFreeGuess],
     };
   });
 }

@@ -3,7 +3,7 @@ import type { GoStack, PythonStack, RustStack } from './stack-detection.ts';
 
 /** Gates for a Python project: ruff, mypy and pytest, each when the project configures or lists it. */
 export function planPythonGates(python: PythonStack, inputs: string[], notes: string[]): GateCandidate[] {
-  const prefix = python.runPrefix ? `${python.runPrefix.name} ` : '';
+  const { python: interpreter, ruff } = pythonCommands(python);
   const base = { stack: 'python', source: 'tool', inputs } as const;
   const candidates: GateCandidate[] = [];
   if (python.ruff) {
@@ -13,7 +13,7 @@ export function planPythonGates(python: PythonStack, inputs: string[], notes: st
       name: 'lint',
       kind: 'lint',
       report: { format: 'generic' },
-      run: () => `${prefix}ruff check .`,
+      run: () => `${ruff} check .`,
       why,
       guesses: [],
     });
@@ -24,7 +24,7 @@ export function planPythonGates(python: PythonStack, inputs: string[], notes: st
       name: 'typecheck',
       kind: 'typecheck',
       report: { format: 'generic' },
-      run: () => `${prefix}mypy .`,
+      run: () => `${interpreter} -m mypy .`,
       why: `mypy (${python.mypy.evidence})`,
       guesses: ['checks the whole folder with "mypy ."; set files in the mypy config and drop the "." to narrow it'],
     });
@@ -35,17 +35,37 @@ export function planPythonGates(python: PythonStack, inputs: string[], notes: st
       name: 'test',
       kind: 'test',
       report: { format: 'junit', extension: 'xml' },
-      run: (path) => `${prefix}pytest --junitxml=${path}`,
+      run: (path) => `${interpreter} -m pytest --junitxml=${path}`,
       why: `pytest (${python.pytest.evidence})`,
-      guesses: [],
+      guesses: [
+        `runs "${interpreter} -m pytest", not "pytest": it puts the repository folder on sys.path, so tests import a package that sits beside tests/ without being installed`,
+      ],
     });
   }
-  if (!python.runPrefix && candidates.length > 0) {
-    notes.push(
-      'Python: no uv, poetry, pdm or pipenv lockfile, so the tools are assumed on PATH (an activated virtualenv)',
-    );
-  }
+  const environment = pythonEnvironmentNote(python, interpreter);
+  if (environment && candidates.length > 0) notes.push(environment);
   return candidates;
+}
+
+/** The Python and ruff commands: through the lockfile's runner, else from the virtualenv folder, else from PATH. */
+function pythonCommands({ runPrefix, virtualenv }: PythonStack): { python: string; ruff: string } {
+  if (runPrefix) return { python: `${runPrefix.name} python`, ruff: `${runPrefix.name} ruff` };
+  if (virtualenv) {
+    const bin = `${virtualenv.dir}/bin`;
+    return { python: `${bin}/python`, ruff: virtualenv.hasRuff ? `${bin}/ruff` : 'ruff' };
+  }
+  return { python: 'python3', ruff: 'ruff' };
+}
+
+/** Where the tools come from, unless a lockfile's runner says so (a `found` line then does). */
+function pythonEnvironmentNote(python: PythonStack, interpreter: string): string | undefined {
+  if (python.runPrefix) return undefined;
+  if (python.virtualenv) {
+    const ruff =
+      python.ruff && !python.virtualenv.hasRuff ? '; ruff is not installed there, so it comes from PATH' : '';
+    return `Python: the tools run with ${interpreter}, found at init; the gates need that virtualenv where they run${ruff}`;
+  }
+  return 'Python: no uv, poetry, pdm or pipenv lockfile and no .venv/ or venv/, so python3 and the tools come from PATH (an activated virtualenv)';
 }
 
 /** Gates for a Go module: a linter, then `go test -json`, whose events name each failing test. */

@@ -1,26 +1,39 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { access, constants, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-
-/** Top-level directories that hold generated or installed files, never sources. */
-const generatedDirs = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', 'target', '__pycache__', 'venv']);
+import ignore from 'ignore';
 
 /** The names at the top of a repository, split into files and directories. */
 export interface RootListing {
   files: Set<string>;
-  dirs: string[];
+  /** The directories the root .gitignore (or .git/info/exclude) does not ignore, sorted. */
+  unignoredDirs: string[];
 }
 
-/** Lists the top level of `dir`; generated and hidden directories are left out of `dirs`. */
+/** Lists the top level of `dir`: its files, and the folders git would not ignore. */
 export async function listRoot(dir: string): Promise<RootListing> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files = new Set<string>();
   const dirs: string[] = [];
   for (const entry of entries) {
     if (entry.isFile()) files.add(entry.name);
-    else if (entry.isDirectory() && !entry.name.startsWith('.') && !generatedDirs.has(entry.name))
-      dirs.push(entry.name);
+    else if (entry.isDirectory() && entry.name !== '.git') dirs.push(entry.name);
   }
-  return { files, dirs: dirs.sort() };
+  // The same rule files the cache reads when it hashes inputs (src/gates/cache/gitignore-filter.ts).
+  const ruleFiles = ['.gitignore', join('.git', 'info', 'exclude')];
+  const rules = await Promise.all(ruleFiles.map(async (name) => (await readTextIfPresent(dir, name)) ?? ''));
+  const ignored = ignore().add(rules.join('\n'));
+  const unignoredDirs = dirs.filter((name) => !ignored.ignores(`${name}/`)).sort();
+  return { files, unignoredDirs };
+}
+
+/** Whether `path` (relative to `dir`) is a file that can be run; follows symlinks, so a broken one is not. */
+export async function isExecutable(dir: string, path: string): Promise<boolean> {
+  try {
+    await access(join(dir, path), constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a text file, or returns undefined when it does not exist or cannot be read. */

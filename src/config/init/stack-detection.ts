@@ -36,9 +36,9 @@ export interface NodeStack {
   scripts: Partial<Record<ScriptRole, PackageScript>>;
   typescript?: { tsconfig: string; installed: boolean };
   testRunner?: DetectedTool<'vitest' | 'jest'>;
+  /** The dependency that lets jest run TypeScript tests without a build (ts-jest, @swc/jest, ...). */
+  jestTransform?: string;
   linter?: DetectedTool<'eslint' | 'biome'>;
-  /** Root files outside the usual globs that change results (lockfile, dotfile configs). */
-  inputFiles: string[];
 }
 
 export interface PythonStack {
@@ -47,20 +47,25 @@ export interface PythonStack {
   pytest?: DetectedTool<'pytest'>;
   ruff?: DetectedTool<'ruff'>;
   mypy?: DetectedTool<'mypy'>;
-  inputFiles: string[];
+  /** A virtualenv folder at the top (`.venv/`, `venv/`) with a working `bin/python`. */
+  virtualenv?: VirtualEnv;
+}
+
+export interface VirtualEnv {
+  dir: string;
+  /** Whether ruff is installed in it (`<dir>/bin/ruff`). */
+  hasRuff: boolean;
 }
 
 export interface GoStack {
   module: string;
   linter?: DetectedTool<'golangci-lint'>;
-  inputFiles: string[];
 }
 
 export interface RustStack {
   /** The package name, or undefined for a virtual workspace. */
   crate?: string;
   workspace: boolean;
-  inputFiles: string[];
 }
 
 export interface MakeStack {
@@ -70,8 +75,8 @@ export interface MakeStack {
 
 export interface StackDetection {
   dir: string;
-  /** Top-level directories that may hold sources (generated and hidden ones left out). */
-  projectDirs: string[];
+  /** Top-level folders the root .gitignore does not ignore (`.git/` left out): they may hold sources. */
+  unignoredDirs: string[];
   node?: NodeStack;
   python?: PythonStack;
   go?: GoStack;

@@ -5,7 +5,11 @@ import {
   summarizeMessage,
   textLines,
 } from './failure-text.ts';
+import { type Candidate, mergeSameTests } from './generic-candidates.ts';
+import { nodeExitBanner, readThrownAt, refineThrownAt } from './node-load-error.ts';
+import { pytestErrorText } from './pytest-errors.ts';
 import type { Failure, ParsedReport } from './report-types.ts';
+import { rustPanicLine, rustPanicTrailer } from './rust-panic.ts';
 
 /** The most failures the plain-text reader returns; past that, more lines add noise, not help. */
 export const maxGenericFailures = 20;
@@ -37,22 +41,14 @@ const inlineReference =
   /(?<![\w/]:\/\/\S*)((?:[A-Za-z]:)?[\w./\\@~+-]*\w\.[A-Za-z]\w*)(?::(\d+)(?::(\d+))?|\((\d+),(\d+)\))/;
 const locationOnlyLine = /^\s*(?:❯|→|-->|at\s)/;
 const noErrorsLine = /\b(?:0|no) (?:errors?|failures?)\b/i;
+const pytestSection = /^_{3,} .+ _{3,}$/;
+const pytestErrorLine = /^E\s/;
+const pytestFrameLine = /^[^\s:]+\.py:\d+: in \S/;
 const tracebackStart = /^\s*Traceback \(most recent call last\):/;
 const maxBlockLines = 16;
 const maxLineLength = 2_000;
 // Enough to merge a long progress tree with its detail blocks, few enough that merging stays cheap.
 const maxCandidates = 500;
-
-interface Candidate {
-  test?: string;
-  message?: string;
-  /** 2: read from an error line, 1: given after the test name, 0: only the header itself. */
-  quality: number;
-  location?: SourceLocation;
-  expected?: string;
-  received?: string;
-  headerLine?: string;
-}
 
 function locationIn(line: string): SourceLocation | undefined {
   const fromFrames = findLocations(line)[0];
@@ -69,7 +65,7 @@ function cleanTestName(raw: string): string {
     .replace(/\s+#\s+(?:SKIP|TODO)\b.*$/i, '')
     .replace(/\s*\(\d+(?:\.\d+)?\s*m?s\)\s*$/, '')
     .replace(/\s+\d+(?:\.\d+)?\s*m?s$/, '')
-    .replace(/^ERROR at (?:setup|teardown) of /, '')
+    .replace(/^ERROR (?:at (?:setup|teardown) of |collecting )/, '')
     .replaceAll(' › ', ' > ')
     .trim();
 }
@@ -104,12 +100,15 @@ interface ErrorBlock {
 function errorBlock(lines: string[], start: number): ErrorBlock {
   const first = lines[start] ?? '';
   const startsWithPlace = anySeverityCompilerLine.test(first);
+  const isRustPanic = rustPanicLine.test(first);
   const block = [first];
   let index = start + 1;
   for (; index < lines.length && index <= start + maxBlockLines; index++) {
     const line = lines[index] ?? '';
-    const continuesPytestBlock = /^E\s/.test(first) && /^E\s/.test(line);
-    if (readHeader(line) || (isErrorLine(line) && !continuesPytestBlock)) break;
+    const continuesPytestBlock = pytestErrorLine.test(first) && pytestErrorLine.test(line);
+    if (readHeader(line) || nodeExitBanner.test(line) || (isErrorLine(line) && !continuesPytestBlock)) break;
+    // A panic's message ends at the backtrace or its hint, or at a blank line when neither is printed.
+    if (isRustPanic && (line.trim() === '' || rustPanicTrailer.test(line))) break;
     const namesPlace = anySeverityCompilerLine.test(line);
     // The next compiler diagnostic starts a new entry; below a test failure, "file:line:" is where it happened.
     if (namesPlace && startsWithPlace) break;
@@ -135,40 +134,6 @@ function tracebackFailure(lines: string[], start: number): { candidate: Candidat
   return { candidate: { message, quality: 2, ...(location ? { location } : {}) }, end };
 }
 
-function isSameTest(leftName: string, rightName: string): boolean {
-  // pytest writes "Class.test" in headers and "file.py::Class::test" in its summary.
-  const [left, right] = [leftName.replaceAll('::', '.'), rightName.replaceAll('::', '.')];
-  const [longer, shorter] = left.length >= right.length ? [left, right] : [right, left];
-  if (!longer.endsWith(shorter)) return false;
-  const before = longer.slice(0, longer.length - shorter.length);
-  return before === '' || /[\s:>/.]$/.test(before);
-}
-
-// The same test often appears in a progress tree, a detail block and a summary; keep one, with the best parts.
-function mergeSameTests(candidates: Candidate[]): Candidate[] {
-  const merged: Candidate[] = [];
-  for (const candidate of candidates) {
-    const test = candidate.test;
-    const twin = test === undefined ? undefined : merged.find((kept) => kept.test && isSameTest(kept.test, test));
-    if (!twin) {
-      merged.push({ ...candidate });
-      continue;
-    }
-    const [better, worse] = candidate.quality > twin.quality ? [candidate, twin] : [twin, candidate];
-    Object.assign(
-      twin,
-      { ...worse, ...better },
-      {
-        test: (twin.test ?? '').length >= (test ?? '').length ? twin.test : test,
-        location: better.location ?? worse.location,
-        expected: better.expected ?? worse.expected,
-        received: better.received ?? worse.received,
-      },
-    );
-  }
-  return merged;
-}
-
 function toFailure(candidate: Candidate): Failure {
   return {
     ...(candidate.test ? { test: candidate.test } : {}),
@@ -185,8 +150,24 @@ export function parseGeneric(text: string): ParsedReport {
   const lines = textLines(text).map((line) => line.slice(0, maxLineLength));
   const candidates: Candidate[] = [];
   let current: Candidate | undefined;
+  // A file that failed to load: where node says it threw, the error read below that, and then the file's ✖ line.
+  let loadError: { location: SourceLocation; candidate?: Candidate } | undefined;
+  let awaitingFile: Candidate | undefined;
   for (let index = 0; index < lines.length && candidates.length < maxCandidates; index++) {
     const line = lines[index] ?? '';
+    const thrownAt = readThrownAt(lines, index);
+    if (thrownAt) {
+      // What follows belongs to the file named after it, not to the test read before.
+      current = undefined;
+      loadError = { location: thrownAt.location };
+      index = thrownAt.end - 1;
+      continue;
+    }
+    if (nodeExitBanner.test(line)) {
+      awaitingFile = loadError?.candidate;
+      loadError = undefined;
+      continue;
+    }
     if (tracebackStart.test(line)) {
       const { candidate, end } = tracebackFailure(lines, index);
       if (current && current.quality < 2) Object.assign(current, { ...candidate, test: current.test });
@@ -195,24 +176,41 @@ export function parseGeneric(text: string): ParsedReport {
       continue;
     }
     const header = readHeader(line);
+    if (header && awaitingFile) {
+      current = Object.assign(awaitingFile, { test: header.test });
+      awaitingFile = undefined;
+      continue;
+    }
+    if (line.trim() !== '') awaitingFile = undefined;
     if (header) {
       current = header;
       candidates.push(header);
       continue;
     }
+    // In a pytest section, indented and ">" lines are the test's source ("    assert total == 5"), not its error.
+    if (current?.headerLine && pytestSection.test(current.headerLine) && /^[\s>]/.test(line)) continue;
+    // pytest's short tracebacks ("tests/test_a.py:1: in <module>") come before the E lines; the first is the test's.
+    if (current && current.quality < 2 && !current.location && pytestFrameLine.test(line)) {
+      const frame = findLocations(line)[0];
+      if (frame) current.location = frame;
+    }
     const compiled = current ? null : compilerLine.exec(line);
     if (!isErrorLine(line) && !compiled) continue;
     if (current && current.quality === 2) continue;
     const block = errorBlock(lines, index);
+    const pytestError = pytestErrorLine.test(line) ? pytestErrorText(block.text) : undefined;
     // A compiler line's place is in its fields; the message is what follows "file:line:col: ".
-    const messageText = compiled?.[4] ?? block.text;
+    const messageText = compiled?.[4] ?? pytestError ?? block.text;
     const found: Candidate = {
       message: summarizeMessage(messageText) || line.trim(),
       quality: 2,
       ...extractExpectedReceived(block.text),
     };
     const location = locationIn(line) ?? block.location;
-    if (location) found.location = location;
+    if (loadError && !loadError.candidate && !current) {
+      found.location = refineThrownAt(loadError.location, location);
+      loadError.candidate = found;
+    } else if (location) found.location = location;
     if (current) Object.assign(current, found);
     else {
       candidates.push(found);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as FastXmlParser from 'fast-xml-parser';
 import { chooseLocation, extractExpectedReceived, type SourceLocation, summarizeMessage } from './failure-text.ts';
+import { isVaguePytestMessage, pytestErrorText } from './pytest-errors.ts';
 import type { Failure, ParsedReport, TestCounts } from './report-types.ts';
 import { outlineXml } from './xml-elements.ts';
 
@@ -123,19 +124,25 @@ function failureOf(testcase: XmlNode, problem: XmlNode, test: string | undefined
   const isNode = nodeFailureTypes.has(attribute(problem, 'type') ?? '');
   // node:test squeezes the newlines out of `message`; its body has the whole error.
   const fullText = isNode ? body : `${messageAttribute}\n${body}`;
+  const cause = isVaguePytestMessage(messageAttribute) ? pytestErrorText(body) : undefined;
   const messageText = isNode
     ? nodeMessageText(body)
-    : messageAttribute.trim() === ''
-      ? body
-      : withErrorType(messageAttribute, body);
-  const message = summarizeMessage(messageText);
+    : (cause ?? (messageAttribute.trim() === '' ? body : withErrorType(messageAttribute, body)));
+  const message = summarizeMessage(messageText) || attribute(problem, 'type') || 'test failed';
   const location = chooseLocation(reportedLocation(testcase, isPytest), body);
   return {
     ...(test !== undefined ? { test } : {}),
-    message: message || attribute(problem, 'type') || 'test failed',
+    message,
     ...extractExpectedReceived(fullText),
-    ...location,
+    ...(location ?? (isNode ? unloadedFile(testcase, message) : undefined)),
   };
+}
+
+// node:test reports a file that failed to load as one test named by the file's path, and only "test failed": the
+// error itself went to the log. Naming the file lets the caller see the failure as vague and look there.
+function unloadedFile(testcase: XmlNode, message: string): SourceLocation | undefined {
+  const name = attribute(testcase, 'name') ?? '';
+  return message === 'test failed' && /^\S+\.[cm]?[jt]sx?$/.test(name) ? { file: name } : undefined;
 }
 
 interface Collected {

@@ -1,10 +1,17 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectStack } from '../../../src/config/init/detect-stack.ts';
 import { fixturePath, removeTempRepos, tempRepo } from './fixture-repo.ts';
 
 afterEach(removeTempRepos);
+
+/** An executable file at `path` inside `dir`, as a virtualenv's bin/python is. */
+async function executable(dir: string, path: string): Promise<void> {
+  await mkdir(join(dir, path, '..'), { recursive: true });
+  await writeFile(join(dir, path), '#!/bin/sh\n');
+  await chmod(join(dir, path), 0o755);
+}
 
 /** A temp repository made of the given files. */
 async function repoWith(files: Record<string, string>): Promise<string> {
@@ -29,9 +36,8 @@ describe('detectStack on Node projects', () => {
       },
       typescript: { tsconfig: 'tsconfig.json', installed: true },
       testRunner: { name: 'vitest', evidence: 'package.json' },
-      inputFiles: ['package-lock.json'],
     });
-    expect(detection.projectDirs).toEqual(['src', 'test']);
+    expect(detection.unignoredDirs).toEqual(['src', 'test']);
     expect([detection.python, detection.go, detection.rust, detection.make]).toEqual([
       undefined,
       undefined,
@@ -72,15 +78,29 @@ describe('detectStack on Node projects', () => {
     expect(findings).toEqual([{ file: 'package.json', says: 'not valid JSON, skipped' }]);
   });
 
-  it('leaves generated and hidden folders out of the project folders', async () => {
+  it('lists the top-level folders that .gitignore and .git/info/exclude do not ignore, .git left out', async () => {
     const dir = await repoWith({
+      '.gitignore': 'node_modules/\n/dist\n',
+      '.git/info/exclude': 'scratch\n',
       'src/a.js': '',
       'node_modules/x/index.js': '',
       'dist/a.js': '',
+      'scratch/notes.txt': '',
       '.github/ci.yml': '',
+      'build/webpack.config.js': '',
       'lib/b.js': '',
     });
-    expect((await detectStack(dir)).projectDirs).toEqual(['lib', 'src']);
+    expect((await detectStack(dir)).unignoredDirs).toEqual(['.github', 'build', 'lib', 'src']);
+  });
+
+  it('finds the dependency that lets jest compile TypeScript', async () => {
+    const devDependencies = { jest: '29', 'ts-jest': '29', typescript: '5' };
+    const dir = await repoWith({ 'package.json': JSON.stringify({ devDependencies }), 'tsconfig.json': '{}' });
+    const { node, findings } = await detectStack(dir);
+    expect(node?.jestTransform).toBe('ts-jest');
+    expect(findings).toContainEqual({ file: 'package.json', subject: 'dependency', says: 'jest transform ts-jest' });
+    const plain = await repoWith({ 'package.json': JSON.stringify({ devDependencies: { jest: '29' } }) });
+    expect((await detectStack(plain)).node?.jestTransform).toBeUndefined();
   });
 });
 
@@ -91,7 +111,6 @@ describe('detectStack on Python projects', () => {
       pytest: { name: 'pytest', evidence: 'pyproject.toml' },
       ruff: { name: 'ruff', evidence: 'pyproject.toml' },
       mypy: { name: 'mypy', evidence: 'pyproject.toml' },
-      inputFiles: ['pyproject.toml'],
     });
   });
 
@@ -108,32 +127,44 @@ describe('detectStack on Python projects', () => {
     expect(python?.mypy).toEqual({ name: 'mypy', evidence: 'setup.cfg' });
   });
 
+  it('finds a virtualenv folder whose python runs, and whether ruff is installed in it', async () => {
+    const dir = await repoWith({ 'pyproject.toml': '[tool.ruff]\n' });
+    await executable(dir, '.venv/bin/python');
+    await executable(dir, '.venv/bin/ruff');
+    const { python, findings } = await detectStack(dir);
+    expect(python?.virtualenv).toEqual({ dir: '.venv', hasRuff: true });
+    expect(findings).toContainEqual({ file: '.venv/bin/python', says: 'virtualenv' });
+  });
+
+  it('skips a virtualenv whose python is a broken link, and takes venv/ next', async () => {
+    const dir = await repoWith({ 'requirements.txt': 'pytest\n' });
+    await mkdir(join(dir, '.venv', 'bin'), { recursive: true });
+    await symlink('/nonexistent/python3.99', join(dir, '.venv', 'bin', 'python'));
+    await executable(dir, 'venv/bin/python');
+    expect((await detectStack(dir)).python?.virtualenv).toEqual({ dir: 'venv', hasRuff: false });
+  });
+
   it('does not mistake a package that only starts with a tool name for the tool', async () => {
     const dir = await repoWith({ 'pyproject.toml': '[project]\ndependencies = ["mypy-extensions", "pytest-cov"]\n' });
     const { python } = await detectStack(dir);
-    expect(python).toEqual({ inputFiles: ['pyproject.toml'] });
+    expect(python).toEqual({});
   });
 });
 
 describe('detectStack on Go, Rust and Makefiles', () => {
   it('reads the Go module name, and golangci-lint from its config', async () => {
-    expect((await detectStack(fixturePath('go'))).go).toEqual({ module: 'example.com/widget', inputFiles: ['go.mod'] });
+    expect((await detectStack(fixturePath('go'))).go).toEqual({ module: 'example.com/widget' });
     const dir = await repoWith({ 'go.mod': 'module example.com/x\n', 'go.sum': '', '.golangci.yml': '' });
     expect((await detectStack(dir)).go).toEqual({
       module: 'example.com/x',
       linter: { name: 'golangci-lint', evidence: '.golangci.yml' },
-      inputFiles: ['go.mod', 'go.sum', '.golangci.yml'],
     });
   });
 
   it('reads the crate name, and a virtual workspace', async () => {
-    expect((await detectStack(fixturePath('rust'))).rust).toEqual({
-      crate: 'widget',
-      workspace: false,
-      inputFiles: ['Cargo.toml'],
-    });
+    expect((await detectStack(fixturePath('rust'))).rust).toEqual({ crate: 'widget', workspace: false });
     const dir = await repoWith({ 'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\n', 'Cargo.lock': '' });
-    expect((await detectStack(dir)).rust).toEqual({ workspace: true, inputFiles: ['Cargo.toml', 'Cargo.lock'] });
+    expect((await detectStack(dir)).rust).toEqual({ workspace: true });
   });
 
   it('finds Makefile targets and not variables', async () => {
@@ -148,7 +179,7 @@ describe('detectStack on Go, Rust and Makefiles', () => {
   it('finds nothing in a repository with no known files', async () => {
     const detection = await detectStack(fixturePath('empty'));
     expect(detection.findings).toEqual([]);
-    expect(Object.keys(detection).sort()).toEqual(['dir', 'findings', 'projectDirs']);
+    expect(Object.keys(detection).sort()).toEqual(['dir', 'findings', 'unignoredDirs']);
   });
 
   it('finds both stacks in a mixed repository', async () => {

@@ -1,11 +1,33 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initConfig } from '../../../src/config/init/init-config.ts';
-import type { GateKind, ReportFormat } from '../../../src/config/schema.ts';
+import type { GateKind, ReportFormat, SluiceConfig } from '../../../src/config/schema.ts';
+import { hashInputs } from '../../../src/gates/cache/hash-inputs.ts';
 import { readConfig, removeTempRepos, tempRepo, writtenConfigPath } from './fixture-repo.ts';
 
 afterEach(removeTempRepos);
+
+const nodeOutputs = ['!dist/**', '!build/**', '!coverage/**'];
+
+/** The content hash of each gate's inputs, as the cache computes it. */
+async function gateHashes(dir: string, config: SluiceConfig): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  for (const [name, gate] of Object.entries(config.gates)) {
+    hashes[name] = (await hashInputs(dir, gate.inputs ?? [])).hash;
+  }
+  return hashes;
+}
+
+async function writeRepoFile(dir: string, file: string, text: string): Promise<void> {
+  await mkdir(dirname(join(dir, file)), { recursive: true });
+  await writeFile(join(dir, file), text);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 interface ExpectedGate {
   run: string;
@@ -48,7 +70,7 @@ const expectations: Record<string, FixtureExpectation> = {
         'test',
         2,
         'junit',
-        ['build'],
+        [],
         '.sluice/reports/test.xml',
       ),
     },
@@ -57,7 +79,28 @@ const expectations: Record<string, FixtureExpectation> = {
       'package-lock.json → package manager npm',
       'tsconfig.json → TypeScript',
     ],
-    guessed: ['test: added "--reporter=junit"'],
+    guessed: ['test: added "--reporter=junit"', 'test: does not wait for build: vitest compiles the sources itself'],
+  },
+  'node-tsc-node-test': {
+    status: 'written',
+    gates: {
+      build: gate('npm run build', 'build', 1, 'tsc'),
+      test: gate(
+        'NODE_OPTIONS="$NODE_OPTIONS --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=.sluice/reports/test.xml" npm run test',
+        'test',
+        2,
+        'junit',
+        ['build'],
+        '.sluice/reports/test.xml',
+      ),
+    },
+    found: ['package.json script build → tsc', "package.json script test → node --test 'dist/**/*.test.js'"],
+    guessed: [
+      'build: its tsc reports every type error in tsconfig.json, so a "tsc --noEmit" gate is left out',
+      'test: added "--test-reporter=junit" (a JUnit report) to node --test',
+      'test: node --test reads no options after its file patterns, so the reporters go in NODE_OPTIONS',
+      "test: the patterns ('dist/**/*.test.js') are passed as written: Node 21+ expands their globs, Node 20 does not",
+    ],
   },
   'node-jest-eslint': {
     status: 'written',
@@ -93,7 +136,7 @@ const expectations: Record<string, FixtureExpectation> = {
         'test',
         2,
         'junit',
-        ['build'],
+        [],
         '.sluice/reports/test.xml',
       ),
       e2e: gate('pnpm run test:e2e', 'e2e', 3, 'generic', ['build']),
@@ -103,21 +146,37 @@ const expectations: Record<string, FixtureExpectation> = {
       'biome.json → Biome',
       'package.json script test:e2e → playwright test',
     ],
-    guessed: ['lint: runs "biome check ."', 'e2e: script test:e2e runs a tool Sluice has no report for'],
+    guessed: [
+      'lint: runs "biome check ."',
+      'test: added "--reporter=junit"',
+      'test: does not wait for build: vitest compiles the sources itself',
+      'e2e: script test:e2e runs a tool Sluice has no report for',
+    ],
   },
   'python-pytest': {
     status: 'written',
     gates: {
       lint: gate('ruff check .', 'lint', 1, 'generic'),
-      typecheck: gate('mypy .', 'typecheck', 1, 'generic'),
-      test: gate('pytest --junitxml=.sluice/reports/test.xml', 'test', 2, 'junit', [], '.sluice/reports/test.xml'),
+      typecheck: gate('python3 -m mypy .', 'typecheck', 1, 'generic'),
+      test: gate(
+        'python3 -m pytest --junitxml=.sluice/reports/test.xml',
+        'test',
+        2,
+        'junit',
+        [],
+        '.sluice/reports/test.xml',
+      ),
     },
     found: [
       'pyproject.toml [tool.pytest.ini_options] → pytest',
       'pyproject.toml [tool.ruff] → ruff',
       'pyproject.toml [tool.mypy] → mypy',
     ],
-    guessed: ['Python: no uv, poetry, pdm or pipenv lockfile', 'typecheck: checks the whole folder with "mypy ."'],
+    guessed: [
+      'Python: no uv, poetry, pdm or pipenv lockfile and no .venv/ or venv/, so python3 and the tools come from PATH',
+      'typecheck: checks the whole folder with "mypy ."',
+      'test: runs "python3 -m pytest", not "pytest"',
+    ],
   },
   go: {
     status: 'written',
@@ -145,7 +204,7 @@ const expectations: Record<string, FixtureExpectation> = {
       test: gate('make test', 'test', 2, 'generic', ['build']),
     },
     found: ['Makefile → targets build, lint, test, check'],
-    guessed: ['Makefile target check not added', 'Makefile targets: inputs cover every source file'],
+    guessed: ['Makefile target check not added: it likely repeats the other gates'],
   },
   'mixed-go-make': {
     status: 'written',
@@ -182,23 +241,78 @@ describe('initConfig on fixture repositories', () => {
     }
     if (expected.found.length === 0) expect(result.found).toEqual([]);
     for (const line of expected.found) expect(result.found).toContain(line);
-    for (const start of expected.guessed)
-      expect(
-        result.guessed.some((line) => line.startsWith(start)),
-        start,
-      ).toBe(true);
+    expect(result.guessed).toHaveLength(expected.guessed.length);
+    expected.guessed.forEach((start, index) => {
+      expect(result.guessed[index], start).toMatch(new RegExp(`^${escapeRegExp(start)}`));
+    });
   });
 
-  it('gives node gates the source folders, root sources and the lockfile as inputs', async () => {
-    const dir = await tempRepo('node-jest-eslint');
-    const { config } = await readConfig(await writtenConfigPath(dir));
-    expect(config.gates.lint?.inputs).toEqual(['src/**', '*.{js,cjs,mjs,jsx,ts,cts,mts,tsx,json}', 'yarn.lock']);
+  it('gives every gate the whole repository as inputs, less the build output of the stack', async () => {
+    const node = await readConfig(await writtenConfigPath(await tempRepo('node-jest-eslint')));
+    for (const gate of Object.values(node.config.gates)) {
+      expect(gate.inputs).toEqual(['**/*', '!dist/**', '!build/**', '!coverage/**']);
+    }
+    const rust = await readConfig(await writtenConfigPath(await tempRepo('rust')));
+    for (const gate of Object.values(rust.config.gates)) expect(gate.inputs).toEqual(['**/*', '!target/**']);
+    const make = await readConfig(await writtenConfigPath(await tempRepo('makefile-only')));
+    for (const gate of Object.values(make.config.gates)) expect(gate.inputs).toEqual(['**/*']);
   });
 
-  it('gives Makefile gates every source file as inputs, since a target may read anything', async () => {
-    const dir = await tempRepo('makefile-only');
+  it.each([
+    ['node-vitest-ts', 'tests/new.test.ts'],
+    ['node-vitest-ts', 'src/native/x.c'],
+    ['node-vitest-ts', 'vite.config.mts'],
+    ['python-pytest', 'tests/test_new.py'],
+    ['python-pytest', 'conftest.py'],
+    ['rust', 'benches/speed.rs'],
+    ['makefile-only', 'lib/x.c'],
+    ['makefile-only', 'include/x.h'],
+  ])('%s: a file created after init (%s) changes the cache key of every gate', async (fixture, file) => {
+    const dir = await tempRepo(fixture);
     const { config } = await readConfig(await writtenConfigPath(dir));
-    expect(config.gates.test?.inputs).toEqual(['src/**', '*']);
+    const before = await gateHashes(dir, config);
+    await writeRepoFile(dir, file, 'new\n');
+    const after = await gateHashes(dir, config);
+    for (const name of Object.keys(config.gates)) expect(after[name], name).not.toBe(before[name]);
+  });
+
+  it.each([
+    ['node-vitest-ts', ['dist/index.js', 'build/app.js', 'coverage/lcov.info', 'node_modules/x/index.js']],
+    ['python-pytest', ['src/widget/__pycache__/a.pyc', '.pytest_cache/v/lastfailed', '.venv/bin/python']],
+    ['python-pytest', ['.mypy_cache/3.12/x.json', '.ruff_cache/0.5/x', 'src/widget.egg-info/PKG-INFO']],
+    ['rust', ['target/debug/widget', 'target/release/widget']],
+    ['node-vitest-ts', ['.sluice/reports/test.xml', '.git/index']],
+  ])('%s: build output and caches written later (%j) leave the cache key alone', async (fixture, files) => {
+    const dir = await tempRepo(fixture);
+    const { config } = await readConfig(await writtenConfigPath(dir));
+    const before = await gateHashes(dir, config);
+    for (const file of files) await writeRepoFile(dir, file, 'output\n');
+    expect(await gateHashes(dir, config)).toEqual(before);
+  });
+
+  it('keeps a build/ folder that exists and is not ignored as an input, in case it holds sources', async () => {
+    const dir = await tempRepo('node-vitest-ts');
+    await writeRepoFile(dir, 'build/webpack.config.js', 'module.exports = {};\n');
+    const result = await initConfig({ dir });
+    if (result.status !== 'written') throw new Error(`expected a new sluice.yaml, got ${result.status}`);
+    const { config } = await readConfig(result.path);
+    expect(config.gates.test?.inputs).toEqual(['**/*', '!dist/**', '!coverage/**']);
+    expect(result.guessed).toContain(
+      'build/ exists and .gitignore does not ignore it, so it stays in the inputs in case it holds sources; add "!build/**" to inputs if it is build output',
+    );
+    const before = await gateHashes(dir, config);
+    await writeRepoFile(dir, 'build/webpack.config.js', 'module.exports = { mode: "production" };\n');
+    expect((await gateHashes(dir, config)).test).not.toBe(before.test);
+  });
+
+  it('leaves a build/ folder out when .gitignore ignores it', async () => {
+    const dir = await tempRepo('node-vitest-ts');
+    await writeRepoFile(dir, 'build/app.js', '');
+    await writeRepoFile(dir, '.gitignore', 'build/\n');
+    const result = await initConfig({ dir });
+    if (result.status !== 'written') throw new Error(`expected a new sluice.yaml, got ${result.status}`);
+    expect((await readConfig(result.path)).config.gates.test?.inputs).toEqual(['**/*', ...nodeOutputs]);
+    expect(result.guessed.filter((line) => line.startsWith('build/'))).toEqual([]);
   });
 
   it('writes a placeholder for an unrecognized repository that fails until replaced', async () => {

@@ -3,12 +3,27 @@ import type { GoStack, NodeStack, PythonStack, StackDetection } from '../../../s
 import { type PlannedGate, planGates } from '../../../src/config/init/plan-gates.ts';
 
 function detection(parts: Partial<StackDetection>): StackDetection {
-  return { dir: '/repo', projectDirs: ['src'], findings: [], ...parts };
+  return { dir: '/repo', unignoredDirs: ['src'], findings: [], ...parts };
 }
 
 function nodeStack(parts: Partial<NodeStack>): NodeStack {
-  return { packageManager: 'npm', packageManagerEvidence: 'package-lock.json', scripts: {}, inputFiles: [], ...parts };
+  return { packageManager: 'npm', packageManagerEvidence: 'package-lock.json', scripts: {}, ...parts };
 }
+
+const nodeOutputs = ['!dist/**', '!build/**', '!coverage/**'];
+const pythonOutputs = [
+  '!**/__pycache__/**',
+  '!.pytest_cache/**',
+  '!.mypy_cache/**',
+  '!.ruff_cache/**',
+  '!**/*.egg-info/**',
+  '!.tox/**',
+  '!.venv/**',
+  '!venv/**',
+];
+
+const nodeTestReporters = (path: string) =>
+  `--test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=${path}`;
 
 function byName(gates: PlannedGate[]): Record<string, PlannedGate> {
   return Object.fromEntries(gates.map((gate) => [gate.name, gate]));
@@ -74,13 +89,198 @@ describe('planGates for package.json scripts', () => {
   });
 
   it('says when npm is assumed for lack of a lockfile', () => {
-    const node: NodeStack = {
-      packageManager: 'npm',
-      scripts: { build: { name: 'build', command: 'vite build' } },
-      inputFiles: [],
-    };
+    const node: NodeStack = { packageManager: 'npm', scripts: { build: { name: 'build', command: 'vite build' } } };
     expect(planGates(detection({ node })).notes).toEqual([
       'package.json: no lockfile or packageManager field, so npm is assumed',
+    ]);
+  });
+});
+
+describe('planGates for node --test', () => {
+  it('appends the spec and JUnit reporters to a node --test that names no files', () => {
+    const scripts = { test: { name: 'test', command: 'node --test' } };
+    const plan = planGates(detection({ node: nodeStack({ scripts }) }));
+    expect(plan.gates[0]).toMatchObject({
+      run: `npm run test -- ${nodeTestReporters('.sluice/reports/test.xml')}`,
+      report: { format: 'junit', path: '.sluice/reports/test.xml' },
+    });
+    expect(plan.guessed).toEqual([
+      'test: added "--test-reporter=junit" (a JUnit report) to node --test in script test so failures are exact',
+    ]);
+  });
+
+  it('puts the reporters in NODE_OPTIONS when node --test names files, and leaves the patterns alone', () => {
+    const scripts = { test: { name: 'test', command: "node --import tsx --test 'src/**/*.test.ts'" } };
+    const plan = planGates(detection({ node: nodeStack({ packageManager: 'pnpm', scripts }) }));
+    expect(plan.gates[0]).toMatchObject({
+      run: `NODE_OPTIONS="$NODE_OPTIONS ${nodeTestReporters('.sluice/reports/test.xml')}" pnpm run test`,
+      report: { format: 'junit', path: '.sluice/reports/test.xml' },
+    });
+    expect(plan.guessed).toEqual([
+      'test: added "--test-reporter=junit" (a JUnit report) to node --test in script test so failures are exact',
+      'test: node --test reads no options after its file patterns, so the reporters go in NODE_OPTIONS',
+      "test: the patterns ('src/**/*.test.ts') are passed as written: Node 21+ expands their globs, Node 20 does not",
+    ]);
+  });
+
+  it('keeps a node --test that already picks a reporter as it is', () => {
+    const scripts = { test: { name: 'test', command: 'node --test --test-reporter=dot' } };
+    const plan = planGates(detection({ node: nodeStack({ scripts }) }));
+    expect([plan.gates[0]?.run, plan.gates[0]?.report]).toEqual(['npm run test', { format: 'generic' }]);
+  });
+});
+
+describe('planGates and the TypeScript build', () => {
+  const typescript = { tsconfig: 'tsconfig.json', installed: true };
+
+  it('leaves out the typecheck when the build is a plain tsc on the same tsconfig', () => {
+    const scripts = { build: { name: 'build', command: 'tsc' } };
+    const plan = planGates(detection({ node: nodeStack({ scripts, typescript }) }));
+    expect(plan.gates.map(({ name, run, kind, report }) => ({ name, run, kind, report }))).toEqual([
+      { name: 'build', run: 'npm run build', kind: 'build', report: { format: 'tsc' } },
+    ]);
+    expect(plan.guessed).toEqual([
+      'build: its tsc reports every type error in tsconfig.json, so a "tsc --noEmit" gate is left out: it would check the same again',
+    ]);
+  });
+
+  it('leaves out a typecheck script that checks the tsconfig the build compiles', () => {
+    const scripts = {
+      build: { name: 'build', command: 'tsc -b' },
+      typecheck: { name: 'type-check', command: 'tsc --noEmit -p ./' },
+    };
+    const plan = planGates(detection({ node: nodeStack({ scripts, typescript }) }));
+    expect(plan.gates.map((gate) => gate.name)).toEqual(['build']);
+    expect(plan.guessed).toEqual([
+      'build: its tsc reports every type error in tsconfig.json, so script type-check ("tsc --noEmit -p ./") is left out: it would check the same again',
+    ]);
+  });
+
+  it.each([
+    ['another tsconfig', 'tsc -p tsconfig.build.json', 'tsc --noEmit'],
+    ['a build that does more than tsc', 'rimraf dist && tsc', 'tsc --noEmit'],
+    ['a build that skips the type check', 'tsc --noCheck', 'tsc --noEmit'],
+    ['a stricter typecheck', 'tsc', 'tsc --noEmit --strict'],
+    ['a typecheck of the referenced projects too', 'tsc', 'tsc -b --noEmit'],
+    ['a bundler build', 'vite build', 'tsc --noEmit'],
+  ])('keeps both gates for %s', (_, build, typecheck) => {
+    const scripts = { build: { name: 'build', command: build }, typecheck: { name: 'typecheck', command: typecheck } };
+    const plan = planGates(detection({ node: nodeStack({ scripts, typescript }) }));
+    expect(plan.gates.map((gate) => gate.name)).toEqual(['build', 'typecheck']);
+    expect(plan.guessed).toEqual([]);
+  });
+});
+
+describe('planGates and the needs of Node tests', () => {
+  const typescript = { tsconfig: 'tsconfig.json', installed: true };
+  const build = { name: 'build', command: 'vite build' };
+
+  it.each<[string, string, Partial<NodeStack>, string[], string | undefined]>([
+    ['vitest', 'vitest run', { typescript }, [], 'vitest compiles the sources itself'],
+    ['vitest on built files', 'vitest run --dir dist/', { typescript }, ['build'], undefined],
+    [
+      'jest with ts-jest',
+      'jest',
+      { typescript, jestTransform: 'ts-jest' },
+      [],
+      'jest compiles the TypeScript itself with ts-jest',
+    ],
+    ['jest without a TypeScript transform', 'jest', { typescript }, ['build'], undefined],
+    ['jest in a JavaScript project', 'jest', {}, [], 'jest runs the JavaScript sources'],
+    [
+      'node --test with tsx',
+      'node --import tsx --test',
+      { typescript },
+      [],
+      'node loads the TypeScript sources itself',
+    ],
+    ['node --test on built files', "node --test './dist/**/*.test.js'", {}, ['build'], undefined],
+    ['node --test in a TypeScript project', 'node --test', { typescript }, ['build'], undefined],
+    ['a runner Sluice does not know', 'ava', {}, ['build'], undefined],
+  ])('%s', (_, command, parts, needs, reason) => {
+    const scripts = { build, test: { name: 'test', command } };
+    const plan = planGates(detection({ node: nodeStack({ ...parts, scripts }) }));
+    const test = byName(plan.gates).test;
+    expect(test?.needs).toEqual(needs);
+    const waitGuesses = plan.guessed.filter((line) => line.startsWith('test: does not wait'));
+    expect(waitGuesses).toEqual(reason ? [`test: does not wait for build: ${reason}`] : []);
+  });
+
+  it('lets a vitest found without a script run beside the build, and keeps e2e tests waiting', () => {
+    const scripts = { build, e2e: { name: 'test:e2e', command: 'playwright test' } };
+    const node = nodeStack({ scripts, testRunner: { name: 'vitest', evidence: 'vitest.config.ts' } });
+    const gates = byName(planGates(detection({ node })).gates);
+    expect([gates.test?.needs, gates.e2e?.needs]).toEqual([[], ['build']]);
+  });
+});
+
+describe('planGates for Python', () => {
+  const tools = {
+    pytest: { name: 'pytest', evidence: 'pyproject.toml' },
+    ruff: { name: 'ruff', evidence: 'pyproject.toml' },
+    mypy: { name: 'mypy', evidence: 'pyproject.toml' },
+  } as const;
+
+  it('runs the tools with the virtualenv found at init, ruff included when it is installed there', () => {
+    const plan = planGates(detection({ python: { ...tools, virtualenv: { dir: '.venv', hasRuff: true } } }));
+    expect(plan.gates.map((gate) => gate.run)).toEqual([
+      '.venv/bin/ruff check .',
+      '.venv/bin/python -m mypy .',
+      '.venv/bin/python -m pytest --junitxml=.sluice/reports/test.xml',
+    ]);
+    expect(plan.notes).toEqual([
+      'Python: the tools run with .venv/bin/python, found at init; the gates need that virtualenv where they run',
+    ]);
+  });
+
+  it('takes ruff from PATH when the virtualenv has none', () => {
+    const plan = planGates(detection({ python: { ...tools, virtualenv: { dir: 'venv', hasRuff: false } } }));
+    expect(plan.gates.map((gate) => gate.run)).toEqual([
+      'ruff check .',
+      'venv/bin/python -m mypy .',
+      'venv/bin/python -m pytest --junitxml=.sluice/reports/test.xml',
+    ]);
+    expect(plan.notes[0]).toMatch(/ruff is not installed there, so it comes from PATH$/);
+  });
+
+  it('runs python -m through the lockfile runner, which also beats a virtualenv folder', () => {
+    const python: PythonStack = {
+      ...tools,
+      runPrefix: { name: 'poetry run', evidence: 'poetry.lock' },
+      virtualenv: { dir: '.venv', hasRuff: true },
+    };
+    const plan = planGates(detection({ python }));
+    expect(plan.gates.map((gate) => gate.run)).toEqual([
+      'poetry run ruff check .',
+      'poetry run python -m mypy .',
+      'poetry run python -m pytest --junitxml=.sluice/reports/test.xml',
+    ]);
+    // poetry.lock is a `found` line already; nothing about the environment was guessed.
+    expect(plan.notes).toEqual([]);
+  });
+
+  it('says why pytest runs as a module', () => {
+    const plan = planGates(detection({ python: { pytest: tools.pytest } }));
+    expect(plan.gates[0]?.run).toBe('python3 -m pytest --junitxml=.sluice/reports/test.xml');
+    expect(plan.guessed).toContain(
+      'test: runs "python3 -m pytest", not "pytest": it puts the repository folder on sys.path, so tests import a package that sits beside tests/ without being installed',
+    );
+  });
+});
+
+describe('planGates inputs', () => {
+  it('covers the whole repository less the output folders of every detected stack', () => {
+    const node = nodeStack({ scripts: { test: { name: 'test', command: 'vitest run' } } });
+    const plan = planGates(detection({ node, rust: { crate: 'x', workspace: false }, go: { module: 'x' } }));
+    for (const gate of plan.gates) expect(gate.inputs).toEqual(['**/*', ...nodeOutputs, '!target/**']);
+  });
+
+  it('keeps an unignored build/ folder as an input, since it may hold sources, and says so', () => {
+    const node = nodeStack({ scripts: { build: { name: 'build', command: 'webpack' } } });
+    const plan = planGates(detection({ node, unignoredDirs: ['build', 'src'] }));
+    expect(plan.gates[0]?.inputs).toEqual(['**/*', '!dist/**', '!coverage/**']);
+    expect(plan.notes).toEqual([
+      'build/ exists and .gitignore does not ignore it, so it stays in the inputs in case it holds sources; add "!build/**" to inputs if it is build output',
     ]);
   });
 });
@@ -89,7 +289,7 @@ describe('planGates across stacks', () => {
   it('orders gates by tier and makes tests and e2e need the build', () => {
     const scripts = {
       e2e: { name: 'e2e', command: 'playwright test' },
-      test: { name: 'test', command: 'vitest run' },
+      test: { name: 'test', command: 'mocha' },
       build: { name: 'build', command: 'vite build' },
     };
     const { gates } = planGates(detection({ node: nodeStack({ scripts }) }));
@@ -105,19 +305,18 @@ describe('planGates across stacks', () => {
     const python: PythonStack = {
       runPrefix: { name: 'uv run', evidence: 'uv.lock' },
       pytest: { name: 'pytest', evidence: 'pytest.ini' },
-      inputFiles: ['pytest.ini'],
     };
     const gates = byName(planGates(detection({ node, python })).gates);
     expect(Object.keys(gates)).toEqual(['test', 'python-test']);
     expect(gates['python-test']).toMatchObject({
-      run: 'uv run pytest --junitxml=.sluice/reports/python-test.xml',
+      run: 'uv run python -m pytest --junitxml=.sluice/reports/python-test.xml',
       report: { format: 'junit', path: '.sluice/reports/python-test.xml' },
-      inputs: ['src/**', '*.py', 'pytest.ini'],
+      inputs: ['**/*', '!dist/**', '!build/**', '!coverage/**', ...pythonOutputs],
     });
   });
 
   it('builds and tests every member of a Rust workspace', () => {
-    const { gates } = planGates(detection({ rust: { workspace: true, inputFiles: ['Cargo.toml'] } }));
+    const { gates } = planGates(detection({ rust: { workspace: true } }));
     expect(gates.map((gate) => gate.run)).toEqual(['cargo build --workspace --all-targets', 'cargo test --workspace']);
   });
 
@@ -125,7 +324,6 @@ describe('planGates across stacks', () => {
     const go: GoStack = {
       module: 'example.com/x',
       linter: { name: 'golangci-lint', evidence: '.golangci.yml' },
-      inputFiles: [],
     };
     const { gates } = planGates(detection({ go }));
     expect(gates.map(({ name, run }) => ({ name, run }))).toEqual([
@@ -144,7 +342,8 @@ describe('planGates across stacks', () => {
   });
 
   it('adds a Makefile check target when it is the only check there is', () => {
-    const { gates } = planGates(detection({ make: { file: 'Makefile', targets: ['check'] } }));
+    const { gates, notes } = planGates(detection({ make: { file: 'Makefile', targets: ['check'] } }));
+    expect(notes).toEqual([]);
     expect(gates).toEqual([
       {
         name: 'check',
@@ -152,7 +351,7 @@ describe('planGates across stacks', () => {
         kind: 'other',
         tier: 1,
         needs: [],
-        inputs: ['src/**', '*'],
+        inputs: ['**/*'],
         report: { format: 'generic' },
         why: 'Makefile target check',
         guesses: [],

@@ -58,6 +58,16 @@ describe('renderConfig', () => {
     expect(header.split('\n').every((line) => line === '' || line.startsWith('#'))).toBe(true);
   });
 
+  it('says what "**/*" covers and how to narrow a gate', () => {
+    const header = (renderConfig(plan).split('\nversion: 1')[0] ?? '').replace(/\n# /g, ' ');
+    expect(header).toContain(
+      '"**/*" is every file of the repository except .git/, .sluice/, node_modules/ and what the root .gitignore ignores',
+    );
+    expect(header).toContain('"!dist/**" leaves a folder out');
+    expect(header).toContain('To narrow a gate, list what it reads (["src/**", "package.json"])');
+    expect(header).not.toContain('every source file');
+  });
+
   it('spells shared inputs out for each gate instead of using YAML anchors', () => {
     expect(renderConfig(plan)).not.toMatch(/[&*]a\d/);
   });

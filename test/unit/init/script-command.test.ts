@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { runInstalledTool, runScript, toolAtEnd, vitestRunsOnce } from '../../../src/config/init/script-command.ts';
+import {
+  nodeTestLoadsTypeScript,
+  nodeTestPatterns,
+  plainTscRun,
+  runInstalledTool,
+  runScript,
+  toolAtEnd,
+  vitestRunsOnce,
+} from '../../../src/config/init/script-command.ts';
 
 describe('runScript and runInstalledTool', () => {
   it('passes extra arguments the way each package manager wants', () => {
@@ -33,6 +41,13 @@ describe('toolAtEnd', () => {
     ['npm run test:unit', undefined],
     ['yarn test:unit', undefined],
     ['mocha', undefined],
+    ['node --test', 'node-test'],
+    ["node --test 'test/**/*.test.js'", 'node-test'],
+    ['node --import tsx --test src/', 'node-test'],
+    ['cross-env CI=1 node --experimental-strip-types --test', 'node-test'],
+    ['tsc && node --test dist/', 'node-test'],
+    ['node scripts/run-tests.js --test', undefined],
+    ['node --test-reporter=dot scripts/run.js', undefined],
   ])('%s → %s', (script, tool) => {
     expect(toolAtEnd(script)).toBe(tool);
   });
@@ -44,5 +59,61 @@ describe('vitestRunsOnce', () => {
     expect(vitestRunsOnce('vitest --run --coverage')).toBe(true);
     expect(vitestRunsOnce('vitest')).toBe(false);
     expect(vitestRunsOnce('vitest --runner ./custom.ts')).toBe(false);
+  });
+});
+
+describe('nodeTestPatterns', () => {
+  it.each([
+    ['node --test', []],
+    ['node --test --test-concurrency=1', []],
+    ['node --import tsx --test', []],
+    ['node -r ts-node/register --test', []],
+    ["node --test 'src/**/*.test.ts' test/", ["'src/**/*.test.ts'", 'test/']],
+    ['tsc && node --test dist/', ['dist/']],
+    // A value Sluice cannot tell from a pattern counts as one: the reporters then go in NODE_OPTIONS, which works.
+    ['node --test --test-name-pattern slow', ['slow']],
+  ])('%s → %j', (script, patterns) => {
+    expect(nodeTestPatterns(script)).toEqual(patterns);
+  });
+});
+
+describe('nodeTestLoadsTypeScript', () => {
+  it.each([
+    ['node --import tsx --test', true],
+    ['node --import=tsx --test', true],
+    ['node --loader ts-node/esm --test', true],
+    ['node -r @swc-node/register --test', true],
+    ['node --experimental-strip-types --test', true],
+    ['node --test', false],
+    ['node --require dotenv/config --test', false],
+  ])('%s → %s', (script, loads) => {
+    expect(nodeTestLoadsTypeScript(script)).toBe(loads);
+  });
+});
+
+describe('plainTscRun', () => {
+  it.each([
+    ['tsc', { project: 'tsconfig.json', buildMode: false }],
+    ['tsc --noEmit', { project: 'tsconfig.json', buildMode: false }],
+    ['tsc -p .', { project: 'tsconfig.json', buildMode: false }],
+    ['tsc --project ./tsconfig.json', { project: 'tsconfig.json', buildMode: false }],
+    ['tsc -p packages/core/', { project: 'packages/core/tsconfig.json', buildMode: false }],
+    ['npx tsc -p tsconfig.build.json', { project: 'tsconfig.build.json', buildMode: false }],
+    ['tsc -b', { project: 'tsconfig.json', buildMode: true }],
+    ['tsc --build tsconfig.app.json', { project: 'tsconfig.app.json', buildMode: true }],
+  ])('%s → %j', (script, run) => {
+    expect(plainTscRun(script)).toEqual(run);
+  });
+
+  it.each([
+    'tsc && cp -r assets dist',
+    'rimraf dist && tsc',
+    'tsc --noCheck',
+    'tsc --strict --noEmit',
+    'vue-tsc --noEmit',
+    'NODE_ENV=production tsc',
+    'vite build',
+  ])('%s is not a plain tsc run', (script) => {
+    expect(plainTscRun(script)).toBeUndefined();
   });
 });

@@ -29,6 +29,32 @@ describe('summarizeMessage', () => {
   });
 });
 
+describe('summarizeMessage on Rust panics', () => {
+  const panic = [
+    "thread 'tests::it_works' (4687) panicked at src/lib.rs:12:9:",
+    'assertion `left == right` failed',
+    '  left: 5',
+    ' right: 4',
+  ];
+
+  it('leaves out the thread line and the backtrace hint, and keeps both sides of an assertion on one line', () => {
+    const text = [...panic, 'note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace'].join('\n');
+
+    expect(summarizeMessage(text)).toBe('assertion `left == right` failed\nleft: 5, right: 4');
+  });
+
+  it('stops at the backtrace', () => {
+    const text = [
+      ...panic,
+      'stack backtrace:',
+      '   0: __rustc::rust_begin_unwind',
+      '             at /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/std/src/panicking.rs:689:5',
+    ].join('\n');
+
+    expect(summarizeMessage(text)).toBe('assertion `left == right` failed\nleft: 5, right: 4');
+  });
+});
+
 describe('extractExpectedReceived', () => {
   it.each([
     ['jest', 'expect(received).toBe(expected)\n\nExpected: 4\nReceived: 5', '4', '5'],
@@ -42,6 +68,8 @@ describe('extractExpectedReceived', () => {
     ['go got/want', 'got "a", want "b"', '"b"', '"a"'],
     ['testify', '\tError:\tNot equal:\n\t\texpected: 90\n\t\tactual  : 91', '90', '91'],
     ['rust', 'expected `u32`, found `&str`', 'u32', '&str'],
+    ['rust assert_eq!', 'assertion `left == right` failed\n  left: 5\n right: 4', '4', '5'],
+    ['rust assert_ne!', 'assertion `left != right` failed: must differ\n  left: "a"\n right: "a"', '"a"', '"a"'],
   ])('reads the %s phrasing', (_name, text, expected, received) => {
     expect(extractExpectedReceived(text)).toEqual({ expected, received });
   });
@@ -120,6 +148,23 @@ describe('findLocations and chooseLocation', () => {
     const fromLibrary =
       'Error: x\n    at r (node_modules/jest-resolve/build/resolver.js:427:11)\n    at /a/test/x.test.js:3:1';
     expect(chooseLocation(undefined, fromLibrary)).toEqual({ file: '/a/test/x.test.js', line: 3, column: 1 });
+  });
+
+  it("reads the place of a Rust panic and of a SyntaxError under pytest's E lines, and skips Rust's own frames", () => {
+    const panic =
+      "thread 'tests::sums' (16364) panicked at src/main.rs:14:9:\n" +
+      '   0: core::panicking::panic_fmt\n' +
+      '             at /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/panicking.rs:80:14\n' +
+      '   4: cart::tests::sums\n' +
+      '             at ./src/main.rs:14:9';
+
+    expect(findLocations(panic)).toEqual([
+      { file: 'src/main.rs', line: 14, column: 9 },
+      { file: './src/main.rs', line: 14, column: 9 },
+    ]);
+    expect(findLocations('E     File "/tmp/pyc/tests/test_syntax.py", line 1')).toEqual([
+      { file: '/tmp/pyc/tests/test_syntax.py', line: 1 },
+    ]);
   });
 
   it('matches relative, absolute and bare spellings of a file', () => {

@@ -55,41 +55,6 @@ describe('parseGeneric', () => {
     ]);
   });
 
-  it("reads pytest's plain output, merging each failure with its short-summary line", () => {
-    const report = parseGeneric(readFixture('generic/pytest.txt'));
-
-    expect(report.failures).toEqual([
-      {
-        test: 'tests/test_inventory.py::test_uses_fixture',
-        message: 'RuntimeError: database not reachable',
-        file: 'tests/test_inventory.py',
-        line: 23,
-      },
-      {
-        test: 'tests/test_inventory.py::test_restock_adds',
-        message: 'assert 6 == 5\n+  where 6 = restock(3, 2)',
-        expected: '5',
-        received: '6',
-        file: 'tests/test_inventory.py',
-        line: 6,
-      },
-      {
-        test: 'tests/test_inventory.py::test_restock_rejects_negative',
-        message: 'ValueError: negative amount: -1',
-        file: 'inventory.py',
-        line: 3,
-      },
-      {
-        test: 'tests/test_inventory.py::TestNames::test_sku_upper',
-        message: "AssertionError: sku should be upper-cased\nassert 'AB-1' == 'AB-2'\n- AB-2",
-        expected: "'AB-2'",
-        received: "'AB-1'",
-        file: 'tests/test_inventory.py',
-        line: 15,
-      },
-    ]);
-  });
-
   it("reads node:test's spec reporter, leaving out the suites that failed only through their tests", () => {
     const report = parseGeneric(readFixture('generic/node-test-spec.txt'));
 
@@ -110,12 +75,6 @@ describe('parseGeneric', () => {
     });
   });
 
-  it('reads a Python traceback: the exception line and the innermost project frame', () => {
-    expect(parseGeneric(readFixture('generic/python-traceback.txt')).failures).toEqual([
-      { message: "KeyError: 'items'", file: '/tmp/rs/py/checkout.py', line: 4 },
-    ]);
-  });
-
   it('reads compiler errors and leaves warnings and notes out', () => {
     expect(parseGeneric(readFixture('generic/gcc.txt')).failures).toEqual([
       { message: 'error: expected ‘;’ before ‘}’ token', file: 'cart.c', line: 4, column: 15 },
@@ -132,12 +91,103 @@ describe('parseGeneric', () => {
     expect(parseGeneric(readFixture('generic/cargo-test.txt')).failures).toEqual([
       {
         test: 'tests::sums',
-        message:
-          "thread 'tests::sums' (16364) panicked at src/main.rs:14:9:\nassertion `left == right` failed\nleft: 4",
+        message: 'assertion `left == right` failed\nleft: 4, right: 5',
+        expected: '5',
+        received: '4',
         file: 'src/main.rs',
         line: 14,
         column: 9,
       },
+    ]);
+  });
+
+  it("reads cargo test's assert_eq!/assert_ne! panics: the assertion, both sides and the place, not the thread line", () => {
+    // assert_eq!(actual, expected) is the common idiom: left is what the code returned.
+    const expected = [
+      {
+        test: 'tests::differs',
+        message: 'assertion `left != right` failed: sum must not be 3\nleft: 3, right: 3',
+        expected: '3',
+        received: '3',
+        file: 'src/lib.rs',
+        line: 33,
+        column: 9,
+      },
+      {
+        test: 'tests::greets',
+        message: 'assertion `left == right` failed\nleft: "abc", right: "abd"',
+        expected: '"abd"',
+        received: '"abc"',
+        file: 'src/lib.rs',
+        line: 20,
+        column: 9,
+      },
+      {
+        test: 'tests::it_works',
+        message: 'assertion `left == right` failed\nleft: 5, right: 4',
+        expected: '4',
+        received: '5',
+        file: 'src/lib.rs',
+        line: 15,
+        column: 9,
+      },
+      { test: 'tests::restocks', message: 'stock went negative: -1', file: 'src/lib.rs', line: 27, column: 13 },
+    ];
+    const byTest = (report: ReturnType<typeof parseGeneric>) =>
+      report.failures.toSorted((a, b) => (a.test ?? '').localeCompare(b.test ?? ''));
+
+    expect(byTest(parseGeneric(readFixture('generic/cargo-test-asserts.txt')))).toEqual(expected);
+    expect(byTest(parseGeneric(readFixture('generic/cargo-test-backtrace.txt')))).toEqual(expected);
+  });
+
+  it("attributes node:test's load errors to the file whose ✖ line follows them, at the line node points to", () => {
+    expect(parseGeneric(readFixture('generic/node-test-load-error.txt')).failures).toEqual([
+      {
+        test: 'test/cart.test.js',
+        message: 'TypeError: helper exploded',
+        file: '/tmp/bs2/test/helper-that-throws.js',
+        line: 1,
+        column: 7,
+      },
+      {
+        test: 'test/pricing.test.js',
+        message: "SyntaxError: The requested module '../src/pricing.js' does not provide an export named 'nothere'",
+        file: '/tmp/bs2/test/pricing.test.js',
+        line: 3,
+      },
+    ]);
+  });
+
+  it('never gives a load error to the test read before it, even without the banner that names its file', () => {
+    const output = [
+      '✖ test/cart.test.js (3.1ms)',
+      "  'test failed'",
+      'file:///repo/test/pricing.test.js:3',
+      "import { nothere } from '../src/pricing.js';",
+      '         ^^^^^^^',
+      "SyntaxError: The requested module '../src/pricing.js' does not provide an export named 'nothere'",
+    ].join('\n');
+
+    expect(parseGeneric(output).failures).toEqual([
+      {
+        message: "SyntaxError: The requested module '../src/pricing.js' does not provide an export named 'nothere'",
+        file: '/repo/test/pricing.test.js',
+        line: 3,
+      },
+    ]);
+  });
+
+  it('keeps the order and columns of gcc errors, through make and an included header', () => {
+    expect(parseGeneric(readFixture('generic/gcc-make.txt')).failures).toEqual([
+      { message: 'error: unknown type name ‘money’', file: 'shop.c', line: 3, column: 1 },
+      {
+        message: 'error: ‘undefined_count’ undeclared (first use in this function)',
+        file: 'shop.c',
+        line: 8,
+        column: 11,
+      },
+      { message: 'error: expected ‘;’ before ‘return’', file: 'shop.c', line: 9, column: 30 },
+      { message: 'error: expected ‘;’ before ‘int’', file: 'money.h', line: 1, column: 21 },
     ]);
   });
 

@@ -54,54 +54,14 @@ describe('parseJunit', () => {
     expect(report.counts).toEqual({ total: 1, passed: 0, failed: 1, skipped: 0 });
   });
 
-  it("reads pytest's --junitxml: classname in the name, E-lines, the failing line of the test file", () => {
-    const report = parseJunit(readFixture('junit/pytest.xml'));
+  it("reads node:test's vague failure for a file that failed to load: the file is the test and the place", () => {
+    const report = parseJunit(readFixture('junit/node-test-load-error.xml'));
 
-    expect(report.counts).toEqual({ total: 6, passed: 1, failed: 4, skipped: 1 });
     expect(report.failures).toEqual([
-      {
-        test: 'tests.test_inventory > test_restock_adds',
-        message: 'assert 6 == 5\n+  where 6 = restock(3, 2)',
-        expected: '5',
-        received: '6',
-        file: 'tests/test_inventory.py',
-        line: 6,
-      },
-      {
-        test: 'tests.test_inventory > test_restock_rejects_negative',
-        message: 'ValueError: negative amount: -1',
-        file: 'tests/test_inventory.py',
-        line: 10,
-      },
-      {
-        test: 'tests.test_inventory.TestNames > test_sku_upper',
-        message: "AssertionError: sku should be upper-cased\nassert 'AB-1' == 'AB-2'\n- AB-2",
-        expected: "'AB-2'",
-        received: "'AB-1'",
-        file: 'tests/test_inventory.py',
-        line: 15,
-      },
-      {
-        test: 'tests.test_inventory > test_uses_fixture',
-        message: 'failed on setup with "RuntimeError: database not reachable"',
-        file: 'tests/test_inventory.py',
-        line: 23,
-      },
+      { test: 'test/cart.test.js', message: 'test failed', file: 'test/cart.test.js' },
+      { test: 'test/pricing.test.js', message: 'test failed', file: 'test/pricing.test.js' },
     ]);
-  });
-
-  it("prefers the body's failing line over pytest's 0-based xunit1 line attribute", () => {
-    const [first] = parseJunit(readFixture('junit/pytest-xunit1.xml')).failures;
-
-    expect(first).toMatchObject({ file: 'tests/test_inventory.py', line: 6 });
-  });
-
-  it("corrects pytest's 0-based line attribute when the body names no line", () => {
-    const xml =
-      '<testsuites><testsuite name="pytest"><testcase classname="tests.test_a" name="test_x" file="tests/test_a.py" line="4">' +
-      '<failure message="boom">no location here</failure></testcase></testsuite></testsuites>';
-
-    expect(parseJunit(xml).failures[0]).toMatchObject({ file: 'tests/test_a.py', line: 5 });
+    expect(report.counts).toEqual({ total: 2, passed: 0, failed: 2, skipped: 0 });
   });
 
   it("reads vitest's junit reporter: the ❯ code-frame location and the error type from the body", () => {

@@ -8,6 +8,7 @@ import { readFixture } from './read-fixture.ts';
 const sampleFiles: Array<{ format: ReportFormat; fixture: string }> = [
   { format: 'junit', fixture: 'junit/node-test.xml' },
   { format: 'junit', fixture: 'junit/pytest.xml' },
+  { format: 'junit', fixture: 'junit/pytest-errors.xml' },
   { format: 'junit', fixture: 'junit/surefire.xml' },
   { format: 'junit', fixture: 'junit/vitest.xml' },
   { format: 'tap', fixture: 'tap/node-test.tap' },
@@ -21,6 +22,8 @@ const sampleFiles: Array<{ format: ReportFormat; fixture: string }> = [
   { format: 'tsc', fixture: 'tsc/pretty.txt' },
   { format: 'generic', fixture: 'generic/pytest.txt' },
   { format: 'generic', fixture: 'generic/vitest-default-reporter.txt' },
+  { format: 'generic', fixture: 'generic/node-test-load-error.txt' },
+  { format: 'generic', fixture: 'generic/cargo-test-backtrace.txt' },
 ];
 const samples = sampleFiles.map((sample) => ({ ...sample, text: readFixture(sample.fixture) }));
 
