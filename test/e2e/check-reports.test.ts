@@ -91,4 +91,31 @@ describe('failures read from a real JUnit report', () => {
     expect(small.stdout).toContain('test/cart.test.js:13');
     expect(small.stdout).toContain('… 1 more failure in .sluice/logs/unit.log');
   });
+
+  it('explains test files that failed to load with the errors from the output', async () => {
+    const dir = brokenShop();
+    writeFiles(dir, { 'test/helper-that-throws.js': 'throw new TypeError("helper exploded");\n' });
+    const cart = join(dir, 'test/cart.test.js');
+    writeFileSync(cart, `import './helper-that-throws.js';\n${readFileSync(cart, 'utf8')}`);
+    const pricing = join(dir, 'test/pricing.test.js');
+    writeFileSync(
+      pricing,
+      readFileSync(pricing, 'utf8').replace('{ formatCents, linePrice }', '{ formatCents, linePrice, nothere }'),
+    );
+    const { gate } = await checkJson(dir);
+    expect(gate('unit').failures).toEqual([
+      {
+        test: 'test/cart.test.js',
+        message: 'TypeError: helper exploded',
+        file: 'test/helper-that-throws.js',
+        line: 1,
+      },
+      {
+        test: 'test/pricing.test.js',
+        message: "SyntaxError: The requested module '../src/pricing.js' does not provide an export named 'nothere'",
+        file: 'test/pricing.test.js',
+        line: 3,
+      },
+    ]);
+  });
 });

@@ -78,7 +78,8 @@ export function isSameFile(left: string, right: string): boolean {
 export function chooseLocation(reported: SourceLocation | undefined, text: string): ChosenLocation | undefined {
   const candidates = findLocations(text);
   const chosen = pickLocation(reported, candidates);
-  const thrownAt = candidates[0];
+  // JS stacks list the innermost frame first; Python tracebacks ("most recent call last") list it last.
+  const thrownAt = candidates.at(-1)?.file.endsWith('.py') ? candidates.at(-1) : candidates[0];
   if (!chosen || !thrownAt || isSameFile(thrownAt.file, chosen.file)) return chosen;
   return { ...chosen, origin: `${thrownAt.file}:${thrownAt.line ?? ''}`.replace(/:$/, '') };
 }

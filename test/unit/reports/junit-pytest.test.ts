@@ -21,6 +21,7 @@ describe('parseJunit on pytest reports', () => {
         message: 'ValueError: negative amount: -1',
         file: 'tests/test_inventory.py',
         line: 10,
+        origin: 'inventory.py:3',
       },
       {
         test: 'tests.test_inventory.TestNames > test_sku_upper',
