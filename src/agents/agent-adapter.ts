@@ -1,0 +1,45 @@
+import type { ModelUsage } from '../usage/model-usage.ts';
+
+/** One agent turn: a prompt, in a worktree, with a time limit. */
+export interface AgentTurn {
+  prompt: string;
+  /** The run's worktree; the agent edits files here. */
+  cwd: string;
+  /** Where the agent's full output (its event stream) is kept. */
+  logPath: string;
+  timeoutMs: number;
+  /** Model to ask for, when the agent takes one. */
+  model?: string;
+  /** Continue this agent session instead of a fresh context (Claude Code `--resume`). */
+  sessionId?: string;
+  /** Extra environment (API endpoints, config dirs) on top of Sluice's own. */
+  env?: Record<string, string>;
+  /** Aborting kills the agent's process group: Ctrl-C, or a budget overrun seen mid-turn. */
+  signal?: AbortSignal;
+  /** Called whenever the running usage total changes, so budgets can stop a turn that overruns. */
+  onUsage?: (usage: ModelUsage[]) => void;
+}
+
+export const agentTurnStatuses = ['finished', 'failed', 'timed-out', 'killed'] as const;
+export type AgentTurnStatus = (typeof agentTurnStatuses)[number];
+
+/** What one turn did. `finished` only means the agent process ended well — never that the work is done. */
+export interface AgentTurnResult {
+  status: AgentTurnStatus;
+  exitCode?: number;
+  /** One entry per model the agent used. */
+  usage: ModelUsage[];
+  /** The agent's session, to continue it (when it has one). */
+  sessionId?: string;
+  /** The agent's last message, for the evidence report only: it decides nothing. */
+  finalMessage?: string;
+  /** Why it failed or was killed, in one line. */
+  reason?: string;
+  durationMs: number;
+}
+
+/** One adapter per agent CLI: builds the exact argv and env, streams and parses its events. */
+export interface AgentAdapter {
+  readonly name: string;
+  runTurn(turn: AgentTurn): Promise<AgentTurnResult>;
+}
