@@ -44,6 +44,10 @@ export function renderConfigDocs(): string {
     '',
     fieldTable(root.properties?.feedback ?? {}),
     '',
+    ...['agent', 'budgets', 'stall', 'notify'].flatMap((name) => {
+      const section = root.properties?.[name] ?? {};
+      return [`## \`${name}\``, '', section.description ?? '', '', fieldTable(section), ''];
+    }),
   ];
   return sections.join('\n');
 }

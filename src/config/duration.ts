@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 
 /** Milliseconds from seconds (a number) or a string such as "90s", "5m", "1h", "500ms". */
@@ -7,3 +9,12 @@ export function parseDuration(value: number | string): number {
   if (!match) throw new TypeError(`not a duration: ${JSON.stringify(value)}`);
   return Math.round(Number(match[1]) * unitMs[match[2] as keyof typeof unitMs]);
 }
+
+/** A duration in config: seconds as a number or a string with a unit; parsed to milliseconds. */
+export const durationSchema = z
+  .union([
+    z.number().positive().describe('seconds'),
+    z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h)\s*$/, 'expected a duration such as "90s", "5m" or "1h"'),
+  ])
+  .transform((value) => parseDuration(value))
+  .describe('A duration: seconds as a number, or a string such as "500ms", "90s", "5m", "1h".');

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { agentSchema, budgetsSchema, notifySchema, stallSchema } from './run-schema.ts';
 import { configSchema, feedbackSchema, gateSchema, reportSchema, type SluiceConfig } from './schema.ts';
 import { closestMatch } from './suggest.ts';
 
@@ -165,11 +166,15 @@ function rangeStart(node: unknown): number {
   return range ? range[0] : 0;
 }
 
+const runSections = { agent: agentSchema, budgets: budgetsSchema, stall: stallSchema, notify: notifySchema };
+
 function knownKeysAt(path: string[]): string[] {
   if (path.length === 0) return Object.keys(configSchema.shape);
   if (path[0] === 'gates' && path.length === 2) return Object.keys(gateSchema.shape);
   if (path[0] === 'gates' && path[2] === 'report') return Object.keys(reportSchema.shape);
   if (path[0] === 'feedback') return Object.keys(feedbackSchema.shape);
+  const section = path.length === 1 ? runSections[path[0] as keyof typeof runSections] : undefined;
+  if (section) return Object.keys(section.shape);
   return [];
 }
 

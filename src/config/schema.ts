@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseDuration } from './duration.ts';
+import { durationSchema } from './duration.ts';
+import { agentSchema, budgetsSchema, notifySchema, pricingSchema, stallSchema } from './run-schema.ts';
 
 /** What a gate checks; `init` and the feedback use it, the runner treats all kinds alike. */
 export const gateKinds = ['build', 'typecheck', 'lint', 'test', 'e2e', 'bench', 'invariant', 'other'] as const;
@@ -19,14 +20,6 @@ export const reportFormats = [
 export type ReportFormat = (typeof reportFormats)[number];
 
 export const gateNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-const durationSchema = z
-  .union([
-    z.number().positive().describe('seconds'),
-    z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h)\s*$/, 'expected a duration such as "90s", "5m" or "1h"'),
-  ])
-  .transform((value) => parseDuration(value))
-  .describe('A duration: seconds as a number, or a string such as "500ms", "90s", "5m", "1h".');
 
 export const reportSchema = z
   .strictObject({
@@ -89,6 +82,15 @@ export const configSchema = z
     version: z.literal(1).default(1).describe('Config format version.'),
     concurrency: z.number().int().min(1).optional().describe('Gates run at once. Default: the number of cores.'),
     feedback: feedbackSchema.default({ budget: 4000 }),
+    acceptance: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Commands that must also pass on the final tree before a run is done (besides the gates).'),
+    agent: agentSchema.optional(),
+    budgets: budgetsSchema.optional(),
+    stall: stallSchema.optional(),
+    notify: notifySchema.optional(),
+    pricing: pricingSchema.optional(),
     gates: z
       .record(z.string().regex(gateNamePattern, 'gate names use letters, digits, ".", "_" and "-"'), gateSchema)
       .refine((gates) => Object.keys(gates).length > 0, 'define at least one gate')
