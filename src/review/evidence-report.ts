@@ -1,0 +1,99 @@
+import type { CheckResult } from '../gates/gate-results.ts';
+import { formatUsageLine } from '../usage/format-usage.ts';
+import type { ModelUsage } from '../usage/model-usage.ts';
+
+export interface DiffSummary {
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+}
+
+/** Everything the evidence of one run is made from. */
+export interface EvidenceInput {
+  run: {
+    id: string;
+    goal: string;
+    verdict: string;
+    reason?: string;
+    agent: string;
+    model?: string;
+    baseRef: string;
+    baseCommit: string;
+    branch: string;
+    startedAt: string;
+    finishedAt: string;
+  };
+  iterations: Array<{
+    number: number;
+    agentStatus: string;
+    checkVerdict?: string;
+    commitSha?: string;
+    diff: DiffSummary;
+    durationMs: number;
+  }>;
+  /** The check of the final tree: the gates that decided the verdict. */
+  finalCheck?: CheckResult;
+  totalDiff: DiffSummary;
+  usage: ModelUsage[];
+}
+
+/** The evidence a reviewer reads with the change: Markdown. */
+export function renderEvidenceMarkdown(input: EvidenceInput): string {
+  const { run } = input;
+  const lines = [
+    `# Sluice run ${run.id}: ${run.verdict}`,
+    '',
+    `**Goal:** ${run.goal}`,
+    '',
+    `- Verdict: **${run.verdict}**${run.reason ? ` — ${run.reason}` : ''}`,
+    `- Agent: ${run.agent}${run.model ? ` (${run.model})` : ''}; ${input.iterations.length} iteration(s)`,
+    `- Branch: \`${run.branch}\` from \`${run.baseRef}\` (${run.baseCommit.slice(0, 12)})`,
+    `- Change: ${describeDiff(input.totalDiff)}`,
+    `- Time: ${run.startedAt} → ${run.finishedAt}`,
+    '',
+  ];
+  if (input.finalCheck) {
+    lines.push('## Gates on the final tree', '', '| gate | status | duration | tests |', '| --- | --- | --- | --- |');
+    for (const gate of input.finalCheck.gates) {
+      const tests = gate.counts ? `${gate.counts.passed}/${gate.counts.total} passed` : '';
+      lines.push(`| ${gate.name} | ${gate.status} | ${(gate.durationMs / 1000).toFixed(1)}s | ${tests} |`);
+    }
+    lines.push('');
+  }
+  lines.push(
+    '## Iterations',
+    '',
+    '| # | agent | checks | change | commit | time |',
+    '| --- | --- | --- | --- | --- | --- |',
+  );
+  for (const iteration of input.iterations) {
+    lines.push(
+      `| ${iteration.number} | ${iteration.agentStatus} | ${iteration.checkVerdict ?? '-'} | ${describeDiff(iteration.diff)} | ${iteration.commitSha?.slice(0, 12) ?? '-'} | ${(iteration.durationMs / 1000).toFixed(1)}s |`,
+    );
+  }
+  lines.push('', '## Usage', '');
+  if (input.usage.length === 0) lines.push('The agent reported no usage.');
+  for (const usage of input.usage) lines.push(`- ${formatUsageLine(usage)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The same evidence as data, for tools. */
+export function evidenceJson(input: EvidenceInput) {
+  return {
+    run: input.run,
+    iterations: input.iterations,
+    gates:
+      input.finalCheck?.gates.map((gate) => ({
+        name: gate.name,
+        status: gate.status,
+        duration_ms: gate.durationMs,
+        counts: gate.counts ?? null,
+      })) ?? [],
+    diff: input.totalDiff,
+    usage: input.usage,
+  };
+}
+
+function describeDiff(diff: DiffSummary): string {
+  return `${diff.filesChanged} file${diff.filesChanged === 1 ? '' : 's'}, +${diff.insertions} −${diff.deletions}`;
+}
