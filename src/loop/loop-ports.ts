@@ -1,0 +1,34 @@
+import type { AgentTurnResult } from '../agents/agent-adapter.ts';
+import type { CheckResult, GateResult } from '../gates/gate-results.ts';
+import type { ModelUsage } from '../usage/model-usage.ts';
+
+export interface TurnDiff {
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+}
+
+/** What is recorded when an iteration ends. */
+export interface IterationRecordInput {
+  agent: AgentTurnResult;
+  commit: string | null;
+  diff: TurnDiff;
+  check?: CheckResult;
+  feedback?: string;
+  failureSignature?: string;
+}
+
+/**
+ * The loop's view of the store and the worktree for one run: each call is committed (to the
+ * database, to git) before it returns, so the loop never acts on something not yet recorded.
+ */
+export interface LoopPorts {
+  startIteration(iteration: number, info: { promptChars: number }): Promise<void>;
+  recordUsage(iteration: number, usage: ModelUsage[]): Promise<void>;
+  recordGateResults(iteration: number, gates: GateResult[]): Promise<void>;
+  finishIteration(iteration: number, record: IterationRecordInput): Promise<void>;
+  /** Commit the worktree as the agent left it; `commit` is null when nothing changed. */
+  commitTurn(message: string): Promise<{ commit: string | null; diff: TurnDiff }>;
+  /** Whether the run's branch differs from its base at all. */
+  runChangedAnything(): Promise<boolean>;
+}

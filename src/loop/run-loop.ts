@@ -1,0 +1,203 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AgentAdapter, AgentTurnResult } from '../agents/agent-adapter.ts';
+import type { SluiceConfig } from '../config/schema.ts';
+import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
+import type { CheckResult } from '../gates/gate-results.ts';
+import { runGateGraph } from '../gates/run-gate-graph.ts';
+import type { ModelUsage } from '../usage/model-usage.ts';
+import { type Budgets, budgetStop, type Spent, totalsByModel } from './budgets.ts';
+import { buildPrompt } from './build-prompt.ts';
+import { failureSignature } from './failure-signature.ts';
+import type { LoopPorts } from './loop-ports.ts';
+import type { RunVerdict } from './run-verdicts.ts';
+import { detectStall, type IterationTrace, type StallLimits } from './stall-detector.ts';
+
+/** Everything one run's loop needs; the composition root fills it, the loop only acts. */
+export interface LoopInput {
+  runId: string;
+  goal: string;
+  acceptance: string[];
+  /** The run's worktree; the folder of sluice.yaml inside it is `checkRoot`. */
+  worktree: string;
+  checkRoot: string;
+  /** Gates from the trusted base ref, with the acceptance commands added: never read from the worktree. */
+  config: SluiceConfig;
+  agent: AgentAdapter;
+  model?: string;
+  turnTimeoutMs: number;
+  agentEnv?: Record<string, string>;
+  budgets: Budgets;
+  stall: StallLimits;
+  /** `.sluice/runs/<id>/` in the main checkout: agent logs, prompts, the evidence. */
+  runDir: string;
+  /** Where to continue: 1 for a new run, the next iteration on resume. */
+  firstIteration: number;
+  /** What earlier iterations left (on resume). */
+  history: IterationTrace[];
+  usage: ModelUsage[];
+  elapsedMs: number;
+  lastFeedback?: string;
+  signal: AbortSignal;
+  ports: LoopPorts;
+}
+
+export interface LoopOutcome {
+  verdict: RunVerdict;
+  reason: string;
+  iterations: number;
+  lastCheck?: CheckResult;
+  usage: ModelUsage[];
+}
+
+/** Consecutive agent failures (crash, timeout) after which the run is `failed`. */
+const agentFailureLimit = 3;
+
+/**
+ * Iterate until the machines say done or something stops the run: one agent turn, commit, gates,
+ * decide. Every step is recorded through the ports before the next one acts on it.
+ */
+export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
+  const { ports } = input;
+  const startedAt = performance.now() - input.elapsedMs;
+  const history = [...input.history];
+  let usage = input.usage;
+  let feedback = input.lastFeedback;
+  let lastCheck: CheckResult | undefined;
+  let agentFailures = 0;
+  let iteration = input.firstIteration;
+  const spent = (extra: ModelUsage[] = []): Spent => ({
+    iterations: iteration - 1,
+    wallMs: performance.now() - startedAt,
+    usage: totalsByModel([...usage, ...extra]),
+  });
+  const end = (verdict: RunVerdict, reason: string): LoopOutcome => ({
+    verdict,
+    reason,
+    iterations: iteration - 1,
+    ...(lastCheck ? { lastCheck } : {}),
+    usage: totalsByModel(usage),
+  });
+
+  for (; ; iteration++) {
+    if (input.signal.aborted) return end('cancelled', 'stopped by the user');
+    const overBudget = budgetStop(spent(), input.budgets, { beforeIteration: true });
+    if (overBudget) return end('budget-exhausted', overBudget);
+
+    const prompt = buildPrompt({
+      goal: input.goal,
+      acceptance: input.acceptance,
+      iteration,
+      ...(feedback ? { feedback } : {}),
+    });
+    await ports.startIteration(iteration, { promptChars: prompt.length });
+    const turnDir = join(input.runDir, `iteration-${iteration}`);
+    await mkdir(turnDir, { recursive: true });
+    const turn = await runBudgetedTurn(input, prompt, join(turnDir, 'agent.log'), spent);
+    usage = [...usage, ...turn.result.usage];
+    await ports.recordUsage(iteration, turn.result.usage);
+
+    const committed = await ports.commitTurn(`sluice: iteration ${iteration} of run ${input.runId}`);
+    const stopped = turn.budgetReason ?? (input.signal.aborted ? 'stopped by the user' : undefined);
+    if (stopped) {
+      await ports.finishIteration(iteration, { agent: turn.result, commit: committed.commit, diff: committed.diff });
+      iteration++;
+      return end(turn.budgetReason ? 'budget-exhausted' : 'cancelled', stopped);
+    }
+
+    const check = await runGateGraph({ config: input.config, root: input.checkRoot, signal: input.signal });
+    lastCheck = check;
+    await ports.recordGateResults(iteration, check.gates);
+    feedback = compactFeedback(check, { budget: input.config.feedback.budget });
+    const signature = failureSignature(check);
+    await ports.finishIteration(iteration, {
+      agent: turn.result,
+      commit: committed.commit,
+      diff: committed.diff,
+      check,
+      feedback,
+      ...(signature ? { failureSignature: signature } : {}),
+    });
+    history.push({ number: iteration, failureSignature: signature, changedFiles: committed.commit !== null });
+
+    if (check.cancelled || input.signal.aborted) {
+      iteration++;
+      return end('cancelled', 'stopped by the user');
+    }
+    if (check.verdict === 'passed') {
+      iteration++;
+      if (!(await ports.runChangedAnything())) {
+        return end(
+          'blocked',
+          'the checks pass but the run changed nothing: add an acceptance check that fails until the goal is met',
+        );
+      }
+      return end('done', 'every blocking gate and acceptance check passed on the final tree');
+    }
+    agentFailures = turn.result.status === 'finished' ? 0 : agentFailures + 1;
+    if (agentFailures >= agentFailureLimit) {
+      iteration++;
+      return end(
+        'failed',
+        `the agent failed ${agentFailureLimit} turns in a row: ${turn.result.reason ?? turn.result.status}`,
+      );
+    }
+    const stall = detectStall(history, input.stall);
+    if (stall) {
+      iteration++;
+      return end('blocked', stall);
+    }
+  }
+}
+
+interface BudgetedTurn {
+  result: AgentTurnResult;
+  /** Set when a budget ran out during the turn and Sluice stopped the agent. */
+  budgetReason?: string;
+}
+
+/** One agent turn that is killed as soon as the running usage or the wall time breaks a budget. */
+async function runBudgetedTurn(
+  input: LoopInput,
+  prompt: string,
+  logPath: string,
+  spent: (extra?: ModelUsage[]) => Spent,
+): Promise<BudgetedTurn> {
+  const controller = new AbortController();
+  let budgetReason: string | undefined;
+  const stopFor = (reason: string) => {
+    budgetReason ??= reason;
+    controller.abort();
+  };
+  const onOuterAbort = () => controller.abort();
+  input.signal.addEventListener('abort', onOuterAbort, { once: true });
+  const remainingMs = input.budgets.maxWallMs === undefined ? undefined : input.budgets.maxWallMs - spent().wallMs;
+  const wallTimer =
+    remainingMs === undefined
+      ? undefined
+      : setTimeout(
+          () => stopFor(`reached the wall-time limit of ${Math.round((input.budgets.maxWallMs ?? 0) / 1000)}s`),
+          Math.max(0, remainingMs),
+        );
+  try {
+    const result = await input.agent.runTurn({
+      prompt,
+      cwd: input.worktree,
+      logPath,
+      timeoutMs: input.turnTimeoutMs,
+      ...(input.model ? { model: input.model } : {}),
+      ...(input.agentEnv ? { env: input.agentEnv } : {}),
+      signal: controller.signal,
+      onUsage: (running) => {
+        const overrun = budgetStop(spent(running), input.budgets, { beforeIteration: false });
+        if (overrun) stopFor(overrun);
+      },
+    });
+    // A turn that ended by itself over budget still gets its check: the spend is done, and the tree
+    // may be finished. The check before the next iteration stops the run.
+    return { result, ...(budgetReason ? { budgetReason } : {}) };
+  } finally {
+    if (wallTimer) clearTimeout(wallTimer);
+    input.signal.removeEventListener('abort', onOuterAbort);
+  }
+}
