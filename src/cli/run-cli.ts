@@ -6,6 +6,11 @@ const commands = {
   check: () => import('./commands/check-command.ts'),
   init: () => import('./commands/init-command.ts'),
   schema: () => import('./commands/schema-command.ts'),
+  run: () => import('./commands/run-command.ts'),
+  resume: () => import('./commands/resume-command.ts'),
+  runs: () => import('./commands/runs-command.ts'),
+  show: () => import('./commands/show-command.ts'),
+  usage: () => import('./commands/usage-command.ts'),
 } as const;
 type CommandName = keyof typeof commands;
 
@@ -15,6 +20,11 @@ Usage: sluice <command> [options]
 
 Commands:
   check     Run the gates of sluice.yaml (parallel, cached, fail-fast by tier)
+  run       Hand an agent a goal; keep it working until the gates say done
+  resume    Continue a run that was interrupted
+  runs      List runs
+  show      One run: iterations, gate states, diff, usage, reason
+  usage     Tokens, cost and API time by model, day or run
   init      Detect the stack and write a commented sluice.yaml
   schema    Print the JSON Schema of sluice.yaml
 

@@ -40,7 +40,14 @@ export interface LoopInput {
   lastFeedback?: string;
   signal: AbortSignal;
   ports: LoopPorts;
+  onEvent?: (event: RunLoopEvent) => void;
 }
+
+/** What a reporter (terminal, dashboard) can follow of a run. */
+export type RunLoopEvent =
+  | { type: 'run:iteration:start'; iteration: number }
+  | { type: 'run:iteration:agent'; iteration: number; agent: AgentTurnResult }
+  | { type: 'run:iteration:finish'; iteration: number; check: CheckResult; changedFiles: boolean };
 
 export interface LoopOutcome {
   verdict: RunVerdict;
@@ -91,11 +98,13 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       ...(feedback ? { feedback } : {}),
     });
     await ports.startIteration(iteration, { promptChars: prompt.length });
+    input.onEvent?.({ type: 'run:iteration:start', iteration });
     const turnDir = join(input.runDir, `iteration-${iteration}`);
     await mkdir(turnDir, { recursive: true });
     const turn = await runBudgetedTurn(input, prompt, join(turnDir, 'agent.log'), spent);
     usage = [...usage, ...turn.result.usage];
     await ports.recordUsage(iteration, turn.result.usage);
+    input.onEvent?.({ type: 'run:iteration:agent', iteration, agent: turn.result });
 
     const committed = await ports.commitTurn(`sluice: iteration ${iteration} of run ${input.runId}`);
     const stopped = turn.budgetReason ?? (input.signal.aborted ? 'stopped by the user' : undefined);
@@ -119,6 +128,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       ...(signature ? { failureSignature: signature } : {}),
     });
     history.push({ number: iteration, failureSignature: signature, changedFiles: committed.commit !== null });
+    input.onEvent?.({ type: 'run:iteration:finish', iteration, check, changedFiles: committed.commit !== null });
 
     if (check.cancelled || input.signal.aborted) {
       iteration++;

@@ -1,0 +1,11 @@
+import { dirname, resolve } from 'node:path';
+import { findConfigFile } from '../../config/load-config.ts';
+import { UsageError } from '../../errors.ts';
+import { RunStore, runStorePath } from '../../store/run-store.ts';
+
+/** The run store of the project around `dir` (next to its sluice.yaml). */
+export async function openProjectRunStore(dir: string | undefined): Promise<RunStore> {
+  const configPath = findConfigFile(resolve(dir ?? '.'));
+  if (!configPath) throw new UsageError('no sluice.yaml here or above, so no runs either');
+  return RunStore.open(runStorePath(dirname(configPath)));
+}

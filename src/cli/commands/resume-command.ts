@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AgentName } from '../../config/run-schema.ts';
+import { SluiceError, UsageError } from '../../errors.ts';
+import { resumeRun, runSettingsOf } from '../../loop/resume-run.ts';
+import { loadBaseConfig } from '../../loop/run-config.ts';
+import { createAgent } from '../create-agent.ts';
+import { createRunReporter } from '../output/run-reporter.ts';
+import { writeOut } from '../output/write.ts';
+import { withInterruptSignal } from './interrupt.ts';
+import { openProjectRunStore } from './open-run-store.ts';
+
+const help = `Usage: sluice resume <run-id> [--agent-command <cmd>] [-C <dir>]
+
+Continue an interrupted run (a crash, kill -9, a closed terminal) from its last finished iteration,
+in its own worktree, judged by the same base commit.`;
+
+/** `sluice resume <run-id>`. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      dir: { type: 'string', short: 'C' },
+      'agent-command': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    writeOut(help);
+    return 0;
+  }
+  const [runId] = positionals;
+  if (!runId) throw new UsageError('sluice resume needs a run id; "sluice runs" lists them');
+  const store = await openProjectRunStore(values.dir);
+  try {
+    const found = await store.getRun(runId);
+    if (!found) throw new SluiceError('RUN_NOT_FOUND', `no run ${runId}; "sluice runs" lists them`);
+    const base = await loadBaseConfig(join(found.repoRoot, runSettingsOf(found).configFile), found.baseCommit);
+    const { agent } = createAgent(
+      { name: found.agent as AgentName, ...(values['agent-command'] ? { command: values['agent-command'] } : {}) },
+      base.config.agent,
+    );
+    const reporter = createRunReporter(process.stdout);
+    const summary = await withInterruptSignal((signal) =>
+      resumeRun({
+        store,
+        runId,
+        agent,
+        agentEnv: base.config.agent?.env ?? {},
+        ...(base.config.notify ? { notify: base.config.notify } : {}),
+        signal,
+        onEvent: reporter.onEvent,
+      }),
+    );
+    reporter.finished(summary);
+    if (summary.outcome.verdict === 'cancelled') return 130;
+    return summary.outcome.verdict === 'done' ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}

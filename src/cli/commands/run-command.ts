@@ -1,0 +1,144 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../../config/duration.ts';
+import { findConfigFile } from '../../config/load-config.ts';
+import { type AgentName, agentNames } from '../../config/run-schema.ts';
+import { UsageError } from '../../errors.ts';
+import { defaultBudgets } from '../../loop/budgets.ts';
+import { loadBaseConfig } from '../../loop/run-config.ts';
+import { defaultStallLimits } from '../../loop/stall-detector.ts';
+import { startRun } from '../../loop/start-run.ts';
+import { RunStore, runStorePath } from '../../store/run-store.ts';
+import { createAgent } from '../create-agent.ts';
+import { createRunReporter } from '../output/run-reporter.ts';
+import { writeOut } from '../output/write.ts';
+import { withInterruptSignal } from './interrupt.ts';
+import { parseWholeNumber } from './parse-flags.ts';
+
+const help = `Usage: sluice run "<goal>" [options]
+
+Hand an agent a goal in a worktree of its own (branch sluice/<run-id>) and keep it working until the
+gates of sluice.yaml — read from the base commit, not from the agent's tree — and the acceptance
+commands pass. What the agent says about being done is ignored.
+
+Options:
+  -C, --dir <path>            Repository folder (default: current folder)
+      --agent <name>          claude-code | codex | command (default: sluice.yaml agent.name, else claude-code)
+      --agent-command <cmd>   For --agent command: the command; {prompt} or {prompt_file} mark the prompt
+      --prompt-via <how>      For --agent command: argument | stdin | file
+      --model <id>            Model to ask for
+      --accept <cmd>          A command that must pass before the run is done (repeatable)
+      --base <ref>            Start from this ref (default: HEAD)
+      --max-iterations <n>    Agent turns (default: sluice.yaml budgets, else 10)
+      --max-time <duration>   Wall time, e.g. 45m
+      --max-usd <dollars>     Cost; refused when the agent's cost cannot be known
+      --max-tokens <n>        Tokens of every kind
+      --turn-timeout <dur>    Kill one agent turn after this long (default 30m)
+  -h, --help                  Show this help
+
+Exit: 0 done, 1 blocked, budget-exhausted or failed, 2 usage or config error, 130 cancelled.`;
+
+/** `sluice run`: flags + base config -> agent, budgets -> startRun -> verdict -> exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      dir: { type: 'string', short: 'C' },
+      agent: { type: 'string' },
+      'agent-command': { type: 'string' },
+      'prompt-via': { type: 'string' },
+      model: { type: 'string' },
+      accept: { type: 'string', multiple: true },
+      base: { type: 'string' },
+      'max-iterations': { type: 'string' },
+      'max-time': { type: 'string' },
+      'max-usd': { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'turn-timeout': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    writeOut(help);
+    return 0;
+  }
+  const goal = positionals.join(' ').trim();
+  if (!goal) throw new UsageError('sluice run needs a goal: sluice run "make the failing test pass"');
+  const configPath = findConfigFile(resolve(values.dir ?? '.'));
+  if (!configPath) throw new UsageError('no sluice.yaml here or above; run "sluice init" and commit it');
+  const baseRef = values.base ?? 'HEAD';
+  const base = await loadBaseConfig(configPath, baseRef);
+  const config = base.config;
+  const agentName = (values.agent ?? config.agent?.name ?? 'claude-code') as AgentName;
+  if (!agentNames.includes(agentName)) throw new UsageError(`--agent must be one of ${agentNames.join(', ')}`);
+  const promptVia = values['prompt-via'];
+  if (promptVia !== undefined && !['argument', 'stdin', 'file'].includes(promptVia)) {
+    throw new UsageError('--prompt-via must be argument, stdin or file');
+  }
+  const { agent, cost } = createAgent(
+    {
+      name: agentName,
+      ...(values['agent-command'] ? { command: values['agent-command'] } : {}),
+      ...(promptVia ? { promptVia: promptVia as 'argument' | 'stdin' | 'file' } : {}),
+    },
+    config.agent,
+  );
+  const budgetsConfig = config.budgets;
+  const maxTime = values['max-time'] ? parseDuration(values['max-time']) : budgetsConfig?.max_time;
+  const maxUsd = values['max-usd'] ? parsePositiveNumber(values['max-usd'], '--max-usd') : budgetsConfig?.max_usd;
+  const maxTokens = values['max-tokens']
+    ? parseWholeNumber(values['max-tokens'], '--max-tokens')
+    : budgetsConfig?.max_tokens;
+  const model = values.model ?? config.agent?.model;
+  const store = await RunStore.open(runStorePath(resolve(base.repoRoot, base.configDir)));
+  const reporter = createRunReporter(process.stdout);
+  try {
+    const summary = await withInterruptSignal((signal) =>
+      startRun({
+        store,
+        goal,
+        base,
+        baseRef,
+        agent,
+        agentCost: cost,
+        ...(model ? { model } : {}),
+        agentEnv: config.agent?.env ?? {},
+        settings: {
+          acceptance: [...config.acceptance, ...(values.accept ?? [])],
+          budgets: {
+            maxIterations: values['max-iterations']
+              ? parseWholeNumber(values['max-iterations'], '--max-iterations')
+              : (budgetsConfig?.max_iterations ?? defaultBudgets.maxIterations),
+            ...(maxTime !== undefined ? { maxWallMs: maxTime } : {}),
+            ...(maxUsd !== undefined ? { maxUsd } : {}),
+            ...(maxTokens !== undefined ? { maxTokens } : {}),
+          },
+          stall: {
+            sameFailure: config.stall?.same_failure ?? defaultStallLimits.sameFailure,
+            noDiff: config.stall?.no_diff ?? defaultStallLimits.noDiff,
+          },
+          turnTimeoutMs: values['turn-timeout']
+            ? parseDuration(values['turn-timeout'])
+            : (config.agent?.turn_timeout ?? 1_800_000),
+        },
+        ...(config.notify ? { notify: config.notify } : {}),
+        signal,
+        onEvent: reporter.onEvent,
+        onStarted: reporter.started,
+      }),
+    );
+    reporter.finished(summary);
+    if (summary.outcome.verdict === 'cancelled') return 130;
+    return summary.outcome.verdict === 'done' ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+function parsePositiveNumber(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${flag} expects a number > 0, got "${value}"`);
+  return number;
+}

@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { SluiceError, UsageError } from '../../errors.ts';
+import { formatUsageLine } from '../../usage/format-usage.ts';
+import { writeOut } from '../output/write.ts';
+import { openProjectRunStore } from './open-run-store.ts';
+
+const help = `Usage: sluice show <run-id> [--json] [-C <dir>]
+
+One run: goal, verdict and reason, each iteration with its agent status, gate states and diff, and usage.`;
+
+/** `sluice show <run-id>`: the receipt of one run. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: { dir: { type: 'string', short: 'C' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    writeOut(help);
+    return 0;
+  }
+  const [runId] = positionals;
+  if (!runId) throw new UsageError('sluice show needs a run id; "sluice runs" lists them');
+  const store = await openProjectRunStore(values.dir);
+  try {
+    const found = await store.getRun(runId);
+    if (!found) throw new SluiceError('RUN_NOT_FOUND', `no run ${runId}; "sluice runs" lists them`);
+    const iterations = await store.listIterations(runId);
+    const gates = await store.gateResults(runId);
+    const usage = await store.runUsage(runId);
+    if (values.json) {
+      writeOut(JSON.stringify({ run: found, iterations, gates, usage }, null, 2));
+      return 0;
+    }
+    const lines = [
+      `run ${found.id}: ${found.status}${found.reason ? ` — ${found.reason}` : ''}`,
+      `goal: ${found.goal}`,
+      `agent: ${found.agent}${found.model ? ` (${found.model})` : ''} · branch ${found.branch} from ${found.baseRef} (${found.baseCommit.slice(0, 12)})`,
+      `worktree: ${found.worktreePath}`,
+      '',
+    ];
+    for (const iteration of iterations) {
+      const diff = `${iteration.filesChanged ?? 0} files +${iteration.insertions ?? 0} −${iteration.deletions ?? 0}`;
+      lines.push(
+        `iteration ${iteration.number}: agent ${iteration.agentStatus ?? 'interrupted'}${iteration.agentReason ? ` (${iteration.agentReason})` : ''} · checks ${iteration.checkVerdict ?? '-'} · ${diff}`,
+      );
+      for (const gate of gates.filter((entry) => entry.iteration === iteration.number)) {
+        const counts = gate.counts ? ` · ${gate.counts.failed} of ${gate.counts.total} tests failed` : '';
+        lines.push(
+          `  ${gate.status.padEnd(9)} ${gate.name} (${(gate.durationMs / 1000).toFixed(1)}s)${gate.status === 'failed' ? counts : ''}`,
+        );
+      }
+    }
+    lines.push('', 'usage:');
+    if (usage.length === 0) lines.push('  none reported');
+    for (const entry of usage) lines.push(`  ${formatUsageLine(entry)}`);
+    writeOut(lines.join('\n'));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,53 @@
+import { isGatePass } from '../../gates/gate-results.ts';
+import type { RunSummary } from '../../loop/drive-run.ts';
+import type { RunLoopEvent } from '../../loop/run-loop.ts';
+import { formatUsageLine } from '../../usage/format-usage.ts';
+import { totalTokens } from '../../usage/model-usage.ts';
+import { formatDuration } from './paint.ts';
+
+/** Plain progress lines for `sluice run`: one line per step a person wants to see. */
+export function createRunReporter(stream: NodeJS.WriteStream) {
+  const say = (line: string) => stream.write(`${line}\n`);
+  return {
+    started(runId: string, worktreePath: string) {
+      say(`run ${runId} on branch sluice/${runId} (worktree ${worktreePath})`);
+    },
+    onEvent(event: RunLoopEvent) {
+      switch (event.type) {
+        case 'run:iteration:start':
+          say(`iteration ${event.iteration}`);
+          break;
+        case 'run:iteration:agent': {
+          const tokens = event.agent.usage.reduce((sum, usage) => sum + totalTokens(usage), 0);
+          const costs = event.agent.usage.map((usage) => usage.costUsd);
+          const cost =
+            costs.length === 0 || costs.includes(null)
+              ? ''
+              : ` · $${costs.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)?.toFixed(2)}`;
+          const reason = event.agent.reason ? ` (${event.agent.reason})` : '';
+          say(
+            `  agent ${event.agent.status}${reason} in ${formatDuration(event.agent.durationMs)}${tokens > 0 ? ` · ${tokens} tokens` : ''}${cost}`,
+          );
+          break;
+        }
+        case 'run:iteration:finish': {
+          const failing = event.check.gates.filter((gate) => gate.blocking && !isGatePass(gate.status));
+          const change = event.changedFiles ? '' : ' · no file changed';
+          if (failing.length === 0) say(`  checks passed${change}`);
+          else say(`  checks failed: ${failing.map((gate) => gate.name).join(', ')}${change}`);
+          break;
+        }
+      }
+    },
+    finished(summary: RunSummary) {
+      const { outcome } = summary;
+      say('');
+      say(
+        `${outcome.verdict}: ${outcome.reason} (${outcome.iterations} iteration${outcome.iterations === 1 ? '' : 's'})`,
+      );
+      for (const usage of outcome.usage) say(`  ${formatUsageLine(usage)}`);
+      say(`branch ${summary.run.branch} · evidence ${summary.reportPath}`);
+      for (const problem of summary.notifyProblems) say(`notify: ${problem}`);
+    },
+  };
+}

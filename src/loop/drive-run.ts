@@ -1,0 +1,155 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AgentAdapter } from '../agents/agent-adapter.ts';
+import type { NotifyConfig } from '../config/run-schema.ts';
+import type { SluiceConfig } from '../config/schema.ts';
+import { type EvidenceInput, evidenceJson, renderEvidenceMarkdown } from '../review/evidence-report.ts';
+import type { RunRecord } from '../store/run-records.ts';
+import type { RunStore } from '../store/run-store.ts';
+import type { ModelUsage } from '../usage/model-usage.ts';
+import { diffStats } from '../workspace/diff-stats.ts';
+import type { Budgets } from './budgets.ts';
+import { notifyRunEnd } from './notify-run-end.ts';
+import { type LoopOutcome, type RunLoopEvent, runLoop } from './run-loop.ts';
+import { createRunPorts } from './run-ports.ts';
+import type { IterationTrace, StallLimits } from './stall-detector.ts';
+
+/** How a run is driven: stored with the run, so `sluice resume` drives it the same way. */
+export interface RunSettings {
+  acceptance: string[];
+  budgets: Budgets;
+  stall: StallLimits;
+  turnTimeoutMs: number;
+  /** sluice.yaml's path relative to the repository root. */
+  configFile: string;
+  configDir: string;
+}
+
+export interface DriveRunInput {
+  store: RunStore;
+  run: RunRecord;
+  settings: RunSettings;
+  /** Gates from the base commit, acceptance gates included. */
+  config: SluiceConfig;
+  agent: AgentAdapter;
+  agentEnv?: Record<string, string>;
+  notify?: NotifyConfig;
+  signal: AbortSignal;
+  onEvent?: (event: RunLoopEvent) => void;
+}
+
+export interface RunSummary {
+  run: RunRecord;
+  outcome: LoopOutcome;
+  reportPath: string;
+  notifyProblems: string[];
+}
+
+/** The folder of a run's logs and evidence, in the main checkout. */
+export function runDirOf(run: RunRecord, configDir: string): string {
+  return join(run.repoRoot, configDir, '.sluice', 'runs', run.id);
+}
+
+/**
+ * Drive a recorded run from where its last finished iteration left it to a verdict; record the
+ * verdict, write the evidence, notify. Used by both `sluice run` and `sluice resume`.
+ */
+export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
+  const { store, run, settings } = input;
+  const finished = (await store.listIterations(run.id)).filter((iteration) => iteration.status === 'finished');
+  const last = finished.at(-1);
+  const runDir = runDirOf(run, settings.configDir);
+  await mkdir(runDir, { recursive: true });
+  const history: IterationTrace[] = finished.map((iteration) => ({
+    number: iteration.number,
+    failureSignature: iteration.failureSignature,
+    changedFiles: iteration.commitSha !== undefined,
+  }));
+  const usage: ModelUsage[] = await store.runUsage(run.id);
+  const elapsedMs = finished.reduce((sum, iteration) => sum + durationOf(iteration.startedAt, iteration.finishedAt), 0);
+  const ports = await createRunPorts(store, run);
+  await store.setRunPid(run.id, process.pid);
+
+  const outcome = await runLoop({
+    runId: run.id,
+    goal: run.goal,
+    acceptance: settings.acceptance,
+    worktree: run.worktreePath,
+    checkRoot: join(run.worktreePath, settings.configDir),
+    config: input.config,
+    agent: input.agent,
+    ...(run.model ? { model: run.model } : {}),
+    turnTimeoutMs: settings.turnTimeoutMs,
+    ...(input.agentEnv ? { agentEnv: input.agentEnv } : {}),
+    budgets: settings.budgets,
+    stall: settings.stall,
+    runDir,
+    firstIteration: (last?.number ?? 0) + 1,
+    history,
+    usage,
+    elapsedMs,
+    ...(last?.feedback ? { lastFeedback: last.feedback } : {}),
+    signal: input.signal,
+    ports,
+    ...(input.onEvent ? { onEvent: input.onEvent } : {}),
+  });
+  const ended = await store.finishRun(run.id, { status: outcome.verdict, reason: outcome.reason });
+  const reportPath = await writeEvidence(store, ended, outcome, runDir);
+  const costUsd = outcome.usage.some((entry) => entry.costUsd === null)
+    ? null
+    : outcome.usage.reduce((sum, entry) => sum + (entry.costUsd ?? 0), 0);
+  const notifyProblems = await notifyRunEnd(input.notify, {
+    runId: run.id,
+    goal: run.goal,
+    verdict: outcome.verdict,
+    reason: outcome.reason,
+    iterations: outcome.iterations,
+    costUsd,
+    reportPath,
+  });
+  for (const problem of notifyProblems) await store.appendEvent(run.id, 'run:notify:problem', { problem });
+  return { run: ended, outcome, reportPath, notifyProblems };
+}
+
+async function writeEvidence(store: RunStore, run: RunRecord, outcome: LoopOutcome, runDir: string): Promise<string> {
+  const iterations = await store.listIterations(run.id);
+  const total = await diffStats(run.worktreePath, run.baseCommit, 'HEAD').catch(() => undefined);
+  const evidence: EvidenceInput = {
+    run: {
+      id: run.id,
+      goal: run.goal,
+      verdict: outcome.verdict,
+      reason: outcome.reason,
+      agent: run.agent,
+      ...(run.model ? { model: run.model } : {}),
+      baseRef: run.baseRef,
+      baseCommit: run.baseCommit,
+      branch: run.branch,
+      startedAt: run.createdAt,
+      finishedAt: run.finishedAt ?? new Date().toISOString(),
+    },
+    iterations: iterations.map((iteration) => ({
+      number: iteration.number,
+      agentStatus: iteration.agentStatus ?? 'interrupted',
+      ...(iteration.checkVerdict ? { checkVerdict: iteration.checkVerdict } : {}),
+      ...(iteration.commitSha ? { commitSha: iteration.commitSha } : {}),
+      diff: {
+        filesChanged: iteration.filesChanged ?? 0,
+        insertions: iteration.insertions ?? 0,
+        deletions: iteration.deletions ?? 0,
+      },
+      durationMs: durationOf(iteration.startedAt, iteration.finishedAt),
+    })),
+    ...(outcome.lastCheck ? { finalCheck: outcome.lastCheck } : {}),
+    totalDiff: total ?? { filesChanged: 0, insertions: 0, deletions: 0 },
+    usage: outcome.usage,
+  };
+  const markdownPath = join(runDir, 'evidence.md');
+  await writeFile(markdownPath, renderEvidenceMarkdown(evidence));
+  await writeFile(join(runDir, 'evidence.json'), `${JSON.stringify(evidenceJson(evidence), null, 2)}\n`);
+  return markdownPath;
+}
+
+function durationOf(startedAt: string, finishedAt: string | undefined): number {
+  return finishedAt ? Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)) : 0;
+}

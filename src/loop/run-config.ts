@@ -1,0 +1,52 @@
+import { dirname, relative } from 'node:path';
+import { parseConfigText } from '../config/load-config.ts';
+import type { SluiceConfig } from '../config/schema.ts';
+import { ConfigError } from '../errors.ts';
+import { readFileAtRef, resolveCommit } from '../workspace/refs.ts';
+import { repoRootOf } from '../workspace/repo-root.ts';
+
+export interface BaseConfig {
+  repoRoot: string;
+  baseCommit: string;
+  /** Folder of sluice.yaml relative to the repository root ('' at the root). */
+  configDir: string;
+  config: SluiceConfig;
+}
+
+/**
+ * The config that judges a run, read from the base commit — never from a working tree the agent can
+ * edit. A sluice.yaml that is not committed at the base cannot judge anything.
+ */
+export async function loadBaseConfig(configPath: string, baseRef: string): Promise<BaseConfig> {
+  const repoRoot = await repoRootOf(dirname(configPath));
+  const baseCommit = await resolveCommit(repoRoot, baseRef);
+  const inRepo = relative(repoRoot, configPath);
+  const text = await readFileAtRef(repoRoot, baseCommit, inRepo);
+  if (text === undefined) {
+    throw new ConfigError(
+      `${inRepo} is not committed at ${baseRef}: commit it first, the judge of a run comes from its base`,
+    );
+  }
+  const config = parseConfigText(text, `${baseRef}:${inRepo}`);
+  return { repoRoot, baseCommit, configDir: dirname(inRepo) === '.' ? '' : dirname(inRepo), config };
+}
+
+/** The base config with each acceptance command as a blocking gate in a last tier of its own. */
+export function withAcceptanceGates(config: SluiceConfig, acceptance: string[]): SluiceConfig {
+  if (acceptance.length === 0) return config;
+  const lastTier = Math.max(...Object.values(config.gates).map((gate) => gate.tier)) + 1;
+  const gates = { ...config.gates };
+  acceptance.forEach((command, index) => {
+    gates[`accept-${index + 1}`] = {
+      run: command,
+      cwd: '.',
+      env: {},
+      timeout: 600_000,
+      needs: [],
+      kind: 'other',
+      blocking: true,
+      tier: lastTier,
+    };
+  });
+  return { ...config, gates };
+}

@@ -1,0 +1,55 @@
+import type { RunRecord } from '../store/run-records.ts';
+import type { RunStore } from '../store/run-store.ts';
+import { commitTurn } from '../workspace/commits.ts';
+import { diffStats } from '../workspace/diff-stats.ts';
+import { resolveCommit } from '../workspace/refs.ts';
+import type { LoopPorts } from './loop-ports.ts';
+
+/** The loop's ports for one run, backed by the run store and the run's git worktree. */
+export async function createRunPorts(store: RunStore, run: RunRecord): Promise<LoopPorts> {
+  let lastCommit = await resolveCommit(run.worktreePath, 'HEAD');
+  return {
+    async startIteration(iteration, info) {
+      await store.startIteration(run.id, iteration, info);
+    },
+    async recordUsage(iteration, usage) {
+      if (usage.length > 0) await store.recordUsage(run.id, iteration, usage);
+    },
+    async recordGateResults(iteration, gates) {
+      await store.recordGateResults(run.id, iteration, gates);
+    },
+    async finishIteration(iteration, record) {
+      await store.finishIteration(run.id, iteration, {
+        agentStatus: record.agent.status,
+        ...(record.agent.exitCode !== undefined ? { agentExitCode: record.agent.exitCode } : {}),
+        ...(record.agent.reason ? { agentReason: record.agent.reason } : {}),
+        ...(record.agent.sessionId ? { sessionId: record.agent.sessionId } : {}),
+        ...(record.commit ? { commitSha: record.commit } : {}),
+        filesChanged: record.diff.filesChanged,
+        insertions: record.diff.insertions,
+        deletions: record.diff.deletions,
+        ...(record.check ? { checkVerdict: record.check.verdict } : {}),
+        ...(record.failureSignature ? { failureSignature: record.failureSignature } : {}),
+        ...(record.feedback ? { feedback: record.feedback } : {}),
+      });
+    },
+    async commitTurn(message) {
+      const turn = await commitTurn(run.worktreePath, message);
+      if (turn.commit !== null) {
+        lastCommit = turn.commit;
+        return turn;
+      }
+      // The agent may have committed by itself: its commits are the turn's change.
+      const head = await resolveCommit(run.worktreePath, 'HEAD');
+      if (head === lastCommit) return turn;
+      const diff = await diffStats(run.worktreePath, lastCommit, head);
+      lastCommit = head;
+      return { commit: head, diff };
+    },
+    async runChangedAnything() {
+      const head = await resolveCommit(run.worktreePath, 'HEAD');
+      if (head === run.baseCommit) return false;
+      return (await diffStats(run.worktreePath, run.baseCommit, head)).filesChanged > 0;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { join, relative } from 'node:path';
+import type { AgentAdapter } from '../agents/agent-adapter.ts';
+import type { NotifyConfig } from '../config/run-schema.ts';
+import { UsageError } from '../errors.ts';
+import { newRunId } from '../store/run-id.ts';
+import type { RunStore } from '../store/run-store.ts';
+import { createRunWorktree, defaultWorktreesDir, runBranch } from '../workspace/worktrees.ts';
+import { type CostKnowledge, refuseBudgets } from './budgets.ts';
+import { driveRun, type RunSettings, type RunSummary } from './drive-run.ts';
+import { type BaseConfig, withAcceptanceGates } from './run-config.ts';
+import type { RunLoopEvent } from './run-loop.ts';
+
+export interface StartRunInput {
+  store: RunStore;
+  goal: string;
+  base: BaseConfig;
+  baseRef: string;
+  agent: AgentAdapter;
+  agentCost: CostKnowledge;
+  model?: string;
+  agentEnv?: Record<string, string>;
+  settings: Omit<RunSettings, 'configFile' | 'configDir'>;
+  notify?: NotifyConfig;
+  worktreesDir?: string;
+  signal: AbortSignal;
+  onEvent?: (event: RunLoopEvent) => void;
+  onStarted?: (runId: string, worktreePath: string) => void;
+}
+
+/** Record a new run, give it its own worktree on `sluice/<id>`, and drive it to a verdict. */
+export async function startRun(input: StartRunInput): Promise<RunSummary> {
+  const refusal = refuseBudgets(input.settings.budgets, input.agentCost);
+  if (refusal) throw new UsageError(refusal);
+  if (input.goal.trim() === '') throw new UsageError('a run needs a goal');
+  const { base } = input;
+  const id = newRunId();
+  const worktreesDir = input.worktreesDir ?? defaultWorktreesDir(base.repoRoot);
+  const settings: RunSettings = {
+    ...input.settings,
+    configDir: base.configDir,
+    configFile: relative(base.repoRoot, join(base.repoRoot, base.configDir, 'sluice.yaml')),
+  };
+  const run = await input.store.createRun({
+    id,
+    goal: input.goal,
+    agent: input.agent.name,
+    ...(input.model ? { model: input.model } : {}),
+    repoRoot: base.repoRoot,
+    baseRef: input.baseRef,
+    baseCommit: base.baseCommit,
+    branch: runBranch(id),
+    worktreePath: join(worktreesDir, id),
+    options: settings,
+    pid: process.pid,
+  });
+  try {
+    await createRunWorktree({ repoRoot: base.repoRoot, runId: id, baseRef: base.baseCommit, worktreesDir });
+  } catch (error) {
+    await input.store.finishRun(id, {
+      status: 'failed',
+      reason: `could not create the worktree: ${(error as Error).message}`,
+    });
+    throw error;
+  }
+  input.onStarted?.(id, run.worktreePath);
+  return driveRun({
+    store: input.store,
+    run,
+    settings,
+    config: withAcceptanceGates(base.config, settings.acceptance),
+    agent: input.agent,
+    ...(input.agentEnv ? { agentEnv: input.agentEnv } : {}),
+    ...(input.notify ? { notify: input.notify } : {}),
+    signal: input.signal,
+    ...(input.onEvent ? { onEvent: input.onEvent } : {}),
+  });
+}

@@ -1,0 +1,241 @@
+import { join } from 'node:path';
+import type { Kysely, Transaction } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { GateResult } from '../gates/gate-results.ts';
+import type { ModelUsage } from '../usage/model-usage.ts';
+import { writeGateResults, writeIterationOutcome, writeIterationStart, writeUsage } from './iteration-writes.ts';
+import { storeMigrationProvider } from './migrations.ts';
+import { withProcessWriteLock } from './process-write-lock.ts';
+import type {
+  FinishedRunStatus,
+  IterationOutcome,
+  IterationRecord,
+  IterationStart,
+  NewRun,
+  RecordedGateResult,
+  RunEvent,
+  RunRecord,
+  RunStatus,
+  UsageTotal,
+  UsageTotalsQuery,
+} from './run-records.ts';
+import { appendEventRow, touchRun } from './run-transitions.ts';
+import { writeNewRun, writeRunEnd, writeRunPid } from './run-writes.ts';
+import type { StoreDatabase } from './schema.ts';
+import { databaseFilePath, openSqliteKysely } from './sqlite-dialect.ts';
+import { StoreError, storeErrorCodes, toStoreError } from './store-error.ts';
+import { toIterationRecord, toRecordedGateResult, toRunEvent, toRunRecord } from './store-rows.ts';
+import { sumUsage, totalAsModelUsage } from './usage-totals.ts';
+
+export interface RunStoreOptions {
+  /** The clock for timestamps (tests pin it). */
+  now?: () => Date;
+}
+
+/** Where the store of a config folder lives: `.sluice/sluice.db` beside sluice.yaml. */
+export function runStorePath(configDir: string): string {
+  return join(configDir, '.sluice', 'sluice.db');
+}
+
+type Work<T> = (trx: Transaction<StoreDatabase>, at: string) => Promise<T>;
+
+/**
+ * The durable record of runs, iterations, gate results, usage and events. Every method that changes
+ * something is one transaction, committed before the promise resolves.
+ */
+export class RunStore {
+  /** The database file. */
+  readonly path: string;
+  readonly #db: Kysely<StoreDatabase>;
+  readonly #now: () => Date;
+  #closed = false;
+
+  private constructor(path: string, db: Kysely<StoreDatabase>, now: () => Date) {
+    this.path = path;
+    this.#db = db;
+    this.#now = now;
+  }
+
+  /** Open (or create) the SQLite store at `path` and bring its schema up to date. */
+  static async open(path: string, options: RunStoreOptions = {}): Promise<RunStore> {
+    const file = databaseFilePath(path);
+    return withProcessWriteLock(file, async () => {
+      let db: Kysely<StoreDatabase> | undefined;
+      try {
+        db = openSqliteKysely(file);
+        const { error } = await new Migrator({ db, provider: storeMigrationProvider }).migrateToLatest();
+        if (error) throw error;
+      } catch (error) {
+        await db?.destroy();
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new StoreError(storeErrorCodes.openFailed, `cannot open the run store ${file}: ${detail}`, {
+          cause: error,
+        });
+      }
+      return new RunStore(file, db, options.now ?? (() => new Date()));
+    });
+  }
+
+  /** Record a new run as `running`; it gets a fresh `newRunId()` unless it names its id. */
+  async createRun(run: NewRun): Promise<RunRecord> {
+    return this.#write('create a run', (trx, at) => writeNewRun(trx, at, run));
+  }
+
+  /** The run, or undefined when there is none with this id. */
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const row = await this.#read('read a run', (db) =>
+      db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
+    return row && toRunRecord(row);
+  }
+
+  /** Runs, newest first. */
+  async listRuns(filter: { status?: RunStatus; limit?: number } = {}): Promise<RunRecord[]> {
+    const rows = await this.#read('list runs', (db) =>
+      db
+        .selectFrom('runs')
+        .selectAll()
+        .$if(filter.status !== undefined, (qb) => qb.where('status', '=', filter.status ?? 'running'))
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .$if(filter.limit !== undefined, (qb) => qb.limit(filter.limit ?? 0))
+        .execute(),
+    );
+    return rows.map(toRunRecord);
+  }
+
+  /** Record which process drives the run now (a resume takes it over). */
+  async setRunPid(runId: string, pid: number): Promise<void> {
+    await this.#write('set the pid of a run', (trx, at) => writeRunPid(trx, at, runId, pid));
+  }
+
+  /**
+   * Start iteration `number`. Starting one that is still `running` (its process died) restarts it:
+   * its start is recorded anew and the gate results of the lost attempt are dropped; usage is kept.
+   */
+  async startIteration(runId: string, number: number, start: IterationStart): Promise<IterationRecord> {
+    return this.#write('start an iteration', (trx, at) => writeIterationStart(trx, at, runId, number, start));
+  }
+
+  /** Record what a running iteration did; an iteration finishes once. */
+  async finishIteration(runId: string, number: number, outcome: IterationOutcome): Promise<IterationRecord> {
+    return this.#write('finish an iteration', (trx, at) => writeIterationOutcome(trx, at, runId, number, outcome));
+  }
+
+  /** Record a check's gate results for an iteration; a gate recorded again for it replaces its earlier result. */
+  async recordGateResults(runId: string, iteration: number, gates: GateResult[]): Promise<void> {
+    await this.#write('record gate results', (trx, at) => writeGateResults(trx, at, runId, iteration, gates));
+  }
+
+  /** Record what the models cost in an iteration; usage is only ever added, never replaced. */
+  async recordUsage(runId: string, iteration: number, usage: ModelUsage[]): Promise<void> {
+    await this.#write('record usage', (trx, at) => writeUsage(trx, at, runId, iteration, usage));
+  }
+
+  /** End a running run; a run finishes once (STORE_RUN_FINISHED otherwise). */
+  async finishRun(runId: string, end: { status: FinishedRunStatus; reason?: string }): Promise<RunRecord> {
+    return this.#write('finish a run', (trx, at) => writeRunEnd(trx, at, runId, end));
+  }
+
+  /** The run's iterations in order. */
+  async listIterations(runId: string): Promise<IterationRecord[]> {
+    const rows = await this.#read('list iterations', (db) =>
+      db.selectFrom('iterations').selectAll().where('run_id', '=', runId).orderBy('number').execute(),
+    );
+    return rows.map(toIterationRecord);
+  }
+
+  /** The highest-numbered finished iteration, where `sluice resume` picks up. */
+  async lastFinishedIteration(runId: string): Promise<IterationRecord | undefined> {
+    const row = await this.#read('read the last finished iteration', (db) =>
+      db
+        .selectFrom('iterations')
+        .selectAll()
+        .where('run_id', '=', runId)
+        .where('status', '=', 'finished')
+        .orderBy('number', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    );
+    return row && toIterationRecord(row);
+  }
+
+  /** Gate results of the run (or of one iteration), in the order they were recorded. */
+  async gateResults(runId: string, iteration?: number): Promise<RecordedGateResult[]> {
+    const rows = await this.#read('read gate results', (db) =>
+      db
+        .selectFrom('gate_results')
+        .selectAll()
+        .where('run_id', '=', runId)
+        .$if(iteration !== undefined, (qb) => qb.where('iteration', '=', iteration ?? 0))
+        .orderBy('iteration')
+        .orderBy('position')
+        .execute(),
+    );
+    return rows.map(toRecordedGateResult);
+  }
+
+  /** Usage summed by model, UTC day or run; filter by run and start time. */
+  async usageTotals(query: UsageTotalsQuery): Promise<UsageTotal[]> {
+    return this.#read('sum usage', (db) => sumUsage(db, query));
+  }
+
+  /** What a run has spent, per model: the `Spent.usage` a resumed run starts from. */
+  async runUsage(runId: string): Promise<ModelUsage[]> {
+    return (await this.usageTotals({ by: 'model', runId })).map(totalAsModelUsage);
+  }
+
+  /** Append an entry to the run's log (finished runs included: review decisions come after). */
+  async appendEvent(runId: string, type: string, payload: unknown = null): Promise<RunEvent> {
+    return this.#write('append an event', async (trx, at) => {
+      await touchRun(trx, runId, at);
+      return appendEventRow(trx, runId, type, payload, at);
+    });
+  }
+
+  /** The run's log in order; `afterSeq` gives only what came after an entry already seen. */
+  async events(runId: string, options: { afterSeq?: number } = {}): Promise<RunEvent[]> {
+    const rows = await this.#read('read events', (db) =>
+      db
+        .selectFrom('run_events')
+        .selectAll()
+        .where('run_id', '=', runId)
+        .where('seq', '>', options.afterSeq ?? 0)
+        .orderBy('seq')
+        .execute(),
+    );
+    return rows.map(toRunEvent);
+  }
+
+  /** Close the database; later calls fail with STORE_CLOSED. Closing twice is harmless. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#db.destroy();
+  }
+
+  #assertOpen(doing: string): void {
+    if (this.#closed)
+      throw new StoreError(storeErrorCodes.closed, `cannot ${doing}: the run store ${this.path} is closed`);
+  }
+
+  async #write<T>(doing: string, work: Work<T>): Promise<T> {
+    this.#assertOpen(doing);
+    try {
+      return await withProcessWriteLock(this.path, () =>
+        this.#db.transaction().execute((trx) => work(trx, this.#now().toISOString())),
+      );
+    } catch (error) {
+      throw toStoreError(error, `cannot ${doing}`);
+    }
+  }
+
+  async #read<T>(doing: string, work: (db: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
+    this.#assertOpen(doing);
+    try {
+      return await work(this.#db);
+    } catch (error) {
+      throw toStoreError(error, `cannot ${doing}`);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// The tables as Kysely sees them: snake_case, exactly what the migrations create. Timestamps are
+// ISO 8601 UTC text (sortable, and the same in SQLite and PostgreSQL); JSON is text; booleans are 0/1.
+import type { AgentTurnStatus } from '../agents/agent-adapter.ts';
+import type { GateKind } from '../config/schema.ts';
+import type { CheckVerdict, GateStatus } from '../gates/gate-results.ts';
+import type { IterationStatus, RunStatus } from './run-records.ts';
+
+export interface StoreDatabase {
+  runs: RunsTable;
+  iterations: IterationsTable;
+  gate_results: GateResultsTable;
+  usage: UsageTable;
+  run_events: RunEventsTable;
+}
+
+export interface RunsTable {
+  id: string;
+  goal: string;
+  agent: string;
+  model: string | null;
+  repo_root: string;
+  base_ref: string;
+  base_commit: string;
+  branch: string;
+  worktree_path: string;
+  status: RunStatus;
+  reason: string | null;
+  options_json: string;
+  pid: number | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface IterationsTable {
+  run_id: string;
+  number: number;
+  status: IterationStatus;
+  prompt_chars: number;
+  session_id: string | null;
+  agent_status: AgentTurnStatus | null;
+  agent_exit_code: number | null;
+  agent_reason: string | null;
+  commit_sha: string | null;
+  files_changed: number | null;
+  insertions: number | null;
+  deletions: number | null;
+  check_verdict: CheckVerdict | null;
+  failure_signature: string | null;
+  feedback: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+export interface GateResultsTable {
+  run_id: string;
+  iteration: number;
+  /** Order of recording within the iteration. */
+  position: number;
+  name: string;
+  kind: GateKind;
+  tier: number;
+  blocking: number;
+  status: GateStatus;
+  duration_ms: number;
+  exit_code: number | null;
+  reason: string | null;
+  log_path: string | null;
+  counts_json: string | null;
+  failures_json: string;
+  output_tail_json: string | null;
+  problems_json: string;
+  recorded_at: string;
+}
+
+export interface UsageTable {
+  run_id: string;
+  /** Order of recording within the run. */
+  seq: number;
+  iteration: number;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  /** Null when unknown; never 0 for unknown. */
+  cost_usd: number | null;
+  api_ms: number;
+  turns: number;
+  recorded_at: string;
+}
+
+export interface RunEventsTable {
+  run_id: string;
+  seq: number;
+  type: string;
+  at: string;
+  payload_json: string;
+}

@@ -1,0 +1,75 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  Kysely,
+  SqliteAdapter,
+  SqliteDriver,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type TransactionSettings,
+} from 'kysely';
+import type { StoreDatabase } from './schema.ts';
+
+/** How long a write waits for another process's transaction before it fails with STORE_BUSY. */
+export const busyTimeoutMs = 15_000;
+
+/**
+ * Write transactions begin IMMEDIATE: they take SQLite's write lock up front, waiting up to the busy
+ * timeout. A deferred transaction that reads and then writes fails at once (SQLITE_BUSY) when another
+ * process committed in between, so every read-then-write store method would be racy without it.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
+    const mode = settings?.accessMode === 'read only' ? 'deferred' : 'immediate';
+    await connection.executeQuery(CompiledQuery.raw(`begin ${mode}`));
+  }
+}
+
+/**
+ * SQLite runs DDL inside transactions, though Kysely's adapter says otherwise. Saying so makes the
+ * Migrator wrap each run of migrations in one (immediate) transaction: a crash leaves no half-made
+ * schema, and two processes opening a fresh file migrate it one after the other, not both at once.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+function immediateSqliteDialect(database: Database.Database): Dialect {
+  return {
+    createAdapter: () => new TransactionalDdlSqliteAdapter(),
+    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  };
+}
+
+/** The canonical path of a database file that may not exist yet; its folder is created. */
+export function databaseFilePath(path: string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  return join(realpathSync(dirname(path)), basename(path));
+}
+
+/**
+ * Open (or create) a SQLite file for the store: WAL, so readers never wait for writers; a busy
+ * timeout, so several `sluice run` processes share the file; full sync, so a commit survives a
+ * power cut as well as `kill -9`; foreign keys enforced.
+ */
+export function openSqliteKysely(file: string): Kysely<StoreDatabase> {
+  const database = new Database(file, { timeout: busyTimeoutMs });
+  try {
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  return new Kysely<StoreDatabase>({ dialect: immediateSqliteDialect(database) });
+}

@@ -1,0 +1,40 @@
+import { type DiffStats, stagedDiffStats } from './diff-stats.ts';
+import { runGit, runGitChecked } from './git.ts';
+
+/** The identity Sluice commits under when the repository has none configured. */
+export const SLUICE_IDENTITY = { name: 'Sluice', email: 'sluice@localhost' } as const;
+
+export interface TurnCommit {
+  /** The new commit's sha, or null when the turn changed nothing (no empty commits are made). */
+  commit: string | null;
+  /** The turn's change against the previous commit. */
+  diff: DiffStats;
+}
+
+/** Stage everything the agent changed in the worktree (new, modified, deleted; not ignored) and commit it. */
+export async function commitTurn(worktreePath: string, message: string): Promise<TurnCommit> {
+  const [, identity] = await Promise.all([runGitChecked(worktreePath, ['add', '-A']), identityArgs(worktreePath)]);
+  // The index against HEAD is exactly the diff of the commit about to be made; empty means nothing to commit.
+  const diff = await stagedDiffStats(worktreePath);
+  if (diff.filesChanged === 0) return { commit: null, diff };
+  // --no-verify: these are Sluice's checkpoint commits of the agent's turns, and Sluice runs the gates
+  // itself; the user's pre-commit/commit-msg hooks could block, rewrite or stall an unattended loop.
+  // --no-gpg-sign for the same reason: a signing prompt would wait for a human who is not there.
+  // The user's own git operations (worktree add, their commits) keep their hooks untouched.
+  await runGitChecked(worktreePath, [...identity, 'commit', '--quiet', '--no-verify', '--no-gpg-sign', '--file=-'], {
+    input: message.trim() === '' ? 'Sluice: agent turn' : message,
+  });
+  const commit = (await runGitChecked(worktreePath, ['rev-parse', 'HEAD'])).trim();
+  return { commit, diff };
+}
+
+/**
+ * The user's identity when the repository (or their global config) has both user.name and user.email,
+ * so the work is theirs; otherwise Sluice's, so a commit never fails on a machine with no identity.
+ */
+async function identityArgs(worktreePath: string): Promise<string[]> {
+  const result = await runGit(worktreePath, ['config', '--get-regexp', '^user\\.(name|email)$']);
+  const keys = new Set(result.stdout.split('\n').map((line) => line.split(' ')[0]));
+  if (keys.has('user.name') && keys.has('user.email')) return [];
+  return ['-c', `user.name=${SLUICE_IDENTITY.name}`, '-c', `user.email=${SLUICE_IDENTITY.email}`];
+}

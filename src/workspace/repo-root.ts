@@ -1,0 +1,18 @@
+import { runGit } from './git.ts';
+import { GitError, GitErrorCodes } from './git-error.ts';
+
+/** The top folder of the git working tree that holds `dir`. */
+export async function repoRootOf(dir: string): Promise<string> {
+  const result = await runGit(dir, ['rev-parse', '--show-toplevel']);
+  if (result.exitCode === 0) return result.stdout.trim();
+  throw new GitError(
+    GitErrorCodes.notARepository,
+    `${dir} is not inside a git repository: a run needs one for its worktree`,
+    {
+      command: result.command,
+      cwd: dir,
+      exitCode: result.exitCode,
+      stderr: result.stderr,
+    },
+  );
+}
