@@ -16,6 +16,8 @@ export interface AgentTurn {
   env?: Record<string, string>;
   /** Aborting kills the agent's process group: Ctrl-C, or a budget overrun seen mid-turn. */
   signal?: AbortSignal;
+  /** Called when the agent's process group exists, so it can be recorded and reaped after a crash. */
+  onProcessStart?: (group: { pgid: number; startTime: string | undefined }) => void;
   /** Called whenever the running usage total changes, so budgets can stop a turn that overruns. */
   onUsage?: (usage: ModelUsage[]) => void;
 }

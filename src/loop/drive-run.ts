@@ -22,6 +22,8 @@ export interface RunSettings {
   turnTimeoutMs: number;
   /** sluice.yaml's path relative to the repository root. */
   configFile: string;
+  /** How the agent was invoked (for a command agent: its command), so a resume invokes it alike. */
+  agentInvocation?: { command?: string; promptVia?: 'argument' | 'stdin' | 'file' };
   configDir: string;
 }
 

@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import type { AgentAdapter } from '../agents/agent-adapter.ts';
 import type { NotifyConfig } from '../config/run-schema.ts';
-import { SluiceError } from '../errors.ts';
+import { SluiceError, UsageError } from '../errors.ts';
+import { killLeftoverGroup } from '../process/process-groups.ts';
 import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { worktreeState } from '../workspace/worktree-list.ts';
 import { driveRun, type RunSettings, type RunSummary } from './drive-run.ts';
 import { loadBaseConfig, withAcceptanceGates } from './run-config.ts';
 import type { RunLoopEvent } from './run-loop.ts';
+import { agentProcessEvent } from './run-ports.ts';
 
 export interface ResumeRunInput {
   store: RunStore;
@@ -31,7 +33,7 @@ export function runSettingsOf(run: RunRecord): RunSettings {
 export async function resumeRun(input: ResumeRunInput): Promise<RunSummary> {
   const run = await input.store.getRun(input.runId);
   if (!run) throw new SluiceError('RUN_NOT_FOUND', `no run ${input.runId}; "sluice runs" lists them`);
-  if (run.status !== 'running') throw new SluiceError('RUN_ENDED', `run ${run.id} already ended: ${run.status}`);
+  if (run.status !== 'running') throw new UsageError(`run ${run.id} already ended: ${run.status}`);
   if (run.pid !== undefined && run.pid !== process.pid && isAlive(run.pid)) {
     throw new SluiceError('RUN_BUSY', `run ${run.id} is still being driven by process ${run.pid}`);
   }
@@ -42,6 +44,7 @@ export async function resumeRun(input: ResumeRunInput): Promise<RunSummary> {
       `the worktree of run ${run.id} is gone (${run.worktreePath}); its branch ${run.branch} keeps the work`,
     );
   }
+  await reapLeftoverAgents(input.store, run.id);
   const settings = runSettingsOf(run);
   const base = await loadBaseConfig(join(run.repoRoot, settings.configFile), run.baseCommit);
   await input.store.appendEvent(run.id, 'run:resume', { pid: process.pid });
@@ -56,6 +59,17 @@ export async function resumeRun(input: ResumeRunInput): Promise<RunSummary> {
     signal: input.signal,
     ...(input.onEvent ? { onEvent: input.onEvent } : {}),
   });
+}
+
+/** Kill the agent process groups a crashed predecessor left running (verified by start time). */
+async function reapLeftoverAgents(store: RunStore, runId: string): Promise<void> {
+  for (const event of await store.events(runId)) {
+    if (event.type !== agentProcessEvent) continue;
+    const group = event.payload as { pgid?: number; startTime?: string };
+    if (typeof group.pgid === 'number' && killLeftoverGroup(group.pgid, group.startTime)) {
+      await store.appendEvent(runId, 'run:agent:reaped', { pgid: group.pgid });
+    }
+  }
 }
 
 function isAlive(pid: number): boolean {

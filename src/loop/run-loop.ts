@@ -101,7 +101,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
     input.onEvent?.({ type: 'run:iteration:start', iteration });
     const turnDir = join(input.runDir, `iteration-${iteration}`);
     await mkdir(turnDir, { recursive: true });
-    const turn = await runBudgetedTurn(input, prompt, join(turnDir, 'agent.log'), spent);
+    const turn = await runBudgetedTurn(input, iteration, prompt, join(turnDir, 'agent.log'), spent);
     usage = [...usage, ...turn.result.usage];
     await ports.recordUsage(iteration, turn.result.usage);
     input.onEvent?.({ type: 'run:iteration:agent', iteration, agent: turn.result });
@@ -169,12 +169,14 @@ interface BudgetedTurn {
 /** One agent turn that is killed as soon as the running usage or the wall time breaks a budget. */
 async function runBudgetedTurn(
   input: LoopInput,
+  iteration: number,
   prompt: string,
   logPath: string,
   spent: (extra?: ModelUsage[]) => Spent,
 ): Promise<BudgetedTurn> {
   const controller = new AbortController();
   let budgetReason: string | undefined;
+  let recording: Promise<void> = Promise.resolve();
   const stopFor = (reason: string) => {
     budgetReason ??= reason;
     controller.abort();
@@ -198,6 +200,9 @@ async function runBudgetedTurn(
       ...(input.model ? { model: input.model } : {}),
       ...(input.agentEnv ? { env: input.agentEnv } : {}),
       signal: controller.signal,
+      onProcessStart: (group) => {
+        recording = input.ports.recordAgentProcess(iteration, group);
+      },
       onUsage: (running) => {
         const overrun = budgetStop(spent(running), input.budgets, { beforeIteration: false });
         if (overrun) stopFor(overrun);
@@ -205,6 +210,7 @@ async function runBudgetedTurn(
     });
     // A turn that ended by itself over budget still gets its check: the spend is done, and the tree
     // may be finished. The check before the next iteration stops the run.
+    await recording;
     return { result, ...(budgetReason ? { budgetReason } : {}) };
   } finally {
     if (wallTimer) clearTimeout(wallTimer);

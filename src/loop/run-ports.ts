@@ -5,12 +5,18 @@ import { diffStats } from '../workspace/diff-stats.ts';
 import { resolveCommit } from '../workspace/refs.ts';
 import type { LoopPorts } from './loop-ports.ts';
 
+/** The event that records an agent's process group. */
+export const agentProcessEvent = 'run:agent:process';
+
 /** The loop's ports for one run, backed by the run store and the run's git worktree. */
 export async function createRunPorts(store: RunStore, run: RunRecord): Promise<LoopPorts> {
   let lastCommit = await resolveCommit(run.worktreePath, 'HEAD');
   return {
     async startIteration(iteration, info) {
       await store.startIteration(run.id, iteration, info);
+    },
+    async recordAgentProcess(iteration, group) {
+      await store.appendEvent(run.id, agentProcessEvent, { iteration, ...group });
     },
     async recordUsage(iteration, usage) {
       if (usage.length > 0) await store.recordUsage(run.id, iteration, usage);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
@@ -27,4 +29,26 @@ export function untrackProcessGroup(pgid: number): void {
 export function killAllProcessGroups(): void {
   for (const pgid of liveGroups) killProcessGroup(pgid, 'SIGKILL');
   liveGroups.clear();
+}
+
+/** The kernel's start time of a process (Linux /proc), to tell a process from a later one with the same pid. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22; the command name (field 2) may hold spaces, so count from its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Kill a process group a crashed Sluice left behind, but only if its leader is still the process that
+ * was recorded (same start time): pids are reused, and a stranger's group must never be killed.
+ */
+export function killLeftoverGroup(pgid: number, startTime: string | undefined): boolean {
+  const current = processStartTime(pgid);
+  if (current === undefined || startTime === undefined || current !== startTime) return false;
+  killProcessGroup(pgid, 'SIGKILL');
+  return true;
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { killProcessGroup, trackProcessGroup, untrackProcessGroup } from './process-groups.ts';
+import { killProcessGroup, processStartTime, trackProcessGroup, untrackProcessGroup } from './process-groups.ts';
 
 export interface RunProcessOptions {
   /** A shell command (run with `/bin/sh -c`), or an executable with its exact argv (no shell). */
@@ -19,6 +19,8 @@ export interface RunProcessOptions {
   onStdoutLine?: (line: string) => void;
   /** Aborting kills the whole process group (Ctrl-C, fail-fast, a budget overrun). */
   signal?: AbortSignal;
+  /** Told the process group as soon as it exists, to be recorded (a crashed Sluice's successor can reap it). */
+  onStart?: (group: { pgid: number; startTime: string | undefined }) => void;
   /** Grace between SIGTERM and SIGKILL when the process is stopped. */
   killGraceMs?: number;
 }
@@ -57,7 +59,10 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       detached: true,
     });
     const pgid = child.pid;
-    if (pgid !== undefined) trackProcessGroup(pgid);
+    if (pgid !== undefined) {
+      trackProcessGroup(pgid);
+      options.onStart?.({ pgid, startTime: processStartTime(pgid) });
+    }
     if (options.input !== undefined && child.stdin) {
       child.stdin.on('error', () => {}); // a child that never reads its stdin is not our failure
       child.stdin.end(options.input);

@@ -35,7 +35,11 @@ export interface ScriptedTurn {
  * A scripted agent: a Node program that reads its prompt on stdin, plays the next scripted turn on
  * src/add.js, prints its usage as a SLUICE_USAGE line, and keeps every prompt for the test to read.
  */
-export function scriptedAgent(turns: ScriptedTurn[]): { command: string; prompts: () => string[] } {
+export function scriptedAgent(turns: ScriptedTurn[]): {
+  command: string;
+  prompts: () => string[];
+  lastPid: () => number;
+} {
   const dir = tempDir('sluice-agent-');
   const script = join(dir, 'agent.mjs');
   const log = join(dir, 'prompts.json');
@@ -46,6 +50,7 @@ export function scriptedAgent(turns: ScriptedTurn[]): { command: string; prompts
 const prompts = JSON.parse(readFileSync(${JSON.stringify(log)}, 'utf8'));
 prompts.push(readFileSync(0, 'utf8'));
 writeFileSync(${JSON.stringify(log)}, JSON.stringify(prompts));
+writeFileSync(${JSON.stringify(log)} + '.pid', String(process.pid));
 const turns = ${JSON.stringify(turns)};
 const turn = turns[Math.min(prompts.length, turns.length) - 1];
 if (turn.usage) console.log('SLUICE_USAGE ' + JSON.stringify({ model: 'scripted-1', input_tokens: turn.usage.input, output_tokens: turn.usage.output, cost_usd: turn.usage.cost }));
@@ -57,5 +62,6 @@ else if (turn.write !== 'nothing') writeFileSync('src/add.js', turn.write);
   return {
     command: `'${process.execPath}' '${script}'`,
     prompts: () => JSON.parse(readFileSync(log, 'utf8')) as string[],
+    lastPid: () => Number(readFileSync(`${log}.pid`, 'utf8')),
   };
 }

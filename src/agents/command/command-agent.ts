@@ -33,6 +33,11 @@ export class CommandAgent implements AgentAdapter {
     this.#options = options;
   }
 
+  /** How this agent gets its prompt. */
+  get promptVia(): PromptDelivery {
+    return this.#options.promptVia;
+  }
+
   async runTurn(turn: AgentTurn): Promise<AgentTurnResult> {
     const promptFile = join(dirname(turn.logPath), 'prompt.md');
     if (this.#options.promptVia === 'file') {
@@ -63,6 +68,7 @@ export class CommandAgent implements AgentAdapter {
         turn.onUsage?.([...usage.values()]);
       },
       ...(turn.signal ? { signal: turn.signal } : {}),
+      ...(turn.onProcessStart ? { onStart: turn.onProcessStart } : {}),
     });
     return { ...turnStatus(outcome), usage: [...usage.values()], durationMs: outcome.durationMs };
   }

@@ -38,8 +38,14 @@ export async function run(argv: string[]): Promise<number> {
     const found = await store.getRun(runId);
     if (!found) throw new SluiceError('RUN_NOT_FOUND', `no run ${runId}; "sluice runs" lists them`);
     const base = await loadBaseConfig(join(found.repoRoot, runSettingsOf(found).configFile), found.baseCommit);
+    const invocation = runSettingsOf(found).agentInvocation;
+    const command = values['agent-command'] ?? invocation?.command;
     const { agent } = createAgent(
-      { name: found.agent as AgentName, ...(values['agent-command'] ? { command: values['agent-command'] } : {}) },
+      {
+        name: found.agent as AgentName,
+        ...(command ? { command } : {}),
+        ...(invocation?.promptVia ? { promptVia: invocation.promptVia } : {}),
+      },
       base.config.agent,
     );
     const reporter = createRunReporter(process.stdout);

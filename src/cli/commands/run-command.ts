@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CommandAgent } from '../../agents/command/command-agent.ts';
 import { parseDuration } from '../../config/duration.ts';
 import { findConfigFile } from '../../config/load-config.ts';
 import { type AgentName, agentNames } from '../../config/run-schema.ts';
@@ -106,6 +107,14 @@ export async function run(argv: string[]): Promise<number> {
         ...(model ? { model } : {}),
         agentEnv: config.agent?.env ?? {},
         settings: {
+          ...(agentName === 'command'
+            ? {
+                agentInvocation: {
+                  command: values['agent-command'] ?? config.agent?.command,
+                  promptVia: agentPromptVia(agent),
+                },
+              }
+            : {}),
           acceptance: [...config.acceptance, ...(values.accept ?? [])],
           budgets: {
             maxIterations: values['max-iterations']
@@ -135,6 +144,10 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+function agentPromptVia(agent: unknown): 'argument' | 'stdin' | 'file' | undefined {
+  return agent instanceof CommandAgent ? agent.promptVia : undefined;
 }
 
 function parsePositiveNumber(value: string, flag: string): number {

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { isProcessAlive, waitFor } from '../../support/process-state.ts';
+import { brokenAdderRepo, rightAdd, scriptedAgent, wrongAdd } from '../../support/run-fixtures.ts';
+import { runSluice, sluiceBin } from '../../support/sluice-cli.ts';
+
+describe('kill -9 of sluice run, then sluice resume', () => {
+  it('loses nothing recorded, reaps the orphaned agent and finishes the run', async () => {
+    const repo = await brokenAdderRepo();
+    const agent = scriptedAgent([
+      { write: wrongAdd, usage: { input: 100, output: 10, cost: 0.001 } },
+      { write: 'hang' },
+      { write: rightAdd },
+    ]);
+    const args = [
+      'run',
+      'Make add() add',
+      '--agent',
+      'command',
+      '--agent-command',
+      agent.command,
+      '--prompt-via',
+      'stdin',
+    ];
+    const child = spawn(process.execPath, [sluiceBin, ...args], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: '1' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // Turn 2 hangs: wait for it to start, then kill Sluice without warning.
+    expect(await waitFor(() => agent.prompts().length === 2, 20_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGKILL');
+    await exited;
+    const runId = /run (\S+) on branch/.exec(stdout)?.[1] ?? '';
+    const orphan = agent.lastPid();
+    expect(isProcessAlive(orphan)).toBe(true);
+
+    const before = await runSluice(['show', runId], { cwd: repo });
+    expect(before.stdout).toContain(`run ${runId}: running`);
+    expect(before.stdout).toContain('iteration 1: agent finished · checks failed');
+    expect(before.stdout).toContain('iteration 2: agent interrupted');
+    expect(before.stdout).toContain('scripted-1: 100 input, 10 output');
+
+    const resumed = await runSluice(['resume', runId], { cwd: repo });
+    expect(resumed.stderr).toBe('');
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout).toContain('iteration 2\n');
+    expect(resumed.stdout).toContain(
+      'done: every blocking gate and acceptance check passed on the final tree (2 iterations)',
+    );
+    expect(await waitFor(() => !isProcessAlive(orphan))).toBe(true);
+    const after = await runSluice(['show', runId], { cwd: repo });
+    expect(after.stdout).toContain(`run ${runId}: done`);
+    expect(after.stdout).toContain('iteration 2: agent finished · checks passed');
+  });
+
+  it('refuses to resume a run that already ended', async () => {
+    const repo = await brokenAdderRepo();
+    const agent = scriptedAgent([{ write: rightAdd }]);
+    const first = await runSluice(
+      ['run', 'g', '--agent', 'command', '--agent-command', agent.command, '--prompt-via', 'stdin'],
+      { cwd: repo },
+    );
+    const runId = /run (\S+) on branch/.exec(first.stdout)?.[1] ?? '';
+    const again = await runSluice(['resume', runId], { cwd: repo });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain(`run ${runId} already ended: done`);
+  });
+});
