@@ -1,8 +1,11 @@
 import type { AgentAdapter } from '../agents/agent-adapter.ts';
+import { ClaudeCodeAgent } from '../agents/claude-code/claude-code-agent.ts';
+import { createCodexAdapter } from '../agents/codex/codex-adapter.ts';
 import { CommandAgent, type PromptDelivery } from '../agents/command/command-agent.ts';
-import type { AgentConfig, AgentName } from '../config/run-schema.ts';
+import type { AgentConfig, AgentName, PricingConfig } from '../config/run-schema.ts';
 import { UsageError } from '../errors.ts';
 import type { CostKnowledge } from '../loop/budgets.ts';
+import { type PriceOverrides, priceTable } from '../usage/pricing.ts';
 
 export interface AgentChoice {
   name: AgentName;
@@ -16,7 +19,11 @@ export interface CreatedAgent {
 }
 
 /** The composition root for agents: flags and config name an adapter, this builds it. */
-export function createAgent(choice: AgentChoice, config: AgentConfig | undefined): CreatedAgent {
+export function createAgent(
+  choice: AgentChoice,
+  config: AgentConfig | undefined,
+  pricing?: PricingConfig,
+): CreatedAgent {
   switch (choice.name) {
     case 'command': {
       const command = choice.command ?? config?.command;
@@ -25,8 +32,44 @@ export function createAgent(choice: AgentChoice, config: AgentConfig | undefined
       const promptVia = choice.promptVia ?? config?.prompt_via ?? (command.includes('{prompt}') ? 'argument' : 'stdin');
       return { agent: new CommandAgent({ command, promptVia }), cost: 'unknown' };
     }
-    case 'claude-code':
     case 'codex':
-      throw new UsageError(`the ${choice.name} adapter is not wired into "sluice run" yet; use --agent command`);
+      return {
+        agent: createCodexAdapter({
+          ...(config?.model ? { model: config.model } : {}),
+          ...(config?.base_url
+            ? {
+                provider: {
+                  name: 'sluice',
+                  baseUrl: config.base_url,
+                  envKey: config.api_key_env ?? 'OPENAI_API_KEY',
+                  wireApi: 'responses',
+                },
+              }
+            : {}),
+          prices: priceTable(priceOverrides(pricing)),
+        }),
+        cost: 'priced',
+      };
+    case 'claude-code':
+      return {
+        agent: new ClaudeCodeAgent(config?.base_url ? { env: { ANTHROPIC_BASE_URL: config.base_url } } : {}),
+        // Claude Code reports what each turn cost; for a model it cannot price the cost is null and fails closed.
+        cost: 'reported',
+      };
   }
+}
+
+/** sluice.yaml's pricing (snake_case, USD per million tokens) as the pricing table's overrides. */
+function priceOverrides(pricing: PricingConfig | undefined): PriceOverrides {
+  return Object.fromEntries(
+    Object.entries(pricing ?? {}).map(([model, prices]) => [
+      model,
+      {
+        input: prices.input,
+        output: prices.output,
+        ...(prices.cache_read !== undefined ? { cacheRead: prices.cache_read } : {}),
+        ...(prices.cache_write !== undefined ? { cacheWrite: prices.cache_write } : {}),
+      },
+    ]),
+  );
 }

@@ -19,6 +19,17 @@ export const agentSchema = z
         'For `command`: how the prompt reaches it. Default: argument when the command has {prompt}, else stdin.',
       ),
     model: z.string().min(1).optional().describe('Model to ask for.'),
+    base_url: z
+      .url()
+      .optional()
+      .describe(
+        'API endpoint (a gateway, a proxy): ANTHROPIC_BASE_URL for claude-code; a Responses API provider ending in /v1 for codex.',
+      ),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional()
+      .describe('For codex with base_url: the variable holding the API key (default OPENAI_API_KEY).'),
     turn_timeout: durationSchema.prefault('30m').describe('Kill an agent turn that runs longer than this.'),
     env: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
@@ -51,4 +51,50 @@ export function killLeftoverGroup(pgid: number, startTime: string | undefined): 
   if (current === undefined || startTime === undefined || current !== startTime) return false;
   killProcessGroup(pgid, 'SIGKILL');
   return true;
+}
+
+/**
+ * Every live descendant of `pid` (Linux /proc), including those that left its process group with
+ * setsid (agents run each tool command in a session of its own); empty where /proc is missing.
+ */
+export function descendantsOf(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const siblings = children.get(parent) ?? [];
+      siblings.push(Number(entry));
+      children.set(parent, siblings);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() ?? -1) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/** SIGKILL each process; one that is already gone is not an error. */
+export function killProcesses(pids: Iterable<number>): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
 }

@@ -1,7 +1,14 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { killProcessGroup, processStartTime, trackProcessGroup, untrackProcessGroup } from './process-groups.ts';
+import {
+  descendantsOf,
+  killProcesses,
+  killProcessGroup,
+  processStartTime,
+  trackProcessGroup,
+  untrackProcessGroup,
+} from './process-groups.ts';
 
 export interface RunProcessOptions {
   /** A shell command (run with `/bin/sh -c`), or an executable with its exact argv (no shell). */
@@ -71,11 +78,18 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       ? pipeToFile(child.stdout, child.stderr, output, options.onStdoutLine)
       : Promise.resolve();
 
+    // Descendants that left the group (setsid) are found through /proc while their parents live.
+    let strays = new Set<number>();
     const stop = (reason: 'timed-out' | 'cancelled') => {
       if (stopReason || pgid === undefined) return;
       stopReason = reason;
+      strays = new Set(descendantsOf(pgid));
       killProcessGroup(pgid, 'SIGTERM');
-      setTimeout(() => killProcessGroup(pgid, 'SIGKILL'), graceMs).unref();
+      setTimeout(() => {
+        for (const pid of descendantsOf(pgid)) strays.add(pid);
+        killProcessGroup(pgid, 'SIGKILL');
+        killProcesses(strays);
+      }, graceMs).unref();
     };
     const timer = setTimeout(() => stop('timed-out'), options.timeoutMs);
     const onAbort = () => stop('cancelled');
@@ -90,6 +104,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       if (pgid !== undefined) {
         // Reap whatever the command left behind in its group; that also closes the pipes it held.
         killProcessGroup(pgid, 'SIGKILL');
+        if (stopReason) killProcesses(strays);
         untrackProcessGroup(pgid);
       }
       await streamsClosed;

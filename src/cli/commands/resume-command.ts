@@ -47,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
         ...(invocation?.promptVia ? { promptVia: invocation.promptVia } : {}),
       },
       base.config.agent,
+      base.config.pricing,
     );
     const reporter = createRunReporter(process.stdout);
     const summary = await withInterruptSignal((signal) =>

@@ -85,6 +85,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(promptVia ? { promptVia: promptVia as 'argument' | 'stdin' | 'file' } : {}),
     },
     config.agent,
+    config.pricing,
   );
   const budgetsConfig = config.budgets;
   const maxTime = values['max-time'] ? parseDuration(values['max-time']) : budgetsConfig?.max_time;

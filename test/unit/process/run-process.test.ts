@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProcess } from '../../../src/process/run-process.ts';
+import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 describe('runProcess', () => {
@@ -65,5 +66,20 @@ describe('runProcess', () => {
       signal: controller.signal,
     });
     expect((await pending).status).toBe('cancelled');
+  });
+
+  it('kills a descendant that left the process group with setsid when the command times out', async () => {
+    const dir = tempDir();
+    const pidFile = join(dir, 'stray.pid');
+    const result = await runProcess({
+      command: `setsid sh -c 'echo $$ > "${pidFile}"; exec sleep 300' & sleep 300`,
+      cwd: dir,
+      timeoutMs: 500,
+      killGraceMs: 200,
+      outputPath: join(dir, 'out.log'),
+    });
+    expect(result.status).toBe('timed-out');
+    const stray = Number(readFileSync(pidFile, 'utf8'));
+    expect(await waitFor(() => !isProcessAlive(stray))).toBe(true);
   });
 });

@@ -1,0 +1,67 @@
+import type { AgentTurn } from '../agent-adapter.ts';
+
+export interface ClaudeCodeOptions {
+  /** The `claude` executable; default: the platform binary next to an installed `@anthropic-ai/claude-code`, else `claude` on PATH. */
+  binaryPath?: string;
+  /**
+   * Tools that may run without a prompt (`--allowedTools`). Without it, every permission check is
+   * skipped (`--dangerously-skip-permissions`, plus `IS_SANDBOX=1` when running as root, which
+   * Claude Code requires for that flag).
+   */
+  allowedTools?: string[];
+  /** A settings file or JSON (`--settings`), merged with the repository's: how hooks are injected. */
+  settingsPath?: string;
+  /** More CLI flags, placed before the prompt. Never `--bare`: it turns off the hooks gates rely on. */
+  extraArgs?: string[];
+  /** Environment for every turn; a turn's own `env` wins. */
+  env?: Record<string, string>;
+  /**
+   * How long Claude Code may stay idle after its result before the turn is ended (default 3000 ms).
+   * With a background command still running it does not exit: it waits to wake the model when the
+   * command ends, so a dev server left running would hold the turn until its time limit.
+   */
+  idleAfterResultMs?: number;
+}
+
+export interface ClaudeCommand {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * The exact argv and env of one headless turn: `claude -p --output-format stream-json --verbose
+ * --include-partial-messages <permissions> [--model m] [--resume id] [--settings s] -- <prompt>`.
+ * The prompt comes last, after `--`, so a prompt that starts with `-` is not read as a flag.
+ */
+export function buildClaudeCommand(
+  turn: AgentTurn,
+  options: ClaudeCodeOptions,
+  binary: string,
+  isRoot: boolean = process.getuid?.() === 0,
+): ClaudeCommand {
+  const skipPermissions = options.allowedTools === undefined;
+  const args = [
+    '-p',
+    '--output-format',
+    'stream-json',
+    '--verbose',
+    // Raw API events, so output tokens count while a message streams, not only at the end.
+    '--include-partial-messages',
+    ...(skipPermissions
+      ? ['--dangerously-skip-permissions']
+      : ['--allowedTools', (options.allowedTools ?? []).join(',')]),
+    ...(turn.model ? ['--model', turn.model] : []),
+    ...(turn.sessionId ? ['--resume', turn.sessionId] : []),
+    ...(options.settingsPath ? ['--settings', options.settingsPath] : []),
+    ...(options.extraArgs ?? []),
+    '--',
+    turn.prompt,
+  ];
+  const env = {
+    ...(skipPermissions && isRoot ? { IS_SANDBOX: '1' } : {}),
+    ...options.env,
+    ...turn.env,
+  };
+  return { file: binary, args, env };
+}

@@ -1,0 +1,115 @@
+import { runProcess } from '../../process/run-process.ts';
+import type { ModelUsage } from '../../usage/model-usage.ts';
+import { type PriceTable, priceTable, withCost } from '../../usage/pricing.ts';
+import type { AgentAdapter, AgentTurn, AgentTurnResult } from '../agent-adapter.ts';
+import { type CodexProvider, codexArgs, resolveCodexBinary } from './codex-command.ts';
+import { parseCodexEvent } from './codex-events.ts';
+import {
+  type CodexSessionSnapshot,
+  codexHomeFor,
+  emptySessionSnapshot,
+  findSessionFile,
+  readSessionSnapshot,
+} from './codex-session.ts';
+import { applyCodexEvent, type CodexStreamState, decideOutcome, initialStreamState } from './codex-turn-state.ts';
+import { codexTokensSince, codexTokenTotal, noCodexTokens, toModelUsage } from './codex-usage.ts';
+
+export interface CodexAdapterOptions {
+  /** The codex executable; default: the native binary of the installed `@openai/codex`, else `codex` on PATH. */
+  binary?: string;
+  /** The model when the turn names none; without either, Codex's own default (named from its session file). */
+  model?: string;
+  /** A custom Responses API endpoint instead of OpenAI's; the key is read from `provider.envKey`. */
+  provider?: CodexProvider;
+  /** CODEX_HOME (config, sessions, logs) for every turn, unless the turn's env sets its own. */
+  codexHome?: string;
+  /** Prices to cost usage with; default: the built-in table. */
+  prices?: PriceTable;
+}
+
+/** The adapter for OpenAI's Codex CLI (`codex exec --json`). */
+export function createCodexAdapter(options: CodexAdapterOptions = {}): AgentAdapter {
+  // A bad provider is a config error: say so now, not in the middle of a run.
+  if (options.provider) codexArgs({ provider: options.provider });
+  return { name: 'codex', runTurn: (turn) => runCodexTurn(options, turn) };
+}
+
+async function runCodexTurn(options: CodexAdapterOptions, turn: AgentTurn): Promise<AgentTurnResult> {
+  const binary = options.binary ?? resolveCodexBinary() ?? 'codex';
+  const model = turn.model ?? options.model;
+  let args: string[];
+  try {
+    args = codexArgs({ model, sessionId: turn.sessionId, provider: options.provider });
+  } catch (error) {
+    return { status: 'failed', reason: (error as Error).message, usage: [], durationMs: 0 };
+  }
+  const codexHome = codexHomeFor(turn.env, options.codexHome);
+  // A resumed thread reports its running total: what it had before this turn is not this turn's usage.
+  const before = turn.sessionId ? (sessionSnapshot(codexHome, turn.sessionId) ?? emptySessionSnapshot) : undefined;
+  const tally: TallyContext = {
+    model,
+    codexHome,
+    before,
+    prices: options.prices ?? priceTable(),
+    resumedId: turn.sessionId,
+  };
+
+  let state = initialStreamState;
+  const result = await runProcess({
+    command: { file: binary, args },
+    cwd: turn.cwd,
+    env: { ...(options.codexHome !== undefined && { CODEX_HOME: options.codexHome }), ...turn.env },
+    timeoutMs: turn.timeoutMs,
+    outputPath: turn.logPath,
+    input: turn.prompt,
+    signal: turn.signal,
+    onStdoutLine: (line) => {
+      const event = parseCodexEvent(line);
+      if (!event) return;
+      state = applyCodexEvent(state, event);
+      if (event.type === 'turn.completed') turn.onUsage?.(turnUsage(tally, state));
+    },
+  });
+
+  const outcome = decideOutcome(result, state, { timeoutMs: turn.timeoutMs, signal: turn.signal, binary });
+  const sessionId = state.threadId ?? turn.sessionId;
+  return {
+    ...outcome,
+    usage: turnUsage(tally, state),
+    ...(sessionId !== undefined && { sessionId }),
+    ...(state.finalMessage !== undefined && { finalMessage: state.finalMessage }),
+    durationMs: result.durationMs,
+  };
+}
+
+interface TallyContext {
+  model: string | undefined;
+  codexHome: string;
+  /** The session before this turn (resumed), or undefined for a new one. */
+  before: CodexSessionSnapshot | undefined;
+  prices: PriceTable;
+  resumedId: string | undefined;
+}
+
+/** This turn's usage: from Codex's session file when it has it, else from the turn.completed events. */
+function turnUsage(context: TallyContext, state: CodexStreamState): ModelUsage[] {
+  const { model, codexHome, prices } = context;
+  const before = context.before ?? emptySessionSnapshot;
+  const sessionId = state.threadId ?? context.resumedId;
+  const after = sessionId === undefined ? undefined : sessionSnapshot(codexHome, sessionId);
+  const fromEvents = state.lastTotal ? codexTokensSince(state.lastTotal, before.usage) : noCodexTokens;
+  const fromFile = after && codexTokensSince(after.usage, before.usage);
+  // The file also holds requests of a turn cut short; the events win if the file lags or its format changed.
+  const useFile = fromFile !== undefined && codexTokenTotal(fromFile) >= codexTokenTotal(fromEvents);
+  const tokens = useFile ? fromFile : fromEvents;
+  // Model requests when the file tells them; else completed Codex turns, the closest the events come.
+  const turns = useFile && after ? after.requests - before.requests : state.completedTurns;
+  if (turns === 0 && codexTokenTotal(tokens) === 0) return [];
+  const name = model ?? after?.model ?? 'unknown';
+  return [withCost(toModelUsage(name, tokens, turns), prices)];
+}
+
+function sessionSnapshot(codexHome: string, sessionId: string): CodexSessionSnapshot | undefined {
+  const file = findSessionFile(codexHome, sessionId);
+  return file === undefined ? undefined : readSessionSnapshot(file);
+}
