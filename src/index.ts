@@ -1,4 +1,9 @@
 // The library API: what `import { … } from 'sluice'` offers.
+
+export type { AgentAdapter, AgentTurn, AgentTurnResult, AgentTurnStatus } from './agents/agent-adapter.ts';
+export { ClaudeCodeAgent } from './agents/claude-code/claude-code-agent.ts';
+export { createCodexAdapter } from './agents/codex/codex-adapter.ts';
+export { CommandAgent } from './agents/command/command-agent.ts';
 export { initConfig } from './config/init/init-config.ts';
 export { configJsonSchema } from './config/json-schema.ts';
 export { findConfigFile, type LoadedConfig, loadConfig, parseConfigText } from './config/load-config.ts';
@@ -25,3 +30,16 @@ export {
 export { parseReport } from './gates/reports/parse-report.ts';
 export type { Failure, ParsedReport, TestCounts } from './gates/reports/report-types.ts';
 export { type RunGateGraphOptions, runGateGraph } from './gates/run-gate-graph.ts';
+export type { Budgets } from './loop/budgets.ts';
+export { driveRun, type RunSummary } from './loop/drive-run.ts';
+export { resumeRun } from './loop/resume-run.ts';
+export { loadBaseConfig } from './loop/run-config.ts';
+export type { RunLoopEvent } from './loop/run-loop.ts';
+export { type RunVerdict, runVerdicts } from './loop/run-verdicts.ts';
+export { startRun } from './loop/start-run.ts';
+export { newRunId } from './store/run-id.ts';
+export type { IterationRecord, RunRecord, UsageTotal } from './store/run-records.ts';
+export { RunStore, runStorePath } from './store/run-store.ts';
+export { formatUsageLine } from './usage/format-usage.ts';
+export type { ModelUsage } from './usage/model-usage.ts';
+export { costOf, priceTable } from './usage/pricing.ts';

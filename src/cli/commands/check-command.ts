@@ -11,6 +11,7 @@ import { runGateGraph } from '../../gates/run-gate-graph.ts';
 import { checkResultToJson } from '../output/check-json.ts';
 import { createCheckReporter } from '../output/check-reporter.ts';
 import { writeOut } from '../output/write.ts';
+import { withInterruptSignal } from './interrupt.ts';
 import { parseWholeNumber } from './parse-flags.ts';
 
 const help = `Usage: sluice check [options]
@@ -87,27 +88,20 @@ async function check(values: CheckFlags): Promise<number> {
   const mode = values.json ? 'json' : values.feedback ? 'feedback' : 'human';
   const reporter = mode === 'human' ? createCheckReporter(process.stdout) : undefined;
 
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    if (controller.signal.aborted) process.exit(130); // second Ctrl-C: the exit hook kills the groups
-    controller.abort();
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
   let result: CheckResult;
   try {
-    result = await runGateGraph({
-      config: loaded.config,
-      root: loaded.root,
-      only: values.gate ?? [],
-      useCache: !values['no-cache'],
-      signal: controller.signal,
-      ...(values.concurrency ? { concurrency: parseWholeNumber(values.concurrency, '--concurrency') } : {}),
-      ...(reporter ? { onEvent: reporter.onEvent } : {}),
-    });
+    result = await withInterruptSignal((signal) =>
+      runGateGraph({
+        config: loaded.config,
+        root: loaded.root,
+        only: values.gate ?? [],
+        useCache: !values['no-cache'],
+        signal,
+        ...(values.concurrency ? { concurrency: parseWholeNumber(values.concurrency, '--concurrency') } : {}),
+        ...(reporter ? { onEvent: reporter.onEvent } : {}),
+      }),
+    );
   } finally {
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onInterrupt);
     reporter?.stop();
   }
   await saveLastCheck(loaded.root, result);
