@@ -22,6 +22,10 @@ export interface RunSettings {
   turnTimeoutMs: number;
   /** sluice.yaml's path relative to the repository root. */
   configFile: string;
+  /** A Markdown checklist in the repository that the agent keeps up to date. */
+  planFile?: string;
+  /** One agent session across iterations instead of a fresh context each time. */
+  keepSession?: boolean;
   /** How the agent was invoked (for a command agent: its command), so a resume invokes it alike. */
   agentInvocation?: { command?: string; promptVia?: 'argument' | 'stdin' | 'file' };
   configDir: string;
@@ -85,6 +89,9 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
     ...(input.agentEnv ? { agentEnv: input.agentEnv } : {}),
     budgets: settings.budgets,
     stall: settings.stall,
+    ...(settings.planFile ? { planFile: settings.planFile } : {}),
+    ...(settings.keepSession ? { keepSession: true } : {}),
+    ...(settings.keepSession && last?.sessionId ? { sessionId: last.sessionId } : {}),
     runDir,
     firstIteration: (last?.number ?? 0) + 1,
     history,

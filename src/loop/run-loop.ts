@@ -10,6 +10,7 @@ import { type Budgets, budgetStop, type Spent, totalsByModel } from './budgets.t
 import { buildPrompt } from './build-prompt.ts';
 import { failureSignature } from './failure-signature.ts';
 import type { LoopPorts } from './loop-ports.ts';
+import { readPlanProgress } from './plan-progress.ts';
 import type { RunVerdict } from './run-verdicts.ts';
 import { detectStall, type IterationTrace, type StallLimits } from './stall-detector.ts';
 
@@ -29,6 +30,10 @@ export interface LoopInput {
   agentEnv?: Record<string, string>;
   budgets: Budgets;
   stall: StallLimits;
+  /** A Markdown checklist in the worktree that the agent keeps up to date (relative path). */
+  planFile?: string;
+  /** Keep one agent session across iterations (the agent's own resume) instead of a fresh context. */
+  keepSession?: boolean;
   /** `.sluice/runs/<id>/` in the main checkout: agent logs, prompts, the evidence. */
   runDir: string;
   /** Where to continue: 1 for a new run, the next iteration on resume. */
@@ -38,6 +43,8 @@ export interface LoopInput {
   usage: ModelUsage[];
   elapsedMs: number;
   lastFeedback?: string;
+  /** The agent session to continue (with `keepSession`, on resume). */
+  sessionId?: string;
   signal: AbortSignal;
   ports: LoopPorts;
   onEvent?: (event: RunLoopEvent) => void;
@@ -72,6 +79,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
   let feedback = input.lastFeedback;
   let lastCheck: CheckResult | undefined;
   let agentFailures = 0;
+  let sessionId = input.sessionId;
   let iteration = input.firstIteration;
   const spent = (extra: ModelUsage[] = []): Spent => ({
     iterations: iteration - 1,
@@ -91,18 +99,21 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
     const overBudget = budgetStop(spent(), input.budgets, { beforeIteration: true });
     if (overBudget) return end('budget-exhausted', overBudget);
 
+    const planProgress = input.planFile ? await readPlanProgress(join(input.worktree, input.planFile)) : undefined;
     const prompt = buildPrompt({
       goal: input.goal,
       acceptance: input.acceptance,
       iteration,
       ...(feedback ? { feedback } : {}),
+      ...(planProgress ? { planProgress } : {}),
     });
     await ports.startIteration(iteration, { promptChars: prompt.length });
     input.onEvent?.({ type: 'run:iteration:start', iteration });
     const turnDir = join(input.runDir, `iteration-${iteration}`);
     await mkdir(turnDir, { recursive: true });
-    const turn = await runBudgetedTurn(input, iteration, prompt, join(turnDir, 'agent.log'), spent);
+    const turn = await runBudgetedTurn(input, iteration, prompt, join(turnDir, 'agent.log'), spent, sessionId);
     usage = [...usage, ...turn.result.usage];
+    if (input.keepSession && turn.result.sessionId) sessionId = turn.result.sessionId;
     await ports.recordUsage(iteration, turn.result.usage);
     input.onEvent?.({ type: 'run:iteration:agent', iteration, agent: turn.result });
 
@@ -173,6 +184,7 @@ async function runBudgetedTurn(
   prompt: string,
   logPath: string,
   spent: (extra?: ModelUsage[]) => Spent,
+  sessionId: string | undefined,
 ): Promise<BudgetedTurn> {
   const controller = new AbortController();
   let budgetReason: string | undefined;
@@ -199,6 +211,7 @@ async function runBudgetedTurn(
       timeoutMs: input.turnTimeoutMs,
       ...(input.model ? { model: input.model } : {}),
       ...(input.agentEnv ? { env: input.agentEnv } : {}),
+      ...(sessionId ? { sessionId } : {}),
       signal: controller.signal,
       onProcessStart: (group) => {
         recording = input.ports.recordAgentProcess(iteration, group);

@@ -35,6 +35,8 @@ Options:
       --max-usd <dollars>     Cost; refused when the agent's cost cannot be known
       --max-tokens <n>        Tokens of every kind
       --turn-timeout <dur>    Kill one agent turn after this long (default 30m)
+      --plan <file>           A Markdown checklist the agent keeps up to date; its progress goes in each prompt
+      --session               Keep one agent session across iterations (Claude Code, Codex) instead of a fresh context
   -h, --help                  Show this help
 
 Exit: 0 done, 1 blocked, budget-exhausted or failed, 2 usage or config error, 130 cancelled.`;
@@ -58,6 +60,8 @@ export async function run(argv: string[]): Promise<number> {
       'max-usd': { type: 'string' },
       'max-tokens': { type: 'string' },
       'turn-timeout': { type: 'string' },
+      plan: { type: 'string' },
+      session: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -117,6 +121,8 @@ export async function run(argv: string[]): Promise<number> {
               }
             : {}),
           acceptance: [...config.acceptance, ...(values.accept ?? [])],
+          ...(values.plan ? { planFile: values.plan } : {}),
+          ...(values.session ? { keepSession: true } : {}),
           budgets: {
             maxIterations: values['max-iterations']
               ? parseWholeNumber(values['max-iterations'], '--max-iterations')

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentAdapter, AgentTurn } from '../../../src/agents/agent-adapter.ts';
+import { parseConfigText } from '../../../src/config/load-config.ts';
+import type { LoopPorts } from '../../../src/loop/loop-ports.ts';
+import { type LoopInput, runLoop } from '../../../src/loop/run-loop.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import { writeFiles } from '../../support/write-files.ts';
+
+/** Ports that keep everything in memory: this tests the loop's decisions, not the store or git. */
+function memoryPorts(changes: boolean[]): LoopPorts & { finished: number[] } {
+  const finished: number[] = [];
+  let turn = 0;
+  return {
+    finished,
+    startIteration: async () => {},
+    recordAgentProcess: async () => {},
+    recordUsage: async () => {},
+    recordGateResults: async () => {},
+    finishIteration: async (iteration) => {
+      finished.push(iteration);
+    },
+    commitTurn: async () => {
+      const changed = changes[turn++] ?? true;
+      return {
+        commit: changed ? `c${turn}` : null,
+        diff: { filesChanged: changed ? 1 : 0, insertions: 1, deletions: 0 },
+      };
+    },
+    runChangedAnything: async () => true,
+  };
+}
+
+function recordingAgent(sessions: Array<string | undefined>, seen: AgentTurn[]): AgentAdapter {
+  return {
+    name: 'recording',
+    runTurn: async (turn) => {
+      seen.push(turn);
+      const sessionId = sessions[seen.length - 1];
+      return { status: 'finished', usage: [], durationMs: 1, ...(sessionId ? { sessionId } : {}) };
+    },
+  };
+}
+
+function loopInput(dir: string, overrides: Partial<LoopInput>): LoopInput {
+  return {
+    runId: 'r1',
+    goal: 'g',
+    acceptance: [],
+    worktree: dir,
+    checkRoot: dir,
+    config: parseConfigText('gates:\n  always-red: { run: "exit 1" }\n', 'inline'),
+    agent: recordingAgent([], []),
+    turnTimeoutMs: 10_000,
+    budgets: { maxIterations: 3 },
+    stall: { sameFailure: 10, noDiff: 10 },
+    runDir: dir,
+    firstIteration: 1,
+    history: [],
+    usage: [],
+    elapsedMs: 0,
+    signal: new AbortController().signal,
+    ports: memoryPorts([]),
+    ...overrides,
+  };
+}
+
+describe('runLoop', () => {
+  it('continues the agent session from turn to turn only when asked', async () => {
+    const dir = tempDir();
+    const kept: AgentTurn[] = [];
+    const outcome = await runLoop(
+      loopInput(dir, { agent: recordingAgent(['s-1', 's-2', 's-3'], kept), keepSession: true }),
+    );
+    expect(outcome).toMatchObject({
+      verdict: 'budget-exhausted',
+      reason: 'reached the limit of 3 iterations',
+      iterations: 3,
+    });
+    expect(kept.map((turn) => turn.sessionId)).toEqual([undefined, 's-1', 's-2']);
+    const fresh: AgentTurn[] = [];
+    await runLoop(loopInput(dir, { agent: recordingAgent(['s-1', 's-2', 's-3'], fresh) }));
+    expect(fresh.map((turn) => turn.sessionId)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('puts the plan progress from the worktree into each prompt', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'PLAN.md': '- [x] one\n- [ ] two\n' });
+    const seen: AgentTurn[] = [];
+    await runLoop(
+      loopInput(dir, { agent: recordingAgent([], seen), planFile: 'PLAN.md', budgets: { maxIterations: 1 } }),
+    );
+    expect(seen[0]?.prompt).toContain('# Plan progress\n\n1 of 2 steps done.');
+  });
+
+  it('ends failed when the agent fails three turns in a row', async () => {
+    const dir = tempDir();
+    const crashing: AgentAdapter = {
+      name: 'crashing',
+      runTurn: async () => ({ status: 'failed', reason: 'the agent exited with 1', usage: [], durationMs: 1 }),
+    };
+    const outcome = await runLoop(loopInput(dir, { agent: crashing, budgets: { maxIterations: 9 } }));
+    expect(outcome).toMatchObject({
+      verdict: 'failed',
+      reason: 'the agent failed 3 turns in a row: the agent exited with 1',
+      iterations: 3,
+    });
+  });
+
+  it('blocks a run whose agent changes nothing', async () => {
+    const dir = tempDir();
+    const ports = memoryPorts([false, false, false]);
+    const outcome = await runLoop(
+      loopInput(dir, { ports, stall: { sameFailure: 10, noDiff: 3 }, budgets: { maxIterations: 9 } }),
+    );
+    expect(outcome.verdict).toBe('blocked');
+    expect(outcome.reason).toContain('changed no file in 3 iterations');
+    expect(ports.finished).toEqual([1, 2, 3]);
+  });
+});
