@@ -1,9 +1,15 @@
-import { isGatePass } from '../../gates/gate-results.ts';
+import { type GateResult, isGatePass } from '../../gates/gate-results.ts';
 import type { RunSummary } from '../../loop/drive-run.ts';
 import type { RunLoopEvent } from '../../loop/run-loop.ts';
 import { formatUsageLine } from '../../usage/format-usage.ts';
 import { totalTokens } from '../../usage/model-usage.ts';
 import { formatDuration } from './paint.ts';
+
+function describeFailingGate(gate: GateResult): string {
+  if (gate.counts && gate.counts.failed > 0)
+    return `${gate.name} (${gate.counts.failed} of ${gate.counts.total} tests)`;
+  return gate.status === 'timed-out' ? `${gate.name} (timed out)` : gate.name;
+}
 
 /** Plain progress lines for `sluice run`: one line per step a person wants to see. */
 export function createRunReporter(stream: NodeJS.WriteStream) {
@@ -34,7 +40,7 @@ export function createRunReporter(stream: NodeJS.WriteStream) {
           const failing = event.check.gates.filter((gate) => gate.blocking && !isGatePass(gate.status));
           const change = event.changedFiles ? '' : ' · no file changed';
           if (failing.length === 0) say(`  checks passed${change}`);
-          else say(`  checks failed: ${failing.map((gate) => gate.name).join(', ')}${change}`);
+          else say(`  checks failed: ${failing.map(describeFailingGate).join(', ')}${change}`);
           break;
         }
       }
