@@ -52,8 +52,13 @@ export function createAgent(
       };
     case 'claude-code':
       return {
-        agent: new ClaudeCodeAgent(config?.base_url ? { env: { ANTHROPIC_BASE_URL: config.base_url } } : {}),
-        // Claude Code reports what each turn cost; for a model it cannot price the cost is null and fails closed.
+        agent: new ClaudeCodeAgent({
+          ...(config?.base_url ? { env: { ANTHROPIC_BASE_URL: config.base_url } } : {}),
+          // For the cost of a turn in progress: Claude Code reports its own only when the turn ends.
+          prices: priceTable(priceOverrides(pricing)),
+        }),
+        // Claude Code reports what each turn cost; for a model neither it nor the price table can price
+        // the cost is null and fails closed.
         cost: 'reported',
       };
   }

@@ -42,7 +42,7 @@ export function totalsByModel(usages: ModelUsage[]): ModelUsage[] {
 export function budgetStop(
   spent: Spent,
   budgets: Budgets,
-  { beforeIteration }: { beforeIteration: boolean },
+  { beforeIteration, costPending = false }: { beforeIteration: boolean; costPending?: boolean },
 ): string | undefined {
   if (beforeIteration && spent.iterations >= budgets.maxIterations) {
     return `reached the limit of ${budgets.maxIterations} iterations`;
@@ -56,7 +56,8 @@ export function budgetStop(
   }
   if (budgets.maxUsd !== undefined) {
     const unknown = spent.usage.find((usage) => usage.costUsd === null);
-    if (unknown && budgets.maxTokens === undefined) {
+    // An agent that reports its cost at the end of a turn may not know it mid-turn: that is judged after the turn.
+    if (unknown && budgets.maxTokens === undefined && !costPending) {
       return `the cost of model ${unknown.model} is unknown, so the USD budget cannot be kept (add it to the pricing table or give a token budget)`;
     }
     const usd = spent.usage.reduce((sum, usage) => sum + (usage.costUsd ?? 0), 0);

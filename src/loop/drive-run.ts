@@ -8,7 +8,7 @@ import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
 import { diffStats } from '../workspace/diff-stats.ts';
-import type { Budgets } from './budgets.ts';
+import type { Budgets, CostKnowledge } from './budgets.ts';
 import { notifyRunEnd } from './notify-run-end.ts';
 import { type LoopOutcome, type RunLoopEvent, runLoop } from './run-loop.ts';
 import { createRunPorts } from './run-ports.ts';
@@ -22,6 +22,8 @@ export interface RunSettings {
   turnTimeoutMs: number;
   /** sluice.yaml's path relative to the repository root. */
   configFile: string;
+  /** How the agent knows its cost (see `CostKnowledge`). */
+  agentCost?: CostKnowledge;
   /** A Markdown checklist in the repository that the agent keeps up to date. */
   planFile?: string;
   /** One agent session across iterations instead of a fresh context each time. */
@@ -88,6 +90,7 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
     turnTimeoutMs: settings.turnTimeoutMs,
     ...(input.agentEnv ? { agentEnv: input.agentEnv } : {}),
     budgets: settings.budgets,
+    ...(settings.agentCost ? { agentCost: settings.agentCost } : {}),
     stall: settings.stall,
     ...(settings.planFile ? { planFile: settings.planFile } : {}),
     ...(settings.keepSession ? { keepSession: true } : {}),

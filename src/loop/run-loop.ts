@@ -6,7 +6,7 @@ import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
 import type { CheckResult } from '../gates/gate-results.ts';
 import { runGateGraph } from '../gates/run-gate-graph.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
-import { type Budgets, budgetStop, type Spent, totalsByModel } from './budgets.ts';
+import { type Budgets, budgetStop, type CostKnowledge, type Spent, totalsByModel } from './budgets.ts';
 import { buildPrompt } from './build-prompt.ts';
 import { failureSignature } from './failure-signature.ts';
 import type { LoopPorts } from './loop-ports.ts';
@@ -29,6 +29,8 @@ export interface LoopInput {
   turnTimeoutMs: number;
   agentEnv?: Record<string, string>;
   budgets: Budgets;
+  /** How the agent knows its cost: a `reported` cost may be unknown until a turn ends. */
+  agentCost?: CostKnowledge;
   stall: StallLimits;
   /** A Markdown checklist in the worktree that the agent keeps up to date (relative path). */
   planFile?: string;
@@ -217,7 +219,10 @@ async function runBudgetedTurn(
         recording = input.ports.recordAgentProcess(iteration, group);
       },
       onUsage: (running) => {
-        const overrun = budgetStop(spent(running), input.budgets, { beforeIteration: false });
+        const overrun = budgetStop(spent(running), input.budgets, {
+          beforeIteration: false,
+          costPending: input.agentCost === 'reported',
+        });
         if (overrun) stopFor(overrun);
       },
     });

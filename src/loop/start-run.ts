@@ -37,6 +37,7 @@ export async function startRun(input: StartRunInput): Promise<RunSummary> {
   const worktreesDir = input.worktreesDir ?? defaultWorktreesDir(base.repoRoot);
   const settings: RunSettings = {
     ...input.settings,
+    agentCost: input.agentCost,
     configDir: base.configDir,
     configFile: relative(base.repoRoot, join(base.repoRoot, base.configDir, 'sluice.yaml')),
   };

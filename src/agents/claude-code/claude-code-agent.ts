@@ -1,6 +1,8 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type ProcessResult, runProcess } from '../../process/run-process.ts';
+import type { ModelUsage } from '../../usage/model-usage.ts';
+import { costOf, type PriceTable, pricesFor, priceTable } from '../../usage/pricing.ts';
 import type { AgentAdapter, AgentTurn, AgentTurnResult } from '../agent-adapter.ts';
 import { resolveClaudeBinary } from './claude-binary.ts';
 import { buildClaudeCommand, type ClaudeCodeOptions } from './claude-command.ts';
@@ -13,6 +15,7 @@ import { ClaudeStreamReader } from './stream-reader.ts';
 export class ClaudeCodeAgent implements AgentAdapter {
   readonly name = 'claude-code';
   readonly #options: ClaudeCodeOptions;
+  readonly #prices: PriceTable;
   #binary: string | undefined;
 
   constructor(options: ClaudeCodeOptions = {}) {
@@ -20,6 +23,7 @@ export class ClaudeCodeAgent implements AgentAdapter {
       throw new TypeError('claude-code: --bare skips every hook, and Sluice gates through hooks; leave it out');
     }
     this.#options = options;
+    this.#prices = options.prices ?? priceTable();
   }
 
   /** The executable this agent runs (resolved once, on first use). */
@@ -40,14 +44,15 @@ export class ClaudeCodeAgent implements AgentAdapter {
       timeoutMs: turn.timeoutMs,
       outputPath: turn.logPath,
       onStdoutLine: (line) => {
-        if (reader.read(line)) turn.onUsage?.(reader.runningUsage());
+        // Costed from the price table as it streams, so a USD budget can stop a turn that overruns it.
+        if (reader.read(line)) turn.onUsage?.(this.#priced(reader.runningUsage()));
         idle.update(reader.idleAfterResult);
       },
       signal: turn.signal ? AbortSignal.any([turn.signal, idle.signal]) : idle.signal,
       ...(turn.onProcessStart ? { onStart: turn.onProcessStart } : {}),
     });
     idle.cancel();
-    const usage = reader.finalUsage({ resumed: turn.sessionId !== undefined });
+    const usage = this.#priced(reader.finalUsage({ resumed: turn.sessionId !== undefined }));
     if (reader.result) turn.onUsage?.(usage);
     const sessionId = reader.sessionId;
     const finalMessage = reader.finalMessage();
@@ -59,6 +64,13 @@ export class ClaudeCodeAgent implements AgentAdapter {
       ...(finalMessage !== undefined ? { finalMessage } : {}),
       durationMs: outcome.durationMs,
     };
+  }
+
+  /** Claude Code's own cost where it reported one; else the price table's, or null for a model it does not know. */
+  #priced(usage: ModelUsage[]): ModelUsage[] {
+    return usage.map((entry) =>
+      entry.costUsd === null ? { ...entry, costUsd: costOf(entry, pricesFor(entry.model, this.#prices)) } : entry,
+    );
   }
 }
 

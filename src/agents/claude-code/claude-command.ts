@@ -1,3 +1,4 @@
+import type { PriceTable } from '../../usage/pricing.ts';
 import type { AgentTurn } from '../agent-adapter.ts';
 
 export interface ClaudeCodeOptions {
@@ -21,6 +22,12 @@ export interface ClaudeCodeOptions {
    * command ends, so a dev server left running would hold the turn until its time limit.
    */
   idleAfterResultMs?: number;
+  /**
+   * Prices for the usage Claude Code has not costed: the running usage of a turn in progress (it
+   * reports cost only in its result), a turn stopped before its result, a model it has no price
+   * for. Default: the built-in table.
+   */
+  prices?: PriceTable;
 }
 
 export interface ClaudeCommand {

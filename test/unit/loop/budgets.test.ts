@@ -56,6 +56,14 @@ describe('budgets', () => {
     ).toBeUndefined();
   });
 
+  it('lets an agent that reports its cost at the end of a turn finish the turn before judging it', () => {
+    const spent = { iterations: 0, wallMs: 0, usage: [usage('claude-new', null)] };
+    expect(
+      budgetStop(spent, { maxIterations: 9, maxUsd: 5 }, { beforeIteration: false, costPending: true }),
+    ).toBeUndefined();
+    expect(budgetStop(spent, { maxIterations: 9, maxUsd: 5 }, { beforeIteration: true })).toContain('unknown');
+  });
+
   it('refuses at start a USD budget for an agent whose cost is unknowable', () => {
     expect(refuseBudgets({ maxIterations: 3, maxUsd: 1 }, 'unknown')).toContain('Add a token budget');
     expect(refuseBudgets({ maxIterations: 3, maxUsd: 1, maxTokens: 10 }, 'unknown')).toBeUndefined();
