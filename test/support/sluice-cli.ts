@@ -71,3 +71,18 @@ export interface CheckJson {
   }>;
   feedback: string;
 }
+
+/** Start the real bin in the background (for Ctrl-C and kill -9 tests): its output so far, and its exit. */
+export function startSluice(args: string[], cwd: string) {
+  const child = spawn(process.execPath, [sluiceBin, ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CI: '1' },
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, exited };
+}

@@ -5,7 +5,7 @@ import { SluiceError, UsageError } from '../../errors.ts';
 import { resumeRun, runSettingsOf } from '../../loop/resume-run.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
 import { createAgent } from '../create-agent.ts';
-import { createRunReporter } from '../output/run-reporter.ts';
+import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
 import { writeOut } from '../output/write.ts';
 import { withInterruptSignal } from './interrupt.ts';
 import { openProjectRunStore } from './open-run-store.ts';
@@ -62,8 +62,7 @@ export async function run(argv: string[]): Promise<number> {
       }),
     );
     reporter.finished(summary);
-    if (summary.outcome.verdict === 'cancelled') return 130;
-    return summary.outcome.verdict === 'done' ? 0 : 1;
+    return runExitCode(summary.outcome.verdict);
   } finally {
     await store.close();
   }

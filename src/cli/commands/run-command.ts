@@ -11,7 +11,7 @@ import { defaultStallLimits } from '../../loop/stall-detector.ts';
 import { startRun } from '../../loop/start-run.ts';
 import { RunStore, runStorePath } from '../../store/run-store.ts';
 import { createAgent } from '../create-agent.ts';
-import { createRunReporter } from '../output/run-reporter.ts';
+import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
 import { writeOut } from '../output/write.ts';
 import { withInterruptSignal } from './interrupt.ts';
 import { parseWholeNumber } from './parse-flags.ts';
@@ -146,8 +146,7 @@ export async function run(argv: string[]): Promise<number> {
       }),
     );
     reporter.finished(summary);
-    if (summary.outcome.verdict === 'cancelled') return 130;
-    return summary.outcome.verdict === 'done' ? 0 : 1;
+    return runExitCode(summary.outcome.verdict);
   } finally {
     await store.close();
   }

@@ -1,6 +1,7 @@
 import { type GateResult, isGatePass } from '../../gates/gate-results.ts';
 import type { RunSummary } from '../../loop/drive-run.ts';
 import type { RunLoopEvent } from '../../loop/run-loop.ts';
+import type { RunVerdict } from '../../loop/run-verdicts.ts';
 import { formatUsageLine } from '../../usage/format-usage.ts';
 import { totalTokens } from '../../usage/model-usage.ts';
 import { formatDuration } from './paint.ts';
@@ -56,4 +57,10 @@ export function createRunReporter(stream: NodeJS.WriteStream) {
       for (const problem of summary.notifyProblems) say(`notify: ${problem}`);
     },
   };
+}
+
+/** 0 done, 130 cancelled, 1 any other verdict: the machines did not accept the work. */
+export function runExitCode(verdict: RunVerdict): number {
+  if (verdict === 'cancelled') return 130;
+  return verdict === 'done' ? 0 : 1;
 }

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 import { brokenAdderRepo, scriptedAgent, wrongAdd } from '../../support/run-fixtures.ts';
-import { runSluice, sluiceBin } from '../../support/sluice-cli.ts';
+import { runSluice, startSluice } from '../../support/sluice-cli.ts';
 
 describe('Ctrl-C during sluice run', () => {
   it('kills the agent, records the run as cancelled and exits 130', async () => {
@@ -18,23 +17,14 @@ describe('Ctrl-C during sluice run', () => {
       '--prompt-via',
       'stdin',
     ];
-    const child = spawn(process.execPath, [sluiceBin, ...args], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: '1' },
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const sluice = startSluice(args, repo);
     expect(await waitFor(() => agent.prompts().length === 2, 20_000)).toBe(true);
     const hanging = agent.lastPid();
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    sluice.child.kill('SIGINT');
+    expect(await sluice.exited).toBe(130);
     expect(await waitFor(() => !isProcessAlive(hanging))).toBe(true);
-    expect(stdout).toContain('cancelled: stopped by the user (2 iterations)');
-    const runId = /run (\S+) on branch/.exec(stdout)?.[1] ?? '';
+    expect(sluice.stdout()).toContain('cancelled: stopped by the user (2 iterations)');
+    const runId = /run (\S+) on branch/.exec(sluice.stdout())?.[1] ?? '';
     const show = await runSluice(['show', runId], { cwd: repo });
     expect(show.stdout).toContain(`run ${runId}: cancelled — stopped by the user`);
     expect(show.stdout).toContain('iteration 2: agent killed');

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 import { brokenAdderRepo, rightAdd, scriptedAgent, wrongAdd } from '../../support/run-fixtures.ts';
-import { runSluice, sluiceBin } from '../../support/sluice-cli.ts';
+import { runSluice, startSluice } from '../../support/sluice-cli.ts';
 
 describe('kill -9 of sluice run, then sluice resume', () => {
   it('loses nothing recorded, reaps the orphaned agent and finishes the run', async () => {
@@ -22,22 +21,13 @@ describe('kill -9 of sluice run, then sluice resume', () => {
       '--prompt-via',
       'stdin',
     ];
-    const child = spawn(process.execPath, [sluiceBin, ...args], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: '1' },
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const sluice = startSluice(args, repo);
     // Turn 2 hangs: wait for it to start, then kill Sluice without warning.
     expect(await waitFor(() => agent.prompts().length === 2, 20_000)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    child.kill('SIGKILL');
-    await exited;
-    const runId = /run (\S+) on branch/.exec(stdout)?.[1] ?? '';
+    sluice.child.kill('SIGKILL');
+    await sluice.exited;
+    const runId = /run (\S+) on branch/.exec(sluice.stdout())?.[1] ?? '';
     const orphan = agent.lastPid();
     expect(isProcessAlive(orphan)).toBe(true);
 
