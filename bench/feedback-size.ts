@@ -2,7 +2,7 @@
 // 2,000 passing and 7 failing node:test tests — and whether it still names every failure exactly.
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type ExpectedFailure, generateTestProject } from './generate-test-project.ts';
+import { type ExpectedFailure, type GeneratedProject, generateTestProject } from './generate-test-project.ts';
 import {
   type BenchReport,
   type CheckOutcome,
@@ -16,10 +16,10 @@ import {
   withTempDir,
 } from './support.ts';
 
-const passingTests = 2000;
+export const passingTests = 2000;
 const runs = 3;
 const targetFraction = 0.05;
-const gateName = 'unit';
+export const gateName = 'unit';
 const reportPath = `.sluice/reports/${gateName}.xml`;
 
 // An explicit timeout: a benchmark must not depend on the default (which zod 4 currently leaves at 600 *ms*).
@@ -46,10 +46,16 @@ interface CheckJson {
   gates: Array<{ name: string; status: string; counts: { total: number; passed: number; failed: number } | null }>;
 }
 
+/** The generated project with its sluice.yaml (one junit-reported `unit` gate), written into `dir`. */
+export async function writeFeedbackProject(dir: string): Promise<GeneratedProject> {
+  const project = await generateTestProject(dir, passingTests);
+  await writeFile(join(dir, 'sluice.yaml'), sluiceYaml);
+  return project;
+}
+
 export async function benchFeedbackSize(): Promise<BenchReport> {
   return withTempDir('feedback', async (dir) => {
-    const project = await generateTestProject(dir, passingTests);
-    await writeFile(join(dir, 'sluice.yaml'), sluiceYaml);
+    const project = await writeFeedbackProject(dir);
     const env = childEnv(dir);
     const options = { cwd: dir, env };
 

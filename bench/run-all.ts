@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchCachedRecheck } from './cached-recheck.ts';
 import { benchFeedbackSize } from './feedback-size.ts';
+import { benchFeedbackTokens } from './feedback-tokens.ts';
+import { benchLoopOverhead } from './loop-overhead.ts';
 import { benchParallelGates } from './parallel-gates.ts';
 import { type BenchReport, formatMs, machineDescription, renderReport, repoRoot } from './support.ts';
 
@@ -11,6 +13,8 @@ const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/parallel-gates.ts', run: benchParallelGates },
   { file: 'bench/cached-recheck.ts', run: benchCachedRecheck },
   { file: 'bench/feedback-size.ts', run: benchFeedbackSize },
+  { file: 'bench/loop-overhead.ts', run: benchLoopOverhead },
+  { file: 'bench/feedback-tokens.ts', run: benchFeedbackTokens },
 ];
 
 const started = performance.now();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 import { brokenAdderRepo, rightAdd, scriptedAgent, wrongAdd } from '../../support/run-fixtures.ts';
 import { runSluice, startSluice } from '../../support/sluice-cli.ts';
@@ -29,6 +29,10 @@ describe('kill -9 of sluice run, then sluice resume', () => {
     await sluice.exited;
     const runId = /run (\S+) on branch/.exec(sluice.stdout())?.[1] ?? '';
     const orphan = agent.lastPid();
+    // Should this test fail before the resume reaps it, the orphan must not outlive the test.
+    onTestFinished(() => {
+      if (isProcessAlive(orphan)) process.kill(orphan, 'SIGKILL');
+    });
     expect(isProcessAlive(orphan)).toBe(true);
 
     const before = await runSluice(['show', runId], { cwd: repo });
