@@ -56,6 +56,24 @@ export function databaseFilePath(path: string): string {
 }
 
 /**
+ * Switch a new file to WAL. Two processes creating the file at once race here, and SQLite answers
+ * SQLITE_BUSY at once instead of waiting on the busy timeout; so retry, with a random short pause.
+ */
+function enableWal(database: Database.Database): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 5 + Math.random() * 45);
+    }
+  }
+}
+
+/**
  * Open (or create) a SQLite file for the store: WAL, so readers never wait for writers; a busy
  * timeout, so several `sluice run` processes share the file; full sync, so a commit survives a
  * power cut as well as `kill -9`; foreign keys enforced.
@@ -64,7 +82,7 @@ export function openSqliteKysely(file: string): Kysely<StoreDatabase> {
   const database = new Database(file, { timeout: busyTimeoutMs });
   try {
     database.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    database.pragma('journal_mode = WAL');
+    enableWal(database);
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
   } catch (error) {
