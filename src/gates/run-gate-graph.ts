@@ -3,7 +3,7 @@ import type { GateConfig, SluiceConfig } from '../config/schema.ts';
 import { computeGateKey, GateCache } from './cache/gate-cache.ts';
 import type { CheckEventListener } from './check-events.ts';
 import { type CheckResult, checkVerdict, type GateResult, isGatePass } from './gate-results.ts';
-import { describeGate, runGate } from './run-gate.ts';
+import { describeGate, type GateRunContext, runGate } from './run-gate.ts';
 import { selectGates } from './select-gates.ts';
 import { ensureSluiceDir } from './sluice-dir.ts';
 
@@ -19,6 +19,8 @@ export interface RunGateGraphOptions {
   useCache?: boolean;
   signal?: AbortSignal;
   onEvent?: CheckEventListener;
+  /** Told each gate's process group as it starts (see `GateRunContext`). */
+  onProcessStart?: GateRunContext['onProcessStart'];
 }
 
 /**
@@ -62,7 +64,12 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
       }
     }
     emit({ type: 'gate:start', name });
-    const result = await runGate(name, gate, { root: options.root, sluiceDir, ...signalOption(options.signal) });
+    const result = await runGate(name, gate, {
+      root: options.root,
+      sluiceDir,
+      ...signalOption(options.signal),
+      ...(options.onProcessStart ? { onProcessStart: options.onProcessStart } : {}),
+    });
     if (key && result.status === 'passed') {
       await cache.recordPass(name, {
         key,

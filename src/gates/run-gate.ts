@@ -11,6 +11,8 @@ export interface GateRunContext {
   /** `.sluice/` under the root. */
   sluiceDir: string;
   signal?: AbortSignal;
+  /** Told each gate's process group as it starts, so a successor can reap it if Sluice dies. */
+  onProcessStart?: (group: { pgid: number; startTime: string | undefined }) => void;
 }
 
 /** Run one gate's command and turn its exit, its report and its log into a GateResult. */
@@ -35,6 +37,7 @@ export async function runGate(name: string, gate: GateConfig, context: GateRunCo
     timeoutMs: gate.timeout,
     outputPath: logFile,
     ...(context.signal ? { signal: context.signal } : {}),
+    ...(context.onProcessStart ? { onStart: context.onProcessStart } : {}),
   });
   const base = {
     ...describeGate(name, gate),

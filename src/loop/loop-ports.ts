@@ -24,8 +24,8 @@ export interface IterationRecordInput {
  */
 export interface LoopPorts {
   startIteration(iteration: number, info: { promptChars: number }): Promise<void>;
-  /** Remember the agent's process group, so a successor can reap it if this process dies. */
-  recordAgentProcess(iteration: number, group: { pgid: number; startTime: string | undefined }): Promise<void>;
+  /** Remember a process group of this iteration (the agent's, a gate's), so a successor can reap it if this process dies. */
+  recordProcessGroup(iteration: number, group: { pgid: number; startTime: string | undefined }): Promise<void>;
   recordUsage(iteration: number, usage: ModelUsage[]): Promise<void>;
   recordGateResults(iteration: number, gates: GateResult[]): Promise<void>;
   finishIteration(iteration: number, record: IterationRecordInput): Promise<void>;

@@ -9,7 +9,7 @@ import { worktreeState } from '../workspace/worktree-list.ts';
 import { driveRun, type RunSettings, type RunSummary } from './drive-run.ts';
 import { loadBaseConfig, withAcceptanceGates } from './run-config.ts';
 import type { RunLoopEvent } from './run-loop.ts';
-import { agentProcessEvent } from './run-ports.ts';
+import { processGroupEvent } from './run-ports.ts';
 
 export interface ResumeRunInput {
   store: RunStore;
@@ -44,7 +44,7 @@ export async function resumeRun(input: ResumeRunInput): Promise<RunSummary> {
       `the worktree of run ${run.id} is gone (${run.worktreePath}); its branch ${run.branch} keeps the work`,
     );
   }
-  await reapLeftoverAgents(input.store, run.id);
+  await reapLeftoverProcesses(input.store, run.id);
   const settings = runSettingsOf(run);
   const base = await loadBaseConfig(join(run.repoRoot, settings.configFile), run.baseCommit);
   await input.store.appendEvent(run.id, 'run:resume', { pid: process.pid });
@@ -61,13 +61,13 @@ export async function resumeRun(input: ResumeRunInput): Promise<RunSummary> {
   });
 }
 
-/** Kill the agent process groups a crashed predecessor left running (verified by start time). */
-async function reapLeftoverAgents(store: RunStore, runId: string): Promise<void> {
+/** Kill the process groups (agent, gates) a crashed predecessor left running (verified by start time). */
+async function reapLeftoverProcesses(store: RunStore, runId: string): Promise<void> {
   for (const event of await store.events(runId)) {
-    if (event.type !== agentProcessEvent) continue;
+    if (event.type !== processGroupEvent) continue;
     const group = event.payload as { pgid?: number; startTime?: string };
     if (typeof group.pgid === 'number' && killLeftoverGroup(group.pgid, group.startTime)) {
-      await store.appendEvent(runId, 'run:agent:reaped', { pgid: group.pgid });
+      await store.appendEvent(runId, 'run:process:reaped', { pgid: group.pgid });
     }
   }
 }

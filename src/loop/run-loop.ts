@@ -127,7 +127,14 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       return end(turn.budgetReason ? 'budget-exhausted' : 'cancelled', stopped);
     }
 
-    const check = await runGateGraph({ config: input.config, root: input.checkRoot, signal: input.signal });
+    const gateGroups: Array<Promise<void>> = [];
+    const check = await runGateGraph({
+      config: input.config,
+      root: input.checkRoot,
+      signal: input.signal,
+      onProcessStart: (group) => gateGroups.push(ports.recordProcessGroup(iteration, group)),
+    });
+    await Promise.all(gateGroups);
     lastCheck = check;
     await ports.recordGateResults(iteration, check.gates);
     feedback = compactFeedback(check, { budget: input.config.feedback.budget });
@@ -216,7 +223,7 @@ async function runBudgetedTurn(
       ...(sessionId ? { sessionId } : {}),
       signal: controller.signal,
       onProcessStart: (group) => {
-        recording = input.ports.recordAgentProcess(iteration, group);
+        recording = input.ports.recordProcessGroup(iteration, group);
       },
       onUsage: (running) => {
         const overrun = budgetStop(spent(running), input.budgets, {

@@ -5,8 +5,8 @@ import { diffStats } from '../workspace/diff-stats.ts';
 import { resolveCommit } from '../workspace/refs.ts';
 import type { LoopPorts } from './loop-ports.ts';
 
-/** The event that records an agent's process group. */
-export const agentProcessEvent = 'run:agent:process';
+/** The event that records a process group of a run (its agent, its gates). */
+export const processGroupEvent = 'run:process:group';
 
 /** The loop's ports for one run, backed by the run store and the run's git worktree. */
 export async function createRunPorts(store: RunStore, run: RunRecord): Promise<LoopPorts> {
@@ -15,8 +15,8 @@ export async function createRunPorts(store: RunStore, run: RunRecord): Promise<L
     async startIteration(iteration, info) {
       await store.startIteration(run.id, iteration, info);
     },
-    async recordAgentProcess(iteration, group) {
-      await store.appendEvent(run.id, agentProcessEvent, { iteration, ...group });
+    async recordProcessGroup(iteration, group) {
+      await store.appendEvent(run.id, processGroupEvent, { iteration, ...group });
     },
     async recordUsage(iteration, usage) {
       if (usage.length > 0) await store.recordUsage(run.id, iteration, usage);

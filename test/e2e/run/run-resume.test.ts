@@ -1,7 +1,10 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 import { brokenAdderRepo, rightAdd, scriptedAgent, wrongAdd } from '../../support/run-fixtures.ts';
 import { runSluice, startSluice } from '../../support/sluice-cli.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 describe('kill -9 of sluice run, then sluice resume', () => {
   it('loses nothing recorded, reaps the orphaned agent and finishes the run', async () => {
@@ -65,5 +68,32 @@ describe('kill -9 of sluice run, then sluice resume', () => {
     const again = await runSluice(['resume', runId], { cwd: repo });
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain(`run ${runId} already ended: done`);
+  });
+
+  it('reaps a gate that was running when Sluice was killed', async () => {
+    const marker = join(tempDir(), 'hang-gate');
+    writeFileSync(marker, '');
+    const repo = await brokenAdderRepo(
+      `  slow:\n    run: "if [ -f '${marker}' ]; then echo $$ > '${marker}.pid'; exec tail -f /dev/null; fi"\n`,
+    );
+    const agent = scriptedAgent([{ write: rightAdd }]);
+    const sluice = startSluice(
+      ['run', 'Make add() add', '--agent', 'command', '--agent-command', agent.command, '--prompt-via', 'stdin'],
+      repo,
+    );
+    expect(await waitFor(() => existsSync(`${marker}.pid`), 20_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    sluice.child.kill('SIGKILL');
+    await sluice.exited;
+    const gatePid = Number(readFileSync(`${marker}.pid`, 'utf8'));
+    onTestFinished(() => {
+      if (isProcessAlive(gatePid)) process.kill(gatePid, 'SIGKILL');
+    });
+    expect(isProcessAlive(gatePid)).toBe(true);
+    rmSync(marker);
+    const runId = /run (\S+) on branch/.exec(sluice.stdout())?.[1] ?? '';
+    const resumed = await runSluice(['resume', runId], { cwd: repo });
+    expect(resumed.exitCode).toBe(0);
+    expect(await waitFor(() => !isProcessAlive(gatePid))).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ function memoryPorts(changes: boolean[]): LoopPorts & { finished: number[] } {
   return {
     finished,
     startIteration: async () => {},
-    recordAgentProcess: async () => {},
+    recordProcessGroup: async () => {},
     recordUsage: async () => {},
     recordGateResults: async () => {},
     finishIteration: async (iteration) => {
