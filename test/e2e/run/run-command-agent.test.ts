@@ -124,4 +124,32 @@ describe('sluice run with a command agent', () => {
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('Add a token budget (--max-tokens) or drop --max-usd');
   });
+
+  it('judges with the sluice.yaml of the base commit: an agent that rewrites it does not change its judge', async () => {
+    const repo = await brokenAdderRepo();
+    const cheat = `printf 'gates:\\n  unit: { run: "true" }\\n' > sluice.yaml`;
+    const run = await runSluice(
+      [
+        'run',
+        'Make add() add',
+        '--agent',
+        'command',
+        '--agent-command',
+        cheat,
+        '--prompt-via',
+        'stdin',
+        '--max-iterations',
+        '2',
+      ],
+      {
+        cwd: repo,
+      },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('checks failed: unit (1 of 1 tests)');
+    expect(run.stdout).toContain('budget-exhausted: reached the limit of 2 iterations');
+    const runId = /run (\S+) on branch/.exec(run.stdout)?.[1] ?? '';
+    // The agent's edit is on the run branch for the reviewer to see; it judged nothing.
+    expect(await git(repo, 'show', `sluice/${runId}:sluice.yaml`)).toBe('gates:\n  unit: { run: "true" }');
+  });
 });
