@@ -11,6 +11,7 @@ const commands = {
   runs: () => import('./commands/runs-command.ts'),
   show: () => import('./commands/show-command.ts'),
   usage: () => import('./commands/usage-command.ts'),
+  hook: () => import('./commands/hook-command.ts'),
 } as const;
 type CommandName = keyof typeof commands;
 
@@ -27,6 +28,7 @@ Commands:
   usage     Tokens, cost and API time by model, day or run
   init      Detect the stack and write a commented sluice.yaml
   schema    Print the JSON Schema of sluice.yaml
+  hook      Agent hook handler: "hook stop" blocks a Claude Code stop while a gate fails
 
 Run "sluice <command> --help" for its options.
 Exit codes: 0 passed, 1 a blocking gate failed, 2 usage or config error, 70 internal error,
@@ -60,13 +62,22 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
+/** Errors that mean "fix what you typed or where you are", answered with exit 2 like a bad flag. */
+const userInputErrors = new Set([
+  'CONFIG_INVALID',
+  'USAGE',
+  'GIT_NOT_A_REPOSITORY',
+  'GIT_REF_NOT_FOUND',
+  'RUN_NOT_FOUND',
+]);
+
 /** A bug in Sluice is not a failed gate: hooks and scripts must be able to tell them apart. */
 const internalErrorExitCode = 70;
 
 function reportError(error: unknown): number {
   if (error instanceof SluiceError) {
     writeError(`sluice: ${error.message}`);
-    return error.code === 'CONFIG_INVALID' || error.code === 'USAGE' ? 2 : 1;
+    return userInputErrors.has(error.code) ? 2 : 1;
   }
   if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     writeError(`sluice: ${error.message}`);

@@ -1,7 +1,7 @@
 import { dirname, relative } from 'node:path';
 import { parseConfigText } from '../config/load-config.ts';
 import type { SluiceConfig } from '../config/schema.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, SluiceError, UsageError } from '../errors.ts';
 import { readFileAtRef, resolveCommit } from '../workspace/refs.ts';
 import { repoRootOf } from '../workspace/repo-root.ts';
 
@@ -19,7 +19,12 @@ export interface BaseConfig {
  */
 export async function loadBaseConfig(configPath: string, baseRef: string): Promise<BaseConfig> {
   const repoRoot = await repoRootOf(dirname(configPath));
-  const baseCommit = await resolveCommit(repoRoot, baseRef);
+  const baseCommit = await resolveCommit(repoRoot, baseRef).catch((error: unknown) => {
+    if (baseRef === 'HEAD' && error instanceof SluiceError && error.code === 'GIT_REF_NOT_FOUND') {
+      throw new UsageError('the repository has no commit yet: commit your code and sluice.yaml, then start the run');
+    }
+    throw error;
+  });
   const inRepo = relative(repoRoot, configPath);
   const text = await readFileAtRef(repoRoot, baseCommit, inRepo);
   if (text === undefined) {
