@@ -10,6 +10,7 @@ import { loadBaseConfig } from '../../loop/run-config.ts';
 import { defaultStallLimits } from '../../loop/stall-detector.ts';
 import { startRun } from '../../loop/start-run.ts';
 import { RunStore, runStorePath } from '../../store/run-store.ts';
+import { currentBranch } from '../../workspace/refs.ts';
 import { createAgent } from '../create-agent.ts';
 import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
 import { writeOut } from '../output/write.ts';
@@ -73,8 +74,9 @@ export async function run(argv: string[]): Promise<number> {
   if (!goal) throw new UsageError('sluice run needs a goal: sluice run "make the failing test pass"');
   const configPath = findConfigFile(resolve(values.dir ?? '.'));
   if (!configPath) throw new UsageError('no sluice.yaml here or above; run "sluice init" and commit it');
-  const baseRef = values.base ?? 'HEAD';
-  const base = await loadBaseConfig(configPath, baseRef);
+  const base = await loadBaseConfig(configPath, values.base ?? 'HEAD');
+  // Name the base as a person would read it later ("main"), not as "HEAD", which moves.
+  const baseRef = values.base ?? (await currentBranch(base.repoRoot)) ?? 'HEAD';
   const config = base.config;
   const agentName = (values.agent ?? config.agent?.name ?? 'claude-code') as AgentName;
   if (!agentNames.includes(agentName)) throw new UsageError(`--agent must be one of ${agentNames.join(', ')}`);

@@ -41,7 +41,8 @@ export async function run(argv: string[]): Promise<number> {
       '',
     ];
     for (const iteration of iterations) {
-      const diff = `${iteration.filesChanged ?? 0} files +${iteration.insertions ?? 0} −${iteration.deletions ?? 0}`;
+      const files = iteration.filesChanged ?? 0;
+      const diff = `${files} file${files === 1 ? '' : 's'} +${iteration.insertions ?? 0} −${iteration.deletions ?? 0}`;
       lines.push(
         `iteration ${iteration.number}: agent ${iteration.agentStatus ?? 'interrupted'}${iteration.agentReason ? ` (${iteration.agentReason})` : ''} · checks ${iteration.checkVerdict ?? '-'} · ${diff}`,
       );

@@ -52,7 +52,8 @@ describe('sluice run with a command agent', () => {
     ]);
     const show = await runSluice(['show', runId], { cwd: repo });
     expect(show.stdout).toContain(`run ${runId}: done`);
-    expect(show.stdout).toContain('iteration 1: agent finished · checks failed · 1 files +1 −1');
+    expect(show.stdout).toContain('iteration 1: agent finished · checks failed · 1 file +1 −1');
+    expect(show.stdout).toMatch(/branch sluice\/\S+ from main \(/);
     expect(show.stdout).toMatch(/ {2}failed {4}unit \(\d+\.\ds\) · 1 of 1 tests failed/);
     expect(show.stdout).toContain('iteration 2: agent finished · checks passed');
     const evidence = readFileSync(join(repo, '.sluice/runs', runId, 'evidence.md'), 'utf8');

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../../errors.ts';
+import { writeError, writeOut } from '../output/write.ts';
+import { withInterruptSignal } from './interrupt.ts';
+import { parseWholeNumber } from './parse-flags.ts';
+
+const help = `Usage: sluice hook stop [options] < hook.json
+
+Handler for Claude Code's Stop hook: reads the hook JSON on stdin, runs the gates of the
+sluice.yaml found from its cwd (an unchanged tree answers from the cache), and blocks the stop
+with the compact feedback while a blocking gate fails.
+
+Options:
+      --max-blocks <n>   Blocks in a row per session before the agent may stop anyway, recorded
+                         as not done in .sluice/hooks/<session>.json (default 8)
+  -h, --help             Show this help
+
+Install it with "sluice hooks install --claude".
+Exit: 0 let the agent stop, 2 keep it working (the feedback is on stderr).`;
+
+/** Claude Code's code for "blocked: feed stderr to the model". */
+const blockExitCode = 2;
+
+/** `sluice hook <event>`: hook JSON on stdin -> handler -> the agent's protocol (exit code + stderr). */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      'max-blocks': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    writeOut(help);
+    return 0;
+  }
+  const [event, ...extra] = positionals;
+  if (event !== 'stop' || extra.length > 0) {
+    throw new UsageError(`expected "sluice hook stop", got "sluice hook ${positionals.join(' ')}"`);
+  }
+  const maxBlocks = values['max-blocks'] ? parseWholeNumber(values['max-blocks'], '--max-blocks', 0) : undefined;
+
+  // Parse first and load the gate machinery only for real input: garbage answers fast.
+  const { parseStopHookInput } = await import('../../hooks/stop-hook-input.ts');
+  const parsed = parseStopHookInput(await readStdin());
+  if (!parsed.ok) {
+    writeError(`sluice hook stop: ${parsed.problem}; letting the agent stop`);
+    return 0;
+  }
+  const { runStopHook } = await import('../../hooks/stop-hook.ts');
+  const outcome = await withInterruptSignal((signal) =>
+    runStopHook(parsed.input, { signal, ...(maxBlocks !== undefined ? { maxBlocks } : {}) }),
+  );
+  switch (outcome.decision) {
+    case 'ignored':
+      writeError(`sluice hook stop: ${outcome.note}; letting the agent stop`);
+      return 0;
+    case 'allowed':
+      return 0;
+    case 'blocked':
+      writeError(
+        `Sluice: the work is not done; a blocking gate fails. Fix it, then stop again (block ${outcome.blocks} of ${outcome.maxBlocks}).\n${outcome.feedback}`,
+      );
+      return blockExitCode;
+    case 'capped':
+      writeError(
+        `sluice hook stop: letting the agent stop, but the session is NOT done: ${outcome.reason}; recorded in ${outcome.sessionPath}`,
+      );
+      return 0;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
