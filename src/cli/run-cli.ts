@@ -12,6 +12,7 @@ const commands = {
   show: () => import('./commands/show-command.ts'),
   usage: () => import('./commands/usage-command.ts'),
   hook: () => import('./commands/hook-command.ts'),
+  hooks: () => import('./commands/hooks-command.ts'),
 } as const;
 type CommandName = keyof typeof commands;
 
@@ -28,6 +29,7 @@ Commands:
   usage     Tokens, cost and API time by model, day or run
   init      Detect the stack and write a commented sluice.yaml
   schema    Print the JSON Schema of sluice.yaml
+  hooks     Install or uninstall Sluice's agent hooks (--claude)
   hook      Agent hook handler: "hook stop" blocks a Claude Code stop while a gate fails
 
 Run "sluice <command> --help" for its options.

@@ -1,0 +1,52 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const hookSessionStatuses = ['open', 'done', 'not-done'] as const;
+export type HookSessionStatus = (typeof hookSessionStatuses)[number];
+
+/** What Sluice remembers of one agent session across its Stop hook calls (`.sluice/hooks/<id>.json`). */
+export interface HookSession {
+  session_id: string;
+  /** `open` while it is being blocked, `done` once a stop was allowed on passing gates,
+   * `not-done` when the block cap let it stop with failing gates. */
+  status: HookSessionStatus;
+  /** Blocks since the last allowed stop: what the cap counts. */
+  blocks: number;
+  /** Blocks over the whole session. */
+  total_blocks: number;
+  /** Why the last stop was blocked, or why the session is not done. */
+  reason?: string;
+  updated_at: string;
+}
+
+/** The file of a session; ids are sanitized so a crafted id cannot leave `.sluice/hooks/`. */
+export function hookSessionPath(sluiceDir: string, sessionId: string): string {
+  const safe = sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 128);
+  return join(sluiceDir, 'hooks', `${safe}.json`);
+}
+
+/** The session's record, or a fresh one when it has none (or it is unreadable). */
+export async function readHookSession(sluiceDir: string, sessionId: string): Promise<HookSession> {
+  try {
+    const parsed = JSON.parse(await readFile(hookSessionPath(sluiceDir, sessionId), 'utf8')) as Partial<HookSession>;
+    if (typeof parsed.blocks === 'number' && typeof parsed.total_blocks === 'number') {
+      return { ...freshSession(sessionId), ...parsed, session_id: sessionId };
+    }
+  } catch {
+    // no record yet, or a torn one: start counting again rather than fail the hook
+  }
+  return freshSession(sessionId);
+}
+
+/** Write the record atomically (temp file + rename), so a killed hook never leaves half a file. */
+export async function writeHookSession(sluiceDir: string, session: HookSession): Promise<void> {
+  const path = hookSessionPath(sluiceDir, session.session_id);
+  await mkdir(join(sluiceDir, 'hooks'), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(session, null, 2)}\n`);
+  await rename(temp, path);
+}
+
+function freshSession(sessionId: string): HookSession {
+  return { session_id: sessionId, status: 'open', blocks: 0, total_blocks: 0, updated_at: new Date().toISOString() };
+}

@@ -1,0 +1,37 @@
+/** The fields of Claude Code's Stop hook JSON (stdin) that Sluice reads; the rest is ignored. */
+export interface StopHookInput {
+  sessionId: string;
+  cwd: string;
+  /** True when Claude Code is already continuing because a Stop hook blocked it. */
+  stopHookActive: boolean;
+}
+
+export type StopHookInputResult = { ok: true; input: StopHookInput } | { ok: false; problem: string };
+
+/**
+ * Parse the Stop hook JSON. Garbage is an expected outcome, not an error: the caller lets the
+ * agent stop rather than block it on input nobody can fix.
+ */
+export function parseStopHookInput(text: string): StopHookInputResult {
+  if (text.trim() === '') return { ok: false, problem: 'empty stdin (expected the Stop hook JSON)' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problem: `stdin is not JSON: ${(error as Error).message}` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, problem: 'stdin is not a JSON object' };
+  }
+  const fields = value as Record<string, unknown>;
+  if (typeof fields.session_id !== 'string' || fields.session_id === '') {
+    return { ok: false, problem: 'the hook JSON has no session_id' };
+  }
+  if (typeof fields.cwd !== 'string' || fields.cwd === '') {
+    return { ok: false, problem: 'the hook JSON has no cwd' };
+  }
+  return {
+    ok: true,
+    input: { sessionId: fields.session_id, cwd: fields.cwd, stopHookActive: fields.stop_hook_active === true },
+  };
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { claudeAgent, claudeTestEnv, pidsWithEnv } from '../../support/claude-code.ts';
+import {
+  type MessagesRequest,
+  startFakeAnthropicServer,
+  textReply,
+  toolUseReply,
+} from '../../support/fake-anthropic-server.ts';
+import { waitFor } from '../../support/process-state.ts';
+import { brokenAdderRepo, rightAdd } from '../../support/run-fixtures.ts';
+import { runSluice, sluiceBin } from '../../support/sluice-cli.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+
+const conversation = (request: MessagesRequest) => JSON.stringify(request.messages);
+const toolResults = (request: MessagesRequest) => conversation(request).split('"type":"tool_result"').length - 1;
+const stopHookFeedback = 'Stop hook feedback';
+
+/**
+ * A fake model that plays an agent stopping too early: it first just says it is done; once a
+ * request carries the Stop hook's feedback it reads src/add.js, writes the fix, and says done again.
+ */
+async function earlyStopper() {
+  const server = await startFakeAnthropicServer([], {
+    fallback: (request) => {
+      if (!conversation(request).includes(stopHookFeedback)) return textReply('All done, add() works.');
+      switch (toolResults(request)) {
+        case 0:
+          return toolUseReply('Read', { file_path: 'src/add.js' });
+        case 1:
+          return toolUseReply('Write', { file_path: 'src/add.js', content: rightAdd });
+        default:
+          return textReply('Fixed add(); the tests pass now.');
+      }
+    },
+  });
+  const marker = randomUUID();
+  onTestFinished(async () => {
+    await server.close();
+    await waitFor(() => pidsWithEnv('SLUICE_TEST_MARKER', marker).length === 0, 2000);
+    expect(pidsWithEnv('SLUICE_TEST_MARKER', marker)).toEqual([]);
+  });
+  return { server, marker };
+}
+
+describe('sluice hook stop under the real Claude Code', () => {
+  it('installed by "sluice hooks install --claude", blocks a stop on a failing test, feeds the failure to the model, and allows the stop once fixed', async () => {
+    const { server, marker } = await earlyStopper();
+    const repo = await brokenAdderRepo();
+    const home = tempDir('sluice-claude-home-');
+    const install = await runSluice(['hooks', 'install', '--claude'], { cwd: repo });
+    expect(install).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(readFileSync(join(repo, '.claude/settings.json'), 'utf8')).toContain(`${sluiceBin} hook stop`);
+    const result = await claudeAgent().runTurn({
+      prompt: 'Make add() add.',
+      cwd: repo,
+      logPath: join(home, 'logs', 'turn.log'),
+      timeoutMs: 60_000,
+      env: { ...claudeTestEnv(server.url, home), SLUICE_TEST_MARKER: marker },
+    });
+    expect(result).toMatchObject({ status: 'finished', finalMessage: 'Fixed add(); the tests pass now.' });
+
+    const requests = server.messageRequests();
+    // Stop (blocked) -> Read -> Write -> stop (allowed): four requests, no more.
+    expect(requests).toHaveLength(4);
+    const [first, second] = requests as [MessagesRequest, MessagesRequest];
+    expect(conversation(first)).not.toContain(stopHookFeedback);
+    // The request after the blocked stop carries Sluice's feedback: the failing test, where, what.
+    const fed = conversation(second);
+    expect(fed).toContain(stopHookFeedback);
+    expect(fed).toContain('adds two numbers (test/add.test.js:6)');
+    expect(fed).toContain('expected: 5  received: -1');
+    expect(requests.map(toolResults)).toEqual([0, 0, 1, 2]);
+    expect(readFileSync(join(repo, 'src/add.js'), 'utf8')).toBe(rightAdd);
+
+    // One session: blocked once, then done.
+    const records = readdirSync(join(repo, '.sluice', 'hooks'));
+    expect(records).toHaveLength(1);
+    const record = JSON.parse(readFileSync(join(repo, '.sluice', 'hooks', records[0] ?? ''), 'utf8'));
+    expect(record).toMatchObject({ session_id: result.sessionId, status: 'done', blocks: 0, total_blocks: 1 });
+
+    // Uninstall removes the settings file Sluice created.
+    expect((await runSluice(['hooks', 'uninstall', '--claude'], { cwd: repo })).exitCode).toBe(0);
+    expect(existsSync(join(repo, '.claude/settings.json'))).toBe(false);
+  });
+});

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { brokenAdderRepo, rightAdd } from '../../support/run-fixtures.ts';
+import { type CliRun, sluiceBin } from '../../support/sluice-cli.ts';
+
+/** `sluice hook stop` as Claude Code runs it: the hook JSON on stdin. */
+function hookStop(stdin: string, cwd: string, ...args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [sluiceBin, 'hook', 'stop', ...args], {
+      cwd,
+      env: { ...process.env, CI: '1', NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const stopJson = (cwd: string) =>
+  JSON.stringify({ session_id: 's-1', cwd, hook_event_name: 'Stop', stop_hook_active: false });
+
+describe('sluice hook stop (the real bin)', () => {
+  it('exits 2 with the feedback on stderr while a gate fails, then 0 once it passes', async () => {
+    const repo = await brokenAdderRepo();
+    const blocked = await hookStop(stopJson(repo), repo);
+    expect(blocked.exitCode).toBe(2);
+    expect(blocked.stdout).toBe('');
+    expect(blocked.stderr).toContain('block 1 of 8');
+    expect(blocked.stderr).toContain('adds two numbers (test/add.test.js:6)');
+    writeFileSync(join(repo, 'src/add.js'), rightAdd);
+    expect(await hookStop(stopJson(repo), repo)).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+  });
+
+  it('lets the agent stop after --max-blocks blocks and says the session is not done', async () => {
+    const repo = await brokenAdderRepo();
+    expect((await hookStop(stopJson(repo), repo, '--max-blocks', '1')).exitCode).toBe(2);
+    const capped = await hookStop(stopJson(repo), repo, '--max-blocks', '1');
+    expect(capped.exitCode).toBe(0);
+    expect(capped.stderr).toContain('the session is NOT done');
+    expect(capped.stderr).toContain('.sluice/hooks/s-1.json');
+  });
+
+  it.each(['', 'not json', '{"session_id":"s"}'])(
+    'never blocks on garbage stdin (%j): exit 0, one line',
+    async (stdin) => {
+      const repo = await brokenAdderRepo();
+      const run = await hookStop(stdin, repo);
+      expect(run.exitCode).toBe(0);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/^sluice hook stop: .*; letting the agent stop\n$/);
+    },
+  );
+
+  it('refuses an unknown hook event as a usage error', async () => {
+    const repo = await brokenAdderRepo();
+    const run = await hookStop('', repo, 'extra');
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('expected "sluice hook stop"');
+  });
+});
