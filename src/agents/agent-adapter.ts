@@ -16,6 +16,11 @@ export interface AgentTurn {
   env?: Record<string, string>;
   /** Aborting kills the agent's process group: Ctrl-C, or a budget overrun seen mid-turn. */
   signal?: AbortSignal;
+  /**
+   * A command to run whenever the agent tries to stop (Claude Code's Stop hook): exit 2 and its stderr
+   * send the agent back to work. Adapters without hooks ignore it; the loop's own check still judges.
+   */
+  stopHookCommand?: string;
   /** Called when the agent's process group exists, so it can be recorded and reaped after a crash. */
   onProcessStart?: (group: { pgid: number; startTime: string | undefined }) => void;
   /** Called whenever the running usage total changes, so budgets can stop a turn that overruns. */

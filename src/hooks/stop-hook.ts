@@ -15,6 +15,11 @@ export interface StopHookOptions {
   /** Blocks in a row after which the agent may stop anyway (its session recorded as not done). */
   maxBlocks?: number;
   signal?: AbortSignal;
+  /**
+   * Judge with this config, run in `root`, instead of the sluice.yaml found from the hook's cwd: how a
+   * run hands its agent the base commit's gates, which the agent cannot edit.
+   */
+  judge?: { configPath: string; root: string };
 }
 
 /** What the Stop hook decided; the CLI turns it into the agent's protocol (exit code + stderr). */
@@ -36,7 +41,7 @@ export type StopHookOutcome =
 export async function runStopHook(input: StopHookInput, options: StopHookOptions = {}): Promise<StopHookOutcome> {
   const maxBlocks = options.maxBlocks ?? defaultMaxBlocks;
   if (!existsSync(input.cwd)) return { decision: 'ignored', note: `the hook's cwd does not exist: ${input.cwd}` };
-  const configPath = findConfigFile(input.cwd);
+  const configPath = options.judge?.configPath ?? findConfigFile(input.cwd);
   if (!configPath) return { decision: 'ignored', note: `no sluice.yaml in ${input.cwd} or above; nothing to check` };
 
   let failure: string | undefined;
@@ -44,7 +49,7 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   let root: string;
   try {
     const loaded = await loadConfig(configPath);
-    root = loaded.root;
+    root = options.judge?.root ?? loaded.root;
     const result = await runGateGraph({
       config: loaded.config,
       root,
@@ -57,7 +62,7 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   } catch (error) {
     // A config the agent broke must not wave its work through: it is told, like a failing gate.
     if (!(error instanceof ConfigError)) throw error;
-    root = dirname(configPath);
+    root = options.judge?.root ?? dirname(configPath);
     failure = `sluice.yaml is invalid, so the gates cannot judge this change:\n${error.message}`;
   }
 

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AgentAdapter } from '../agents/agent-adapter.ts';
 import type { NotifyConfig } from '../config/run-schema.ts';
 import type { SluiceConfig } from '../config/schema.ts';
@@ -10,6 +11,7 @@ import type { ModelUsage } from '../usage/model-usage.ts';
 import { diffStats } from '../workspace/diff-stats.ts';
 import type { Budgets, CostKnowledge } from './budgets.ts';
 import { notifyRunEnd } from './notify-run-end.ts';
+import { renderJudgeConfig } from './run-config.ts';
 import { type LoopOutcome, type RunLoopEvent, runLoop } from './run-loop.ts';
 import { createRunPorts } from './run-ports.ts';
 import type { IterationTrace, StallLimits } from './stall-detector.ts';
@@ -39,6 +41,8 @@ export interface DriveRunInput {
   settings: RunSettings;
   /** Gates from the base commit, acceptance gates included. */
   config: SluiceConfig;
+  /** The base commit's sluice.yaml text, for the agent's Stop hook in session mode. */
+  baseConfigText: string;
   agent: AgentAdapter;
   agentEnv?: Record<string, string>;
   notify?: NotifyConfig;
@@ -76,6 +80,9 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
   const usage: ModelUsage[] = await store.runUsage(run.id);
   const elapsedMs = finished.reduce((sum, iteration) => sum + durationOf(iteration.startedAt, iteration.finishedAt), 0);
   const ports = await createRunPorts(store, run);
+  const stopHookCommand = settings.keepSession
+    ? await writeStopHook(runDir, input.baseConfigText, settings.acceptance, join(run.worktreePath, settings.configDir))
+    : undefined;
   await store.setRunPid(run.id, process.pid);
 
   const outcome = await runLoop({
@@ -94,6 +101,7 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
     stall: settings.stall,
     ...(settings.planFile ? { planFile: settings.planFile } : {}),
     ...(settings.keepSession ? { keepSession: true } : {}),
+    ...(stopHookCommand ? { stopHookCommand } : {}),
     ...(settings.keepSession && last?.sessionId ? { sessionId: last.sessionId } : {}),
     runDir,
     firstIteration: (last?.number ?? 0) + 1,
@@ -122,6 +130,24 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
   for (const problem of notifyProblems) await store.appendEvent(run.id, 'run:notify:problem', { problem });
   return { run: ended, outcome, reportPath, notifyProblems };
 }
+
+/**
+ * In session mode the agent's own Stop hook runs the gates, judged by the base commit's config copied
+ * outside the worktree, so one agent session iterates until they pass before Sluice checks again.
+ */
+async function writeStopHook(
+  runDir: string,
+  baseText: string,
+  acceptance: string[],
+  checkRoot: string,
+): Promise<string> {
+  const judge = join(runDir, 'judge.yaml');
+  await writeFile(judge, renderJudgeConfig(baseText, acceptance));
+  const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+  return [process.execPath, sluiceBin, 'hook', 'stop', '--config', judge, '--root', checkRoot].map(quote).join(' ');
+}
+
+const sluiceBin = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
 
 async function writeEvidence(store: RunStore, run: RunRecord, outcome: LoopOutcome, runDir: string): Promise<string> {
   const iterations = await store.listIterations(run.id);

@@ -53,6 +53,7 @@ export async function resumeRun(input: ResumeRunInput): Promise<RunSummary> {
     run,
     settings,
     config: withAcceptanceGates(base.config, settings.acceptance),
+    baseConfigText: base.text,
     agent: input.agent,
     ...(input.agentEnv ? { agentEnv: input.agentEnv } : {}),
     ...(input.notify ? { notify: input.notify } : {}),

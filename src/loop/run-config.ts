@@ -1,4 +1,5 @@
 import { dirname, relative } from 'node:path';
+import { parseDocument } from 'yaml';
 import { parseConfigText } from '../config/load-config.ts';
 import type { SluiceConfig } from '../config/schema.ts';
 import { ConfigError, SluiceError, UsageError } from '../errors.ts';
@@ -11,6 +12,8 @@ export interface BaseConfig {
   /** Folder of sluice.yaml relative to the repository root ('' at the root). */
   configDir: string;
   config: SluiceConfig;
+  /** The committed text of sluice.yaml at the base. */
+  text: string;
 }
 
 /**
@@ -33,7 +36,20 @@ export async function loadBaseConfig(configPath: string, baseRef: string): Promi
     );
   }
   const config = parseConfigText(text, `${baseRef}:${inRepo}`);
-  return { repoRoot, baseCommit, configDir: dirname(inRepo) === '.' ? '' : dirname(inRepo), config };
+  return { repoRoot, baseCommit, configDir: dirname(inRepo) === '.' ? '' : dirname(inRepo), config, text };
+}
+
+/**
+ * The base sluice.yaml with the acceptance gates added, as text: what an agent's Stop hook judges with,
+ * kept outside the worktree so the agent cannot edit it.
+ */
+export function renderJudgeConfig(text: string, acceptance: string[]): string {
+  const document = parseDocument(text);
+  const tiers = Object.values(parseConfigText(text, 'judge').gates).map((gate) => gate.tier);
+  acceptance.forEach((command, index) => {
+    document.setIn(['gates', `accept-${index + 1}`], { run: command, tier: Math.max(...tiers) + 1 });
+  });
+  return document.toString();
 }
 
 /** The base config with each acceptance command as a blocking gate in a last tier of its own. */

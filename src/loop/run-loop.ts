@@ -36,6 +36,8 @@ export interface LoopInput {
   planFile?: string;
   /** Keep one agent session across iterations (the agent's own resume) instead of a fresh context. */
   keepSession?: boolean;
+  /** Run by the agent when it tries to stop (its Stop hook), in session mode. */
+  stopHookCommand?: string;
   /** `.sluice/runs/<id>/` in the main checkout: agent logs, prompts, the evidence. */
   runDir: string;
   /** Where to continue: 1 for a new run, the next iteration on resume. */
@@ -221,6 +223,7 @@ async function runBudgetedTurn(
       ...(input.model ? { model: input.model } : {}),
       ...(input.agentEnv ? { env: input.agentEnv } : {}),
       ...(sessionId ? { sessionId } : {}),
+      ...(input.stopHookCommand ? { stopHookCommand: input.stopHookCommand } : {}),
       signal: controller.signal,
       onProcessStart: (group) => {
         recording = input.ports.recordProcessGroup(iteration, group);

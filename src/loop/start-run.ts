@@ -69,6 +69,7 @@ export async function startRun(input: StartRunInput): Promise<RunSummary> {
     run,
     settings,
     config: withAcceptanceGates(base.config, settings.acceptance),
+    baseConfigText: base.text,
     agent: input.agent,
     ...(input.agentEnv ? { agentEnv: input.agentEnv } : {}),
     ...(input.notify ? { notify: input.notify } : {}),

@@ -36,6 +36,15 @@ export interface ClaudeCommand {
   env: Record<string, string>;
 }
 
+/** `--settings`: the configured file, or inline JSON with the turn's Stop hook (merged with the repo's settings). */
+function settingsArgs(turn: AgentTurn, options: ClaudeCodeOptions): string[] {
+  if (turn.stopHookCommand) {
+    const settings = { hooks: { Stop: [{ hooks: [{ type: 'command', command: turn.stopHookCommand }] }] } };
+    return ['--settings', JSON.stringify(settings)];
+  }
+  return options.settingsPath ? ['--settings', options.settingsPath] : [];
+}
+
 /**
  * The exact argv and env of one headless turn: `claude -p --output-format stream-json --verbose
  * --include-partial-messages <permissions> [--model m] [--resume id] [--settings s] -- <prompt>`.
@@ -60,7 +69,7 @@ export function buildClaudeCommand(
       : ['--allowedTools', (options.allowedTools ?? []).join(',')]),
     ...(turn.model ? ['--model', turn.model] : []),
     ...(turn.sessionId ? ['--resume', turn.sessionId] : []),
-    ...(options.settingsPath ? ['--settings', options.settingsPath] : []),
+    ...settingsArgs(turn, options),
     ...(options.extraArgs ?? []),
     '--',
     turn.prompt,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.ts';
 import { writeError, writeOut } from '../output/write.ts';
@@ -13,6 +14,9 @@ with the compact feedback while a blocking gate fails.
 Options:
       --max-blocks <n>   Blocks in a row per session before the agent may stop anyway, recorded
                          as not done in .sluice/hooks/<session>.json (default 8)
+      --config <file>    Judge with this config instead of the sluice.yaml found from the cwd
+                         (sluice run --session passes its base commit's gates this way)
+      --root <dir>       With --config: the folder the gates run in (default: the hook's cwd)
   -h, --help             Show this help
 
 Install it with "sluice hooks install --claude".
@@ -29,6 +33,8 @@ export async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'max-blocks': { type: 'string' },
+      config: { type: 'string' },
+      root: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,7 +57,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { runStopHook } = await import('../../hooks/stop-hook.ts');
   const outcome = await withInterruptSignal((signal) =>
-    runStopHook(parsed.input, { signal, ...(maxBlocks !== undefined ? { maxBlocks } : {}) }),
+    runStopHook(parsed.input, {
+      signal,
+      ...(maxBlocks !== undefined ? { maxBlocks } : {}),
+      ...(values.config
+        ? { judge: { configPath: resolve(values.config), root: resolve(values.root ?? parsed.input.cwd) } }
+        : {}),
+    }),
   );
   switch (outcome.decision) {
     case 'ignored':

@@ -52,6 +52,30 @@ interface ClaudeRun {
   marker: string;
 }
 
+/** A fresh-context turn: read src/add.js, write it (fixed once the prompt carries the feedback), say so. */
+function fixingAgent(request: MessagesRequest, usage: FakeUsage | undefined) {
+  switch (toolResults(request)) {
+    case 0:
+      return toolUseReply('Read', { file_path: 'src/add.js' }, usage);
+    case 1: {
+      const fed = feedbackOfIteration1.every((part) => conversation(request).includes(part));
+      return toolUseReply('Write', { file_path: 'src/add.js', content: fed ? rightAdd : wrongAdd }, usage);
+    }
+    default:
+      return textReply('I changed src/add.js.', usage);
+  }
+}
+
+/** One session: the same, and when the Stop hook sends it back with the feedback, it writes the fix. */
+function sessionAgent(request: MessagesRequest, usage: FakeUsage | undefined) {
+  const text = conversation(request);
+  const fed = feedbackOfIteration1.every((part) => text.includes(part));
+  if (fed && !text.includes('a + b'))
+    return toolUseReply('Write', { file_path: 'src/add.js', content: rightAdd }, usage);
+  if (toolResults(request) < 2) return fixingAgent(request, usage);
+  return textReply('Done, I think.', usage);
+}
+
 /**
  * A repository with a wrong `add` whose sluice.yaml runs Claude Code against a scripted fake model.
  * The fake plays an agent fixing src/add.js, as a function of each request: a turn's first request
@@ -61,22 +85,13 @@ interface ClaudeRun {
  * the end). `agent.base_url` points Claude Code at the fake, as a user would configure a gateway;
  * `agent.env` keeps it out of the user's ~/.claude and off the network.
  */
-async function claudeRun(usages: FakeUsage[]): Promise<ClaudeRun> {
+async function claudeRun(usages: FakeUsage[], reply: typeof fixingAgent = fixingAgent): Promise<ClaudeRun> {
   let answered = 0;
   const server = await startFakeAnthropicServer([], {
     fallback: (request) => {
       const usage = usages[Math.min(answered, usages.length - 1)];
       answered += 1;
-      switch (toolResults(request)) {
-        case 0:
-          return toolUseReply('Read', { file_path: 'src/add.js' }, usage);
-        case 1: {
-          const fed = feedbackOfIteration1.every((part) => conversation(request).includes(part));
-          return toolUseReply('Write', { file_path: 'src/add.js', content: fed ? rightAdd : wrongAdd }, usage);
-        }
-        default:
-          return textReply('I changed src/add.js.', usage);
-      }
+      return reply(request, usage);
     },
   });
   const marker = randomUUID();
@@ -217,5 +232,30 @@ describe('sluice run with the real Claude Code against a scripted model', () => 
     const [total] = JSON.parse(usage.stdout);
     expect(total).toMatchObject({ key: model, records: 1, unknownCostRecords: 0 });
     expect(total.costUsd).toBeGreaterThanOrEqual(0.25);
+  });
+
+  it('--session: the Stop hook keeps one Claude Code session working until the base gates pass', async () => {
+    const { server, repo } = await claudeRun(
+      [{ input_tokens: 900, output_tokens: 40, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }],
+      sessionAgent,
+    );
+    const run = await runSluice(
+      ['run', 'Make add() add', '--agent', 'claude-code', '--session', '--max-iterations', '2'],
+      {
+        cwd: repo,
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(
+      'done: every blocking gate and acceptance check passed on the final tree (1 iteration)',
+    );
+    const requests = server.messageRequests();
+    // Read, Write (wrong), try to stop -> blocked by the hook with the feedback -> Write (right), stop -> allowed.
+    expect(requests).toHaveLength(5);
+    const afterBlock = conversation(requests[3] as MessagesRequest);
+    expect(afterBlock).toContain('Stop hook');
+    for (const part of feedbackOfIteration1) expect(afterBlock).toContain(part);
+    const runId = runIdOf(run.stdout);
+    expect(await git(repo, 'show', `sluice/${runId}:src/add.js`)).toBe(rightAdd.trim());
   });
 });
