@@ -118,15 +118,19 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
   const costUsd = outcome.usage.some((entry) => entry.costUsd === null)
     ? null
     : outcome.usage.reduce((sum, entry) => sum + (entry.costUsd ?? 0), 0);
-  const notifyProblems = await notifyRunEnd(input.notify, {
-    runId: run.id,
-    goal: run.goal,
-    verdict: outcome.verdict,
-    reason: outcome.reason,
-    iterations: outcome.iterations,
-    costUsd,
-    reportPath,
-  });
+  const notifyProblems = await notifyRunEnd(
+    input.notify,
+    {
+      runId: run.id,
+      goal: run.goal,
+      verdict: outcome.verdict,
+      reason: outcome.reason,
+      iterations: outcome.iterations,
+      costUsd,
+      reportPath,
+    },
+    runDir,
+  );
   for (const problem of notifyProblems) await store.appendEvent(run.id, 'run:notify:problem', { problem });
   return { run: ended, outcome, reportPath, notifyProblems };
 }

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { NotifyConfig } from '../config/run-schema.ts';
 import { runProcess } from '../process/run-process.ts';
@@ -26,7 +25,12 @@ export function describeRunEnd(notice: RunEndNotice): string {
  * Tell whoever asked (webhook, command, desktop) that a run ended. Notifying never fails a run:
  * each channel's problem is returned as a line for the run's record.
  */
-export async function notifyRunEnd(config: NotifyConfig | undefined, notice: RunEndNotice): Promise<string[]> {
+export async function notifyRunEnd(
+  config: NotifyConfig | undefined,
+  notice: RunEndNotice,
+  /** Where the notify command's output is kept (the run's folder). */
+  logDir: string,
+): Promise<string[]> {
   if (!config) return [];
   const text = describeRunEnd(notice);
   const problems: string[] = [];
@@ -56,7 +60,7 @@ export async function notifyRunEnd(config: NotifyConfig | undefined, notice: Run
         SLUICE_RUN_REPORT: notice.reportPath ?? '',
       },
       timeoutMs: 30_000,
-      outputPath: join(tmpdir(), `sluice-notify-${notice.runId}.log`),
+      outputPath: join(logDir, 'notify.log'),
     });
     if (result.status !== 'exited' || result.exitCode !== 0) problems.push(`notify command ended ${result.status}`);
   }
@@ -68,7 +72,7 @@ export async function notifyRunEnd(config: NotifyConfig | undefined, notice: Run
         command: desktop,
         cwd: process.cwd(),
         timeoutMs: 10_000,
-        outputPath: join(tmpdir(), 'sluice-desktop-notify.log'),
+        outputPath: join(logDir, 'notify-desktop.log'),
       });
   }
   return problems;

@@ -30,7 +30,11 @@ describe('notifyRunEnd', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const problems = await notifyRunEnd({ webhook: `http://127.0.0.1:${port}/hook`, desktop: false }, notice);
+      const problems = await notifyRunEnd(
+        { webhook: `http://127.0.0.1:${port}/hook`, desktop: false },
+        notice,
+        tempDir(),
+      );
       expect(problems).toEqual([]);
       expect(bodies).toEqual([
         {
@@ -53,7 +57,9 @@ describe('notifyRunEnd', () => {
         desktop: false,
       },
       { ...notice, verdict: 'blocked', reason: 'same failure 3 times', costUsd: null },
+      dir,
     );
+    expect(readFileSync(join(dir, 'notify.log'), 'utf8')).toBe('');
     expect(readFileSync(out, 'utf8')).toBe('blocked 20261124-1030-ab12\n');
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^webhook failed/);
