@@ -5,12 +5,14 @@ import { CommandAgent, type PromptDelivery } from '../agents/command/command-age
 import type { AgentConfig, AgentName, PricingConfig } from '../config/run-schema.ts';
 import { UsageError } from '../errors.ts';
 import type { CostKnowledge } from '../loop/budgets.ts';
-import { type PriceOverrides, priceTable } from '../usage/pricing.ts';
+import { type PriceOverrides, pricesFor, priceTable } from '../usage/pricing.ts';
 
 export interface AgentChoice {
   name: AgentName;
   command?: string;
   promptVia?: PromptDelivery;
+  /** The model the run asks for (flag or config). */
+  model?: string;
 }
 
 export interface CreatedAgent {
@@ -32,7 +34,9 @@ export function createAgent(
       const promptVia = choice.promptVia ?? config?.prompt_via ?? (command.includes('{prompt}') ? 'argument' : 'stdin');
       return { agent: new CommandAgent({ command, promptVia }), cost: 'unknown' };
     }
-    case 'codex':
+    case 'codex': {
+      const prices = priceTable(priceOverrides(pricing));
+      const model = choice.model ?? config?.model;
       return {
         agent: createCodexAdapter({
           ...(config?.model ? { model: config.model } : {}),
@@ -46,10 +50,12 @@ export function createAgent(
                 },
               }
             : {}),
-          prices: priceTable(priceOverrides(pricing)),
+          prices,
         }),
-        cost: 'priced',
+        // Codex reports no cost: it is known only for a model the pricing table (or sluice.yaml) prices.
+        cost: model !== undefined && pricesFor(model, prices) ? 'priced' : 'unknown',
       };
+    }
     case 'claude-code':
       return {
         agent: new ClaudeCodeAgent({

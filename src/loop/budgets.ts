@@ -22,7 +22,7 @@ export type CostKnowledge = 'reported' | 'priced' | 'unknown';
 /** Refuse at start a USD budget that cannot be kept (unknown cost) unless a token budget backs it. */
 export function refuseBudgets(budgets: Budgets, cost: CostKnowledge): string | undefined {
   if (budgets.maxUsd === undefined || budgets.maxTokens !== undefined || cost !== 'unknown') return undefined;
-  return 'a USD budget needs an agent whose cost is known; this agent does not report cost. Add a token budget (--max-tokens) or drop --max-usd';
+  return "a USD budget needs a known cost, and this agent's cannot be known (it reports none, or its model has no price). Add a token budget (--max-tokens), price the model under pricing: in sluice.yaml, or drop --max-usd";
 }
 
 /** Sum usage per model. */

@@ -89,6 +89,7 @@ export async function run(argv: string[]): Promise<number> {
       name: agentName,
       ...(values['agent-command'] ? { command: values['agent-command'] } : {}),
       ...(promptVia ? { promptVia: promptVia as 'argument' | 'stdin' | 'file' } : {}),
+      ...((values.model ?? config.agent?.model) ? { model: values.model ?? config.agent?.model } : {}),
     },
     config.agent,
     config.pricing,

@@ -123,7 +123,9 @@ describe('sluice run with a command agent', () => {
       cwd: repo,
     });
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('Add a token budget (--max-tokens) or drop --max-usd');
+    expect(run.stderr).toContain(
+      'Add a token budget (--max-tokens), price the model under pricing: in sluice.yaml, or drop --max-usd',
+    );
   });
 
   it('judges with the sluice.yaml of the base commit: an agent that rewrites it does not change its judge', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { git } from '../../support/gitdir.ts';
+import { brokenAdderRepo } from '../../support/run-fixtures.ts';
 import { runSluice } from '../../support/sluice-cli.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { writeFiles } from '../../support/write-files.ts';
@@ -17,6 +18,16 @@ describe('sluice run refuses clearly', () => {
     const empty = await runSluice(runArgs, { cwd: dir });
     expect(empty.exitCode).toBe(2);
     expect(empty.stderr).toContain('the repository has no commit yet: commit your code and sluice.yaml');
+  });
+
+  it('a USD budget for a Codex model that has no price, before starting anything', async () => {
+    const repo = await brokenAdderRepo();
+    const unpriced = await runSluice(['run', 'g', '--agent', 'codex', '--model', 'mystery-model-1', '--max-usd', '1'], {
+      cwd: repo,
+    });
+    expect(unpriced.exitCode).toBe(2);
+    expect(unpriced.stderr).toContain("a USD budget needs a known cost, and this agent's cannot be known");
+    expect((await runSluice(['runs', '--json'], { cwd: repo })).stdout.trim()).toBe('[]');
   });
 
   it('when sluice.yaml is not committed at the base, and for an unknown base ref', async () => {
