@@ -13,6 +13,7 @@ const commands = {
   usage: () => import('./commands/usage-command.ts'),
   hook: () => import('./commands/hook-command.ts'),
   hooks: () => import('./commands/hooks-command.ts'),
+  guard: () => import('./commands/guard-command.ts'),
 } as const;
 type CommandName = keyof typeof commands;
 
@@ -22,6 +23,7 @@ Usage: sluice <command> [options]
 
 Commands:
   check     Run the gates of sluice.yaml (parallel, cached, fail-fast by tier)
+  guard     Find weakened tests in the change: deleted tests, new skip/only, removed assertions
   run       Hand an agent a goal; keep it working until the gates say done
   resume    Continue a run that was interrupted
   runs      List runs

@@ -1,0 +1,217 @@
+import { parse, type SgNode } from '@ast-grep/napi';
+import { languageOf } from './test-files.ts';
+
+export const MarkerKinds = { skip: 'skip', only: 'only', todo: 'todo' } as const;
+export type MarkerKind = (typeof MarkerKinds)[keyof typeof MarkerKinds];
+
+/** Something that stops a test from running, or stops the others from running (`.only`). */
+export interface TestMarker {
+  kind: MarkerKind;
+  /** The marker as written, e.g. `it.skip`, `xdescribe`, `{ skip: true }`, `t.skip()`. */
+  text: string;
+  line: number;
+}
+
+/** An `expect(...)`/`assert...(...)` call inside a test. */
+export interface Assertion {
+  /** Formatting-independent form, to compare. */
+  key: string;
+  text: string;
+  line: number;
+}
+
+/** One test case (`it`, `test`, `specify`, node:test subtests) with what a rule needs to compare it. */
+export interface TestCase {
+  path: string;
+  /** Titles of the enclosing suites and the test's own, outermost first. */
+  titles: string[];
+  line: number;
+  /** The test body's tokens without comments and formatting: equal bodies mean the same test. */
+  bodyKey: string;
+  assertions: Assertion[];
+  /** Its own markers and those of the suites around it. */
+  markers: TestMarker[];
+}
+
+const testNames = new Set(['it', 'test', 'specify', 'xit', 'xtest', 'xspecify', 'fit', 'ftest']);
+const suiteNames = new Set(['describe', 'suite', 'context', 'xdescribe', 'xcontext', 'xsuite', 'fdescribe']);
+const markerModifiers: Record<string, MarkerKind> = {
+  skip: 'skip',
+  skipIf: 'skip',
+  only: 'only',
+  todo: 'todo',
+};
+const nameMarkers: Record<string, MarkerKind> = {
+  xit: 'skip',
+  xtest: 'skip',
+  xspecify: 'skip',
+  xdescribe: 'skip',
+  xcontext: 'skip',
+  xsuite: 'skip',
+  fit: 'only',
+  ftest: 'only',
+  fdescribe: 'only',
+};
+const optionMarkers = new Set<string>(['skip', 'only', 'todo']);
+const assertionCallee = /^(?:[A-Za-z_$][\w$]*\.)?(?:expect|assert)(?:\.[A-Za-z_$][\w$]*)*$/;
+const droppedTokens = new Set(['comment', "'", '"', ';', ',']);
+
+interface Callee {
+  kind: 'test' | 'suite';
+  name: string;
+  modifiers: string[];
+}
+
+interface Scope {
+  titles: string[];
+  markers: TestMarker[];
+  test: TestCase | undefined;
+}
+
+/** The test cases of one JS/TS file, parsed with tree-sitter (through ast-grep). */
+export function parseTests(path: string, source: string): TestCase[] {
+  const root = parse(languageOf(path), source).root();
+  const tests: TestCase[] = [];
+  visit(root, { titles: [], markers: [], test: undefined }, path, tests);
+  return tests;
+}
+
+function visit(node: SgNode, scope: Scope, path: string, tests: TestCase[]): void {
+  if (node.kind() === 'call_expression') {
+    const callee = node.field('function');
+    const kind = callee ? classifyCallee(callee) : undefined;
+    if (kind && callee) {
+      visitTestCall(node, kind, scope, path, tests);
+      return;
+    }
+    if (callee && scope.test) noteInsideTest(node, callee, scope.test);
+  }
+  for (const child of node.children()) visit(child, scope, path, tests);
+}
+
+function visitTestCall(node: SgNode, callee: Callee, scope: Scope, path: string, tests: TestCase[]): void {
+  const args = node
+    .field('arguments')
+    ?.children()
+    .filter((child) => child.isNamed() && child.kind() !== 'comment');
+  const [titleNode, ...rest] = args ?? [];
+  const title = titleNode ? titleOf(titleNode) : '';
+  const line = node.range().start.line + 1;
+  const calleeText = node.field('function')?.text() ?? callee.name;
+  const own: TestMarker[] = [];
+  const nameMarker = nameMarkers[callee.name];
+  if (nameMarker) own.push({ kind: nameMarker, text: callee.name, line });
+  for (const modifier of callee.modifiers) {
+    const kind = markerModifiers[modifier];
+    if (kind) own.push({ kind, text: calleeText.replace(/\s+/g, ''), line });
+  }
+  for (const option of rest.filter((arg) => arg.kind() === 'object')) own.push(...optionMarkersOf(option));
+  const markers = [...scope.markers, ...own];
+  const titles = [...scope.titles, title];
+  const body = rest.findLast((arg) => arg.kind() === 'arrow_function' || arg.kind() === 'function_expression');
+  if (callee.kind === 'suite') {
+    if (body) visit(body, { titles, markers, test: scope.test }, path, tests);
+    return;
+  }
+  const test: TestCase = { path, titles, line, bodyKey: body ? tokenKey(body) : '', assertions: [], markers };
+  tests.push(test);
+  if (body) visit(body, { titles, markers, test }, path, tests);
+}
+
+/** Whether a callee names a test or suite function: `it`, `describe.only`, `test.each(...)`, `t.test`. */
+function classifyCallee(callee: SgNode): Callee | undefined {
+  const modifiers: string[] = [];
+  let current: SgNode | null = callee;
+  while (current) {
+    const kind = current.kind();
+    if (kind === 'identifier') {
+      const name = current.text();
+      if (testNames.has(name)) return { kind: 'test', name, modifiers: modifiers.reverse() };
+      if (suiteNames.has(name)) return { kind: 'suite', name, modifiers: modifiers.reverse() };
+      return undefined;
+    }
+    if (kind === 'call_expression') {
+      current = current.field('function');
+      continue;
+    }
+    if (kind !== 'member_expression') return undefined;
+    const property = current.field('property')?.text() ?? '';
+    const object = current.field('object');
+    // node:test subtests: `t.test('name', fn)` on the context parameter.
+    if (property === 'test' && object?.kind() === 'identifier' && !testNames.has(object.text())) {
+      return { kind: 'test', name: 'test', modifiers: modifiers.reverse() };
+    }
+    modifiers.push(property);
+    current = object;
+  }
+  return undefined;
+}
+
+/** Assertions and in-body skips (`t.skip()`, `this.skip()`, `ctx.skip()`) of the test being visited. */
+function noteInsideTest(node: SgNode, callee: SgNode, test: TestCase): void {
+  const calleeText = callee.text().replace(/\s+/g, '');
+  if (assertionCallee.test(calleeText)) {
+    const statement = assertionChainTop(node);
+    test.assertions.push({ key: tokenKey(statement), text: statement.text(), line: statement.range().start.line + 1 });
+    return;
+  }
+  if (callee.kind() === 'member_expression') {
+    const property = callee.field('property')?.text() ?? '';
+    const objectKind = callee.field('object')?.kind();
+    const kind = markerModifiers[property];
+    if (kind && kind !== 'only' && (objectKind === 'identifier' || objectKind === 'this')) {
+      test.markers.push({ kind, text: `${calleeText}()`, line: node.range().start.line + 1 });
+    }
+  }
+}
+
+/** `expect(x)` is the start of `expect(x).not.toBe(y)`: the whole chain is the assertion. */
+function assertionChainTop(node: SgNode): SgNode {
+  let current = node;
+  for (let parent = current.parent(); parent; parent = current.parent()) {
+    const kind = parent.kind();
+    const continues =
+      (kind === 'member_expression' && parent.field('object')?.id() === current.id()) ||
+      (kind === 'call_expression' && parent.field('function')?.id() === current.id()) ||
+      kind === 'await_expression';
+    if (!continues) break;
+    current = parent;
+  }
+  return current;
+}
+
+function optionMarkersOf(options: SgNode): TestMarker[] {
+  const markers: TestMarker[] = [];
+  for (const pair of options.children().filter((child) => child.kind() === 'pair')) {
+    const name = pair.field('key')?.text() ?? '';
+    const value = pair.field('value')?.text() ?? '';
+    if (optionMarkers.has(name) && value !== 'false') {
+      markers.push({ kind: name as MarkerKind, text: `{ ${name}: ${value} }`, line: pair.range().start.line + 1 });
+    }
+  }
+  return markers;
+}
+
+function titleOf(node: SgNode): string {
+  if (node.kind() === 'string')
+    return (
+      node
+        .children()
+        .find((child) => child.kind() === 'string_fragment')
+        ?.text() ?? ''
+    );
+  if (node.kind() === 'template_string') return node.text().slice(1, -1);
+  return node.text();
+}
+
+/** The leaf tokens of a node, comments, quotes and separators dropped: reformatting leaves it unchanged. */
+export function tokenKey(node: SgNode): string {
+  const tokens: string[] = [];
+  const walk = (current: SgNode) => {
+    if (droppedTokens.has(String(current.kind()))) return;
+    if (current.isLeaf() || current.kind() === 'string_fragment') tokens.push(current.text());
+    else for (const child of current.children()) walk(child);
+  };
+  walk(node);
+  return tokens.join(' ');
+}
