@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentAdapter } from '../agents/agent-adapter.ts';
 import type { NotifyConfig } from '../config/run-schema.ts';
-import type { SluiceConfig } from '../config/schema.ts';
 import { type EvidenceInput, evidenceJson, renderEvidenceMarkdown } from '../review/evidence-report.ts';
 import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -11,7 +10,7 @@ import type { ModelUsage } from '../usage/model-usage.ts';
 import { diffStats } from '../workspace/diff-stats.ts';
 import type { Budgets, CostKnowledge } from './budgets.ts';
 import { notifyRunEnd } from './notify-run-end.ts';
-import { renderJudgeConfig } from './run-config.ts';
+import { type BaseConfig, renderJudgeConfig, withAcceptanceGates } from './run-config.ts';
 import { type LoopOutcome, type RunLoopEvent, runLoop } from './run-loop.ts';
 import { createRunPorts } from './run-ports.ts';
 import type { IterationTrace, StallLimits } from './stall-detector.ts';
@@ -39,10 +38,8 @@ export interface DriveRunInput {
   store: RunStore;
   run: RunRecord;
   settings: RunSettings;
-  /** Gates from the base commit, acceptance gates included. */
-  config: SluiceConfig;
-  /** The base commit's sluice.yaml text, for the agent's Stop hook in session mode. */
-  baseConfigText: string;
+  /** The config of the base commit: the judge (the acceptance gates are added here). */
+  base: BaseConfig;
   agent: AgentAdapter;
   agentEnv?: Record<string, string>;
   notify?: NotifyConfig;
@@ -81,7 +78,7 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
   const elapsedMs = finished.reduce((sum, iteration) => sum + durationOf(iteration.startedAt, iteration.finishedAt), 0);
   const ports = await createRunPorts(store, run);
   const stopHookCommand = settings.keepSession
-    ? await writeStopHook(runDir, input.baseConfigText, settings.acceptance, join(run.worktreePath, settings.configDir))
+    ? await writeStopHook(runDir, input.base.text, settings.acceptance, join(run.worktreePath, settings.configDir))
     : undefined;
   await store.setRunPid(run.id, process.pid);
 
@@ -91,7 +88,7 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
     acceptance: settings.acceptance,
     worktree: run.worktreePath,
     checkRoot: join(run.worktreePath, settings.configDir),
-    config: input.config,
+    config: withAcceptanceGates(input.base.config, settings.acceptance),
     agent: input.agent,
     ...(run.model ? { model: run.model } : {}),
     turnTimeoutMs: settings.turnTimeoutMs,

@@ -7,7 +7,7 @@ import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { worktreeState } from '../workspace/worktree-list.ts';
 import { driveRun, type RunSettings, type RunSummary } from './drive-run.ts';
-import { loadBaseConfig, withAcceptanceGates } from './run-config.ts';
+import { loadBaseConfig } from './run-config.ts';
 import type { RunLoopEvent } from './run-loop.ts';
 import { processGroupEvent } from './run-ports.ts';
 
@@ -52,8 +52,7 @@ export async function resumeRun(input: ResumeRunInput): Promise<RunSummary> {
     store: input.store,
     run,
     settings,
-    config: withAcceptanceGates(base.config, settings.acceptance),
-    baseConfigText: base.text,
+    base,
     agent: input.agent,
     ...(input.agentEnv ? { agentEnv: input.agentEnv } : {}),
     ...(input.notify ? { notify: input.notify } : {}),

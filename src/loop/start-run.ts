@@ -7,7 +7,7 @@ import type { RunStore } from '../store/run-store.ts';
 import { createRunWorktree, defaultWorktreesDir, runBranch } from '../workspace/worktrees.ts';
 import { type CostKnowledge, refuseBudgets } from './budgets.ts';
 import { driveRun, type RunSettings, type RunSummary } from './drive-run.ts';
-import { type BaseConfig, withAcceptanceGates } from './run-config.ts';
+import type { BaseConfig } from './run-config.ts';
 import type { RunLoopEvent } from './run-loop.ts';
 
 export interface StartRunInput {
@@ -68,8 +68,7 @@ export async function startRun(input: StartRunInput): Promise<RunSummary> {
     store: input.store,
     run,
     settings,
-    config: withAcceptanceGates(base.config, settings.acceptance),
-    baseConfigText: base.text,
+    base,
     agent: input.agent,
     ...(input.agentEnv ? { agentEnv: input.agentEnv } : {}),
     ...(input.notify ? { notify: input.notify } : {}),
