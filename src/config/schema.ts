@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.ts';
+import { guardSchema } from './guard-schema.ts';
 import { agentSchema, budgetsSchema, notifySchema, pricingSchema, stallSchema } from './run-schema.ts';
 
 /** What a gate checks; `init` and the feedback use it, the runner treats all kinds alike. */
@@ -91,6 +92,7 @@ export const configSchema = z
     stall: stallSchema.optional(),
     notify: notifySchema.optional(),
     pricing: pricingSchema.optional(),
+    guard: guardSchema.prefault({}),
     gates: z
       .record(z.string().regex(gateNamePattern, 'gate names use letters, digits, ".", "_" and "-"'), gateSchema)
       .refine((gates) => Object.keys(gates).length > 0, 'define at least one gate')

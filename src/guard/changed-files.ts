@@ -3,23 +3,29 @@ import { join } from 'node:path';
 import { runGitChecked } from '../workspace/git.ts';
 import { readFileAtRef } from '../workspace/refs.ts';
 
-/** A file that differs between the base commit and the working tree, with both contents. */
+export const ChangeStatuses = { added: 'added', modified: 'modified', deleted: 'deleted' } as const;
+export type ChangeStatus = (typeof ChangeStatuses)[keyof typeof ChangeStatuses];
+
+/** A file that differs between the base commit and the working tree. */
 export interface ChangedFile {
   path: string;
-  /** Content at the base; undefined when the file is new. */
+  status: ChangeStatus;
+  /** Content at the base: undefined when the file is new, or when no rule reads this file. */
   before: string | undefined;
-  /** Content in the working tree; undefined when the file is gone. */
+  /** Content in the working tree: undefined when the file is gone, or when no rule reads this file. */
   after: string | undefined;
 }
 
+const statusOfLetter: Record<string, ChangeStatus> = { A: 'added', D: 'deleted' };
+
 /**
  * Every file that differs from `baseCommit` in the working tree of `repoRoot`, committed or not, tracked
- * or untracked (ignored files excepted), restricted to the paths `wanted` accepts.
+ * or untracked (ignored files excepted). Both contents are read for the paths `read` accepts.
  */
 export async function changedFiles(
   repoRoot: string,
   baseCommit: string,
-  wanted: (path: string) => boolean,
+  read: (path: string) => boolean,
 ): Promise<ChangedFile[]> {
   // diff-index without --cached compares the base tree with the working tree: commits, staged and unstaged
   // edits alike. Untracked files come from ls-files. Renames are left unpaired: the rules match tests by
@@ -28,19 +34,24 @@ export async function changedFiles(
     runGitChecked(repoRoot, ['diff-index', '-z', '--name-status', '--no-renames', baseCommit]),
     runGitChecked(repoRoot, ['ls-files', '-z', '--others', '--exclude-standard', '--full-name']),
   ]);
-  const paths = new Set<string>();
+  const statuses = new Map<string, ChangeStatus>();
   const tokens = tracked.split('\0');
   for (let index = 0; index + 1 < tokens.length; index += 2) {
     const path = tokens[index + 1];
-    if (path) paths.add(path);
+    if (path) statuses.set(path, statusOfLetter[tokens[index] ?? ''] ?? 'modified');
   }
-  for (const path of untracked.split('\0')) if (path) paths.add(path);
-  const selected = [...paths].filter(wanted).sort();
+  for (const path of untracked.split('\0')) if (path) statuses.set(path, 'added');
+  const paths = [...statuses.keys()].sort();
   return Promise.all(
-    selected.map(async (path) => ({
-      path,
-      before: await readFileAtRef(repoRoot, baseCommit, path),
-      after: await readFile(join(repoRoot, path), 'utf8').catch(() => undefined),
-    })),
+    paths.map(async (path) => {
+      const status = statuses.get(path) ?? 'modified';
+      if (!read(path)) return { path, status, before: undefined, after: undefined };
+      return {
+        path,
+        status,
+        before: status === 'added' ? undefined : await readFileAtRef(repoRoot, baseCommit, path),
+        after: status === 'deleted' ? undefined : await readFile(join(repoRoot, path), 'utf8').catch(() => undefined),
+      };
+    }),
   );
 }

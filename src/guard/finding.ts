@@ -1,9 +1,14 @@
-import type { TestChangeSet } from './js/test-changes.ts';
+import type { ChangedFile } from './changed-files.ts';
+import type { TestChangeSet } from './tests/test-changes.ts';
 
-export const Severities = { block: 'block', warn: 'warn' } as const;
+/**
+ * What a finding does. A rule reports `block` or `warn`; the rule's policy in sluice.yaml may turn its
+ * `block` into `revert` (Sluice restores the file from the base) or `ask` (a human decides in review).
+ */
+export const Severities = { block: 'block', revert: 'revert', ask: 'ask', warn: 'warn' } as const;
 export type Severity = (typeof Severities)[keyof typeof Severities];
 
-/** One thing the change did to the tests; `message` says exactly what to restore. */
+/** One thing the change did to the tests or protected files; `message` says exactly what to restore. */
 export interface Finding {
   rule: string;
   /** Path relative to the repository root. */
@@ -14,8 +19,18 @@ export interface Finding {
   message: string;
 }
 
-/** A check over the tests the change touched. */
+/** Everything a rule may look at: the tests matched across the change, and every changed file. */
+export interface GuardContext extends TestChangeSet {
+  /** Every changed path; contents are loaded for test files and the files a rule `reads`. */
+  changed: ChangedFile[];
+  /** The glob of `guard.protect` (or the defaults) that protects `path` from any change, or undefined. */
+  protectedBy(path: string): string | undefined;
+}
+
+/** A check over the change. */
 export interface GuardRule {
   id: string;
-  check(changes: TestChangeSet): Finding[];
+  /** Non-test files whose contents this rule needs (runner configs, snapshots); test files are always read. */
+  reads?(path: string): boolean;
+  check(context: GuardContext): Finding[];
 }

@@ -1,21 +1,19 @@
+import { defaultGuardConfig, type GuardConfig, type GuardPolicy } from '../config/guard-schema.ts';
 import { resolveCommit } from '../workspace/refs.ts';
 import { changedFiles } from './changed-files.ts';
 import type { Finding, GuardRule } from './finding.ts';
-import { compareTests } from './js/test-changes.ts';
-import { isJsTestFile } from './js/test-files.ts';
-import { assertionsRemoved } from './rules/assertions-removed.ts';
-import { skipMarkerAdded } from './rules/skip-marker-added.ts';
-import { testFileDeleted } from './rules/test-file-deleted.ts';
-import { testsRemoved } from './rules/tests-removed.ts';
-
-/** The rules of this version: JS/TS test integrity. */
-export const guardRules: readonly GuardRule[] = [testFileDeleted, testsRemoved, skipMarkerAdded, assertionsRemoved];
+import { protectionOf } from './protection.ts';
+import { guardRules } from './rules/all-rules.ts';
+import { compareTests } from './tests/test-changes.ts';
+import { isTestFile } from './tests/test-languages.ts';
 
 export interface GuardOptions {
   /** Top folder of the git working tree. */
   repoRoot: string;
   /** The ref the change is measured from (default HEAD: the uncommitted work). */
   base?: string;
+  /** `guard:` of sluice.yaml: protected globs and policies. */
+  config?: GuardConfig;
   rules?: readonly GuardRule[];
 }
 
@@ -28,15 +26,25 @@ export interface GuardResult {
 /** Check the change from `base` to the working tree (uncommitted and untracked files included) for weakened tests. */
 export async function runGuard(options: GuardOptions): Promise<GuardResult> {
   const base = options.base ?? 'HEAD';
+  const config = options.config ?? defaultGuardConfig;
+  const rules = options.rules ?? guardRules;
   const baseCommit = await resolveCommit(options.repoRoot, base);
-  const changed = await changedFiles(options.repoRoot, baseCommit, isJsTestFile);
-  const changes = compareTests(base, changed);
-  const findings = (options.rules ?? guardRules).flatMap((rule) => rule.check(changes));
+  const read = (path: string) => isTestFile(path) || rules.some((rule) => rule.reads?.(path) ?? false);
+  const changed = await changedFiles(options.repoRoot, baseCommit, read);
+  const protection = protectionOf(config);
+  const context = { ...compareTests(base, changed), changed, protectedBy: protection.protectedBy };
+  const findings = rules.flatMap((rule) => withPolicy(rule.check(context), config.rules[rule.id as never]));
   findings.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule));
   return { base, baseCommit, findings };
 }
 
-/** Whether any finding stops the change. */
+function withPolicy(findings: Finding[], policy: GuardPolicy | undefined): Finding[] {
+  if (policy === 'off') return [];
+  if (policy === undefined || policy === 'block') return findings;
+  return findings.map((finding) => (finding.severity === 'block' ? { ...finding, severity: policy } : finding));
+}
+
+/** Whether any finding keeps the change from being done: `block`, or a `revert` not yet applied. */
 export function hasBlockingFinding(findings: readonly Finding[]): boolean {
-  return findings.some((finding) => finding.severity === 'block');
+  return findings.some((finding) => finding.severity === 'block' || finding.severity === 'revert');
 }

@@ -1,37 +1,7 @@
 import { parse, type SgNode } from '@ast-grep/napi';
+import type { MarkerKind, TestCase, TestMarker } from '../tests/test-case.ts';
+import { emptyTokenForm, type TokenRules, tokenForm } from '../tests/token-form.ts';
 import { languageOf } from './test-files.ts';
-
-export const MarkerKinds = { skip: 'skip', only: 'only', todo: 'todo' } as const;
-export type MarkerKind = (typeof MarkerKinds)[keyof typeof MarkerKinds];
-
-/** Something that stops a test from running, or stops the others from running (`.only`). */
-export interface TestMarker {
-  kind: MarkerKind;
-  /** The marker as written, e.g. `it.skip`, `xdescribe`, `{ skip: true }`, `t.skip()`. */
-  text: string;
-  line: number;
-}
-
-/** An `expect(...)`/`assert...(...)` call inside a test. */
-export interface Assertion {
-  /** Formatting-independent form, to compare. */
-  key: string;
-  text: string;
-  line: number;
-}
-
-/** One test case (`it`, `test`, `specify`, node:test subtests) with what a rule needs to compare it. */
-export interface TestCase {
-  path: string;
-  /** Titles of the enclosing suites and the test's own, outermost first. */
-  titles: string[];
-  line: number;
-  /** The test body's tokens without comments and formatting: equal bodies mean the same test. */
-  bodyKey: string;
-  assertions: Assertion[];
-  /** Its own markers and those of the suites around it. */
-  markers: TestMarker[];
-}
 
 const testNames = new Set(['it', 'test', 'specify', 'xit', 'xtest', 'xspecify', 'fit', 'ftest']);
 const suiteNames = new Set(['describe', 'suite', 'context', 'xdescribe', 'xcontext', 'xsuite', 'fdescribe']);
@@ -54,7 +24,10 @@ const nameMarkers: Record<string, MarkerKind> = {
 };
 const optionMarkers = new Set<string>(['skip', 'only', 'todo']);
 const assertionCallee = /^(?:[A-Za-z_$][\w$]*\.)?(?:expect|assert)(?:\.[A-Za-z_$][\w$]*)*$/;
-const droppedTokens = new Set(['comment', "'", '"', ';', ',']);
+const tokenRules: TokenRules = {
+  dropped: new Set(['comment', ';', ',']),
+  literals: new Set(['string', 'string_fragment', 'number', 'true', 'false', 'null', 'regex']),
+};
 
 interface Callee {
   kind: 'test' | 'suite';
@@ -68,7 +41,7 @@ interface Scope {
   test: TestCase | undefined;
 }
 
-/** The test cases of one JS/TS file, parsed with tree-sitter (through ast-grep). */
+/** The test cases of one JS/TS file (vitest, jest, mocha, node:test), parsed with tree-sitter through ast-grep. */
 export function parseTests(path: string, source: string): TestCase[] {
   const root = parse(languageOf(path), source).root();
   const tests: TestCase[] = [];
@@ -113,7 +86,14 @@ function visitTestCall(node: SgNode, callee: Callee, scope: Scope, path: string,
     if (body) visit(body, { titles, markers, test: scope.test }, path, tests);
     return;
   }
-  const test: TestCase = { path, titles, line, bodyKey: body ? tokenKey(body) : '', assertions: [], markers };
+  const test: TestCase = {
+    path,
+    titles,
+    line,
+    body: body ? tokenForm(body, tokenRules) : emptyTokenForm,
+    assertions: [],
+    markers,
+  };
   tests.push(test);
   if (body) visit(body, { titles, markers, test }, path, tests);
 }
@@ -152,7 +132,11 @@ function noteInsideTest(node: SgNode, callee: SgNode, test: TestCase): void {
   const calleeText = callee.text().replace(/\s+/g, '');
   if (assertionCallee.test(calleeText)) {
     const statement = assertionChainTop(node);
-    test.assertions.push({ key: tokenKey(statement), text: statement.text(), line: statement.range().start.line + 1 });
+    test.assertions.push({
+      ...tokenForm(statement, tokenRules),
+      text: statement.text(),
+      line: statement.range().start.line + 1,
+    });
     return;
   }
   if (callee.kind() === 'member_expression') {
@@ -202,16 +186,4 @@ function titleOf(node: SgNode): string {
     );
   if (node.kind() === 'template_string') return node.text().slice(1, -1);
   return node.text();
-}
-
-/** The leaf tokens of a node, comments, quotes and separators dropped: reformatting leaves it unchanged. */
-export function tokenKey(node: SgNode): string {
-  const tokens: string[] = [];
-  const walk = (current: SgNode) => {
-    if (droppedTokens.has(String(current.kind()))) return;
-    if (current.isLeaf() || current.kind() === 'string_fragment') tokens.push(current.text());
-    else for (const child of current.children()) walk(child);
-  };
-  walk(node);
-  return tokens.join(' ');
 }

@@ -1,5 +1,5 @@
 import type { GuardRule } from '../finding.ts';
-import { testName } from '../js/test-changes.ts';
+import { testName } from '../tests/test-changes.ts';
 import { oneLine } from './describe.ts';
 
 /** An existing test has fewer assertions than at the base (deleted or commented out). Moving one is fine. */

@@ -1,5 +1,5 @@
-import type { TestCase } from '../js/parse-tests.ts';
-import { testName } from '../js/test-changes.ts';
+import type { TestCase } from '../tests/test-case.ts';
+import { testName } from '../tests/test-changes.ts';
 
 const shownAtMost = 5;
 

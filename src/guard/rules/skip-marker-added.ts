@@ -1,6 +1,6 @@
 import type { Finding, GuardRule } from '../finding.ts';
-import type { TestCase, TestMarker } from '../js/parse-tests.ts';
-import { testName } from '../js/test-changes.ts';
+import type { TestCase, TestMarker } from '../tests/test-case.ts';
+import { testName } from '../tests/test-changes.ts';
 import { plural } from './describe.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { ChangedFile } from '../changed-files.ts';
-import { parseTests, type TestCase } from './parse-tests.ts';
+import type { TestCase } from './test-case.ts';
+import { testLanguageOf } from './test-languages.ts';
 
 /** A test file the change touched; `before`/`after` undefined when the file is absent on that side. */
 export interface TestFileChange {
@@ -29,7 +30,7 @@ export interface TestChangeSet {
 type Matcher = (before: TestCase, after: TestCase) => boolean;
 
 const sameTitles = (a: TestCase, b: TestCase) => a.titles.join('\0') === b.titles.join('\0');
-const sameBody = (a: TestCase, b: TestCase) => a.bodyKey !== '' && a.bodyKey === b.bodyKey;
+const sameBody = (a: TestCase, b: TestCase) => a.body.key !== '' && a.body.key === b.body.key;
 const sameTitle = (a: TestCase, b: TestCase) => a.titles.at(-1) === b.titles.at(-1);
 const samePath: Matcher = (a, b) => a.path === b.path;
 
@@ -50,11 +51,17 @@ function sameAssertions(a: TestCase, b: TestCase): boolean {
 
 /** Parse both sides of every changed test file and match their tests. */
 export function compareTests(base: string, changed: ChangedFile[]): TestChangeSet {
-  const files = changed.map((file) => ({
-    path: file.path,
-    before: file.before === undefined ? undefined : parseTests(file.path, file.before),
-    after: file.after === undefined ? undefined : parseTests(file.path, file.after),
-  }));
+  const files = changed.flatMap((file) => {
+    const language = testLanguageOf(file.path);
+    if (!language) return [];
+    return [
+      {
+        path: file.path,
+        before: file.before === undefined ? undefined : language.parseTests(file.path, file.before),
+        after: file.after === undefined ? undefined : language.parseTests(file.path, file.after),
+      },
+    ];
+  });
   const unmatchedBefore = files.flatMap((file) => file.before ?? []);
   const unmatchedAfter = files.flatMap((file) => file.after ?? []);
   const pairs: TestPair[] = [];

@@ -1,0 +1,40 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { TokenForm } from './test-case.ts';
+
+/** How a language's syntax tree reduces to tokens. */
+export interface TokenRules {
+  /** Node kinds left out entirely: comments, quotes, separators. */
+  dropped: ReadonlySet<string>;
+  /** Node kinds that are a literal value, kept whole (a string's content, a number, true/false). */
+  literals: ReadonlySet<string>;
+}
+
+export const emptyTokenForm: TokenForm = { key: '', skeleton: '', literals: [] };
+
+/** The leaf tokens of `node` under `rules`: reformatting and comments leave the result unchanged. */
+export function tokenForm(node: SgNode, rules: TokenRules): TokenForm {
+  const tokens: string[] = [];
+  const shape: string[] = [];
+  const literals: string[] = [];
+  const walk = (current: SgNode) => {
+    const kind = String(current.kind());
+    if (rules.dropped.has(kind)) return;
+    if (rules.literals.has(kind)) {
+      const text = literalValue(current.text());
+      tokens.push(text);
+      shape.push('\u2047');
+      literals.push(text);
+    } else if (current.isLeaf()) {
+      tokens.push(current.text());
+      shape.push(current.text());
+    } else for (const child of current.children()) walk(child);
+  };
+  walk(node);
+  return { key: tokens.join(' '), skeleton: shape.join(' '), literals };
+}
+
+/** A literal's value as the code means it: `'a'`, `"a"` and `r"a"` are all `a`. */
+function literalValue(text: string): string {
+  const quoted = /^[A-Za-z]{0,2}("""|'''|["'`])([\s\S]*)\1$/.exec(text);
+  return quoted ? (quoted[2] ?? '') : text;
+}
