@@ -21,6 +21,11 @@ export interface AgentTurn {
    * send the agent back to work. Adapters without hooks ignore it; the loop's own check still judges.
    */
   stopHookCommand?: string;
+  /**
+   * A command to run before each tool call (Claude Code's PreToolUse hook): exit 2 and its stderr deny
+   * the call. Sluice's refuses writes to protected files. Adapters without hooks ignore it.
+   */
+  preToolUseCommand?: string;
   /** Called when the agent's process group exists, so it can be recorded and reaped after a crash. */
   onProcessStart?: (group: { pgid: number; startTime: string | undefined }) => void;
   /** Called whenever the running usage total changes, so budgets can stop a turn that overruns. */

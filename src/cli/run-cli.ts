@@ -23,7 +23,7 @@ Usage: sluice <command> [options]
 
 Commands:
   check     Run the gates of sluice.yaml (parallel, cached, fail-fast by tier)
-  guard     Find weakened tests in the change: deleted tests, new skip/only, removed assertions
+  guard     Find weakened tests and changed protected files in the change (diff against the base)
   run       Hand an agent a goal; keep it working until the gates say done
   resume    Continue a run that was interrupted
   runs      List runs

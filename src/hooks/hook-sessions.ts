@@ -14,6 +14,8 @@ export interface HookSession {
   blocks: number;
   /** Blocks over the whole session. */
   total_blocks: number;
+  /** The commit the session's change is measured from: HEAD when its hooks first ran. */
+  base_commit?: string;
   /** Why the last stop was blocked, or why the session is not done. */
   reason?: string;
   updated_at: string;

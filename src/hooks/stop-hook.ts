@@ -5,7 +5,11 @@ import { ConfigError } from '../errors.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
 import { runGateGraph } from '../gates/run-gate-graph.ts';
 import { ensureSluiceDir } from '../gates/sluice-dir.ts';
+import { guardConfigAt } from '../guard/guard-config-at.ts';
+import { blockingFindings, guardFeedback, guardWorktree } from '../guard/guard-worktree.ts';
+import { repoRootOf } from '../workspace/repo-root.ts';
 import { type HookSession, hookSessionPath, readHookSession, writeHookSession } from './hook-sessions.ts';
+import { sessionBase } from './session-base.ts';
 import type { StopHookInput } from './stop-hook-input.ts';
 
 /** Default block cap per session: one under Claude Code's own override after 9 consecutive blocks. */
@@ -20,85 +24,111 @@ export interface StopHookOptions {
    * run hands its agent the base commit's gates, which the agent cannot edit.
    */
   judge?: { configPath: string; root: string };
+  /** The ref the guard measures the change from (a run passes its base); default: the session's first HEAD. */
+  base?: string;
 }
 
 /** What the Stop hook decided; the CLI turns it into the agent's protocol (exit code + stderr). */
 export type StopHookOutcome =
   /** Nothing to judge (no sluice.yaml, no such folder): let it stop. */
   | { decision: 'ignored'; note: string }
-  /** Every blocking gate passed. */
+  /** The guard found nothing blocking and every blocking gate passed. */
   | { decision: 'allowed'; summary: string }
-  /** A blocking gate failed: keep the agent working; `feedback` is what it reads. */
+  /** The guard or a blocking gate failed: keep the agent working; `feedback` is what it reads. */
   | { decision: 'blocked'; feedback: string; blocks: number; maxBlocks: number }
   /** Failing, but the cap is reached: let it stop, the session is recorded as not done. */
   | { decision: 'capped'; reason: string; blocks: number; sessionPath: string };
 
 /**
- * Judge a stop: find sluice.yaml from the hook's cwd, run the gates (an unchanged tree answers from
- * the cache), and block with the compact feedback while a blocking gate fails, at most `maxBlocks`
- * times in a row per session.
+ * Judge a stop: guard the change since the session's base (weakened tests, protected files), run the
+ * gates (an unchanged tree answers from the cache), and block with the compact feedback while either
+ * fails, at most `maxBlocks` times in a row per session.
  */
 export async function runStopHook(input: StopHookInput, options: StopHookOptions = {}): Promise<StopHookOutcome> {
   const maxBlocks = options.maxBlocks ?? defaultMaxBlocks;
   if (!existsSync(input.cwd)) return { decision: 'ignored', note: `the hook's cwd does not exist: ${input.cwd}` };
   const configPath = options.judge?.configPath ?? findConfigFile(input.cwd);
   if (!configPath) return { decision: 'ignored', note: `no sluice.yaml in ${input.cwd} or above; nothing to check` };
+  const root = options.judge?.root ?? dirname(configPath);
+  const sluiceDir = await ensureSluiceDir(root);
+  const session = await readHookSession(sluiceDir, input.sessionId);
+  const judged = await judge(options, configPath, root, session);
 
-  let failure: string | undefined;
-  let summary = '';
-  let root: string;
+  const now = new Date().toISOString();
+  if (judged.failure === undefined) {
+    await writeHookSession(sluiceDir, { ...withoutReason(judged.session), status: 'done', blocks: 0, updated_at: now });
+    return { decision: 'allowed', summary: judged.summary };
+  }
+  // A stop that does not follow one of our blocks (a new prompt, a new turn) starts the count again.
+  const blocksInARow = input.stopHookActive ? judged.session.blocks : 0;
+  if (blocksInARow >= maxBlocks) {
+    const reason = `the guard or a blocking gate still fails after ${blocksInARow} blocked stops (cap ${maxBlocks})`;
+    await writeHookSession(sluiceDir, {
+      ...judged.session,
+      status: 'not-done',
+      blocks: 0,
+      reason: `${reason}\n${judged.failure}`,
+      updated_at: now,
+    });
+    return {
+      decision: 'capped',
+      reason,
+      blocks: blocksInARow,
+      sessionPath: hookSessionPath(sluiceDir, input.sessionId),
+    };
+  }
+  const blocks = blocksInARow + 1;
+  await writeHookSession(sluiceDir, {
+    ...judged.session,
+    status: 'open',
+    blocks,
+    total_blocks: judged.session.total_blocks + 1,
+    reason: judged.failure,
+    updated_at: now,
+  });
+  return { decision: 'blocked', feedback: judged.failure, blocks, maxBlocks };
+}
+
+interface Judgement {
+  failure: string | undefined;
+  summary: string;
+  session: HookSession;
+}
+
+async function judge(
+  options: StopHookOptions,
+  configPath: string,
+  root: string,
+  session: HookSession,
+): Promise<Judgement> {
+  const repoRoot = await repoRootOf(root);
+  const base = await sessionBase(repoRoot, session, options.base);
+  const withBase = { ...session, base_commit: base };
   try {
     const loaded = await loadConfig(configPath);
-    root = options.judge?.root ?? loaded.root;
+    const guardConfig = options.judge ? loaded.config.guard : await guardConfigAt(repoRoot, base, configPath);
+    const guard = await guardWorktree({ repoRoot, base, config: guardConfig });
     const result = await runGateGraph({
       config: loaded.config,
       root,
       useCache: true,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    const feedback = compactFeedback(result, { budget: loaded.config.feedback.budget });
-    if (result.verdict === 'passed' && !result.cancelled) summary = feedback;
-    else failure = feedback;
+    const gates = compactFeedback(result, { budget: loaded.config.feedback.budget });
+    const guardText = guardFeedback(guard);
+    const passed = result.verdict === 'passed' && !result.cancelled;
+    if (passed && blockingFindings(guard).length === 0)
+      return { failure: undefined, summary: gates, session: withBase };
+    return { failure: [guardText, passed ? '' : gates].filter(Boolean).join('\n\n'), summary: '', session: withBase };
   } catch (error) {
     // A config the agent broke must not wave its work through: it is told, like a failing gate.
     if (!(error instanceof ConfigError)) throw error;
-    root = options.judge?.root ?? dirname(configPath);
-    failure = `sluice.yaml is invalid, so the gates cannot judge this change:\n${error.message}`;
-  }
-
-  const sluiceDir = await ensureSluiceDir(root);
-  const session = await readHookSession(sluiceDir, input.sessionId);
-  const now = new Date().toISOString();
-  if (failure === undefined) {
-    await writeHookSession(sluiceDir, { ...withoutReason(session), status: 'done', blocks: 0, updated_at: now });
-    return { decision: 'allowed', summary };
-  }
-  if (session.blocks >= maxBlocks) {
-    const reason = `blocking gates still fail after ${session.blocks} blocked stops (cap ${maxBlocks})`;
-    await writeHookSession(sluiceDir, {
-      ...session,
-      status: 'not-done',
-      blocks: 0,
-      reason: `${reason}\n${failure}`,
-      updated_at: now,
-    });
     return {
-      decision: 'capped',
-      reason,
-      blocks: session.blocks,
-      sessionPath: hookSessionPath(sluiceDir, input.sessionId),
+      failure: `sluice.yaml is invalid, so the gates cannot judge this change:\n${error.message}`,
+      summary: '',
+      session: withBase,
     };
   }
-  const blocks = session.blocks + 1;
-  await writeHookSession(sluiceDir, {
-    ...session,
-    status: 'open',
-    blocks,
-    total_blocks: session.total_blocks + 1,
-    reason: failure,
-    updated_at: now,
-  });
-  return { decision: 'blocked', feedback: failure, blocks, maxBlocks };
 }
 
 function withoutReason(session: HookSession): HookSession {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentAdapter } from '../agents/agent-adapter.ts';
 import type { NotifyConfig } from '../config/run-schema.ts';
+import type { Finding } from '../guard/finding.ts';
 import { type EvidenceInput, evidenceJson, renderEvidenceMarkdown } from '../review/evidence-report.ts';
 import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -12,7 +13,7 @@ import type { Budgets, CostKnowledge } from './budgets.ts';
 import { notifyRunEnd } from './notify-run-end.ts';
 import { type BaseConfig, renderJudgeConfig, withAcceptanceGates } from './run-config.ts';
 import { type LoopOutcome, type RunLoopEvent, runLoop } from './run-loop.ts';
-import { createRunPorts } from './run-ports.ts';
+import { createRunPorts, guardEvent } from './run-ports.ts';
 import type { IterationTrace, StallLimits } from './stall-detector.ts';
 
 /** How a run is driven: stored with the run, so `sluice resume` drives it the same way. */
@@ -76,9 +77,15 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
   }));
   const usage: ModelUsage[] = await store.runUsage(run.id);
   const elapsedMs = finished.reduce((sum, iteration) => sum + durationOf(iteration.startedAt, iteration.finishedAt), 0);
-  const ports = await createRunPorts(store, run);
+  const ports = await createRunPorts(store, run, input.base.config.guard);
   const stopHookCommand = settings.keepSession
-    ? await writeStopHook(runDir, input.base.text, settings.acceptance, join(run.worktreePath, settings.configDir))
+    ? await writeStopHook(
+        runDir,
+        input.base.text,
+        settings.acceptance,
+        join(run.worktreePath, settings.configDir),
+        run.baseCommit,
+      )
     : undefined;
   await store.setRunPid(run.id, process.pid);
 
@@ -99,6 +106,7 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
     ...(settings.planFile ? { planFile: settings.planFile } : {}),
     ...(settings.keepSession ? { keepSession: true } : {}),
     ...(stopHookCommand ? { stopHookCommand } : {}),
+    preToolUseCommand: sluiceCommand(['hook', 'pre-tool-use']),
     ...(settings.keepSession && last?.sessionId ? { sessionId: last.sessionId } : {}),
     runDir,
     firstIteration: (last?.number ?? 0) + 1,
@@ -141,11 +149,17 @@ async function writeStopHook(
   baseText: string,
   acceptance: string[],
   checkRoot: string,
+  baseCommit: string,
 ): Promise<string> {
   const judge = join(runDir, 'judge.yaml');
   await writeFile(judge, renderJudgeConfig(baseText, acceptance));
+  return sluiceCommand(['hook', 'stop', '--config', judge, '--root', checkRoot, '--base', baseCommit]);
+}
+
+/** A shell command running this Sluice with this Node, by absolute paths: hooks must not depend on PATH. */
+function sluiceCommand(args: string[]): string {
   const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
-  return [process.execPath, sluiceBin, 'hook', 'stop', '--config', judge, '--root', checkRoot].map(quote).join(' ');
+  return [process.execPath, sluiceBin, ...args].map(quote).join(' ');
 }
 
 const sluiceBin = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
@@ -182,11 +196,20 @@ async function writeEvidence(store: RunStore, run: RunRecord, outcome: LoopOutco
     ...(outcome.lastCheck ? { finalCheck: outcome.lastCheck } : {}),
     totalDiff: total ?? { filesChanged: 0, insertions: 0, deletions: 0 },
     usage: outcome.usage,
+    guard: { findings: outcome.lastGuard?.findings ?? [], reverted: await revertedDuringRun(store, run.id) },
   };
   const markdownPath = join(runDir, 'evidence.md');
   await writeFile(markdownPath, renderEvidenceMarkdown(evidence));
   await writeFile(join(runDir, 'evidence.json'), `${JSON.stringify(evidenceJson(evidence), null, 2)}\n`);
   return markdownPath;
+}
+
+/** Every finding whose files Sluice restored, over all iterations of the run (resumed ones included). */
+async function revertedDuringRun(store: RunStore, runId: string): Promise<Finding[]> {
+  const events = await store.events(runId);
+  return events
+    .filter((event) => event.type === guardEvent)
+    .flatMap((event) => (event.payload as { reverted?: Finding[] } | null)?.reverted ?? []);
 }
 
 function durationOf(startedAt: string, finishedAt: string | undefined): number {

@@ -1,5 +1,6 @@
 import type { AgentTurnResult } from '../agents/agent-adapter.ts';
 import type { CheckResult, GateResult } from '../gates/gate-results.ts';
+import type { GuardReport } from '../guard/guard-worktree.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
 
 export interface TurnDiff {
@@ -31,6 +32,11 @@ export interface LoopPorts {
   finishIteration(iteration: number, record: IterationRecordInput): Promise<void>;
   /** Commit the worktree as the agent left it; `commit` is null when nothing changed. */
   commitTurn(message: string): Promise<{ commit: string | null; diff: TurnDiff }>;
+  /**
+   * Guard the run's change since its base: restore (and commit) the files of `revert` findings, record
+   * the findings, and return what still stands.
+   */
+  guardChange(iteration: number): Promise<GuardReport>;
   /** Whether the run's branch differs from its base at all. */
   runChangedAnything(): Promise<boolean>;
 }

@@ -5,6 +5,7 @@ import type { SluiceConfig } from '../config/schema.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
 import type { CheckResult } from '../gates/gate-results.ts';
 import { runGateGraph } from '../gates/run-gate-graph.ts';
+import { blockingFindings, type GuardReport, guardFeedback, guardSignature } from '../guard/guard-worktree.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
 import { type Budgets, budgetStop, type CostKnowledge, type Spent, totalsByModel } from './budgets.ts';
 import { buildPrompt } from './build-prompt.ts';
@@ -38,6 +39,8 @@ export interface LoopInput {
   keepSession?: boolean;
   /** Run by the agent when it tries to stop (its Stop hook), in session mode. */
   stopHookCommand?: string;
+  /** Run by the agent before each tool call (its PreToolUse hook): refuses writes to protected files. */
+  preToolUseCommand?: string;
   /** `.sluice/runs/<id>/` in the main checkout: agent logs, prompts, the evidence. */
   runDir: string;
   /** Where to continue: 1 for a new run, the next iteration on resume. */
@@ -58,13 +61,15 @@ export interface LoopInput {
 export type RunLoopEvent =
   | { type: 'run:iteration:start'; iteration: number }
   | { type: 'run:iteration:agent'; iteration: number; agent: AgentTurnResult }
-  | { type: 'run:iteration:finish'; iteration: number; check: CheckResult; changedFiles: boolean };
+  | { type: 'run:iteration:finish'; iteration: number; check: CheckResult; guard: GuardReport; changedFiles: boolean };
 
 export interface LoopOutcome {
   verdict: RunVerdict;
   reason: string;
   iterations: number;
   lastCheck?: CheckResult;
+  /** The guard's report on the final tree. */
+  lastGuard?: GuardReport;
   usage: ModelUsage[];
 }
 
@@ -82,6 +87,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
   let usage = input.usage;
   let feedback = input.lastFeedback;
   let lastCheck: CheckResult | undefined;
+  let lastGuard: GuardReport | undefined;
   let agentFailures = 0;
   let sessionId = input.sessionId;
   let iteration = input.firstIteration;
@@ -95,6 +101,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
     reason,
     iterations: iteration - 1,
     ...(lastCheck ? { lastCheck } : {}),
+    ...(lastGuard ? { lastGuard } : {}),
     usage: totalsByModel(usage),
   });
 
@@ -129,6 +136,9 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       return end(turn.budgetReason ? 'budget-exhausted' : 'cancelled', stopped);
     }
 
+    // The guard first: it may restore protected files, and the gates must judge the tree as restored.
+    const guard = await ports.guardChange(iteration);
+    lastGuard = guard;
     const gateGroups: Array<Promise<void>> = [];
     const check = await runGateGraph({
       config: input.config,
@@ -139,8 +149,11 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
     await Promise.all(gateGroups);
     lastCheck = check;
     await ports.recordGateResults(iteration, check.gates);
-    feedback = compactFeedback(check, { budget: input.config.feedback.budget });
-    const signature = failureSignature(check);
+    const guardText = guardFeedback(guard);
+    const gateText = compactFeedback(check, { budget: input.config.feedback.budget });
+    feedback = guardText && check.verdict === 'passed' ? guardText : [guardText, gateText].filter(Boolean).join('\n\n');
+    const signature = [guardSignature(guard), failureSignature(check)].filter(Boolean).join('|') || undefined;
+    const guardBlocks = blockingFindings(guard).length > 0;
     await ports.finishIteration(iteration, {
       agent: turn.result,
       commit: committed.commit,
@@ -150,13 +163,13 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       ...(signature ? { failureSignature: signature } : {}),
     });
     history.push({ number: iteration, failureSignature: signature, changedFiles: committed.commit !== null });
-    input.onEvent?.({ type: 'run:iteration:finish', iteration, check, changedFiles: committed.commit !== null });
+    input.onEvent?.({ type: 'run:iteration:finish', iteration, check, guard, changedFiles: committed.commit !== null });
 
     if (check.cancelled || input.signal.aborted) {
       iteration++;
       return end('cancelled', 'stopped by the user');
     }
-    if (check.verdict === 'passed') {
+    if (check.verdict === 'passed' && !guardBlocks) {
       iteration++;
       if (!(await ports.runChangedAnything())) {
         return end(
@@ -164,7 +177,12 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
           'the checks pass but the run changed nothing: add an acceptance check that fails until the goal is met',
         );
       }
-      return end('done', 'every blocking gate and acceptance check passed on the final tree');
+      const asks = guard.findings.filter((finding) => finding.severity === 'ask').length;
+      const pending =
+        asks > 0
+          ? `; ${asks} test-guard finding${asks === 1 ? ' awaits' : 's await'} a human decision (see the evidence)`
+          : '';
+      return end('done', `every blocking gate and acceptance check passed on the final tree${pending}`);
     }
     agentFailures = turn.result.status === 'finished' ? 0 : agentFailures + 1;
     if (agentFailures >= agentFailureLimit) {
@@ -224,6 +242,7 @@ async function runBudgetedTurn(
       ...(input.agentEnv ? { env: input.agentEnv } : {}),
       ...(sessionId ? { sessionId } : {}),
       ...(input.stopHookCommand ? { stopHookCommand: input.stopHookCommand } : {}),
+      ...(input.preToolUseCommand ? { preToolUseCommand: input.preToolUseCommand } : {}),
       signal: controller.signal,
       onProcessStart: (group) => {
         recording = input.ports.recordProcessGroup(iteration, group);

@@ -1,3 +1,5 @@
+import type { GuardConfig } from '../config/guard-schema.ts';
+import { guardWorktree } from '../guard/guard-worktree.ts';
 import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { commitTurn } from '../workspace/commits.ts';
@@ -7,9 +9,11 @@ import type { LoopPorts } from './loop-ports.ts';
 
 /** The event that records a process group of a run (its agent, its gates). */
 export const processGroupEvent = 'run:process:group';
+/** The event that records the guard's findings on an iteration's change. */
+export const guardEvent = 'run:guard';
 
 /** The loop's ports for one run, backed by the run store and the run's git worktree. */
-export async function createRunPorts(store: RunStore, run: RunRecord): Promise<LoopPorts> {
+export async function createRunPorts(store: RunStore, run: RunRecord, guard?: GuardConfig): Promise<LoopPorts> {
   let lastCommit = await resolveCommit(run.worktreePath, 'HEAD');
   return {
     async startIteration(iteration, info) {
@@ -51,6 +55,24 @@ export async function createRunPorts(store: RunStore, run: RunRecord): Promise<L
       const diff = await diffStats(run.worktreePath, lastCommit, head);
       lastCommit = head;
       return { commit: head, diff };
+    },
+    async guardChange(iteration) {
+      const report = await guardWorktree({
+        repoRoot: run.worktreePath,
+        base: run.baseCommit,
+        ...(guard ? { config: guard } : {}),
+      });
+      if (report.reverted.length > 0) {
+        const paths = [...new Set(report.reverted.map((finding) => finding.path))];
+        const restored = await commitTurn(run.worktreePath, `sluice: restore ${paths.join(', ')} from the base`);
+        if (restored.commit) lastCommit = restored.commit;
+      }
+      await store.appendEvent(run.id, guardEvent, {
+        iteration,
+        findings: report.findings,
+        reverted: report.reverted,
+      });
+      return report;
     },
     async runChangedAnything() {
       const head = await resolveCommit(run.worktreePath, 'HEAD');

@@ -28,7 +28,10 @@ export function detectStall(history: IterationTrace[], limits: StallLimits = def
   }
   const same = tail(limits.sameFailure);
   if (last.failureSignature && same?.every((trace) => trace.failureSignature === last.failureSignature)) {
-    return `the same checks failed the same way in ${limits.sameFailure} iterations in a row (${rangeOf(same)})`;
+    const what = last.failureSignature.startsWith('guard:')
+      ? 'the test guard blocked the same change'
+      : 'the same checks failed the same way';
+    return `${what} in ${limits.sameFailure} iterations in a row (${rangeOf(same)})`;
   }
   const [a, b, c] = tail(3) ?? [];
   if (

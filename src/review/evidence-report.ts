@@ -1,4 +1,5 @@
 import type { CheckResult } from '../gates/gate-results.ts';
+import type { Finding } from '../guard/finding.ts';
 import { formatUsageLine } from '../usage/format-usage.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
 
@@ -35,7 +36,15 @@ export interface EvidenceInput {
   finalCheck?: CheckResult;
   totalDiff: DiffSummary;
   usage: ModelUsage[];
+  /** The test guard: findings on the final tree, and what Sluice restored during the run. */
+  guard?: { findings: Finding[]; reverted: Finding[] };
 }
+
+const guardHeadings: Record<string, string> = {
+  ask: 'Needs your decision',
+  block: 'Blocking',
+  warn: 'Warnings',
+};
 
 /** The evidence a reviewer reads with the change: Markdown. */
 export function renderEvidenceMarkdown(input: EvidenceInput): string {
@@ -60,6 +69,7 @@ export function renderEvidenceMarkdown(input: EvidenceInput): string {
     }
     lines.push('');
   }
+  if (input.guard) lines.push(...guardSection(input.guard));
   lines.push(
     '## Iterations',
     '',
@@ -91,7 +101,31 @@ export function evidenceJson(input: EvidenceInput) {
       })) ?? [],
     diff: input.totalDiff,
     usage: input.usage,
+    guard: input.guard ?? null,
   };
+}
+
+/** What the test guard found: what a human must decide first, then what blocks, what Sluice restored, warnings. */
+function guardSection(guard: NonNullable<EvidenceInput['guard']>): string[] {
+  const lines = ['## Test guard', ''];
+  if (guard.findings.length === 0 && guard.reverted.length === 0) {
+    return [...lines, 'No weakened test, protected file or runner config in the change.', ''];
+  }
+  for (const severity of ['ask', 'block']) {
+    const found = guard.findings.filter((finding) => finding.severity === severity);
+    if (found.length === 0) continue;
+    lines.push(`**${guardHeadings[severity]}:**`, '', ...found.map(findingLine), '');
+  }
+  if (guard.reverted.length > 0) {
+    lines.push('**Restored by Sluice from the base:**', '', ...guard.reverted.map(findingLine), '');
+  }
+  const warnings = guard.findings.filter((finding) => finding.severity === 'warn');
+  if (warnings.length > 0) lines.push(`**${guardHeadings.warn}:**`, '', ...warnings.map(findingLine), '');
+  return lines;
+}
+
+function findingLine(finding: Finding): string {
+  return `- \`${finding.path}:${finding.line}\` ${finding.rule}: ${finding.message}`;
 }
 
 function describeDiff(diff: DiffSummary): string {

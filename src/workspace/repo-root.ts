@@ -16,3 +16,11 @@ export async function repoRootOf(dir: string): Promise<string> {
     },
   );
 }
+
+/** The top folder of the main checkout that `repoRoot` is a linked worktree of (itself when it is the main one). */
+export async function mainCheckoutOf(repoRoot: string): Promise<string> {
+  const result = await runGit(repoRoot, ['rev-parse', '--path-format=absolute', '--git-common-dir']);
+  const commonDir = result.stdout.trim();
+  if (result.exitCode !== 0 || !commonDir.endsWith('/.git')) return repoRoot;
+  return commonDir.slice(0, -'/.git'.length);
+}

@@ -36,12 +36,22 @@ export interface ClaudeCommand {
   env: Record<string, string>;
 }
 
-/** `--settings`: the configured file, or inline JSON with the turn's Stop hook (merged with the repo's settings). */
+/** Tools whose calls Sluice's PreToolUse hook looks at: the file writers and the shell. */
+export const guardedToolsMatcher = 'Write|Edit|MultiEdit|NotebookEdit|Bash';
+
+/**
+ * `--settings`: inline JSON with the turn's hooks (merged with the repository's settings by Claude Code),
+ * else the configured file.
+ */
 function settingsArgs(turn: AgentTurn, options: ClaudeCodeOptions): string[] {
-  if (turn.stopHookCommand) {
-    const settings = { hooks: { Stop: [{ hooks: [{ type: 'command', command: turn.stopHookCommand }] }] } };
-    return ['--settings', JSON.stringify(settings)];
+  const hooks: Record<string, unknown[]> = {};
+  if (turn.stopHookCommand) hooks.Stop = [{ hooks: [{ type: 'command', command: turn.stopHookCommand }] }];
+  if (turn.preToolUseCommand) {
+    hooks.PreToolUse = [
+      { matcher: guardedToolsMatcher, hooks: [{ type: 'command', command: turn.preToolUseCommand }] },
+    ];
   }
+  if (Object.keys(hooks).length > 0) return ['--settings', JSON.stringify({ hooks })];
   return options.settingsPath ? ['--settings', options.settingsPath] : [];
 }
 

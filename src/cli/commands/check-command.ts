@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findConfigFile, loadConfig } from '../../config/load-config.ts';
-import { minimumFeedbackBudget } from '../../config/schema.ts';
+import { minimumFeedbackBudget, type SluiceConfig } from '../../config/schema.ts';
 import { SluiceError, UsageError } from '../../errors.ts';
 import { compactFeedback } from '../../gates/feedback/compact-feedback.ts';
 import type { CheckResult } from '../../gates/gate-results.ts';
@@ -22,6 +22,7 @@ Options:
   -C, --dir <path>        Run as if started in <path> (sluice.yaml is looked up from there)
   -c, --config <file>     Use this config file
   -g, --gate <name>       Run only this gate and the gates it needs (repeatable)
+      --max-tier <n>      Run only the gates of tiers <= n (the cheap ones; what the pre-commit hook runs)
       --no-cache          Re-run every gate, even when its inputs are unchanged
   -j, --concurrency <n>   Gates at once (default: config, else the number of cores)
       --json              Print machine-readable results only
@@ -58,6 +59,7 @@ function parseCheckFlags(argv: string[]) {
       dir: { type: 'string', short: 'C' },
       config: { type: 'string', short: 'c' },
       gate: { type: 'string', short: 'g', multiple: true },
+      'max-tier': { type: 'string' },
       'no-cache': { type: 'boolean' },
       concurrency: { type: 'string', short: 'j' },
       json: { type: 'boolean' },
@@ -82,6 +84,10 @@ async function check(values: CheckFlags): Promise<number> {
     throw new UsageError(`no sluice.yaml in ${startDir} or above; run "sluice init" to write one`);
   }
   const loaded = await loadConfig(configPath);
+  const config =
+    values['max-tier'] === undefined
+      ? loaded.config
+      : gatesUpToTier(loaded.config, parseWholeNumber(values['max-tier'], '--max-tier', 0), values.gate ?? []);
   const budget = values.budget
     ? parseWholeNumber(values.budget, '--budget', minimumFeedbackBudget)
     : loaded.config.feedback.budget;
@@ -92,7 +98,7 @@ async function check(values: CheckFlags): Promise<number> {
   try {
     result = await withInterruptSignal((signal) =>
       runGateGraph({
-        config: loaded.config,
+        config,
         root: loaded.root,
         only: values.gate ?? [],
         useCache: !values['no-cache'],
@@ -112,6 +118,22 @@ async function check(values: CheckFlags): Promise<number> {
   else reporter?.summarize(result, feedback);
   if (result.cancelled) return 130;
   return result.verdict === 'passed' ? 0 : 1;
+}
+
+/** The config with only the gates of tiers <= `maxTier`; a gate's needs are never in a higher tier. */
+function gatesUpToTier(config: SluiceConfig, maxTier: number, only: string[]): SluiceConfig {
+  const gates = Object.fromEntries(Object.entries(config.gates).filter(([, gate]) => gate.tier <= maxTier));
+  if (Object.keys(gates).length === 0) {
+    const tiers = [...new Set(Object.values(config.gates).map((gate) => gate.tier))].sort((a, b) => a - b);
+    throw new UsageError(`no gate in tier <= ${maxTier}; the tiers of sluice.yaml are ${tiers.join(', ')}`);
+  }
+  for (const name of only) {
+    const tier = config.gates[name]?.tier;
+    if (tier !== undefined && tier > maxTier) {
+      throw new UsageError(`gate "${name}" is in tier ${tier}, above --max-tier ${maxTier}`);
+    }
+  }
+  return { ...config, gates };
 }
 
 async function saveLastCheck(root: string, result: CheckResult): Promise<void> {

@@ -1,23 +1,40 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { findConfigFile } from '../../config/load-config.ts';
 import { UsageError } from '../../errors.ts';
+import type { Finding } from '../../guard/finding.ts';
+import { guardConfigAt } from '../../guard/guard-config-at.ts';
 import { hasBlockingFinding, runGuard } from '../../guard/run-guard.ts';
+import { runOfWorktree } from '../../loop/run-of-worktree.ts';
+import { resolveCommit } from '../../workspace/refs.ts';
 import { repoRootOf } from '../../workspace/repo-root.ts';
 import { writeOut } from '../output/write.ts';
 
 const help = `Usage: sluice guard [options]
 
 Check the change from a base ref to the working tree (uncommitted and untracked files included) for
-weakened tests: deleted test files or cases, added skip/only/todo markers, removed assertions.
+weakened tests and protected files: deleted test files or cases, new skip/only/xfail markers,
+removed assertions, changed expected values, runner config that filters tests, rewritten
+snapshots, changes to sluice.yaml or CI config. JS/TS, Python, Go and Rust.
 
 Options:
   -C, --dir <path>   Run as if started in <path>
-      --base <ref>   Compare against this ref (default: HEAD, i.e. the uncommitted work)
+      --base <ref>   Compare against this ref (default: the run's base in a run's worktree, else
+                     HEAD, i.e. the uncommitted work)
       --json         Print machine-readable findings only
   -h, --help         Show this help
 
+The rules' policies (block, revert, ask, warn, off) and the protected globs come from "guard:" in
+sluice.yaml as committed at the base.
 Exit: 0 no blocking finding, 1 a blocking finding, 2 usage error.`;
+
+const severityNotes: Record<Finding['severity'], string> = {
+  block: '',
+  revert: ' (revert: a run restores it from the base)',
+  ask: ' (ask: a human decides)',
+  warn: ' (warning)',
+};
 
 /** `sluice guard`: flags -> runGuard -> findings -> exit code. */
 export async function run(argv: string[]): Promise<number> {
@@ -41,7 +58,12 @@ export async function run(argv: string[]): Promise<number> {
   const startDir = resolve(values.dir ?? '.');
   if (!existsSync(startDir)) throw new UsageError(`no such folder: ${startDir}`);
   const repoRoot = await repoRootOf(startDir);
-  const result = await runGuard({ repoRoot, ...(values.base === undefined ? {} : { base: values.base }) });
+  const configPath = findConfigFile(startDir);
+  const runBase = values.base || !configPath ? undefined : await runOfWorktree(repoRoot, configPath);
+  const base = values.base ?? runBase?.baseCommit ?? 'HEAD';
+  const config = await guardConfigAt(repoRoot, await resolveCommit(repoRoot, base), configPath);
+  const result = await runGuard({ repoRoot, base, config });
+  const baseLabel = runBase ? `the base of run ${runBase.runId} (${runBase.baseRef})` : result.base;
   const blocked = hasBlockingFinding(result.findings);
   if (values.json) {
     writeOut(
@@ -50,6 +72,7 @@ export async function run(argv: string[]): Promise<number> {
           verdict: blocked ? 'blocked' : 'passed',
           base: result.base,
           base_commit: result.baseCommit,
+          ...(runBase ? { run: runBase.runId } : {}),
           findings: result.findings,
         },
         null,
@@ -57,11 +80,10 @@ export async function run(argv: string[]): Promise<number> {
       ),
     );
   } else if (result.findings.length === 0) {
-    writeOut(`guard: no weakened tests since ${result.base}`);
+    writeOut(`guard: no weakened tests or protected files changed since ${baseLabel}`);
   } else {
     for (const finding of result.findings) {
-      const warning = finding.severity === 'warn' ? ' (warning)' : '';
-      writeOut(`${finding.path}:${finding.line} ${finding.rule}${warning}: ${finding.message}`);
+      writeOut(`${finding.path}:${finding.line} ${finding.rule}${severityNotes[finding.severity]}: ${finding.message}`);
     }
   }
   return blocked ? 1 : 0;

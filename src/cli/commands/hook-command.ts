@@ -5,22 +5,28 @@ import { writeError, writeOut } from '../output/write.ts';
 import { withInterruptSignal } from './interrupt.ts';
 import { parseWholeNumber } from './parse-flags.ts';
 
-const help = `Usage: sluice hook stop [options] < hook.json
+const help = `Usage: sluice hook stop|pre-tool-use [options] < hook.json
 
-Handler for Claude Code's Stop hook: reads the hook JSON on stdin, runs the gates of the
-sluice.yaml found from its cwd (an unchanged tree answers from the cache), and blocks the stop
-with the compact feedback while a blocking gate fails.
+Handlers for the hooks of Claude Code and Codex; each reads the hook JSON on stdin.
 
-Options:
+  stop           Guard the change since the session began (weakened tests, protected files), then
+                 run the gates of the sluice.yaml found from the cwd (an unchanged tree answers
+                 from the cache). Block the stop with the compact feedback while either fails.
+  pre-tool-use   Deny Write/Edit of protected files (sluice.yaml, CI config, guard.protect,
+                 existing test files) with what to do instead; best effort on shell commands.
+
+Options (stop):
       --max-blocks <n>   Blocks in a row per session before the agent may stop anyway, recorded
                          as not done in .sluice/hooks/<session>.json (default 8)
       --config <file>    Judge with this config instead of the sluice.yaml found from the cwd
                          (sluice run --session passes its base commit's gates this way)
       --root <dir>       With --config: the folder the gates run in (default: the hook's cwd)
+      --base <ref>       Measure the change from this ref (default: HEAD when the session's hooks
+                         first ran)
   -h, --help             Show this help
 
-Install it with "sluice hooks install --claude".
-Exit: 0 let the agent stop, 2 keep it working (the feedback is on stderr).`;
+Install them with "sluice hooks install --claude" (or --codex).
+Exit: 0 let the agent go on (stop, or use the tool), 2 refuse (the reason is on stderr).`;
 
 /** Claude Code's code for "blocked: feed stderr to the model". */
 const blockExitCode = 2;
@@ -35,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
       'max-blocks': { type: 'string' },
       config: { type: 'string' },
       root: { type: 'string' },
+      base: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -43,9 +50,12 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const [event, ...extra] = positionals;
-  if (event !== 'stop' || extra.length > 0) {
-    throw new UsageError(`expected "sluice hook stop", got "sluice hook ${positionals.join(' ')}"`);
+  if ((event !== 'stop' && event !== 'pre-tool-use') || extra.length > 0) {
+    throw new UsageError(
+      `expected "sluice hook stop" or "sluice hook pre-tool-use", got "sluice hook ${positionals.join(' ')}"`,
+    );
   }
+  if (event === 'pre-tool-use') return preToolUse(await readStdin());
   const maxBlocks = values['max-blocks'] ? parseWholeNumber(values['max-blocks'], '--max-blocks', 0) : undefined;
 
   // Parse first and load the gate machinery only for real input: garbage answers fast.
@@ -60,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
     runStopHook(parsed.input, {
       signal,
       ...(maxBlocks !== undefined ? { maxBlocks } : {}),
+      ...(values.base ? { base: values.base } : {}),
       ...(values.config
         ? { judge: { configPath: resolve(values.config), root: resolve(values.root ?? parsed.input.cwd) } }
         : {}),
@@ -82,6 +93,21 @@ export async function run(argv: string[]): Promise<number> {
       );
       return 0;
   }
+}
+
+/** PreToolUse: exit 2 with the reason on stderr denies the tool call in both Claude Code and Codex. */
+async function preToolUse(stdin: string): Promise<number> {
+  const { parseToolHookInput } = await import('../../hooks/tool-hook-input.ts');
+  const parsed = parseToolHookInput(stdin);
+  if (!parsed.ok) {
+    writeError(`sluice hook pre-tool-use: ${parsed.problem}; letting the tool run`);
+    return 0;
+  }
+  const { runPreToolUse } = await import('../../hooks/pre-tool-use.ts');
+  const outcome = await runPreToolUse(parsed.input);
+  if (outcome.decision === 'allow') return 0;
+  writeError(outcome.reason);
+  return blockExitCode;
 }
 
 async function readStdin(): Promise<string> {

@@ -40,8 +40,16 @@ export function createRunReporter(stream: NodeJS.WriteStream) {
         case 'run:iteration:finish': {
           const failing = event.check.gates.filter((gate) => gate.blocking && !isGatePass(gate.status));
           const change = event.changedFiles ? '' : ' · no file changed';
-          if (failing.length === 0) say(`  checks passed${change}`);
-          else say(`  checks failed: ${failing.map(describeFailingGate).join(', ')}${change}`);
+          const blocking = event.guard.findings.filter((finding) => finding.severity === 'block');
+          const restored = event.guard.reverted.length;
+          const guard = [
+            blocking.length > 0
+              ? ` · guard blocks: ${[...new Set(blocking.map((finding) => finding.rule))].join(', ')}`
+              : '',
+            restored > 0 ? ` · guard restored ${restored} file${restored === 1 ? '' : 's'}` : '',
+          ].join('');
+          if (failing.length === 0) say(`  checks passed${guard}${change}`);
+          else say(`  checks failed: ${failing.map(describeFailingGate).join(', ')}${guard}${change}`);
           break;
         }
       }

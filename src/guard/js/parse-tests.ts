@@ -1,6 +1,6 @@
 import { parse, type SgNode } from '@ast-grep/napi';
 import type { MarkerKind, TestCase, TestMarker } from '../tests/test-case.ts';
-import { emptyTokenForm, type TokenRules, tokenForm } from '../tests/token-form.ts';
+import { emptyTokenForm, joinTokenForms, type TokenRules, tokenForm } from '../tests/token-form.ts';
 import { languageOf } from './test-files.ts';
 
 const testNames = new Set(['it', 'test', 'specify', 'xit', 'xtest', 'xspecify', 'fit', 'ftest']);
@@ -86,11 +86,13 @@ function visitTestCall(node: SgNode, callee: Callee, scope: Scope, path: string,
     if (body) visit(body, { titles, markers, test: scope.test }, path, tests);
     return;
   }
+  // `test.each(table)(...)`: the table's rows are part of what the test asserts.
+  const parts = [...eachTables(node.field('function')), ...(body ? [body] : [])];
   const test: TestCase = {
     path,
     titles,
     line,
-    body: body ? tokenForm(body, tokenRules) : emptyTokenForm,
+    body: parts.length > 0 ? joinTokenForms(parts.map((part) => tokenForm(part, tokenRules))) : emptyTokenForm,
     assertions: [],
     markers,
   };
@@ -186,4 +188,19 @@ function titleOf(node: SgNode): string {
     );
   if (node.kind() === 'template_string') return node.text().slice(1, -1);
   return node.text();
+}
+
+/** The argument lists of the calls inside a callee such as `test.each([...])` or `it.each\`table\``. */
+function eachTables(callee: SgNode | null): SgNode[] {
+  const tables: SgNode[] = [];
+  for (let current = callee; current; ) {
+    const kind = current.kind();
+    if (kind === 'call_expression') {
+      const args = current.field('arguments');
+      if (args) tables.push(args);
+      current = current.field('function');
+    } else if (kind === 'member_expression') current = current.field('object');
+    else break;
+  }
+  return tables.reverse();
 }

@@ -1,8 +1,21 @@
 import type { GuardRule } from '../finding.ts';
 import { assertionsRemoved } from './assertions-removed.ts';
+import { expectedValueChanged } from './expected-value-changed.ts';
+import { protectedPathChanged } from './protected-path-changed.ts';
+import { runnerConfigNarrowed } from './runner-config-narrowed.ts';
 import { skipMarkerAdded } from './skip-marker-added.ts';
+import { snapshotRewritten } from './snapshot-rewritten.ts';
 import { testFileDeleted } from './test-file-deleted.ts';
 import { testsRemoved } from './tests-removed.ts';
 
 /** Every rule `sluice guard` applies, in the order findings are reported. */
-export const guardRules: readonly GuardRule[] = [testFileDeleted, testsRemoved, skipMarkerAdded, assertionsRemoved];
+export const guardRules: readonly GuardRule[] = [
+  protectedPathChanged,
+  testFileDeleted,
+  testsRemoved,
+  skipMarkerAdded,
+  assertionsRemoved,
+  expectedValueChanged,
+  runnerConfigNarrowed,
+  snapshotRewritten,
+];

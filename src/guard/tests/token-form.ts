@@ -19,7 +19,7 @@ export function tokenForm(node: SgNode, rules: TokenRules): TokenForm {
   const walk = (current: SgNode) => {
     const kind = String(current.kind());
     if (rules.dropped.has(kind)) return;
-    if (rules.literals.has(kind)) {
+    if (rules.literals.has(kind) || isSignedNumber(current)) {
       const text = literalValue(current.text());
       tokens.push(text);
       shape.push('\u2047');
@@ -37,4 +37,18 @@ export function tokenForm(node: SgNode, rules: TokenRules): TokenForm {
 function literalValue(text: string): string {
   const quoted = /^[A-Za-z]{0,2}("""|'''|["'`])([\s\S]*)\1$/.exec(text);
   return quoted ? (quoted[2] ?? '') : text;
+}
+
+/** Several fragments read as one, in order. */
+export function joinTokenForms(forms: readonly TokenForm[]): TokenForm {
+  return {
+    key: forms.map((form) => form.key).join(' '),
+    skeleton: forms.map((form) => form.skeleton).join(' '),
+    literals: forms.flatMap((form) => form.literals),
+  };
+}
+
+/** `-1`, `- 2.5`: parsed as an operator and a number, but a value all the same. */
+function isSignedNumber(node: SgNode): boolean {
+  return !node.isLeaf() && /^[-+]\s*\d[\w.]*$/.test(node.text());
 }

@@ -26,8 +26,8 @@ function hookStop(stdin: string, cwd: string, ...args: string[]): Promise<CliRun
   });
 }
 
-const stopJson = (cwd: string) =>
-  JSON.stringify({ session_id: 's-1', cwd, hook_event_name: 'Stop', stop_hook_active: false });
+const stopJson = (cwd: string, stopHookActive = false) =>
+  JSON.stringify({ session_id: 's-1', cwd, hook_event_name: 'Stop', stop_hook_active: stopHookActive });
 
 describe('sluice hook stop (the real bin)', () => {
   it('exits 2 with the feedback on stderr while a gate fails, then 0 once it passes', async () => {
@@ -44,7 +44,7 @@ describe('sluice hook stop (the real bin)', () => {
   it('lets the agent stop after --max-blocks blocks and says the session is not done', async () => {
     const repo = await brokenAdderRepo();
     expect((await hookStop(stopJson(repo), repo, '--max-blocks', '1')).exitCode).toBe(2);
-    const capped = await hookStop(stopJson(repo), repo, '--max-blocks', '1');
+    const capped = await hookStop(stopJson(repo, true), repo, '--max-blocks', '1');
     expect(capped.exitCode).toBe(0);
     expect(capped.stderr).toContain('the session is NOT done');
     expect(capped.stderr).toContain('.sluice/hooks/s-1.json');

@@ -1,24 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { claudeTestEnv, pidsWithEnv } from '../../support/claude-code.ts';
+import { describe, expect, it } from 'vitest';
+import { pidsWithEnv } from '../../support/claude-code.ts';
 import {
-  type FakeAnthropicServer,
-  type FakeUsage,
-  type MessagesRequest,
-  startFakeAnthropicServer,
-  textReply,
-  toolUseReply,
-} from '../../support/fake-anthropic-server.ts';
+  type ClaudeRun,
+  conversation,
+  type ModelReply,
+  model,
+  claudeRun as startClaudeRun,
+  toolResults,
+} from '../../support/claude-run.ts';
+import { type FakeUsage, type MessagesRequest, textReply, toolUseReply } from '../../support/fake-anthropic-server.ts';
 import { git } from '../../support/gitdir.ts';
-import { waitFor } from '../../support/process-state.ts';
-import { brokenAdderRepo, rightAdd, wrongAdd } from '../../support/run-fixtures.ts';
+import { rightAdd, wrongAdd } from '../../support/run-fixtures.ts';
 import { runSluice } from '../../support/sluice-cli.ts';
-import { tempDir } from '../../support/temp-dir.ts';
-
-/** The model sluice.yaml asks for: one Claude Code and Sluice's price table both know. */
-const model = 'claude-sonnet-4-5';
 
 /** Sonnet 4.5 list prices, USD per million tokens: what Claude Code charges for it, and Sluice's table too. */
 const sonnetPrices = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 };
@@ -33,24 +28,10 @@ const listPrice = (usage: FakeUsage) =>
 /** What Sluice feeds back after iteration 1 wrote `wrongAdd` (2 * 3 = 6): the test, where, expected, received. */
 const feedbackOfIteration1 = ['adds two numbers (test/add.test.js:6)', 'expected: 5  received: 6'];
 
-/** A request's whole conversation as text: prompt, system reminders, tool calls and their results. */
-function conversation(request: MessagesRequest): string {
-  return JSON.stringify(request.messages);
-}
-
-/** How many tool results the conversation holds: 0 on the first request of a turn. */
-function toolResults(request: MessagesRequest): number {
-  return conversation(request).split('"type":"tool_result"').length - 1;
-}
+const claudeRun = (usages: FakeUsage[], reply: ModelReply = fixingAgent): Promise<ClaudeRun> =>
+  startClaudeRun(usages, reply);
 
 const startsTurn = (request: MessagesRequest) => toolResults(request) === 0;
-
-interface ClaudeRun {
-  server: FakeAnthropicServer;
-  repo: string;
-  /** In the environment of every Claude Code process (and what it runs), to find them by. */
-  marker: string;
-}
 
 /** A fresh-context turn: read src/add.js, write it (fixed once the prompt carries the feedback), say so. */
 function fixingAgent(request: MessagesRequest, usage: FakeUsage | undefined) {
@@ -74,42 +55,6 @@ function sessionAgent(request: MessagesRequest, usage: FakeUsage | undefined) {
     return toolUseReply('Write', { file_path: 'src/add.js', content: rightAdd }, usage);
   if (toolResults(request) < 2) return fixingAgent(request, usage);
   return textReply('Done, I think.', usage);
-}
-
-/**
- * A repository with a wrong `add` whose sluice.yaml runs Claude Code against a scripted fake model.
- * The fake plays an agent fixing src/add.js, as a function of each request: a turn's first request
- * reads the file (Claude Code's Write refuses a file it has not read), the second writes it, the
- * third ends the turn with a text reply. It writes `wrongAdd`, or `rightAdd` once the turn's prompt
- * carries Sluice's feedback about that attempt. Request i reports `usages[i]` (the last one past
- * the end). `agent.base_url` points Claude Code at the fake, as a user would configure a gateway;
- * `agent.env` keeps it out of the user's ~/.claude and off the network.
- */
-async function claudeRun(usages: FakeUsage[], reply: typeof fixingAgent = fixingAgent): Promise<ClaudeRun> {
-  let answered = 0;
-  const server = await startFakeAnthropicServer([], {
-    fallback: (request) => {
-      const usage = usages[Math.min(answered, usages.length - 1)];
-      answered += 1;
-      return reply(request, usage);
-    },
-  });
-  const marker = randomUUID();
-  onTestFinished(async () => {
-    await server.close();
-    await waitFor(() => pidsWithEnv('SLUICE_TEST_MARKER', marker).length === 0, 2000);
-    expect(pidsWithEnv('SLUICE_TEST_MARKER', marker)).toEqual([]);
-  });
-  const { ANTHROPIC_BASE_URL: _fromBaseUrl, ...env } = claudeTestEnv(server.url, tempDir('sluice-claude-home-'));
-  const repo = await brokenAdderRepo(
-    `agent:
-  name: claude-code
-  model: ${model}
-  base_url: ${server.url}
-  env: ${JSON.stringify({ ...env, SLUICE_TEST_MARKER: marker })}
-`,
-  );
-  return { server, repo, marker };
 }
 
 const runIdOf = (stdout: string) => /run (\S+) on branch/.exec(stdout)?.[1] ?? '';

@@ -5,10 +5,12 @@ import { hookSessionPath } from '../../../src/hooks/hook-sessions.ts';
 import { runStopHook } from '../../../src/hooks/stop-hook.ts';
 import { parseStopHookInput } from '../../../src/hooks/stop-hook-input.ts';
 import { gitdir } from '../../support/gitdir.ts';
-import { brokenAdderRepo, rightAdd } from '../../support/run-fixtures.ts';
+import { adderTest, brokenAdderRepo, rightAdd } from '../../support/run-fixtures.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
-const input = (cwd: string, sessionId = 'session-1') => ({ sessionId, cwd, stopHookActive: false });
+const input = (cwd: string, sessionId = 'session-1', stopHookActive = false) => ({ sessionId, cwd, stopHookActive });
+/** A stop Claude Code makes while continuing after one of our blocks. */
+const again = (cwd: string, sessionId = 'session-1') => input(cwd, sessionId, true);
 const sessionRecord = (repo: string, sessionId = 'session-1') =>
   JSON.parse(readFileSync(hookSessionPath(join(repo, '.sluice'), sessionId), 'utf8')) as Record<string, unknown>;
 
@@ -69,11 +71,11 @@ describe('runStopHook', () => {
 
   it('lets the agent stop after the cap, recording the session as not done with the reason', async () => {
     const repo = await brokenAdderRepo();
-    const decisions = [];
-    for (let stop = 0; stop < 3; stop += 1) decisions.push(await runStopHook(input(repo), { maxBlocks: 2 }));
+    const decisions = [await runStopHook(input(repo), { maxBlocks: 2 })];
+    for (let stop = 1; stop < 3; stop += 1) decisions.push(await runStopHook(again(repo), { maxBlocks: 2 }));
     expect(decisions.map((outcome) => outcome.decision)).toEqual(['blocked', 'blocked', 'capped']);
     expect(decisions[2]).toMatchObject({
-      reason: 'blocking gates still fail after 2 blocked stops (cap 2)',
+      reason: 'the guard or a blocking gate still fails after 2 blocked stops (cap 2)',
       sessionPath: hookSessionPath(join(repo, '.sluice'), 'session-1'),
     });
     const record = sessionRecord(repo);
@@ -82,6 +84,29 @@ describe('runStopHook', () => {
     expect(record.reason).toContain('adds two numbers');
     // Another session of the same repository is counted apart.
     expect((await runStopHook(input(repo, 'session-2'), { maxBlocks: 2 })).decision).toBe('blocked');
+  });
+
+  it('honours stop_hook_active: a stop that does not follow our block starts the count again', async () => {
+    const repo = await brokenAdderRepo();
+    expect(await runStopHook(input(repo), { maxBlocks: 1 })).toMatchObject({ decision: 'blocked', blocks: 1 });
+    // A new prompt, a new turn: Claude Code says it is not continuing because of a Stop hook.
+    expect(await runStopHook(input(repo), { maxBlocks: 1 })).toMatchObject({ decision: 'blocked', blocks: 1 });
+    expect(await runStopHook(again(repo), { maxBlocks: 1 })).toMatchObject({ decision: 'capped', blocks: 1 });
+  });
+
+  it('blocks a stop whose tests pass only because the change weakened them, naming what to restore', async () => {
+    const repo = await brokenAdderRepo();
+    writeFileSync(join(repo, 'test/add.test.js'), adderTest.replace('5);', '-1);'));
+    const outcome = await runStopHook(input(repo));
+    expect(outcome.decision).toBe('blocked');
+    if (outcome.decision !== 'blocked') return;
+    expect(outcome.feedback).toContain('Test guard: the change weakens the tests');
+    expect(outcome.feedback).toContain('test/add.test.js:6 expected-value-changed');
+    expect(outcome.feedback).toContain('restore `assert.equal(add(2, 3), 5)`');
+    // The gates pass on the weakened test, so they are not part of the feedback.
+    expect(outcome.feedback).not.toContain('gate');
+    // The guard measures from the HEAD the session's hooks first saw, recorded in the session file.
+    expect(sessionRecord(repo).base_commit).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it('counts each session in its own file, and a crafted id cannot leave .sluice/hooks', async () => {

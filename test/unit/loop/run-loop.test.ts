@@ -26,6 +26,7 @@ function memoryPorts(changes: boolean[]): LoopPorts & { finished: number[] } {
         diff: { filesChanged: changed ? 1 : 0, insertions: 1, deletions: 0 },
       };
     },
+    guardChange: async () => ({ baseCommit: 'base', findings: [], reverted: [] }),
     runChangedAnything: async () => true,
   };
 }

@@ -1,0 +1,21 @@
+import { relative } from 'node:path';
+import { defaultGuardConfig, type GuardConfig } from '../config/guard-schema.ts';
+import { loadConfig, parseConfigText } from '../config/load-config.ts';
+import { readFileAtRef } from '../workspace/refs.ts';
+
+/**
+ * The `guard:` settings that judge a change: sluice.yaml as committed at the base, so a change cannot
+ * switch off the rules that judge it. Only when the base has no sluice.yaml is the working tree's read;
+ * without any, the defaults.
+ */
+export async function guardConfigAt(
+  repoRoot: string,
+  baseCommit: string,
+  configPath: string | undefined,
+): Promise<GuardConfig> {
+  if (!configPath) return defaultGuardConfig;
+  const inRepo = relative(repoRoot, configPath);
+  const text = await readFileAtRef(repoRoot, baseCommit, inRepo);
+  if (text !== undefined) return parseConfigText(text, `${baseCommit.slice(0, 12)}:${inRepo}`).guard;
+  return (await loadConfig(configPath)).config.guard;
+}

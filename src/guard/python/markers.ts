@@ -1,0 +1,81 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { MarkerKind, TestMarker } from '../tests/test-case.ts';
+import { calleeName, dottedName, lineOf } from './syntax.ts';
+
+/** pytest marks that keep a test from running or from failing, by the last two parts of their name. */
+const pytestMarks = new Map<string, MarkerKind>([
+  ['mark.skip', 'skip'],
+  ['mark.skipif', 'skip'],
+  ['mark.xfail', 'xfail'],
+]);
+/** unittest's decorators, written `unittest.skip` or, imported, `skip`. */
+const unittestDecorators = new Map<string, MarkerKind>([
+  ['skip', 'skip'],
+  ['skipIf', 'skip'],
+  ['skipUnless', 'skip'],
+  ['expectedFailure', 'xfail'],
+]);
+/** Calls that skip or xfail the test that runs them. */
+const skipCalls = new Map<string, MarkerKind>([
+  ['pytest.skip', 'skip'],
+  ['pytest.xfail', 'xfail'],
+  ['self.skipTest', 'skip'],
+  ['cls.skipTest', 'skip'],
+]);
+
+function pytestMarkKind(name: string): MarkerKind | undefined {
+  return pytestMarks.get(name.split('.').slice(-2).join('.'));
+}
+
+/**
+ * The markers of one decorator: `@pytest.mark.skip`, `@pytest.mark.xfail(...)`, `@unittest.skipIf(...)`, and the
+ * `marks=pytest.mark.xfail` of single cases inside `@pytest.mark.parametrize(...)`.
+ */
+export function decoratorMarkers(decorator: SgNode): TestMarker[] {
+  const expression = decorator.children().find((child) => child.isNamed() && child.kind() !== 'comment');
+  if (!expression) return [];
+  const name = calleeName(expression);
+  const kind =
+    name === undefined ? undefined : (pytestMarkKind(name) ?? unittestDecorators.get(name.replace(/^unittest\./, '')));
+  if (name !== undefined && kind) return [{ kind, text: `@${name}`, line: lineOf(decorator) }];
+  return marksWithin(expression, '');
+}
+
+/** `pytest.mark.skip`/`skipif`/`xfail` anywhere under `node`, each shown as `prefix` + its name. */
+function marksWithin(node: SgNode, prefix: string): TestMarker[] {
+  if (node.kind() === 'attribute') {
+    const name = dottedName(node);
+    const kind = name === undefined ? undefined : pytestMarkKind(name);
+    if (name !== undefined && kind) return [{ kind, text: `${prefix}${name}`, line: lineOf(node) }];
+  }
+  return node.children().flatMap((child) => marksWithin(child, prefix));
+}
+
+/**
+ * Markers a module- or class-level statement puts on every test of its suite: `pytestmark = pytest.mark.skip(...)`
+ * (or a list of marks), and `pytest.skip(..., allow_module_level=True)`.
+ */
+export function suiteStatementMarkers(statement: SgNode): TestMarker[] {
+  if (statement.kind() !== 'expression_statement') return [];
+  const expression = statement.children().find((child) => child.isNamed());
+  if (expression?.kind() === 'assignment' && expression.field('left')?.text() === 'pytestmark') {
+    const value = expression.field('right');
+    return value ? marksWithin(value, 'pytestmark = ') : [];
+  }
+  const marker = expression ? skipCallMarker(expression) : undefined;
+  return marker ? [marker] : [];
+}
+
+/** The marker of a call or raise that skips the running test: `pytest.skip()`, `self.skipTest()`, `raise SkipTest`. */
+export function skipCallMarker(node: SgNode): TestMarker | undefined {
+  if (node.kind() === 'raise_statement') {
+    const raised = node.children().find((child) => child.isNamed());
+    const name = raised ? calleeName(raised) : undefined;
+    if (name === undefined || !/(^|\.)SkipTest$/.test(name)) return undefined;
+    return { kind: 'skip', text: `raise ${name}`, line: lineOf(node) };
+  }
+  if (node.kind() !== 'call') return undefined;
+  const name = calleeName(node);
+  const kind = name === undefined ? undefined : skipCalls.get(name);
+  return name !== undefined && kind ? { kind, text: `${name}()`, line: lineOf(node) } : undefined;
+}

@@ -1,0 +1,118 @@
+import { parse, type SgNode } from '@ast-grep/napi';
+import type { TestCase, TestMarker } from '../tests/test-case.ts';
+import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
+import { decoratorMarkers, suiteStatementMarkers } from './markers.ts';
+import { calleeName, lineOf } from './syntax.ts';
+import { bodyForm, isParametrize, scanBody } from './test-body.ts';
+
+/** Fixtures that run before every test of their module or class: a skip in them skips all of those tests. */
+const setupNames = new Set(['setUp', 'setUpClass', 'setup_method', 'setup_class', 'setUpModule', 'setup_module']);
+/**
+ * Statements whose blocks may define tests (`if sys.version_info >= (3, 12):`, `try:`), and the ERROR nodes
+ * tree-sitter leaves in broken code, whose definitions are still worth reading.
+ */
+const nestingKinds = new Set([
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'try_statement',
+  'except_clause',
+  'finally_clause',
+  'with_statement',
+  'block',
+  'ERROR',
+]);
+
+/** A module or a test class: the titles and markers its tests inherit. */
+interface Suite {
+  titles: string[];
+  markers: TestMarker[];
+}
+
+/** A function or class definition with the decorators written above it. */
+interface Definition {
+  node: SgNode;
+  name: string;
+  decorators: SgNode[];
+}
+
+interface FileScan {
+  path: string;
+  tests: TestCase[];
+  /** Classes of this file that subclass `unittest.TestCase`, so that their own subclasses are test classes too. */
+  unittestClasses: Set<string>;
+}
+
+/** The test cases of one Python file (pytest functions and classes, unittest.TestCase methods), parsed with tree-sitter. */
+export function parseTests(path: string, source: string): TestCase[] {
+  ensureTreeSitterLanguages();
+  const root = parse(DynamicLanguages.python, source).root();
+  const scan: FileScan = { path, tests: [], unittestClasses: new Set() };
+  visitSuite(root, { titles: [], markers: [] }, scan);
+  return scan.tests;
+}
+
+/** Collect the tests of a module or class body; nested test classes become suites of their own. */
+function visitSuite(container: SgNode, suite: Suite, scan: FileScan): void {
+  const statements = statementsOf(container);
+  const definitions = statements.flatMap(definitionOf);
+  // Suite-wide markers apply to every test of the suite, also to those defined above them.
+  const markers = [
+    ...suite.markers,
+    ...statements.flatMap(suiteStatementMarkers),
+    ...definitions
+      .filter((definition) => definition.node.kind() === 'function_definition' && setupNames.has(definition.name))
+      .flatMap((definition) => scanBody(definition.node).markers),
+  ];
+  for (const definition of definitions) {
+    const { node, name, decorators } = definition;
+    const titles = [...suite.titles, name];
+    if (node.kind() === 'class_definition') {
+      const body = node.field('body');
+      if (body && isTestClass(definition, scan)) {
+        visitSuite(body, { titles, markers: [...markers, ...decorators.flatMap(decoratorMarkers)] }, scan);
+      }
+    } else if (name.startsWith('test')) {
+      scan.tests.push(testCaseOf(definition, titles, markers, scan.path));
+    }
+  }
+}
+
+function testCaseOf({ node, decorators }: Definition, titles: string[], markers: TestMarker[], path: string): TestCase {
+  const block = node.field('body');
+  const contents = block ? scanBody(block) : { assertions: [], markers: [] };
+  return {
+    path,
+    titles,
+    line: lineOf(node),
+    body: bodyForm(block, decorators.filter(isParametrize)),
+    assertions: contents.assertions,
+    markers: [...markers, ...decorators.flatMap(decoratorMarkers), ...contents.markers],
+  };
+}
+
+/** pytest collects classes named `Test*`; unittest, any subclass of `TestCase` (also through a base class of this file). */
+function isTestClass({ node, name }: Definition, scan: FileScan): boolean {
+  const bases = (node.field('superclasses')?.children() ?? []).flatMap((base) => calleeName(base) ?? []);
+  if (bases.some((base) => base.endsWith('TestCase') || scan.unittestClasses.has(base))) {
+    scan.unittestClasses.add(name);
+    return true;
+  }
+  return name.startsWith('Test');
+}
+
+/** The statements of a module or class body, looking into `if`/`try`/`with` blocks. */
+function statementsOf(container: SgNode): SgNode[] {
+  return container
+    .children()
+    .flatMap((child) => (nestingKinds.has(String(child.kind())) ? statementsOf(child) : [child]));
+}
+
+function definitionOf(statement: SgNode): Definition[] {
+  const kind = statement.kind();
+  const node = kind === 'decorated_definition' ? statement.field('definition') : statement;
+  if (!node || (node.kind() !== 'function_definition' && node.kind() !== 'class_definition')) return [];
+  const decorators =
+    kind === 'decorated_definition' ? statement.children().filter((c) => c.kind() === 'decorator') : [];
+  return [{ node, name: node.field('name')?.text() ?? '', decorators }];
+}

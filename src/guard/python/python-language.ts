@@ -1,0 +1,6 @@
+import type { TestLanguage } from '../tests/test-case.ts';
+import { parseTests } from './parse-tests.ts';
+import { isPythonTestFile } from './test-files.ts';
+
+/** Python: pytest test functions and classes, unittest.TestCase subclasses. */
+export const python: TestLanguage = { name: 'python', isTestFile: isPythonTestFile, parseTests };

@@ -1,0 +1,90 @@
+import type { ChangedFile } from '../changed-files.ts';
+import type { Finding, GuardRule } from '../finding.ts';
+
+/** Snapshot and golden files of jest/vitest, syrupy, insta, cupaloy and Go's testdata convention. */
+const snapshotPaths = [
+  /(?:^|\/)__snapshots__\//, // jest and vitest `.snap`, syrupy `.ambr` and its single-file snapshots
+  /(?:^|\/)snapshots\/[^/]+\.snap$/, // insta
+  /(?:^|\/)\.snapshots\//, // cupaloy
+  /(?:^|\/)testdata\/(?:.+\/)?[^/]+\.golden$/, // Go golden files
+];
+
+/** Where each entry of a many-snapshot file starts: jest/vitest `exports[`...`] = `, syrupy `# name: `. */
+const entryHeaders: { file: RegExp; header: RegExp }[] = [
+  { file: /__snapshots__\/[^/]+\.snap$/, header: /^exports\[`(.*)`\] = / },
+  { file: /__snapshots__\/[^/]+\.ambr$/, header: /^# name: (.*)$/ },
+];
+
+export function isSnapshotFile(path: string): boolean {
+  return snapshotPaths.some((pattern) => pattern.test(path));
+}
+
+/**
+ * An existing snapshot was changed or deleted: the expected output of a test was rewritten to match what the
+ * code does now. New snapshot files, and new entries in a snapshot file, are not reported.
+ */
+export const snapshotRewritten: GuardRule = {
+  id: 'snapshot-rewritten',
+  reads: isSnapshotFile,
+  check({ base, changed }) {
+    return changed.flatMap((file): Finding[] => {
+      if (file.status === 'added' || !isSnapshotFile(file.path)) return [];
+      const change = describeChange(file);
+      if (!change) return [];
+      return [
+        {
+          rule: this.id,
+          path: file.path,
+          line: change.line,
+          severity: 'block',
+          message:
+            `snapshot rewritten: ${change.what}. If the output change is intended, a human must approve it; ` +
+            `restore: git checkout ${base} -- ${file.path}`,
+        },
+      ];
+    });
+  },
+};
+
+/** What changed in a snapshot file, and the first line it changed at; undefined when nothing existing changed. */
+function describeChange({ path, before, after }: ChangedFile): { what: string; line: number } | undefined {
+  if (after === undefined) return { what: 'the snapshot file was deleted', line: 1 };
+  if (before === undefined || before === after) return undefined;
+  const header = entryHeaders.find((format) => format.file.test(path))?.header;
+  if (!header) return { what: 'its content changed', line: firstChangedLine(before, after) };
+  const was = snapshotEntries(before, header);
+  const now = snapshotEntries(after, header);
+  if (was.size === 0) return { what: 'its content changed', line: firstChangedLine(before, after) };
+  const changedNames = [...was.keys()].filter((name) => now.get(name)?.text !== was.get(name)?.text);
+  const [first] = changedNames;
+  if (first === undefined) return undefined;
+  const shown = changedNames.slice(0, 5).map((name) => `"${name}"${now.has(name) ? '' : ' (removed)'}`);
+  const more = changedNames.length > shown.length ? ` and ${changedNames.length - shown.length} more` : '';
+  return {
+    what: `${changedNames.length} existing ${changedNames.length === 1 ? 'entry' : 'entries'} changed: ${shown.join(', ')}${more}`,
+    line: now.get(first)?.line ?? firstChangedLine(before, after),
+  };
+}
+
+/** The entries of a many-snapshot file by name, each with its text and the line of its header. */
+function snapshotEntries(source: string, header: RegExp): Map<string, { text: string; line: number }> {
+  const entries = new Map<string, { text: string; line: number }>();
+  let current: { text: string; line: number } | undefined;
+  source.split(/\r?\n/).forEach((line, index) => {
+    const name = header.exec(line)?.[1];
+    if (name !== undefined) {
+      current = { text: '', line: index + 1 };
+      entries.set(name, current);
+    }
+    if (current) current.text += `${line}\n`;
+  });
+  for (const entry of entries.values()) entry.text = entry.text.trimEnd();
+  return entries;
+}
+
+function firstChangedLine(before: string, after: string): number {
+  const was = before.split('\n');
+  const now = after.split('\n');
+  const index = now.findIndex((line, at) => line !== was[at]);
+  return index === -1 ? Math.max(1, now.length) : index + 1;
+}

@@ -1,0 +1,156 @@
+/** The arguments of one command, read without knowing the program: options by name, and the other words. */
+export interface CommandArgs {
+  /** The program after wrappers (`npx`, `python -m`, `uv run`) and `VAR=value` words. */
+  program: string;
+  options: Map<string, string[]>;
+  /** Words that are no option nor option value: test files, directories, name filters, subcommands. */
+  positionals: string[];
+}
+
+/**
+ * Options of test runners (jest, vitest, mocha, pytest, go test, cargo test, node --test) that leave tests
+ * out, run only some, or let an empty or failing run pass. `narrows` says which values count (`-p no:x`).
+ */
+const narrowingOptions: Record<string, (value: string) => boolean> = Object.fromEntries([
+  ...[
+    '-t',
+    '--testNamePattern',
+    '--testPathPattern',
+    '--testPathPatterns',
+    '--testPathIgnorePatterns',
+    '--grep',
+    '-g',
+    '--fgrep',
+    '-f',
+    '--invert',
+    '--exclude',
+    '--project',
+    '--shard',
+    '--passWithNoTests',
+    '--onlyChanged',
+    '-o',
+    '--changed',
+    '--changedSince',
+    '--related',
+    '--findRelatedTests',
+    '--lastCommit',
+    '--onlyFailures',
+    '--test-name-pattern',
+    '--test-skip-pattern',
+    '--test-only',
+    '-k',
+    '-m',
+    '--deselect',
+    '--ignore',
+    '--ignore-glob',
+    '--collect-only',
+    '--co',
+    '--continue-on-collection-errors',
+    '--lf',
+    '--last-failed',
+    '--sw-skip',
+    '--stepwise-skip',
+    '--suppress-no-test-exit-code',
+    '-run',
+    '-skip',
+    '-short',
+    '--skip',
+    '--exact',
+    '--ignored',
+    '--lib',
+    '--bins',
+    '--doc',
+    '--ignore-errors',
+  ].map((name) => [name, () => true]),
+  // Turning off the cache plugin changes no result; turning off any other plugin may drop checks.
+  ['-p', (value: string) => value.startsWith('no:') && value !== 'no:cacheprovider'],
+]);
+
+/** Options whose value is the next word (when not written `--name=value`). */
+const valueOptions = new Set([
+  ...['-t', '--testNamePattern', '--testPathPattern', '--testPathPatterns', '--testPathIgnorePatterns', '--grep'],
+  ...['-g', '--fgrep', '-f', '--exclude', '--project', '--shard', '--changedSince', '-k', '-m', '--deselect'],
+  ...['--ignore', '--ignore-glob', '-p', '-o', '-run', '-skip', '--skip', '--test-name-pattern'],
+  ...['--test-skip-pattern', '--reporter', '--config', '-c', '--environment', '--pool', '--maxWorkers'],
+  ...['--testTimeout', '--timeout', '--outputFile', '--dir', '--root', '--workers', '-n', '--tb', '--cov'],
+  ...['--cov-report', '--maxfail', '-j', '--jobs', '-timeout', '-count', '-parallel', '-coverprofile', '--features'],
+  ...['--package', '--bin', '--target', '--test-threads', '-r', '--require', '--ui', '--spec'],
+]);
+
+/** Words that prefix the real program: `npx vitest`, `python -m pytest`, `uv run pytest`. */
+const wrappers: readonly string[][] = [
+  ['npx'],
+  ['bunx'],
+  ['env'],
+  ['npm', 'exec'],
+  ['pnpm', 'exec'],
+  ['pnpm', 'dlx'],
+  ['yarn', 'exec'],
+  ['uv', 'run'],
+  ['poetry', 'run'],
+  ['pipenv', 'run'],
+  ['hatch', 'run'],
+  ['python', '-m'],
+  ['python3', '-m'],
+];
+
+/** Subcommands that choose a mode, not tests: `vitest run`, `npm test`, `npm run`. */
+const neutralWords = new Set(['run', 'test', 'exec', 'watch', '--']);
+
+const redirection = /^\d*(?:[<>]|&>)/;
+
+/** Parse the words of one simple command. */
+export function commandArgs(words: readonly string[]): CommandArgs {
+  const firstWord = words.findIndex((word) => !/^[A-Za-z_]\w*=/.test(word));
+  let rest = firstWord === -1 ? [] : words.slice(firstWord);
+  for (let unwrapped = true; unwrapped; ) {
+    unwrapped = false;
+    for (const prefix of wrappers) {
+      if (prefix.every((word, index) => rest[index] === word) && rest.length > prefix.length) {
+        rest = rest.slice(prefix.length);
+        unwrapped = true;
+      }
+    }
+  }
+  const [program = '', ...args] = rest;
+  const options = new Map<string, string[]>();
+  const positionals: string[] = [];
+  const addOption = (name: string, value: string) => options.set(name, [...(options.get(name) ?? []), value]);
+  for (let index = 0; index < args.length; index++) {
+    const word = args[index] ?? '';
+    if (redirection.test(word)) {
+      if (/^\d*(?:[<>]+|&>)&?$/.test(word)) index++;
+    } else if (word.startsWith('-') && word !== '-' && word !== '--') {
+      const [name, value] = splitOption(word);
+      if (value !== undefined) addOption(name, value);
+      else if (valueOptions.has(name) && index + 1 < args.length) addOption(name, args[++index] ?? '');
+      else addOption(name, '');
+    } else if (!neutralWords.has(word)) {
+      positionals.push(word);
+    }
+  }
+  return { program, options, positionals };
+}
+
+/** `--name=value` and `-kvalue` (a known short option glued to its value); a bare option has no value. */
+function splitOption(word: string): [string, string | undefined] {
+  const equals = word.indexOf('=');
+  if (word.startsWith('--') && equals > 0) return [word.slice(0, equals), word.slice(equals + 1)];
+  if (valueOptions.has(word) || word in narrowingOptions) return [word, undefined];
+  const short = word.slice(0, 2);
+  if (!word.startsWith('--') && word.length > 2 && valueOptions.has(short)) return [short, word.slice(2)];
+  if (equals > 0) return [word.slice(0, equals), word.slice(equals + 1)];
+  return [word, undefined];
+}
+
+/** The values of the options in `args` that narrow the run, by option name. */
+export function narrowingOptionsOf(args: CommandArgs): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const [name, values] of args.options) {
+    const narrows = narrowingOptions[name];
+    if (!narrows) continue;
+    const counted = values.filter(narrows);
+    if (counted.length > 0) found.set(name, counted);
+  }
+  return found;
+}

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { findConfigFile } from '../config/load-config.ts';
+import { ensureSluiceDir } from '../gates/sluice-dir.ts';
+import { guardConfigAt } from '../guard/guard-config-at.ts';
+import { protectionOf } from '../guard/protection.ts';
+import { isGitRepo } from '../workspace/refs.ts';
+import { repoRootOf } from '../workspace/repo-root.ts';
+import { bashWriteTargets } from './bash-write-targets.ts';
+import { readHookSession, writeHookSession } from './hook-sessions.ts';
+import { sessionBase } from './session-base.ts';
+import type { ToolHookInput } from './tool-hook-input.ts';
+
+export type PreToolUseOutcome = { decision: 'allow' } | { decision: 'deny'; reason: string };
+
+/** Tools that write the file named in their input, and where they name it. */
+const fileTools: Record<string, string> = {
+  Write: 'file_path',
+  Edit: 'file_path',
+  MultiEdit: 'file_path',
+  NotebookEdit: 'notebook_path',
+};
+const shellTools = new Set(['Bash', 'shell', 'exec_command', 'local_shell']);
+
+/**
+ * Deny a tool call that would write a protected file (sluice.yaml, CI config, `guard.protect`, existing
+ * test files), with a reason that says what to do instead. Shell commands are checked best effort; the
+ * diff guard at the Stop hook and after every run iteration catches the rest.
+ */
+export async function runPreToolUse(input: ToolHookInput): Promise<PreToolUseOutcome> {
+  if (!existsSync(input.cwd) || !(await isGitRepo(input.cwd))) return { decision: 'allow' };
+  const targets = writeTargets(input);
+  const repoRoot = await repoRootOf(input.cwd);
+  const configPath = findConfigFile(input.cwd);
+  // Remember where the session started, before it changes anything: the Stop hook's guard measures from there.
+  const sluiceDir = await ensureSluiceDir(configPath ? dirname(configPath) : repoRoot);
+  const session = await readHookSession(sluiceDir, input.sessionId);
+  const base = await sessionBase(repoRoot, session, undefined);
+  if (!session.base_commit) await writeHookSession(sluiceDir, { ...session, base_commit: base });
+  if (targets.length === 0) return { decision: 'allow' };
+
+  const protection = protectionOf(await guardConfigAt(repoRoot, base, configPath));
+  for (const target of targets) {
+    const absolute = isAbsolute(target) ? target : resolve(input.cwd, target);
+    const path = relative(repoRoot, absolute);
+    if (path.startsWith('..')) continue;
+    const why = protection.refusesWrite(path, existsSync(absolute));
+    if (why) return { decision: 'deny', reason: denialReason(path, why, input.toolName) };
+  }
+  return { decision: 'allow' };
+}
+
+function writeTargets(input: ToolHookInput): string[] {
+  const field = fileTools[input.toolName];
+  if (field) {
+    const path = input.toolInput[field];
+    return typeof path === 'string' ? [path] : [];
+  }
+  if (shellTools.has(input.toolName)) {
+    const command = input.toolInput.command;
+    if (typeof command === 'string') return bashWriteTargets(command);
+    if (Array.isArray(command)) return bashWriteTargets(command.map(String).join(' '));
+  }
+  return [];
+}
+
+function denialReason(path: string, why: string, tool: string): string {
+  const tests = why.includes('test file');
+  const instead = tests
+    ? 'The tests are the spec: change the code under test so they pass. To add tests, create a new test file. If a test is wrong, leave it and say so in your final message: a human decides.'
+    : 'Leave it as it is and work within it; if it must change, say so in your final message: a human decides.';
+  return `Sluice: ${tool} on ${path} is not allowed because ${why}. ${instead} Changes made another way are caught by the diff guard when you stop.`;
+}

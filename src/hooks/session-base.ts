@@ -1,0 +1,16 @@
+import { resolveCommit } from '../workspace/refs.ts';
+import type { HookSession } from './hook-sessions.ts';
+
+/**
+ * The commit an agent session's change is measured from: the ref the caller names (a run's base), else
+ * the HEAD the session's hooks first saw (recorded in its session file), else HEAD now. So commits the
+ * agent makes during the session are judged too.
+ */
+export async function sessionBase(repoRoot: string, session: HookSession, named: string | undefined): Promise<string> {
+  if (named) return resolveCommit(repoRoot, named);
+  if (session.base_commit) {
+    const recorded = await resolveCommit(repoRoot, session.base_commit).catch(() => undefined);
+    if (recorded) return recorded;
+  }
+  return resolveCommit(repoRoot, 'HEAD');
+}

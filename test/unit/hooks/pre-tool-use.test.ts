@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { runPreToolUse } from '../../../src/hooks/pre-tool-use.ts';
+import { gitdir } from '../../support/gitdir.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+
+const files = {
+  'package.json': '{ "type": "module" }\n',
+  'src/add.js': 'export const add = (a, b) => a - b;\n',
+  'test/add.test.js': "import { test } from 'node:test';\ntest('adds', () => {});\n",
+  'sluice.yaml': 'gates:\n  unit:\n    run: node --test\n',
+};
+
+const call = (cwd: string, toolName: string, toolInput: Record<string, unknown>) =>
+  runPreToolUse({ sessionId: 's-1', cwd, toolName, toolInput });
+
+describe('runPreToolUse', () => {
+  it('denies Edit and Write of an existing test file, saying what to do instead', async () => {
+    const repo = await gitdir({ files });
+    for (const tool of ['Edit', 'Write', 'MultiEdit']) {
+      const outcome = await call(repo, tool, { file_path: `${repo}/test/add.test.js` });
+      expect(outcome.decision).toBe('deny');
+      if (outcome.decision !== 'deny') continue;
+      expect(outcome.reason).toContain(
+        `${tool} on test/add.test.js is not allowed because it is an existing test file`,
+      );
+      expect(outcome.reason).toContain('change the code under test');
+      expect(outcome.reason).toContain('create a new test file');
+    }
+  });
+
+  it('allows a new test file and the code under test', async () => {
+    const repo = await gitdir({ files });
+    expect(await call(repo, 'Write', { file_path: `${repo}/test/sub.test.js` })).toEqual({ decision: 'allow' });
+    expect(await call(repo, 'Edit', { file_path: 'src/add.js' })).toEqual({ decision: 'allow' });
+    expect(await call(repo, 'Read', { file_path: 'test/add.test.js' })).toEqual({ decision: 'allow' });
+  });
+
+  it('denies sluice.yaml and CI config by the glob that protects them', async () => {
+    const repo = await gitdir({ files: { ...files, '.github/workflows/ci.yml': 'on: push\n' } });
+    const yaml = await call(repo, 'Edit', { file_path: 'sluice.yaml' });
+    expect(yaml).toMatchObject({ decision: 'deny', reason: expect.stringContaining('protected by "sluice.yaml"') });
+    const ci = await call(repo, 'Write', { file_path: '.github/workflows/ci.yml' });
+    expect(ci).toMatchObject({ decision: 'deny', reason: expect.stringContaining('".github/workflows/**"') });
+  });
+
+  it('denies shell commands that write a protected file, best effort, and lets readers through', async () => {
+    const repo = await gitdir({ files });
+    const sed = await call(repo, 'Bash', { command: "sed -i 's/adds/x/' test/add.test.js" });
+    expect(sed).toMatchObject({ decision: 'deny', reason: expect.stringContaining('Bash on test/add.test.js') });
+    expect(await call(repo, 'Bash', { command: 'rm test/add.test.js' })).toMatchObject({ decision: 'deny' });
+    expect(await call(repo, 'Bash', { command: 'cat test/add.test.js && node --test' })).toEqual({
+      decision: 'allow',
+    });
+  });
+
+  it('follows guard.allow and guard.protect_tests of the committed sluice.yaml', async () => {
+    const config =
+      'guard:\n  protect: ["src/**"]\n  allow: ["test/add.test.js"]\ngates:\n  unit:\n    run: node --test\n';
+    const repo = await gitdir({ files: { ...files, 'sluice.yaml': config } });
+    expect(await call(repo, 'Edit', { file_path: 'test/add.test.js' })).toEqual({ decision: 'allow' });
+    expect(await call(repo, 'Edit', { file_path: 'src/add.js' })).toMatchObject({ decision: 'deny' });
+    const open = await gitdir({
+      files: { ...files, 'sluice.yaml': `guard:\n  protect_tests: false\n${files['sluice.yaml']}` },
+    });
+    expect(await call(open, 'Edit', { file_path: 'test/add.test.js' })).toEqual({ decision: 'allow' });
+  });
+
+  it('lets everything through outside a git repository', async () => {
+    const dir = tempDir('sluice-no-git-');
+    expect(await call(dir, 'Write', { file_path: 'test/add.test.js' })).toEqual({ decision: 'allow' });
+  });
+});
