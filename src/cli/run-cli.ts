@@ -31,8 +31,8 @@ Commands:
   usage     Tokens, cost and API time by model, day or run
   init      Detect the stack and write a commented sluice.yaml
   schema    Print the JSON Schema of sluice.yaml
-  hooks     Install or uninstall Sluice's agent hooks (--claude)
-  hook      Agent hook handler: "hook stop" blocks a Claude Code stop while a gate fails
+  hooks     Install or uninstall Sluice's hooks (--claude, --codex, --git)
+  hook      Agent hook handlers: "hook stop" (guard + gates), "hook pre-tool-use" (protected files)
 
 Run "sluice <command> --help" for its options.
 Exit codes: 0 passed, 1 a blocking gate failed, 2 usage or config error, 70 internal error,

@@ -1,12 +1,21 @@
 import { parseArgs } from 'node:util';
 import { SluiceError, UsageError } from '../../errors.ts';
+import type { Finding } from '../../guard/finding.ts';
+import { guardEvent } from '../../loop/run-ports.ts';
 import { formatUsageLine } from '../../usage/format-usage.ts';
 import { writeOut } from '../output/write.ts';
 import { openProjectRunStore } from './open-run-store.ts';
 
 const help = `Usage: sluice show <run-id> [--json] [-C <dir>]
 
-One run: goal, verdict and reason, each iteration with its agent status, gate states and diff, and usage.`;
+One run: goal, verdict and reason, each iteration with its agent status, gate states, test-guard
+findings and diff, and usage.`;
+
+interface GuardRecord {
+  iteration: number;
+  findings: Finding[];
+  reverted: Finding[];
+}
 
 /** `sluice show <run-id>`: the receipt of one run. */
 export async function run(argv: string[]): Promise<number> {
@@ -29,8 +38,11 @@ export async function run(argv: string[]): Promise<number> {
     const iterations = await store.listIterations(runId);
     const gates = await store.gateResults(runId);
     const usage = await store.runUsage(runId);
+    const guard = (await store.events(runId))
+      .filter((event) => event.type === guardEvent)
+      .map((event) => event.payload as GuardRecord);
     if (values.json) {
-      writeOut(JSON.stringify({ run: found, iterations, gates, usage }, null, 2));
+      writeOut(JSON.stringify({ run: found, iterations, gates, guard, usage }, null, 2));
       return 0;
     }
     const lines = [
@@ -51,6 +63,12 @@ export async function run(argv: string[]): Promise<number> {
         lines.push(
           `  ${gate.status.padEnd(9)} ${gate.name} (${(gate.durationMs / 1000).toFixed(1)}s)${gate.status === 'failed' ? counts : ''}`,
         );
+      }
+      for (const record of guard.filter((entry) => entry.iteration === iteration.number)) {
+        for (const finding of record.findings) {
+          lines.push(`  guard     ${finding.rule} (${finding.severity}) ${finding.path}:${finding.line}`);
+        }
+        for (const finding of record.reverted) lines.push(`  restored  ${finding.path} (${finding.rule})`);
       }
     }
     lines.push('', 'usage:');

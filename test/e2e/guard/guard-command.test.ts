@@ -1,4 +1,8 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { git } from '../../support/gitdir.ts';
+import { adderTest, brokenAdderRepo, scriptedAgent } from '../../support/run-fixtures.ts';
 import { runSluice } from '../../support/sluice-cli.ts';
 import { repoForCase } from '../../unit/guard/tamper-case.ts';
 
@@ -30,5 +34,44 @@ describe('sluice guard', () => {
     const cwd = await repoForCase('new-test-file');
     expect((await runSluice(['guard', '--bogus'], { cwd })).exitCode).toBe(2);
     expect((await runSluice(['guard', '--base', 'no-such-ref'], { cwd })).exitCode).toBe(2);
+  });
+});
+
+describe('sluice guard: base and policies', () => {
+  it("in a run's worktree measures from the run's base, though the run committed its turns", async () => {
+    const repo = await brokenAdderRepo();
+    const agent = scriptedAgent([
+      { write: 'nothing', files: { 'test/add.test.js': adderTest.replace('5);', '-1);') } },
+    ]);
+    const run = await runSluice(
+      ['run', 'Make add() add', '--agent', 'command', '--agent-command', agent.command, '--max-iterations', '1'],
+      { cwd: repo },
+    );
+    const runId = /run (\S+) on branch/.exec(run.stdout)?.[1] ?? '';
+    const worktree = join(dirname(repo), '.sluice-worktrees', basename(repo), runId);
+    expect(await git(worktree, 'status', '--porcelain')).toBe('');
+    const guard = await runSluice(['guard'], { cwd: worktree });
+    expect(guard.exitCode).toBe(1);
+    expect(guard.stdout).toContain('test/add.test.js:6 expected-value-changed');
+    const json = JSON.parse((await runSluice(['guard', '--json'], { cwd: worktree })).stdout);
+    expect(json).toMatchObject({ run: runId, base_commit: await git(repo, 'rev-parse', 'main') });
+    // --base still wins: against the worktree's own HEAD nothing is uncommitted.
+    expect((await runSluice(['guard', '--base', 'HEAD'], { cwd: worktree })).exitCode).toBe(0);
+  });
+
+  it('takes the policies from sluice.yaml as committed at the base, so the change cannot switch a rule off', async () => {
+    const repo = await brokenAdderRepo('guard:\n  rules:\n    skip-marker-added: ask\n');
+    writeFileSync(join(repo, 'test/add.test.js'), adderTest.replace("test('adds", "test.skip('adds"));
+    const asked = await runSluice(['guard'], { cwd: repo });
+    expect(asked.exitCode).toBe(0);
+    expect(asked.stdout).toContain('skip-marker-added (ask: a human decides)');
+    // The change also turns the rule off in the working tree: that edit is itself a finding, and the rule still applies.
+    const original = readFileSync(join(repo, 'sluice.yaml'), 'utf8');
+    writeFileSync(join(repo, 'sluice.yaml'), original.replace('skip-marker-added: ask', 'skip-marker-added: off'));
+    const json = JSON.parse((await runSluice(['guard', '--json'], { cwd: repo })).stdout);
+    expect(json.verdict).toBe('blocked');
+    expect(
+      json.findings.map((finding: { rule: string; severity: string }) => `${finding.rule}:${finding.severity}`),
+    ).toEqual(['protected-path-changed:block', 'skip-marker-added:ask']);
   });
 });

@@ -48,6 +48,8 @@ describe('sluice run applies the test guard after every iteration', () => {
     expect(agent.prompts()[1]).toContain('restore `assert.equal(add(2, 3), 5)`');
     expect(run.evidence()).toContain('## Test guard');
     expect(run.evidence()).toContain('**Blocking:**');
+    const show = await runSluice(['show', run.runId], { cwd: repo });
+    expect(show.stdout).toContain('  guard     expected-value-changed (block) test/add.test.js:6');
   });
 
   it('restores the files of a `revert` rule from the base and tells the agent', async () => {
@@ -65,6 +67,8 @@ describe('sluice run applies the test guard after every iteration', () => {
       'sluice: restore test/add.test.js from the base',
     );
     expect(run.evidence()).toContain('**Restored by Sluice from the base:**');
+    const show = await runSluice(['show', run.runId], { cwd: repo });
+    expect(show.stdout).toContain('  restored  test/add.test.js (assertions-removed)');
   });
 
   it('lets an `ask` finding through to done, for a human to decide in the evidence', async () => {
