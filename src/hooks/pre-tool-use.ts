@@ -56,12 +56,23 @@ function writeTargets(input: ToolHookInput): string[] {
     const path = input.toolInput[field];
     return typeof path === 'string' ? [path] : [];
   }
-  if (shellTools.has(input.toolName)) {
-    const command = input.toolInput.command;
-    if (typeof command === 'string') return bashWriteTargets(command);
-    if (Array.isArray(command)) return bashWriteTargets(command.map(String).join(' '));
+  const command = Array.isArray(input.toolInput.command)
+    ? input.toolInput.command.map(String).join(' ')
+    : input.toolInput.command;
+  if (typeof command !== 'string') return [];
+  // Codex edits files with apply_patch: its own tool, or a shell command carrying the patch.
+  if (command.includes('*** Begin Patch')) return patchTargets(command);
+  return shellTools.has(input.toolName) ? bashWriteTargets(command) : [];
+}
+
+/** The files an apply_patch patch updates, deletes or moves (`*** Update File: path`); new files are fine. */
+function patchTargets(patch: string): string[] {
+  const targets: string[] = [];
+  for (const match of patch.matchAll(/^\*\*\* (?:Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$/gm)) {
+    const path = (match[1] ?? match[2] ?? '').trim();
+    if (path) targets.push(path);
   }
-  return [];
+  return targets;
 }
 
 function denialReason(path: string, why: string, tool: string): string {

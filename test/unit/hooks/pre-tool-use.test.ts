@@ -65,6 +65,18 @@ describe('runPreToolUse', () => {
     expect(await call(open, 'Edit', { file_path: 'test/add.test.js' })).toEqual({ decision: 'allow' });
   });
 
+  it("denies Codex's apply_patch on an existing test file, as its own tool or inside a shell command", async () => {
+    const repo = await gitdir({ files });
+    const patch = '*** Begin Patch\n*** Update File: test/add.test.js\n@@\n-a\n+b\n*** End Patch';
+    expect(await call(repo, 'apply_patch', { command: patch })).toMatchObject({ decision: 'deny' });
+    expect(await call(repo, 'Bash', { command: `apply_patch <<'EOF'\n${patch}\nEOF` })).toMatchObject({
+      decision: 'deny',
+      reason: expect.stringContaining('test/add.test.js'),
+    });
+    const added = '*** Begin Patch\n*** Add File: test/more.test.js\n+x\n*** End Patch';
+    expect(await call(repo, 'apply_patch', { command: added })).toEqual({ decision: 'allow' });
+  });
+
   it('lets everything through outside a git repository', async () => {
     const dir = tempDir('sluice-no-git-');
     expect(await call(dir, 'Write', { file_path: 'test/add.test.js' })).toEqual({ decision: 'allow' });
