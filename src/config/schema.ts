@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.ts';
 import { guardSchema } from './guard-schema.ts';
+import { queueSchema, reviewSchema } from './review-schema.ts';
 import { agentSchema, budgetsSchema, notifySchema, pricingSchema, stallSchema } from './run-schema.ts';
 
 /** What a gate checks; `init` and the feedback use it, the runner treats all kinds alike. */
@@ -93,6 +94,14 @@ export const configSchema = z
     notify: notifySchema.optional(),
     pricing: pricingSchema.optional(),
     guard: guardSchema.prefault({}),
+    review: reviewSchema.prefault({}),
+    queue: queueSchema.prefault({}),
+    setup: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "Shell commands run in each new run's worktree before the agent starts (copy .env, install dependencies).",
+      ),
     gates: z
       .record(z.string().regex(gateNamePattern, 'gate names use letters, digits, ".", "_" and "-"'), gateSchema)
       .refine((gates) => Object.keys(gates).length > 0, 'define at least one gate')

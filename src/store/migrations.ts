@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import { tasksAndReviews } from './migration-0002-tasks.ts';
 
 // Column types are the portable subset: text, integer, bigint, double precision. A PostgreSQL store
 // runs these same migrations. Migrations are applied in name order and never edited once released:
@@ -112,6 +113,7 @@ const initial: Migration = {
 /** Every migration, by name; names sort in the order they apply. */
 export const storeMigrations: Record<string, Migration> = {
   '0001_runs': initial,
+  '0002_tasks_reviews': tasksAndReviews,
 };
 
 /** Hands Kysely's `Migrator` the migrations above; nothing is read from disk at runtime. */

@@ -6,6 +6,7 @@ import type { ModelUsage } from '../usage/model-usage.ts';
 import { writeGateResults, writeIterationOutcome, writeIterationStart, writeUsage } from './iteration-writes.ts';
 import { storeMigrationProvider } from './migrations.ts';
 import { withProcessWriteLock } from './process-write-lock.ts';
+import { QueueStore } from './queue-store.ts';
 import type {
   FinishedRunStatus,
   IterationOutcome,
@@ -20,7 +21,7 @@ import type {
   UsageTotalsQuery,
 } from './run-records.ts';
 import { appendEventRow, touchRun } from './run-transitions.ts';
-import { writeNewRun, writeRunEnd, writeRunPid } from './run-writes.ts';
+import { writeNewRun, writeRunEnd, writeRunPid, writeRunReopen } from './run-writes.ts';
 import type { StoreDatabase } from './schema.ts';
 import { databaseFilePath, openSqliteKysely } from './sqlite-dialect.ts';
 import { StoreError, storeErrorCodes, toStoreError } from './store-error.ts';
@@ -49,11 +50,17 @@ export class RunStore {
   readonly #db: Kysely<StoreDatabase>;
   readonly #now: () => Date;
   #closed = false;
+  /** Tasks and review items, in the same database and under the same write lock. */
+  readonly queue: QueueStore;
 
   private constructor(path: string, db: Kysely<StoreDatabase>, now: () => Date) {
     this.path = path;
     this.#db = db;
     this.#now = now;
+    this.queue = new QueueStore(
+      (doing, work) => this.#write(doing, work),
+      (doing, work) => this.#read(doing, work),
+    );
   }
 
   /** Open (or create) the SQLite store at `path` and bring its schema up to date. */
@@ -183,6 +190,14 @@ export class RunStore {
   /** What a run has spent, per model: the `Spent.usage` a resumed run starts from. */
   async runUsage(runId: string): Promise<ModelUsage[]> {
     return (await this.usageTotals({ by: 'model', runId })).map(totalAsModelUsage);
+  }
+
+  /**
+   * Take a `done` run up again (a reviewer asked for changes): it is `running` until its next verdict.
+   * Its iterations, usage and events stay.
+   */
+  async reopenRun(runId: string): Promise<RunRecord> {
+    return this.#write('reopen a run', (trx, at) => writeRunReopen(trx, at, runId));
   }
 
   /** Append an entry to the run's log (finished runs included: review decisions come after). */

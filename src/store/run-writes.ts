@@ -2,7 +2,7 @@
 import type { Transaction } from 'kysely';
 import { newRunId } from './run-id.ts';
 import { type FinishedRunStatus, type NewRun, type RunRecord, storeEventTypes } from './run-records.ts';
-import { appendEventRow, touchRunningRun } from './run-transitions.ts';
+import { appendEventRow, touchRun, touchRunningRun } from './run-transitions.ts';
 import type { RunsTable, StoreDatabase } from './schema.ts';
 import { StoreError, storeErrorCodes } from './store-error.ts';
 import { toRunRecord } from './store-rows.ts';
@@ -74,4 +74,19 @@ export async function writeRunEnd(
     .executeTakeFirstOrThrow();
   await appendEventRow(trx, runId, storeEventTypes.runFinish, { status: end.status, reason: end.reason ?? null }, at);
   return toRunRecord(row);
+}
+
+/** A `done` run back to `running` (a reviewer asked for changes); refused for any other status. */
+export async function writeRunReopen(trx: StoreTransaction, at: string, runId: string): Promise<RunRecord> {
+  const run = await touchRun(trx, runId, at);
+  if (run.status !== 'done') {
+    throw new StoreError(storeErrorCodes.runNotDone, `run ${runId} is ${run.status}; only a done run can take changes`);
+  }
+  await trx
+    .updateTable('runs')
+    .set({ status: 'running', reason: null, finished_at: null, updated_at: at })
+    .where('id', '=', runId)
+    .execute();
+  await appendEventRow(trx, runId, 'run:reopened', null, at);
+  return toRunRecord({ ...run, status: 'running', reason: null, finished_at: null, updated_at: at });
 }

@@ -4,6 +4,7 @@ import type { AgentTurnStatus } from '../agents/agent-adapter.ts';
 import type { GateKind } from '../config/schema.ts';
 import type { CheckVerdict, GateStatus } from '../gates/gate-results.ts';
 import type { IterationStatus, RunStatus } from './run-records.ts';
+import type { ReviewStatus, TaskStatus } from './task-records.ts';
 
 export interface StoreDatabase {
   runs: RunsTable;
@@ -11,6 +12,38 @@ export interface StoreDatabase {
   gate_results: GateResultsTable;
   usage: UsageTable;
   run_events: RunEventsTable;
+  tasks: TasksTable;
+  review_items: ReviewItemsTable;
+}
+
+export interface TasksTable {
+  id: string;
+  goal: string;
+  accept_json: string;
+  priority: number;
+  status: TaskStatus;
+  /** Where it came from: "cli", or the file it was read from. */
+  source: string;
+  run_id: string | null;
+  wait_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReviewItemsTable {
+  run_id: string;
+  /** 1 for the run's first change; a `changes` request and a new done make round 2. */
+  round: number;
+  task_id: string | null;
+  status: ReviewStatus;
+  review_minutes: number;
+  cost_explanation: string;
+  head_commit: string;
+  evidence_path: string;
+  created_at: string;
+  decided_at: string | null;
+  decision_note: string | null;
+  landed_commit: string | null;
 }
 
 export interface RunsTable {

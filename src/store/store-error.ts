@@ -7,6 +7,8 @@ export const storeErrorCodes = {
   runFinished: 'STORE_RUN_FINISHED',
   iterationNotFound: 'STORE_ITERATION_NOT_FOUND',
   iterationFinished: 'STORE_ITERATION_FINISHED',
+  reviewNotWaiting: 'STORE_REVIEW_NOT_WAITING',
+  runNotDone: 'STORE_RUN_NOT_DONE',
   busy: 'STORE_BUSY',
   closed: 'STORE_CLOSED',
   failed: 'STORE_FAILED',
