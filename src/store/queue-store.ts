@@ -2,16 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { newRunId } from './run-id.ts';
 import type { StoreDatabase } from './schema.ts';
 import { StoreError, storeErrorCodes } from './store-error.ts';
-import {
-  type NewReviewItem,
-  type NewTask,
-  type ReviewItemRecord,
-  type ReviewStatus,
-  type TaskRecord,
-  type TaskStatus,
-  toReviewItemRecord,
-  toTaskRecord,
-} from './task-records.ts';
+import type { NewReviewItem, NewTask, ReviewItemRecord, ReviewStatus, TaskRecord, TaskStatus } from './task-records.ts';
+import { toReviewItemRecord, toTaskRecord } from './task-rows.ts';
 
 type Write = <T>(doing: string, work: (trx: Transaction<StoreDatabase>, at: string) => Promise<T>) => Promise<T>;
 type Read = <T>(doing: string, work: (db: Kysely<StoreDatabase>) => Promise<T>) => Promise<T>;
