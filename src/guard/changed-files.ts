@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runGitChecked } from '../workspace/git.ts';
-import { readFileAtRef } from '../workspace/refs.ts';
+import { readFilesAtRef } from '../workspace/refs.ts';
 
 export const ChangeStatuses = { added: 'added', modified: 'modified', deleted: 'deleted' } as const;
 export type ChangeStatus = (typeof ChangeStatuses)[keyof typeof ChangeStatuses];
@@ -42,16 +42,23 @@ export async function changedFiles(
   }
   for (const path of untracked.split('\0')) if (path) statuses.set(path, 'added');
   const paths = [...statuses.keys()].sort();
-  return Promise.all(
-    paths.map(async (path) => {
-      const status = statuses.get(path) ?? 'modified';
-      if (!read(path)) return { path, status, before: undefined, after: undefined };
-      return {
-        path,
-        status,
-        before: status === 'added' ? undefined : await readFileAtRef(repoRoot, baseCommit, path),
-        after: status === 'deleted' ? undefined : await readFile(join(repoRoot, path), 'utf8').catch(() => undefined),
-      };
-    }),
+  const wanted = paths.filter((path) => read(path));
+  const atBase = await readFilesAtRef(
+    repoRoot,
+    baseCommit,
+    wanted.filter((path) => statuses.get(path) !== 'added'),
   );
+  const inTree = new Map(
+    await Promise.all(
+      wanted
+        .filter((path) => statuses.get(path) !== 'deleted')
+        .map(async (path) => [path, await readFile(join(repoRoot, path), 'utf8').catch(() => undefined)] as const),
+    ),
+  );
+  return paths.map((path) => ({
+    path,
+    status: statuses.get(path) ?? 'modified',
+    before: atBase.get(path),
+    after: inTree.get(path),
+  }));
 }

@@ -28,7 +28,8 @@ export async function runGuard(options: GuardOptions): Promise<GuardResult> {
   const base = options.base ?? 'HEAD';
   const config = options.config ?? defaultGuardConfig;
   const rules = options.rules ?? guardRules;
-  const baseCommit = await resolveCommit(options.repoRoot, base);
+  // A full sha (what runs and hooks pass) needs no lookup; a wrong one fails in the diff below.
+  const baseCommit = /^[0-9a-f]{40}$/.test(base) ? base : await resolveCommit(options.repoRoot, base);
   const read = (path: string) => isTestFile(path) || rules.some((rule) => rule.reads?.(path) ?? false);
   const changed = await changedFiles(options.repoRoot, baseCommit, read);
   const protection = protectionOf(config);

@@ -18,6 +18,8 @@ export interface GitResult {
   command: string;
   exitCode: number;
   stdout: string;
+  /** stdout as bytes, for output that counts bytes (`cat-file --batch`). */
+  stdoutBytes: Buffer;
   stderr: string;
   durationMs: number;
 }
@@ -84,8 +86,9 @@ export async function runGit(cwd: string, args: readonly string[], options: GitO
             stderr,
           });
         }
-        const stdout = await readFile(stdoutPath, 'utf8');
-        return { command, exitCode: outcome.exitCode, stdout, stderr, durationMs: outcome.durationMs };
+        const stdoutBytes = await readFile(stdoutPath);
+        const stdout = stdoutBytes.toString('utf8');
+        return { command, exitCode: outcome.exitCode, stdout, stdoutBytes, stderr, durationMs: outcome.durationMs };
       }
       case 'timed-out':
         throw new GitError(GitErrorCodes.timedOut, `git timed out after ${outcome.durationMs} ms`, {

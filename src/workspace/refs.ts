@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { formatGitCommand, runGit, runGitChecked } from './git.ts';
+import { formatGitCommand, gitFailure, runGit, runGitChecked } from './git.ts';
 import { GitError, GitErrorCodes } from './git-error.ts';
 
 /** The full commit sha `ref` names (a branch, tag, sha or expression such as `HEAD~1`); a `GitError` naming it if none. */
@@ -55,13 +55,40 @@ export async function isGitRepo(dir: string): Promise<boolean> {
  * undefined when no file is there. The loop reads sluice.yaml this way, from the trusted base and never from the agent's worktree.
  */
 export async function readFileAtRef(repoRoot: string, ref: string, path: string): Promise<string | undefined> {
-  const commit = await resolveCommit(repoRoot, ref);
-  const relative = path.replace(/^(\.\/)+/, '');
-  // `<commit>:<path>` is resolved from the repository root whatever the cwd; batch-check answers
-  // "missing" instead of failing, and tells a file (blob) from a folder (tree).
-  if (relative.includes('\n')) return undefined;
-  const check = await runGitChecked(repoRoot, ['cat-file', '--batch-check'], { input: `${commit}:${relative}\n` });
-  const [sha, type] = check.trim().split(' ');
-  if (type !== 'blob' || sha === undefined) return undefined;
-  return runGitChecked(repoRoot, ['cat-file', 'blob', sha]);
+  return (await readFilesAtRef(repoRoot, ref, [path])).get(path);
+}
+
+const fullSha = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * The contents of `paths` as committed at `ref`, read by one `git cat-file --batch`: a path with no file
+ * there (missing, a folder, a name git cannot take) is absent from the map.
+ */
+export async function readFilesAtRef(
+  repoRoot: string,
+  ref: string,
+  paths: readonly string[],
+): Promise<Map<string, string>> {
+  const contents = new Map<string, string>();
+  const readable = paths.filter((path) => !path.includes('\n'));
+  if (readable.length === 0) return contents;
+  const commit = fullSha.test(ref) ? ref : await resolveCommit(repoRoot, ref);
+  // `<commit>:<path>` is resolved from the repository root whatever the cwd; --batch answers "missing"
+  // instead of failing, and names the type, so a folder is told from a file.
+  const input = readable.map((path) => `${commit}:${path.replace(/^(\.\/)+/, '')}\n`).join('');
+  const result = await runGit(repoRoot, ['cat-file', '--batch'], { input });
+  if (result.exitCode !== 0) throw gitFailure(repoRoot, result);
+  const output = result.stdoutBytes;
+  let offset = 0;
+  for (const path of readable) {
+    const headerEnd = output.indexOf(0x0a, offset);
+    if (headerEnd === -1) break;
+    const [, type, size] = output.subarray(offset, headerEnd).toString('utf8').split(' ');
+    offset = headerEnd + 1;
+    if (type === undefined || size === undefined) continue; // "<name> missing" or "ambiguous"
+    const length = Number(size);
+    if (type === 'blob') contents.set(path, output.subarray(offset, offset + length).toString('utf8'));
+    offset += length + 1;
+  }
+  return contents;
 }
