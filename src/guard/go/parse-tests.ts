@@ -1,9 +1,11 @@
 import { parse, type SgNode } from '@ast-grep/napi';
 import type { Assertion, TestCase, TestMarker } from '../tests/test-case.ts';
-import { emptyTokenForm, type TokenRules, tokenForm } from '../tests/token-form.ts';
+import { emptyTokenForm, type SkippedNodes, type TokenRules, tokenForm } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { bodyFormOf } from './body-form.ts';
 import { exampleOutputOf } from './example-output.ts';
+import { messageArgumentIds } from './message-arguments.ts';
+import { testerParameterOf } from './tester-parameter.ts';
 
 const tokenRules: TokenRules = {
   dropped: new Set(['comment', ',', ';', '\n']),
@@ -29,9 +31,13 @@ const conditionKinds = new Set(['if_statement', 'expression_case', 'type_case'])
 const functionKinds = new Set(['func_literal', 'function_declaration', 'method_declaration']);
 const buildIgnore = /^\/\/(?:go:build| \+build)\s.*(?<![!\w])ignore\b/;
 
-/** The test being read, the names its `*testing.T` goes by (`t`, the `t` of a fuzz target), its `t.Run` calls. */
+/**
+ * The test being read, the names its `*testing.T` goes by (`t`, the `t` of a fuzz target), its `t.Run` calls,
+ * and the file's failure messages, left out of every token form.
+ */
 interface Scope {
   test: TestCase;
+  messages: SkippedNodes;
   testers: ReadonlySet<string>;
   subtestCalls: SgNode[];
 }
@@ -46,6 +52,7 @@ export function parseGoTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
   const root = parse(DynamicLanguages.go, source).root();
   const fileMarkers = buildIgnoreMarkers(root);
+  const messages = messageArgumentIds(root);
   const tests: TestCase[] = [];
   for (const declaration of root.children().filter((child) => child.kind() === 'function_declaration')) {
     const name = declaration.field('name')?.text() ?? '';
@@ -67,9 +74,9 @@ export function parseGoTests(path: string, source: string): TestCase[] {
     }
     tests.push(test);
     const tester = testerParameterOf(declaration);
-    const scope: Scope = { test, testers: new Set(tester ? [tester] : []), subtestCalls: [] };
+    const scope: Scope = { test, messages, testers: new Set(tester ? [tester] : []), subtestCalls: [] };
     visit(body, scope, tests);
-    test.body = bodyFormOf(body, scope.subtestCalls, tokenRules);
+    test.body = bodyFormOf(body, scope.subtestCalls, tokenRules, messages);
   }
   return tests;
 }
@@ -100,7 +107,7 @@ function noteCall(call: SgNode, scope: Scope, tests: TestCase[]): boolean {
   if (receiver?.kind() !== 'identifier') return false;
   const line = call.range().start.line + 1;
   if (assertionPackages.has(receiver.text()) && method !== 'New') {
-    scope.test.assertions.push(assertionOf(statementOf(call)));
+    scope.test.assertions.push(assertionOf(statementOf(call), scope.messages));
   } else if (!scope.testers.has(receiver.text())) {
     return false;
   } else if (method === 'Run') {
@@ -108,7 +115,7 @@ function noteCall(call: SgNode, scope: Scope, tests: TestCase[]): boolean {
   } else if (skipMethods.has(method)) {
     scope.test.markers.push({ kind: 'skip', text: call.text().replace(/\s+/g, ' '), line });
   } else if (failureMethods.has(method)) {
-    scope.test.assertions.push(assertionOf(conditionOf(call)));
+    scope.test.assertions.push(assertionOf(conditionOf(call), scope.messages));
   }
   return false;
 }
@@ -121,7 +128,7 @@ function visitSubtest(call: SgNode, scope: Scope, tests: TestCase[]): boolean {
     path: scope.test.path,
     titles: [...scope.test.titles, titleOf(nameNode)],
     line: call.range().start.line + 1,
-    body: tokenForm(runner, tokenRules),
+    body: tokenForm(runner, tokenRules, scope.messages),
     assertions: [],
     markers: [...scope.test.markers],
   };
@@ -129,9 +136,9 @@ function visitSubtest(call: SgNode, scope: Scope, tests: TestCase[]): boolean {
   tests.push(test);
   const body = runner.kind() === 'func_literal' ? runner.field('body') : null;
   if (!body) return true;
-  const inner: Scope = { test, testers: scope.testers, subtestCalls: [] };
+  const inner: Scope = { ...scope, test, subtestCalls: [] };
   visit(runner, inner, tests);
-  test.body = bodyFormOf(body, inner.subtestCalls, tokenRules);
+  test.body = bodyFormOf(body, inner.subtestCalls, tokenRules, scope.messages);
   return true;
 }
 
@@ -142,17 +149,6 @@ function argumentsOf(call: SgNode): SgNode[] {
       ?.children()
       .filter((child) => child.isNamed() && child.kind() !== 'comment') ?? []
   );
-}
-
-/** The name of a `*testing.T`/`B`/`F` parameter of a function, if it has one. */
-function testerParameterOf(fn: SgNode): string | undefined {
-  const parameters = fn.field('parameters')?.children() ?? [];
-  const declaration = parameters.find(
-    (child) =>
-      child.kind() === 'parameter_declaration' && /^\*\s*testing\.[TBF]$/.test(child.field('type')?.text() ?? ''),
-  );
-  const name = declaration?.field('name')?.text();
-  return name === '_' ? undefined : name;
 }
 
 /** `if got != want { t.Errorf(...) }` is the assertion, not the `t.Errorf` alone. */
@@ -168,8 +164,8 @@ function statementOf(call: SgNode): SgNode {
   return parent?.kind() === 'expression_statement' ? parent : call;
 }
 
-function assertionOf(node: SgNode): Assertion {
-  return { ...tokenForm(node, tokenRules), text: node.text(), line: node.range().start.line + 1 };
+function assertionOf(node: SgNode, messages: SkippedNodes): Assertion {
+  return { ...tokenForm(node, tokenRules, messages), text: node.text(), line: node.range().start.line + 1 };
 }
 
 function titleOf(node: SgNode): string {

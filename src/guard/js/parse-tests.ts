@@ -1,29 +1,12 @@
 import { parse, type SgNode } from '@ast-grep/napi';
-import type { MarkerKind, TestCase, TestMarker } from '../tests/test-case.ts';
-import { emptyTokenForm, joinTokenForms, type TokenRules, tokenForm } from '../tests/token-form.ts';
+import type { TestCase, TestMarker } from '../tests/test-case.ts';
+import { emptyTokenForm, joinTokenForms, type SkippedNodes, type TokenRules, tokenForm } from '../tests/token-form.ts';
+import { markerModifiers, nameMarkers, optionMarkersOf } from './markers.ts';
+import { isAssertionCallee, messageArgumentIds } from './message-arguments.ts';
 import { languageOf } from './test-files.ts';
 
 const testNames = new Set(['it', 'test', 'specify', 'xit', 'xtest', 'xspecify', 'fit', 'ftest']);
 const suiteNames = new Set(['describe', 'suite', 'context', 'xdescribe', 'xcontext', 'xsuite', 'fdescribe']);
-const markerModifiers: Record<string, MarkerKind> = {
-  skip: 'skip',
-  skipIf: 'skip',
-  only: 'only',
-  todo: 'todo',
-};
-const nameMarkers: Record<string, MarkerKind> = {
-  xit: 'skip',
-  xtest: 'skip',
-  xspecify: 'skip',
-  xdescribe: 'skip',
-  xcontext: 'skip',
-  xsuite: 'skip',
-  fit: 'only',
-  ftest: 'only',
-  fdescribe: 'only',
-};
-const optionMarkers = new Set<string>(['skip', 'only', 'todo']);
-const assertionCallee = /^(?:[A-Za-z_$][\w$]*\.)?(?:expect|assert)(?:\.[A-Za-z_$][\w$]*)*$/;
 const tokenRules: TokenRules = {
   dropped: new Set(['comment', ';', ',']),
   literals: new Set(['string', 'string_fragment', 'number', 'true', 'false', 'null', 'regex']),
@@ -36,6 +19,8 @@ interface Callee {
 }
 
 interface Scope {
+  /** Failure messages of the file's assertions, left out of every token form. */
+  messages: SkippedNodes;
   titles: string[];
   markers: TestMarker[];
   test: TestCase | undefined;
@@ -45,7 +30,7 @@ interface Scope {
 export function parseTests(path: string, source: string): TestCase[] {
   const root = parse(languageOf(path), source).root();
   const tests: TestCase[] = [];
-  visit(root, { titles: [], markers: [], test: undefined }, path, tests);
+  visit(root, { messages: messageArgumentIds(root, source), titles: [], markers: [], test: undefined }, path, tests);
   return tests;
 }
 
@@ -57,7 +42,7 @@ function visit(node: SgNode, scope: Scope, path: string, tests: TestCase[]): voi
       visitTestCall(node, kind, scope, path, tests);
       return;
     }
-    if (callee && scope.test) noteInsideTest(node, callee, scope.test);
+    if (callee && scope.test) noteInsideTest(node, callee, scope.test, scope.messages);
   }
   for (const child of node.children()) visit(child, scope, path, tests);
 }
@@ -83,21 +68,22 @@ function visitTestCall(node: SgNode, callee: Callee, scope: Scope, path: string,
   const titles = [...scope.titles, title];
   const body = rest.findLast((arg) => arg.kind() === 'arrow_function' || arg.kind() === 'function_expression');
   if (callee.kind === 'suite') {
-    if (body) visit(body, { titles, markers, test: scope.test }, path, tests);
+    if (body) visit(body, { ...scope, titles, markers }, path, tests);
     return;
   }
   // `test.each(table)(...)`: the table's rows are part of what the test asserts.
   const parts = [...eachTables(node.field('function')), ...(body ? [body] : [])];
+  const formOf = (part: SgNode) => tokenForm(part, tokenRules, scope.messages);
   const test: TestCase = {
     path,
     titles,
     line,
-    body: parts.length > 0 ? joinTokenForms(parts.map((part) => tokenForm(part, tokenRules))) : emptyTokenForm,
+    body: parts.length > 0 ? joinTokenForms(parts.map(formOf)) : emptyTokenForm,
     assertions: [],
     markers,
   };
   tests.push(test);
-  if (body) visit(body, { titles, markers, test }, path, tests);
+  if (body) visit(body, { ...scope, titles, markers, test }, path, tests);
 }
 
 /** Whether a callee names a test or suite function: `it`, `describe.only`, `test.each(...)`, `t.test`. */
@@ -130,12 +116,12 @@ function classifyCallee(callee: SgNode): Callee | undefined {
 }
 
 /** Assertions and in-body skips (`t.skip()`, `this.skip()`, `ctx.skip()`) of the test being visited. */
-function noteInsideTest(node: SgNode, callee: SgNode, test: TestCase): void {
+function noteInsideTest(node: SgNode, callee: SgNode, test: TestCase, messages: SkippedNodes): void {
   const calleeText = callee.text().replace(/\s+/g, '');
-  if (assertionCallee.test(calleeText)) {
+  if (isAssertionCallee(callee)) {
     const statement = assertionChainTop(node);
     test.assertions.push({
-      ...tokenForm(statement, tokenRules),
+      ...tokenForm(statement, tokenRules, messages),
       text: statement.text(),
       line: statement.range().start.line + 1,
     });
@@ -164,18 +150,6 @@ function assertionChainTop(node: SgNode): SgNode {
     current = parent;
   }
   return current;
-}
-
-function optionMarkersOf(options: SgNode): TestMarker[] {
-  const markers: TestMarker[] = [];
-  for (const pair of options.children().filter((child) => child.kind() === 'pair')) {
-    const name = pair.field('key')?.text() ?? '';
-    const value = pair.field('value')?.text() ?? '';
-    if (optionMarkers.has(name) && value !== 'false') {
-      markers.push({ kind: name as MarkerKind, text: `{ ${name}: ${value} }`, line: pair.range().start.line + 1 });
-    }
-  }
-  return markers;
 }
 
 function titleOf(node: SgNode): string {

@@ -1,7 +1,9 @@
 import { parse, type SgNode } from '@ast-grep/napi';
 import type { TestCase, TestMarker } from '../tests/test-case.ts';
+import type { SkippedNodes } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { decoratorMarkers, suiteStatementMarkers } from './markers.ts';
+import { messageArgumentIds } from './message-arguments.ts';
 import { calleeName, lineOf } from './syntax.ts';
 import { bodyForm, isParametrize, scanBody } from './test-body.ts';
 
@@ -39,6 +41,8 @@ interface Definition {
 interface FileScan {
   path: string;
   tests: TestCase[];
+  /** Failure messages of the file's assertions, left out of every token form. */
+  messages: SkippedNodes;
   /** Classes of this file that subclass `unittest.TestCase`, so that their own subclasses are test classes too. */
   unittestClasses: Set<string>;
 }
@@ -47,7 +51,7 @@ interface FileScan {
 export function parseTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
   const root = parse(DynamicLanguages.python, source).root();
-  const scan: FileScan = { path, tests: [], unittestClasses: new Set() };
+  const scan: FileScan = { path, tests: [], messages: messageArgumentIds(root), unittestClasses: new Set() };
   visitSuite(root, { titles: [], markers: [] }, scan);
   return scan.tests;
 }
@@ -62,7 +66,7 @@ function visitSuite(container: SgNode, suite: Suite, scan: FileScan): void {
     ...statements.flatMap(suiteStatementMarkers),
     ...definitions
       .filter((definition) => definition.node.kind() === 'function_definition' && setupNames.has(definition.name))
-      .flatMap((definition) => scanBody(definition.node).markers),
+      .flatMap((definition) => scanBody(definition.node, scan.messages).markers),
   ];
   for (const definition of definitions) {
     const { node, name, decorators } = definition;
@@ -73,19 +77,24 @@ function visitSuite(container: SgNode, suite: Suite, scan: FileScan): void {
         visitSuite(body, { titles, markers: [...markers, ...decorators.flatMap(decoratorMarkers)] }, scan);
       }
     } else if (name.startsWith('test')) {
-      scan.tests.push(testCaseOf(definition, titles, markers, scan.path));
+      scan.tests.push(testCaseOf(definition, titles, markers, scan));
     }
   }
 }
 
-function testCaseOf({ node, decorators }: Definition, titles: string[], markers: TestMarker[], path: string): TestCase {
+function testCaseOf(
+  { node, decorators }: Definition,
+  titles: string[],
+  markers: TestMarker[],
+  scan: FileScan,
+): TestCase {
   const block = node.field('body');
-  const contents = block ? scanBody(block) : { assertions: [], markers: [] };
+  const contents = block ? scanBody(block, scan.messages) : { assertions: [], markers: [] };
   return {
-    path,
+    path: scan.path,
     titles,
     line: lineOf(node),
-    body: bodyForm(block, decorators.filter(isParametrize)),
+    body: bodyForm(block, decorators.filter(isParametrize), scan.messages),
     assertions: contents.assertions,
     markers: [...markers, ...decorators.flatMap(decoratorMarkers), ...contents.markers],
   };

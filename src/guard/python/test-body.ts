@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { Assertion, TestMarker, TokenForm } from '../tests/test-case.ts';
-import { joinTokenForms, type TokenRules, tokenForm } from '../tests/token-form.ts';
+import { joinTokenForms, type SkippedNodes, type TokenRules, tokenForm } from '../tests/token-form.ts';
 import { skipCallMarker } from './markers.ts';
 import { calleeName, lastCalleeName, lineOf } from './syntax.ts';
 
@@ -20,13 +20,16 @@ export interface BodyContents {
   markers: TestMarker[];
 }
 
-/** The assertions and in-body skips (`pytest.skip()`, `self.skipTest()`, `raise SkipTest`) under `node`. */
-export function scanBody(node: SgNode): BodyContents {
+/**
+ * The assertions and in-body skips (`pytest.skip()`, `self.skipTest()`, `raise SkipTest`) under `node`; the
+ * assertions' token forms leave out the failure messages in `messages`.
+ */
+export function scanBody(node: SgNode, messages: SkippedNodes): BodyContents {
   const contents: BodyContents = { assertions: [], markers: [] };
   const walk = (current: SgNode) => {
     const kind = current.kind();
     if (kind === 'assert_statement') {
-      contents.assertions.push(assertionOf(current));
+      contents.assertions.push(assertionOf(current, messages));
       return;
     }
     if (kind === 'call' || kind === 'raise_statement') {
@@ -34,7 +37,7 @@ export function scanBody(node: SgNode): BodyContents {
       if (marker) contents.markers.push(marker);
     }
     if (kind === 'call' && isAssertionCall(current)) {
-      contents.assertions.push(assertionOf(assertionStatement(current)));
+      contents.assertions.push(assertionOf(assertionStatement(current), messages));
       return;
     }
     for (const child of current.children()) walk(child);
@@ -44,7 +47,7 @@ export function scanBody(node: SgNode): BodyContents {
 }
 
 /** `self.assertEqual(...)`, `mock.assert_called_once_with(...)`, `np.testing.assert_allclose(...)`, `pytest.raises(...)`. */
-function isAssertionCall(call: SgNode): boolean {
+export function isAssertionCall(call: SgNode): boolean {
   const name = calleeName(call);
   if (name !== undefined && (pytestChecks.has(name) || failCall.test(name))) return true;
   return /^assert/.test(lastCalleeName(call) ?? '');
@@ -66,19 +69,19 @@ function assertionStatement(call: SgNode): SgNode {
   return current;
 }
 
-function assertionOf(statement: SgNode): Assertion {
-  return { ...tokenForm(statement, tokenRules), text: statement.text(), line: lineOf(statement) };
+function assertionOf(statement: SgNode, messages: SkippedNodes): Assertion {
+  return { ...tokenForm(statement, tokenRules, messages), text: statement.text(), line: lineOf(statement) };
 }
 
 /**
  * The tokens of a test: the cases of its `@pytest.mark.parametrize` decorators, then its statements without
- * comments and docstring, so that reformatting or rewording the docstring leaves the key unchanged.
+ * comments, docstring and failure `messages`, so that reformatting or rewording them leaves the key unchanged.
  */
-export function bodyForm(block: SgNode | null, parametrize: SgNode[]): TokenForm {
+export function bodyForm(block: SgNode | null, parametrize: SgNode[], messages: SkippedNodes): TokenForm {
   const statements = block ? block.children().filter((child) => child.kind() !== 'comment') : [];
   const [first, ...rest] = statements;
   const code = first && isDocstring(first) ? rest : statements;
-  const forms = [...parametrize, ...code].flatMap(nestedForms);
+  const forms = [...parametrize, ...code].flatMap((node) => nestedForms(node, messages));
   return joinTokenForms(forms.filter((form) => form.key !== ''));
 }
 
@@ -86,10 +89,11 @@ export function bodyForm(block: SgNode | null, parametrize: SgNode[]): TokenForm
  * Token forms of a statement with `{` `}` around its blocks: indentation is syntax in Python, and an assert
  * moved out of an `if` or `with pytest.raises(...)` block must not read as the same code.
  */
-function nestedForms(node: SgNode): TokenForm[] {
-  if (node.kind() === 'block') return [blockEdge('{'), ...node.children().flatMap(nestedForms), blockEdge('}')];
-  if (!node.children().some(holdsBlock)) return [tokenForm(node, tokenRules)];
-  return node.children().flatMap(nestedForms);
+function nestedForms(node: SgNode, messages: SkippedNodes): TokenForm[] {
+  const inner = () => node.children().flatMap((child) => nestedForms(child, messages));
+  if (node.kind() === 'block') return [blockEdge('{'), ...inner(), blockEdge('}')];
+  if (!node.children().some(holdsBlock)) return [tokenForm(node, tokenRules, messages)];
+  return inner();
 }
 
 function holdsBlock(node: SgNode): boolean {

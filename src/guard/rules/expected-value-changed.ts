@@ -7,7 +7,8 @@ import { oneLine } from './describe.ts';
  * An existing test asserts other values than at the base: an assertion whose code is the same but for its
  * literals (`toBe(5)` became `toBe(6)`), or, in a test whose code is otherwise unchanged, values in its
  * tables (`{ in: 2, want: 5 }`). Rewriting an assertion equivalently (another matcher, a renamed variable)
- * changes more than literals and is not a finding.
+ * changes more than literals and is not a finding; nor is rewording a failure message (`assert.equal(a, 5, 'msg')`,
+ * `t.Errorf(...)`, `assert_eq!(a, 5, "msg")`), which the parsers leave out of the token forms.
  */
 export const expectedValueChanged: GuardRule = {
   id: 'expected-value-changed',

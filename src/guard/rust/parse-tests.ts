@@ -1,7 +1,8 @@
 import { parse, type SgNode } from '@ast-grep/napi';
 import type { Assertion, TestCase } from '../tests/test-case.ts';
-import { joinTokenForms, type TokenRules, tokenForm } from '../tests/token-form.ts';
+import { joinTokenForms, type SkippedNodes, type TokenRules, tokenForm } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
+import { macroNameOf, messageArgumentIds } from './message-arguments.ts';
 import { attributeRoleOf } from './test-attributes.ts';
 
 const tokenRules: TokenRules = {
@@ -22,16 +23,24 @@ const assertionMacro = /^(?:debug_|prop_)?assert(?:_\w+)?$/;
 
 /**
  * The tests of one Rust file: functions under a test attribute, titled by their enclosing modules and name.
- * The body is the function's block with its non-marker attributes (rstest's `#[case(...)]` rows are the table).
+ * The body is the function's block with its non-marker attributes (rstest's `#[case(...)]` rows are the table);
+ * failure messages are left out of it and of the assertions.
  */
 export function parseRustTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
-  const tests: TestCase[] = [];
-  visitItems(parse(DynamicLanguages.rust, source).root(), [], path, tests);
-  return tests;
+  const root = parse(DynamicLanguages.rust, source).root();
+  const file: FileScan = { path, tests: [], messages: messageArgumentIds(root) };
+  visitItems(root, [], file);
+  return file.tests;
 }
 
-function visitItems(container: SgNode, titles: string[], path: string, tests: TestCase[]): void {
+interface FileScan {
+  path: string;
+  tests: TestCase[];
+  messages: SkippedNodes;
+}
+
+function visitItems(container: SgNode, titles: string[], file: FileScan): void {
   let attributes: SgNode[] = [];
   for (const item of container.children()) {
     const kind = item.kind();
@@ -41,48 +50,50 @@ function visitItems(container: SgNode, titles: string[], path: string, tests: Te
     }
     if (commentKinds.has(String(kind))) continue;
     if (kind === 'function_item') {
-      const test = testOf(item, attributes, titles, path);
-      if (test) tests.push(test);
+      const test = testOf(item, attributes, titles, file);
+      if (test) file.tests.push(test);
     } else if (kind === 'mod_item') {
       const body = item.field('body');
-      if (body) visitItems(body, [...titles, item.field('name')?.text() ?? ''], path, tests);
+      if (body) visitItems(body, [...titles, item.field('name')?.text() ?? ''], file);
     } else if (kind === 'ERROR') {
-      visitItems(item, titles, path, tests);
+      visitItems(item, titles, file);
     }
     attributes = [];
   }
 }
 
-function testOf(fn: SgNode, attributes: SgNode[], titles: string[], path: string): TestCase | undefined {
+function testOf(
+  fn: SgNode,
+  attributes: SgNode[],
+  titles: string[],
+  { path, messages }: FileScan,
+): TestCase | undefined {
   const roles = attributes.map((attribute) => ({ attribute, ...attributeRoleOf(attribute) }));
   if (!roles.some(({ role }) => role === 'test')) return undefined;
   const body = fn.field('body');
   const forms = roles.flatMap((entry) => (entry.role === 'marker' ? [] : [tokenForm(entry.attribute, tokenRules)]));
-  if (body) forms.push(tokenForm(body, tokenRules));
+  if (body) forms.push(tokenForm(body, tokenRules, messages));
   return {
     path,
     titles: [...titles, fn.field('name')?.text() ?? ''],
     line: fn.range().start.line + 1,
     body: joinTokenForms(forms),
-    assertions: body ? assertionsOf(body) : [],
+    assertions: body ? assertionsOf(body, messages) : [],
     markers: roles.flatMap((entry) => (entry.role === 'marker' ? [entry.marker] : [])),
   };
 }
 
-function assertionsOf(body: SgNode): Assertion[] {
+function assertionsOf(body: SgNode, messages: SkippedNodes): Assertion[] {
   return body
     .findAll({ rule: { kind: 'macro_invocation' } })
     .filter((invocation) => assertionMacro.test(macroNameOf(invocation)))
     .map((invocation) => {
       const parent = invocation.parent();
       const statement = parent?.kind() === 'expression_statement' ? parent : invocation;
-      return { ...tokenForm(statement, tokenRules), text: statement.text(), line: statement.range().start.line + 1 };
+      return {
+        ...tokenForm(statement, tokenRules, messages),
+        text: statement.text(),
+        line: statement.range().start.line + 1,
+      };
     });
-}
-
-/** `assert_eq` for `assert_eq!(...)` and for `pretty_assertions::assert_eq!(...)`. */
-function macroNameOf(invocation: SgNode): string {
-  const name = invocation.field('macro');
-  if (name?.kind() === 'scoped_identifier') return name.field('name')?.text() ?? '';
-  return name?.text() ?? '';
 }

@@ -11,14 +11,22 @@ export interface TokenRules {
 
 export const emptyTokenForm: TokenForm = { key: '', skeleton: '', literals: [] };
 
-/** The leaf tokens of `node` under `rules`: reformatting and comments leave the result unchanged. */
-export function tokenForm(node: SgNode, rules: TokenRules): TokenForm {
+/** Ids (`SgNode.id()`) of nodes a token form leaves out: the failure messages of assertions, text rather than values. */
+export type SkippedNodes = ReadonlySet<number>;
+
+const noNodes: SkippedNodes = new Set();
+
+/**
+ * The leaf tokens of `node` under `rules`, without the nodes in `skipped`: reformatting, comments and a reworded
+ * failure message leave the result unchanged.
+ */
+export function tokenForm(node: SgNode, rules: TokenRules, skipped: SkippedNodes = noNodes): TokenForm {
   const tokens: string[] = [];
   const shape: string[] = [];
   const literals: string[] = [];
   const walk = (current: SgNode) => {
     const kind = String(current.kind());
-    if (rules.dropped.has(kind)) return;
+    if (rules.dropped.has(kind) || (skipped.size > 0 && skipped.has(current.id()))) return;
     if (rules.literals.has(kind) || isSignedNumber(current)) {
       const text = literalValue(current.text());
       tokens.push(text);

@@ -89,7 +89,7 @@ func TestFine(t *testing.T) { t.Fatal("x") }
 `);
     expect(titlesOf(tests)).toContain('TestFine');
     for (const garbage of ['', '}}} fn func {{ #[test]', '\u0000\uFFFF']) expect(parseGo(garbage)).toEqual([]);
-    expect(assertionsOf(testNamed(tests, 'TestFine'))).toEqual(['t . Fatal ( x )']);
+    expect(assertionsOf(testNamed(tests, 'TestFine'))).toEqual(['t . Fatal ( )']);
   });
 });
 
@@ -151,7 +151,7 @@ func TestAdd(t *testing.T) {
 }
 `);
     expect(assertionsOf(test)).toEqual([
-      'if got := Add ( 1 2 ) got != 3 { t . Errorf ( Add(1, 2) = %d got ) }',
+      'if got := Add ( 1 2 ) got != 3 { t . Errorf ( ) }',
       't . Fail ( )',
       'assert . Equal ( t 3 Add ( 1 2 ) )',
       'require . NoError ( t err )',
@@ -176,9 +176,9 @@ func FuzzAdd(f *testing.F) {
 	})
 }
 `);
-    expect(assertionsOf(testNamed(tests, 'TestAdd'))).toEqual(['if Add ( 0 0 ) != 0 { t . Fatal ( zero ) }']);
-    expect(assertionsOf(testNamed(tests, 'TestAdd > one'))).toEqual(['if Add ( 1 0 ) != 1 { t . Error ( one ) }']);
-    expect(assertionsOf(testNamed(tests, 'FuzzAdd'))).toEqual(['if Add ( n 0 ) != n { t . Errorf ( %d n ) }']);
+    expect(assertionsOf(testNamed(tests, 'TestAdd'))).toEqual(['if Add ( 0 0 ) != 0 { t . Fatal ( ) }']);
+    expect(assertionsOf(testNamed(tests, 'TestAdd > one'))).toEqual(['if Add ( 1 0 ) != 1 { t . Error ( ) }']);
+    expect(assertionsOf(testNamed(tests, 'FuzzAdd'))).toEqual(['if Add ( n 0 ) != n { t . Errorf ( ) }']);
   });
 
   it('reads the output comment of an example as its assertion', () => {
@@ -224,8 +224,8 @@ func TestAdd(t *testing.T) {
     expect(only(messy).assertions.map((a) => a.key)).toEqual(only(tidy).assertions.map((a) => a.key));
   });
 
-  it('keeps the skeleton but not the key when only a value changes, in the table or in an assertion', () => {
-    const changed = only(tidy.replace('{1, 2, 3}', '{1, 2, 4}').replace('"got %d"', '`got %v`'));
+  it('keeps the skeleton but not the key when only a value changes in the table', () => {
+    const changed = only(tidy.replace('{1, 2, 3}', '{1, 2, 4}'));
     const original = only(tidy);
     expect(changed.body.key).not.toBe(original.body.key);
     expect(changed.body.skeleton).toBe(original.body.skeleton);

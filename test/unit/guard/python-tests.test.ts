@@ -231,7 +231,7 @@ describe('parseTests (python) body', () => {
 `;
     expect(only(after).body).toEqual(only(before).body);
     expect(only(before).body.key).toBe(
-      'cart = Cart ( ) cart . add ( Item ( apple price = 3 ) qty = 2 ) assert cart . total ( ) == 6 apples',
+      'cart = Cart ( ) cart . add ( Item ( apple price = 3 ) qty = 2 ) assert cart . total ( ) == 6',
     );
   });
 

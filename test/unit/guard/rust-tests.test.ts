@@ -131,7 +131,7 @@ fn adds() {
 }
 `);
     expect(assertionsOf(test)).toEqual([
-      'assert_eq ! ( add ( 1 2 ) 3 sum )',
+      'assert_eq ! ( add ( 1 2 ) 3 )',
       'assert ! ( add ( 1 1 ) == 2 )',
       'debug_assert_ne ! ( add ( 0 1 ) 0 )',
       'pretty_assertions :: assert_eq ! ( add ( 2 2 ) 4 )',
@@ -168,16 +168,12 @@ fn adds(#[case] a: i32, #[case] b: i32, #[case] want: i32) { let got = add(a, b)
     expect(assertionsOf(only(messy))).toEqual(assertionsOf(only(tidy)));
   });
 
-  it('keeps the skeleton but not the key when only a value changes, in a case row or an assertion', () => {
+  it('keeps the skeleton but not the key when only a value changes in a case row', () => {
     const original = only(tidy);
-    for (const changed of [
-      only(tidy.replace('case(1, 2, 3)', 'case(1, 2, 4)')),
-      only(tidy.replace('"adding', 'r"sum of')),
-    ]) {
-      expect(changed.body.key).not.toBe(original.body.key);
-      expect(changed.body.skeleton).toBe(original.body.skeleton);
-    }
-    expect(original.body.literals).toEqual(['1', '2', '3', 'adding {} and {}']);
+    const changed = only(tidy.replace('case(1, 2, 3)', 'case(1, 2, 4)'));
+    expect(changed.body.key).not.toBe(original.body.key);
+    expect(changed.body.skeleton).toBe(original.body.skeleton);
+    expect(original.body.literals).toEqual(['1', '2', '3']);
   });
 
   it('changes the key when the code changes', () => {

@@ -1,0 +1,37 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { MarkerKind, TestMarker } from '../tests/test-case.ts';
+
+/** Modifiers of a test or suite call that mark it: `it.skip`, `describe.only`, `test.skipIf(cond)`. */
+export const markerModifiers: Record<string, MarkerKind> = {
+  skip: 'skip',
+  skipIf: 'skip',
+  only: 'only',
+  todo: 'todo',
+};
+/** Test and suite functions whose name marks them: `xit`, `fdescribe`. */
+export const nameMarkers: Record<string, MarkerKind> = {
+  xit: 'skip',
+  xtest: 'skip',
+  xspecify: 'skip',
+  xdescribe: 'skip',
+  xcontext: 'skip',
+  xsuite: 'skip',
+  fit: 'only',
+  ftest: 'only',
+  fdescribe: 'only',
+};
+/** node:test's options: `test('x', { skip: true }, fn)`. */
+const optionMarkers = new Set<string>(['skip', 'only', 'todo']);
+
+/** The markers of a node:test options object: `{ skip: true }`, `{ todo: 'later' }`; `{ skip: false }` is none. */
+export function optionMarkersOf(options: SgNode): TestMarker[] {
+  const markers: TestMarker[] = [];
+  for (const pair of options.children().filter((child) => child.kind() === 'pair')) {
+    const name = pair.field('key')?.text() ?? '';
+    const value = pair.field('value')?.text() ?? '';
+    if (optionMarkers.has(name) && value !== 'false') {
+      markers.push({ kind: name as MarkerKind, text: `{ ${name}: ${value} }`, line: pair.range().start.line + 1 });
+    }
+  }
+  return markers;
+}

@@ -1,0 +1,81 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { SkippedNodes } from '../tests/token-form.ts';
+
+/** `expect(...)`, `assert(...)`, `assert.equal(...)`, `t.assert.ok(...)`, `chai.expect(...)`, `expect.soft(...)`. */
+const assertionCallee = /^(?:[A-Za-z_$][\w$]*\.)?(?:expect|assert)(?:\.[A-Za-z_$][\w$]*)*$/;
+/** `import assert from 'node:assert'`, `require('assert/strict')`: the file asserts with Node's module, not chai's. */
+const nodeAssertImport = /(?:\bfrom\s*|\brequire\s*\(\s*)['"](?:node:)?assert(?:\/strict)?['"]/;
+
+/** How many values an assert method compares before its optional message, in node:assert and chai's `assert`. */
+const assertValueCounts = new Map<string, number>([
+  ...[
+    ...['ok', 'strict', 'isOk', 'notOk', 'isNotOk', 'isTrue', 'isFalse', 'isNotTrue', 'isNotFalse', 'isNull'],
+    ...['isNotNull', 'isUndefined', 'isDefined', 'isNaN', 'isNotNaN', 'exists', 'notExists', 'isEmpty', 'isNotEmpty'],
+    ...['isFunction', 'isObject', 'isArray', 'isString', 'isNumber', 'isFinite', 'isBoolean'],
+  ].map((name) => [name, 1] as const),
+  ...[
+    ...['equal', 'notEqual', 'strictEqual', 'notStrictEqual', 'deepEqual', 'notDeepEqual', 'deepStrictEqual'],
+    ...['notDeepStrictEqual', 'partialDeepStrictEqual', 'match', 'doesNotMatch', 'notMatch', 'include'],
+    ...['notInclude', 'deepInclude', 'notDeepInclude', 'lengthOf', 'instanceOf', 'notInstanceOf', 'typeOf'],
+    ...['notTypeOf', 'property', 'notProperty', 'sameMembers', 'notSameMembers', 'sameDeepMembers'],
+    ...['sameOrderedMembers', 'includeMembers', 'notIncludeMembers', 'hasAllKeys', 'hasAnyKeys', 'containsAllKeys'],
+    ...['isAbove', 'isAtLeast', 'isBelow', 'isAtMost', 'oneOf'],
+  ].map((name) => [name, 2] as const),
+  ...['closeTo', 'approximately', 'propertyVal', 'notPropertyVal', 'deepPropertyVal', 'operator'].map(
+    (name) => [name, 3] as const,
+  ),
+]);
+/** `assert.throws(fn, error, message)` in Node; chai's takes an error matcher and a message matcher first. */
+const throwsMethods = new Set(['throws', 'doesNotThrow', 'rejects', 'doesNotReject']);
+
+/**
+ * Ids of the failure-message arguments of the assertion calls in a JS/TS file: `assert.equal(a, 5, 'message')`,
+ * `assert(x, 'message')`, `expect(x, 'message')`. A message is text shown on failure, not a value the test checks.
+ */
+export function messageArgumentIds(root: SgNode, source: string): SkippedNodes {
+  const nodeAssert = nodeAssertImport.test(source);
+  const ids = new Set<number>();
+  for (const call of root.findAll({ rule: { kind: 'call_expression' } })) {
+    const callee = call.field('function');
+    if (!callee || !isAssertionCallee(callee)) continue;
+    const message = messageOf(callee.text().replace(/\s+/g, '').split('.'), argumentsOf(call), nodeAssert);
+    if (message) ids.add(message.id());
+  }
+  return ids;
+}
+
+/** Whether a callee starts an assertion: `expect`, `assert`, `assert.equal`, `t.assert.ok`. */
+export function isAssertionCallee(callee: SgNode): boolean {
+  return assertionCallee.test(callee.text().replace(/\s+/g, ''));
+}
+
+/** The message argument: the one right after the compared values, and the last one written. */
+function messageOf(path: string[], args: SgNode[], nodeAssert: boolean): SgNode | undefined {
+  const root = path.findLastIndex((segment) => segment === 'expect' || segment === 'assert');
+  const rest = path.slice(root + 1).filter((segment) => segment !== 'strict');
+  const method = rest.at(-1);
+  // node:test's `t.assert` is node:assert; chai's is reached as `assert` or `chai.assert`.
+  const fromNode = nodeAssert || (root > 0 && path[0] !== 'chai');
+  let values: number | undefined;
+  if (path[root] === 'expect') values = method === undefined || method === 'soft' ? 1 : undefined;
+  else if (method === undefined) values = 1;
+  else if (method === 'fail') values = args.length === 1 ? 0 : undefined;
+  else if (throwsMethods.has(method)) values = fromNode ? throwsValueCount(args) : 3;
+  else values = assertValueCounts.get(method);
+  return values !== undefined && args.length === values + 1 ? args[values] : undefined;
+}
+
+/** Node reads `assert.throws(fn, 'text')` as a message without an expected error. */
+function throwsValueCount(args: SgNode[]): number {
+  const second = args[1]?.kind();
+  return args.length === 2 && (second === 'string' || second === 'template_string') ? 1 : 2;
+}
+
+function argumentsOf(call: SgNode): SgNode[] {
+  return (
+    call
+      .field('arguments')
+      ?.children()
+      .filter((child) => child.isNamed() && child.kind() !== 'comment') ?? []
+  );
+}
