@@ -46,6 +46,8 @@ export interface DriveRunInput {
   notify?: NotifyConfig;
   signal: AbortSignal;
   onEvent?: (event: RunLoopEvent) => void;
+  /** A reviewer's words (review "changes"): the next iteration's input, instead of the last check's feedback. */
+  humanFeedback?: string;
 }
 
 export interface RunSummary {
@@ -107,13 +109,18 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
     ...(settings.keepSession ? { keepSession: true } : {}),
     ...(stopHookCommand ? { stopHookCommand } : {}),
     preToolUseCommand: sluiceCommand(['hook', 'pre-tool-use']),
+    maxChangeLines: input.base.config.review.max_change_lines,
     ...(settings.keepSession && last?.sessionId ? { sessionId: last.sessionId } : {}),
     runDir,
     firstIteration: (last?.number ?? 0) + 1,
     history,
     usage,
     elapsedMs,
-    ...(last?.feedback ? { lastFeedback: last.feedback } : {}),
+    ...(input.humanFeedback
+      ? { humanFeedback: input.humanFeedback }
+      : last?.feedback
+        ? { lastFeedback: last.feedback }
+        : {}),
     signal: input.signal,
     ports,
     ...(input.onEvent ? { onEvent: input.onEvent } : {}),

@@ -37,6 +37,8 @@ export interface LoopPorts {
    * the findings, and return what still stands.
    */
   guardChange(iteration: number): Promise<GuardReport>;
+  /** Lines added + deleted on the run's branch since its base. */
+  changeLines(): Promise<number>;
   /** Whether the run's branch differs from its base at all. */
   runChangedAnything(): Promise<boolean>;
 }

@@ -13,13 +13,17 @@ export async function readPlanProgress(planPath: string): Promise<string | undef
   return describePlanProgress(text);
 }
 
+/** The `- [ ] item` / `- [x] item` lines of a Markdown checklist, in order, with their 1-based line. */
+export function checklistItems(text: string): Array<{ done: boolean; title: string; line: number }> {
+  return text.split('\n').flatMap((line, index) => {
+    const match = checkbox.exec(line);
+    return match ? [{ done: match[1] !== ' ', title: (match[2] ?? '').trim(), line: index + 1 }] : [];
+  });
+}
+
 /** The same from the plan's text. */
 export function describePlanProgress(text: string): string {
-  const items = text
-    .split('\n')
-    .map((line) => checkbox.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => ({ done: match[1] !== ' ', title: (match[2] ?? '').trim() }));
+  const items = checklistItems(text);
   if (items.length === 0) return 'The plan has no checklist items ("- [ ] step"): add them so progress can be tracked.';
   const open = items.filter((item) => !item.done);
   const lines = [`${items.length - open.length} of ${items.length} steps done.`];

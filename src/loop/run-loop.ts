@@ -50,6 +50,10 @@ export interface LoopInput {
   usage: ModelUsage[];
   elapsedMs: number;
   lastFeedback?: string;
+  /** A change above this many lines (added + deleted, from the base) is not done: too big to review. */
+  maxChangeLines?: number;
+  /** A reviewer's words for the first iteration of this drive (review "changes"). */
+  humanFeedback?: string;
   /** The agent session to continue (with `keepSession`, on resume). */
   sessionId?: string;
   signal: AbortSignal;
@@ -116,6 +120,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       acceptance: input.acceptance,
       iteration,
       ...(feedback ? { feedback } : {}),
+      ...(iteration === input.firstIteration && input.humanFeedback ? { humanFeedback: input.humanFeedback } : {}),
       ...(planProgress ? { planProgress } : {}),
     });
     await ports.startIteration(iteration, { promptChars: prompt.length });
@@ -151,9 +156,17 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
     await ports.recordGateResults(iteration, check.gates);
     const guardText = guardFeedback(guard);
     const gateText = compactFeedback(check, { budget: input.config.feedback.budget });
-    feedback = guardText && check.verdict === 'passed' ? guardText : [guardText, gateText].filter(Boolean).join('\n\n');
-    const signature = [guardSignature(guard), failureSignature(check)].filter(Boolean).join('|') || undefined;
     const guardBlocks = blockingFindings(guard).length > 0;
+    // A change too big to review is not done either: the agent makes it smaller or splits it.
+    const oversize =
+      check.verdict === 'passed' && !guardBlocks && input.maxChangeLines !== undefined
+        ? oversizeFeedback(await ports.changeLines(), input.maxChangeLines)
+        : undefined;
+    feedback =
+      oversize ??
+      (guardText && check.verdict === 'passed' ? guardText : [guardText, gateText].filter(Boolean).join('\n\n'));
+    const signature =
+      (oversize ? 'oversize' : [guardSignature(guard), failureSignature(check)].filter(Boolean).join('|')) || undefined;
     await ports.finishIteration(iteration, {
       agent: turn.result,
       commit: committed.commit,
@@ -169,7 +182,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       iteration++;
       return end('cancelled', 'stopped by the user');
     }
-    if (check.verdict === 'passed' && !guardBlocks) {
+    if (check.verdict === 'passed' && !guardBlocks && !oversize) {
       iteration++;
       if (!(await ports.runChangedAnything())) {
         return end(
@@ -198,6 +211,18 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       return end('blocked', stall);
     }
   }
+}
+
+/** Follow-up tasks an agent writes when it splits a change; `sluice work` queues them. */
+export const followUpFile = 'SLUICE_TASKS.md';
+
+function oversizeFeedback(lines: number, limit: number): string | undefined {
+  if (lines <= limit) return undefined;
+  return [
+    `The checks pass, but the change is ${lines} lines (added + deleted) and a human reviews at most ${limit} at once (review.max_change_lines).`,
+    'Make it smaller: keep the part that meets the goal on its own and take the rest out of this change.',
+    `Write each part you take out as an unchecked item ("- [ ] <goal>") in ${followUpFile} at the repository root: Sluice queues them as follow-up tasks.`,
+  ].join('\n');
 }
 
 interface BudgetedTurn {

@@ -6,6 +6,7 @@ import { commitTurn } from '../workspace/commits.ts';
 import { diffStats } from '../workspace/diff-stats.ts';
 import { resolveCommit } from '../workspace/refs.ts';
 import type { LoopPorts } from './loop-ports.ts';
+import { followUpFile } from './run-loop.ts';
 
 /** The event that records a process group of a run (its agent, its gates). */
 export const processGroupEvent = 'run:process:group';
@@ -73,6 +74,13 @@ export async function createRunPorts(store: RunStore, run: RunRecord, guard?: Gu
         reverted: report.reverted,
       });
       return report;
+    },
+    async changeLines() {
+      const stats = await diffStats(run.worktreePath, run.baseCommit, 'HEAD');
+      // The follow-up list the agent writes when it splits its change is not part of what is reviewed.
+      return stats.files
+        .filter((file) => file.path !== followUpFile)
+        .reduce((sum, file) => sum + file.insertions + file.deletions, 0);
     },
     async runChangedAnything() {
       const head = await resolveCommit(run.worktreePath, 'HEAD');

@@ -40,8 +40,8 @@ const dayMs = 86_400_000;
 
 /**
  * Which queued tasks may start: while there is a free slot, the day's spend is under its cap, and the
- * review load (changes waiting + expected from runs in flight) is within what the reviewers decide
- * in the target latency. Highest priority first; a held task keeps its place.
+ * review load (changes waiting + expected from runs in flight, the new one included) is within what the
+ * reviewers decide in the target latency. Highest priority first; a held task keeps its place.
  */
 export function admit(state: AdmissionState, policy: AdmissionPolicy): AdmissionDecision {
   const order = [...state.queued].sort(
@@ -52,8 +52,11 @@ export function admit(state: AdmissionState, policy: AdmissionPolicy): Admission
   const start: string[] = [];
   const waiting: AdmissionDecision['waiting'] = [];
   for (const task of order) {
-    const load = state.reviewWaitingMinutes + running * state.expectedRunMinutes;
-    const reason = holdReason(state, policy, running, load, limitMinutes);
+    // Once started, this run is in flight too: the load it would make must fit. An empty pipeline always
+    // takes one run, or a single change bigger than the limit could never start.
+    const load = state.reviewWaitingMinutes + (running + 1) * state.expectedRunMinutes;
+    const empty = state.reviewWaitingMinutes === 0 && running === 0;
+    const reason = holdReason(state, policy, running, empty ? 0 : load, limitMinutes);
     if (reason) {
       waiting.push({ taskId: task.id, reason });
       continue;

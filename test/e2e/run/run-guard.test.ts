@@ -88,3 +88,20 @@ describe('sluice run applies the test guard after every iteration', () => {
 function wrongAdd(): string {
   return 'export function add(a, b) {\n  return a * b;\n}\n';
 }
+
+describe('sluice run keeps a change a human can review', () => {
+  it('does not accept an oversized change as done; the agent splits it into follow-up tasks', async () => {
+    const repo = await brokenAdderRepo('review:\n  max_change_lines: 12\n');
+    const bulk = Array.from({ length: 20 }, (_, index) => `export const helper${index} = ${index};`).join('\n');
+    const agent = scriptedAgent([
+      { write: rightAdd, files: { 'src/helpers.js': `${bulk}\n` } },
+      { write: 'nothing', files: { 'src/helpers.js': null, 'SLUICE_TASKS.md': '- [ ] Add the 20 helpers\n' } },
+    ]);
+    const run = await sluiceRun(repo, agent.command);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('(2 iterations)');
+    const [, second] = agent.prompts();
+    expect(second).toContain('the change is 22 lines (added + deleted) and a human reviews at most 12 at once');
+    expect(second).toContain('SLUICE_TASKS.md');
+  });
+});
