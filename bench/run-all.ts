@@ -5,8 +5,11 @@ import { performance } from 'node:perf_hooks';
 import { benchCachedRecheck } from './cached-recheck.ts';
 import { benchFeedbackSize } from './feedback-size.ts';
 import { benchFeedbackTokens } from './feedback-tokens.ts';
+import { benchGuardManyFiles } from './guard-many-files.ts';
+import { benchHookStop } from './hook-stop.ts';
 import { benchLoopOverhead } from './loop-overhead.ts';
 import { benchParallelGates } from './parallel-gates.ts';
+import { benchReviewSimulation } from './review-simulation.ts';
 import { type BenchReport, formatMs, machineDescription, renderReport, repoRoot } from './support.ts';
 
 const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
@@ -15,6 +18,9 @@ const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/feedback-size.ts', run: benchFeedbackSize },
   { file: 'bench/loop-overhead.ts', run: benchLoopOverhead },
   { file: 'bench/feedback-tokens.ts', run: benchFeedbackTokens },
+  { file: 'bench/hook-stop.ts', run: benchHookStop },
+  { file: 'bench/guard-many-files.ts', run: benchGuardManyFiles },
+  { file: 'bench/review-simulation.ts', run: benchReviewSimulation },
 ];
 
 const started = performance.now();

@@ -10,10 +10,14 @@ const commands = {
   resume: () => import('./commands/resume-command.ts'),
   runs: () => import('./commands/runs-command.ts'),
   show: () => import('./commands/show-command.ts'),
+  review: () => import('./commands/review-command.ts'),
   usage: () => import('./commands/usage-command.ts'),
   hook: () => import('./commands/hook-command.ts'),
   hooks: () => import('./commands/hooks-command.ts'),
   guard: () => import('./commands/guard-command.ts'),
+  add: () => import('./commands/add-command.ts'),
+  work: () => import('./commands/work-command.ts'),
+  status: () => import('./commands/status-command.ts'),
 } as const;
 type CommandName = keyof typeof commands;
 
@@ -26,8 +30,12 @@ Commands:
   guard     Find weakened tests and changed protected files in the change (diff against the base)
   run       Hand an agent a goal; keep it working until the gates say done
   resume    Continue a run that was interrupted
+  add       Queue a task (a goal, or every open item of a checklist) for "sluice work"
+  work      Start runs for queued tasks while review capacity, spend and slots allow
+  status    Every task and run: state, and why waiting ones wait
   runs      List runs
   show      One run: iterations, gate states, diff, usage, reason
+  review    The review queue: list, show, approve (land), reject, changes (back to the agent)
   usage     Tokens, cost and API time by model, day or run
   init      Detect the stack and write a commented sluice.yaml
   schema    Print the JSON Schema of sluice.yaml

@@ -33,6 +33,8 @@ export interface RunSettings {
   /** How the agent was invoked (for a command agent: its command), so a resume invokes it alike. */
   agentInvocation?: { command?: string; promptVia?: 'argument' | 'stdin' | 'file' };
   configDir: string;
+  /** The queued task this run works on (`sluice work`). */
+  taskId?: string;
 }
 
 export interface DriveRunInput {

@@ -3,6 +3,7 @@ import type { AgentAdapter } from '../agents/agent-adapter.ts';
 import type { NotifyConfig } from '../config/run-schema.ts';
 import { SluiceError, UsageError } from '../errors.ts';
 import { killLeftoverGroup } from '../process/process-groups.ts';
+import { pendingReviewerFeedback } from '../review/reviewer-feedback.ts';
 import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { worktreeState } from '../workspace/worktree-list.ts';
@@ -19,6 +20,8 @@ export interface ResumeRunInput {
   notify?: NotifyConfig;
   signal: AbortSignal;
   onEvent?: (event: RunLoopEvent) => void;
+  /** A reviewer's words for the next iteration; by default those of a review "changes" not acted on yet. */
+  humanFeedback?: string;
 }
 
 /** The settings a run was started with. */
@@ -47,6 +50,7 @@ export async function resumeRun(input: ResumeRunInput): Promise<RunSummary> {
   await reapLeftoverProcesses(input.store, run.id);
   const settings = runSettingsOf(run);
   const base = await loadBaseConfig(join(run.repoRoot, settings.configFile), run.baseCommit);
+  const humanFeedback = input.humanFeedback ?? (await pendingReviewerFeedback(input.store, run.id));
   await input.store.appendEvent(run.id, 'run:resume', { pid: process.pid });
   return driveRun({
     store: input.store,
@@ -58,6 +62,7 @@ export async function resumeRun(input: ResumeRunInput): Promise<RunSummary> {
     ...(input.notify ? { notify: input.notify } : {}),
     signal: input.signal,
     ...(input.onEvent ? { onEvent: input.onEvent } : {}),
+    ...(humanFeedback ? { humanFeedback } : {}),
   });
 }
 

@@ -6,9 +6,10 @@ import { newRunId } from '../store/run-id.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { createRunWorktree, defaultWorktreesDir, runBranch } from '../workspace/worktrees.ts';
 import { type CostKnowledge, refuseBudgets } from './budgets.ts';
-import { driveRun, type RunSettings, type RunSummary } from './drive-run.ts';
+import { driveRun, type RunSettings, type RunSummary, runDirOf } from './drive-run.ts';
 import type { BaseConfig } from './run-config.ts';
 import type { RunLoopEvent } from './run-loop.ts';
+import { runWorktreeSetup } from './worktree-setup.ts';
 
 export interface StartRunInput {
   store: RunStore;
@@ -24,7 +25,9 @@ export interface StartRunInput {
   worktreesDir?: string;
   signal: AbortSignal;
   onEvent?: (event: RunLoopEvent) => void;
-  onStarted?: (runId: string, worktreePath: string) => void;
+  onStarted?: (runId: string, worktreePath: string) => void | Promise<void>;
+  /** `setup:` commands run in the new worktree before the agent starts. */
+  setup?: readonly string[];
 }
 
 /** Record a new run, give it its own worktree on `sluice/<id>`, and drive it to a verdict. */
@@ -63,7 +66,23 @@ export async function startRun(input: StartRunInput): Promise<RunSummary> {
     });
     throw error;
   }
-  input.onStarted?.(id, run.worktreePath);
+  await input.onStarted?.(id, run.worktreePath);
+  const setupFailure = await runWorktreeSetup(
+    input.setup ?? [],
+    join(run.worktreePath, base.configDir),
+    runDirOf(run, base.configDir),
+    input.signal,
+    join(base.repoRoot, base.configDir),
+  );
+  if (setupFailure) {
+    const ended = await input.store.finishRun(id, { status: 'failed', reason: setupFailure });
+    return {
+      run: ended,
+      outcome: { verdict: 'failed', reason: setupFailure, iterations: 0, usage: [] },
+      reportPath: '',
+      notifyProblems: [],
+    };
+  }
   return driveRun({
     store: input.store,
     run,

@@ -21,7 +21,7 @@ import type {
   UsageTotalsQuery,
 } from './run-records.ts';
 import { appendEventRow, touchRun } from './run-transitions.ts';
-import { writeNewRun, writeRunEnd, writeRunPid, writeRunReopen } from './run-writes.ts';
+import { writeNewRun, writeRunBase, writeRunEnd, writeRunPid, writeRunReopen } from './run-writes.ts';
 import type { StoreDatabase } from './schema.ts';
 import { databaseFilePath, openSqliteKysely } from './sqlite-dialect.ts';
 import { StoreError, storeErrorCodes, toStoreError } from './store-error.ts';
@@ -198,6 +198,11 @@ export class RunStore {
    */
   async reopenRun(runId: string): Promise<RunRecord> {
     return this.#write('reopen a run', (trx, at) => writeRunReopen(trx, at, runId));
+  }
+
+  /** The run's branch was rebased onto `baseCommit`: its change is measured from there now. */
+  async moveRunBase(runId: string, baseCommit: string): Promise<void> {
+    await this.#write('move the base of a run', (trx, at) => writeRunBase(trx, at, runId, baseCommit));
   }
 
   /** Append an entry to the run's log (finished runs included: review decisions come after). */

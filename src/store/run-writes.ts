@@ -90,3 +90,15 @@ export async function writeRunReopen(trx: StoreTransaction, at: string, runId: s
   await appendEventRow(trx, runId, 'run:reopened', null, at);
   return toRunRecord({ ...run, status: 'running', reason: null, finished_at: null, updated_at: at });
 }
+
+/** Measure a run from another base commit (its branch was rebased onto it); logged with the old one. */
+export async function writeRunBase(
+  trx: StoreTransaction,
+  at: string,
+  runId: string,
+  baseCommit: string,
+): Promise<void> {
+  const run = await touchRun(trx, runId, at);
+  await trx.updateTable('runs').set({ base_commit: baseCommit }).where('id', '=', runId).execute();
+  await appendEventRow(trx, runId, 'run:rebased', { from: run.base_commit, to: baseCommit }, at);
+}

@@ -32,7 +32,7 @@ export async function commitTurn(worktreePath: string, message: string): Promise
  * The user's identity when the repository (or their global config) has both user.name and user.email,
  * so the work is theirs; otherwise Sluice's, so a commit never fails on a machine with no identity.
  */
-async function identityArgs(worktreePath: string): Promise<string[]> {
+export async function identityArgs(worktreePath: string): Promise<string[]> {
   const result = await runGit(worktreePath, ['config', '--get-regexp', '^user\\.(name|email)$']);
   const keys = new Set(result.stdout.split('\n').map((line) => line.split(' ')[0]));
   if (keys.has('user.name') && keys.has('user.email')) return [];

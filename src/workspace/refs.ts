@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { formatGitCommand, gitFailure, runGit, runGitChecked } from './git.ts';
+import { formatGitCommand, gitFailure, runGit } from './git.ts';
 import { GitError, GitErrorCodes } from './git-error.ts';
 
 /** The full commit sha `ref` names (a branch, tag, sha or expression such as `HEAD~1`); a `GitError` naming it if none. */

@@ -4,6 +4,7 @@ import type { AgentName } from '../../config/run-schema.ts';
 import { SluiceError, UsageError } from '../../errors.ts';
 import { resumeRun, runSettingsOf } from '../../loop/resume-run.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
+import { enqueueForReview } from '../../review/review-queue.ts';
 import { createAgent } from '../create-agent.ts';
 import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
 import { writeOut } from '../output/write.ts';
@@ -62,6 +63,13 @@ export async function run(argv: string[]): Promise<number> {
       }),
     );
     reporter.finished(summary);
+    if (summary.outcome.verdict === 'done') {
+      const item = await enqueueForReview(store, summary.run, {
+        cost: base.config.review.cost,
+        evidencePath: summary.reportPath,
+      });
+      writeOut(`waiting for review (${item.costExplanation}): sluice review show ${summary.run.id}`);
+    }
     return runExitCode(summary.outcome.verdict);
   } finally {
     await store.close();

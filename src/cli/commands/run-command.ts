@@ -1,19 +1,16 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CommandAgent } from '../../agents/command/command-agent.ts';
 import { parseDuration } from '../../config/duration.ts';
 import { findConfigFile } from '../../config/load-config.ts';
-import { type AgentName, agentNames } from '../../config/run-schema.ts';
 import { UsageError } from '../../errors.ts';
-import { defaultBudgets } from '../../loop/budgets.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
-import { defaultStallLimits } from '../../loop/stall-detector.ts';
 import { startRun } from '../../loop/start-run.ts';
+import { enqueueForReview } from '../../review/review-queue.ts';
 import { RunStore, runStorePath } from '../../store/run-store.ts';
 import { currentBranch } from '../../workspace/refs.ts';
-import { createAgent } from '../create-agent.ts';
 import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
 import { writeOut } from '../output/write.ts';
+import { prepareRun } from '../prepare-run.ts';
 import { withInterruptSignal } from './interrupt.ts';
 import { parseWholeNumber } from './parse-flags.ts';
 
@@ -77,30 +74,23 @@ export async function run(argv: string[]): Promise<number> {
   const base = await loadBaseConfig(configPath, values.base ?? 'HEAD');
   // Name the base as a person would read it later ("main"), not as "HEAD", which moves.
   const baseRef = values.base ?? (await currentBranch(base.repoRoot)) ?? 'HEAD';
+  const prepared = prepareRun(base.config, {
+    ...(values.agent ? { agent: values.agent } : {}),
+    ...(values['agent-command'] ? { agentCommand: values['agent-command'] } : {}),
+    ...(values['prompt-via'] ? { promptVia: values['prompt-via'] } : {}),
+    ...(values.model ? { model: values.model } : {}),
+    ...(values.accept ? { accept: values.accept } : {}),
+    ...(values['max-iterations']
+      ? { maxIterations: parseWholeNumber(values['max-iterations'], '--max-iterations') }
+      : {}),
+    ...(values['max-time'] ? { maxWallMs: parseDuration(values['max-time']) } : {}),
+    ...(values['max-usd'] ? { maxUsd: parsePositiveNumber(values['max-usd'], '--max-usd') } : {}),
+    ...(values['max-tokens'] ? { maxTokens: parseWholeNumber(values['max-tokens'], '--max-tokens') } : {}),
+    ...(values['turn-timeout'] ? { turnTimeoutMs: parseDuration(values['turn-timeout']) } : {}),
+    ...(values.plan ? { planFile: values.plan } : {}),
+    ...(values.session ? { keepSession: true } : {}),
+  });
   const config = base.config;
-  const agentName = (values.agent ?? config.agent?.name ?? 'claude-code') as AgentName;
-  if (!agentNames.includes(agentName)) throw new UsageError(`--agent must be one of ${agentNames.join(', ')}`);
-  const promptVia = values['prompt-via'];
-  if (promptVia !== undefined && !['argument', 'stdin', 'file'].includes(promptVia)) {
-    throw new UsageError('--prompt-via must be argument, stdin or file');
-  }
-  const { agent, cost } = createAgent(
-    {
-      name: agentName,
-      ...(values['agent-command'] ? { command: values['agent-command'] } : {}),
-      ...(promptVia ? { promptVia: promptVia as 'argument' | 'stdin' | 'file' } : {}),
-      ...((values.model ?? config.agent?.model) ? { model: values.model ?? config.agent?.model } : {}),
-    },
-    config.agent,
-    config.pricing,
-  );
-  const budgetsConfig = config.budgets;
-  const maxTime = values['max-time'] ? parseDuration(values['max-time']) : budgetsConfig?.max_time;
-  const maxUsd = values['max-usd'] ? parsePositiveNumber(values['max-usd'], '--max-usd') : budgetsConfig?.max_usd;
-  const maxTokens = values['max-tokens']
-    ? parseWholeNumber(values['max-tokens'], '--max-tokens')
-    : budgetsConfig?.max_tokens;
-  const model = values.model ?? config.agent?.model;
   const store = await RunStore.open(runStorePath(resolve(base.repoRoot, base.configDir)));
   const reporter = createRunReporter(process.stdout);
   try {
@@ -110,38 +100,12 @@ export async function run(argv: string[]): Promise<number> {
         goal,
         base,
         baseRef,
-        agent,
-        agentCost: cost,
-        ...(model ? { model } : {}),
-        agentEnv: config.agent?.env ?? {},
-        settings: {
-          ...(agentName === 'command'
-            ? {
-                agentInvocation: {
-                  command: values['agent-command'] ?? config.agent?.command,
-                  promptVia: agentPromptVia(agent),
-                },
-              }
-            : {}),
-          acceptance: [...config.acceptance, ...(values.accept ?? [])],
-          ...(values.plan ? { planFile: values.plan } : {}),
-          ...(values.session ? { keepSession: true } : {}),
-          budgets: {
-            maxIterations: values['max-iterations']
-              ? parseWholeNumber(values['max-iterations'], '--max-iterations')
-              : (budgetsConfig?.max_iterations ?? defaultBudgets.maxIterations),
-            ...(maxTime !== undefined ? { maxWallMs: maxTime } : {}),
-            ...(maxUsd !== undefined ? { maxUsd } : {}),
-            ...(maxTokens !== undefined ? { maxTokens } : {}),
-          },
-          stall: {
-            sameFailure: config.stall?.same_failure ?? defaultStallLimits.sameFailure,
-            noDiff: config.stall?.no_diff ?? defaultStallLimits.noDiff,
-          },
-          turnTimeoutMs: values['turn-timeout']
-            ? parseDuration(values['turn-timeout'])
-            : (config.agent?.turn_timeout ?? 1_800_000),
-        },
+        agent: prepared.agent,
+        agentCost: prepared.agentCost,
+        ...(prepared.model ? { model: prepared.model } : {}),
+        agentEnv: prepared.agentEnv,
+        settings: prepared.settings,
+        setup: base.config.setup,
         ...(config.notify ? { notify: config.notify } : {}),
         signal,
         onEvent: reporter.onEvent,
@@ -149,14 +113,17 @@ export async function run(argv: string[]): Promise<number> {
       }),
     );
     reporter.finished(summary);
+    if (summary.outcome.verdict === 'done') {
+      const item = await enqueueForReview(store, summary.run, {
+        cost: config.review.cost,
+        evidencePath: summary.reportPath,
+      });
+      writeOut(`waiting for review (${item.costExplanation}): sluice review show ${summary.run.id}`);
+    }
     return runExitCode(summary.outcome.verdict);
   } finally {
     await store.close();
   }
-}
-
-function agentPromptVia(agent: unknown): 'argument' | 'stdin' | 'file' | undefined {
-  return agent instanceof CommandAgent ? agent.promptVia : undefined;
 }
 
 function parsePositiveNumber(value: string, flag: string): number {

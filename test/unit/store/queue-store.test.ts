@@ -8,7 +8,11 @@ const task = (goal: string, priority = 0) => ({ goal, accept: ['npm test'], prio
 describe('the queue store (tasks and review items)', () => {
   it('keeps tasks in queue order: highest priority, then oldest', async () => {
     let clock = Date.parse('2026-11-24T10:00:00Z');
-    const store = await openStore(tempDir('sluice-queue-'), { now: () => new Date((clock += 1000)) });
+    const tick = () => {
+      clock += 1000;
+      return new Date(clock);
+    };
+    const store = await openStore(tempDir('sluice-queue-'), { now: tick });
     const [a] = await store.queue.addTasks([task('a')]);
     const [b] = await store.queue.addTasks([task('b', 5)]);
     const [c] = await store.queue.addTasks([task('c')]);
