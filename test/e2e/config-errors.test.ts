@@ -14,7 +14,7 @@ describe('a malformed sluice.yaml', () => {
     const run = await checkWithConfig('gates:\n  test:\n    run: npm test\n    timeout: forever\n');
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('sluice.yaml:4:14: gates.test.timeout:');
-    expect(run.stderr).toContain('expected a duration such as "90s", "5m" or "1h"');
+    expect(run.stderr).toContain('expected a duration such as "90s", "5m", "1h" or "1d"');
   });
 
   it('points at an unknown key and suggests the right one', async () => {
