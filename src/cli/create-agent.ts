@@ -84,3 +84,23 @@ function priceOverrides(pricing: PricingConfig | undefined): PriceOverrides {
     ]),
   );
 }
+
+/** The agent a recorded run was driven by, built again (for resume), its command overridable. */
+export function agentOfRun(
+  run: { agent: string; options: object },
+  config: { agent?: AgentConfig; pricing?: PricingConfig },
+  commandOverride?: string,
+): AgentAdapter {
+  const invocation = (run.options as { agentInvocation?: { command?: string; promptVia?: PromptDelivery } })
+    .agentInvocation;
+  const command = commandOverride ?? invocation?.command;
+  return createAgent(
+    {
+      name: run.agent as AgentName,
+      ...(command ? { command } : {}),
+      ...(invocation?.promptVia ? { promptVia: invocation.promptVia } : {}),
+    },
+    config.agent,
+    config.pricing,
+  ).agent;
+}

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentName } from '../config/run-schema.ts';
 import { SluiceError } from '../errors.ts';
 import { checklistItems } from '../loop/plan-progress.ts';
 import { resumeRun, runSettingsOf } from '../loop/resume-run.ts';
@@ -10,7 +9,7 @@ import { startRun } from '../loop/start-run.ts';
 import type { DispatchPorts } from '../queue/dispatcher.ts';
 import { enqueueForReview } from '../review/review-queue.ts';
 import type { RunStore } from '../store/run-store.ts';
-import { createAgent } from './create-agent.ts';
+import { agentOfRun } from './create-agent.ts';
 import { prepareRun, type RunOverrides } from './prepare-run.ts';
 
 /** The event that records which follow-up tasks of a run were queued, so they are queued once. */
@@ -60,17 +59,7 @@ export function createWorkPorts(input: WorkPortsInput): DispatchPorts {
       if (!run) throw new SluiceError('RUN_NOT_FOUND', `no run ${runId}`);
       const settings = runSettingsOf(run);
       const base = await loadBaseConfig(join(run.repoRoot, settings.configFile), run.baseCommit);
-      const invocation = settings.agentInvocation;
-      const command = input.overrides.agentCommand ?? invocation?.command;
-      const { agent } = createAgent(
-        {
-          name: run.agent as AgentName,
-          ...(command ? { command } : {}),
-          ...(invocation?.promptVia ? { promptVia: invocation.promptVia } : {}),
-        },
-        base.config.agent,
-        base.config.pricing,
-      );
+      const agent = agentOfRun(run, base.config, input.overrides.agentCommand);
       return resumeRun({
         store,
         runId,

@@ -1,3 +1,5 @@
+import { parseHookJson } from './hook-json.ts';
+
 /** The fields of Claude Code's Stop hook JSON (stdin) that Sluice reads; the rest is ignored. */
 export interface StopHookInput {
   sessionId: string;
@@ -13,17 +15,9 @@ export type StopHookInputResult = { ok: true; input: StopHookInput } | { ok: fal
  * agent stop rather than block it on input nobody can fix.
  */
 export function parseStopHookInput(text: string): StopHookInputResult {
-  if (text.trim() === '') return { ok: false, problem: 'empty stdin (expected the Stop hook JSON)' };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, problem: `stdin is not JSON: ${(error as Error).message}` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, problem: 'stdin is not a JSON object' };
-  }
-  const fields = value as Record<string, unknown>;
+  const parsed = parseHookJson(text, 'Stop hook');
+  if (!parsed.ok) return parsed;
+  const { fields } = parsed;
   if (typeof fields.session_id !== 'string' || fields.session_id === '') {
     return { ok: false, problem: 'the hook JSON has no session_id' };
   }

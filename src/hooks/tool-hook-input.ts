@@ -1,3 +1,5 @@
+import { parseHookJson } from './hook-json.ts';
+
 /** The fields of a PreToolUse hook JSON (Claude Code, Codex) that Sluice reads. */
 export interface ToolHookInput {
   sessionId: string;
@@ -10,16 +12,9 @@ export type ToolHookInputResult = { ok: true; input: ToolHookInput } | { ok: fal
 
 /** Parse the PreToolUse JSON; garbage is a problem to report, and the caller lets the tool run. */
 export function parseToolHookInput(text: string): ToolHookInputResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, problem: `stdin is not JSON: ${(error as Error).message}` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, problem: 'stdin is not a JSON object' };
-  }
-  const fields = value as Record<string, unknown>;
+  const parsed = parseHookJson(text, 'PreToolUse hook');
+  if (!parsed.ok) return parsed;
+  const { fields } = parsed;
   if (typeof fields.cwd !== 'string' || fields.cwd === '') return { ok: false, problem: 'the hook JSON has no cwd' };
   if (typeof fields.tool_name !== 'string') return { ok: false, problem: 'the hook JSON has no tool_name' };
   const toolInput = fields.tool_input;

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AgentName } from '../../config/run-schema.ts';
 import { SluiceError, UsageError } from '../../errors.ts';
 import { resumeRun, runSettingsOf } from '../../loop/resume-run.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
 import { enqueueForReview } from '../../review/review-queue.ts';
-import { createAgent } from '../create-agent.ts';
+import { agentOfRun } from '../create-agent.ts';
 import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
 import { writeOut } from '../output/write.ts';
 import { withInterruptSignal } from './interrupt.ts';
@@ -39,17 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     const found = await store.getRun(runId);
     if (!found) throw new SluiceError('RUN_NOT_FOUND', `no run ${runId}; "sluice runs" lists them`);
     const base = await loadBaseConfig(join(found.repoRoot, runSettingsOf(found).configFile), found.baseCommit);
-    const invocation = runSettingsOf(found).agentInvocation;
-    const command = values['agent-command'] ?? invocation?.command;
-    const { agent } = createAgent(
-      {
-        name: found.agent as AgentName,
-        ...(command ? { command } : {}),
-        ...(invocation?.promptVia ? { promptVia: invocation.promptVia } : {}),
-      },
-      base.config.agent,
-      base.config.pricing,
-    );
+    const agent = agentOfRun(found, base.config, values['agent-command']);
     const reporter = createRunReporter(process.stdout);
     const summary = await withInterruptSignal((signal) =>
       resumeRun({
