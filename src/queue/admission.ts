@@ -10,6 +10,7 @@ export interface QueuedTask {
 
 /** What admission looks at: the store's state at one moment. */
 export interface AdmissionState {
+  /** In the order they were queued, oldest first. */
   queued: readonly QueuedTask[];
   /** Runs started and not yet ended. */
   running: number;
@@ -44,9 +45,8 @@ const dayMs = 86_400_000;
  * reviewers decide in the target latency. Highest priority first; a held task keeps its place.
  */
 export function admit(state: AdmissionState, policy: AdmissionPolicy): AdmissionDecision {
-  const order = [...state.queued].sort(
-    (a, b) => b.priority - a.priority || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
-  );
+  // A stable sort: equal priorities keep the queue's order (the order tasks were added in).
+  const order = [...state.queued].sort((a, b) => b.priority - a.priority);
   const limitMinutes = (state.capacity.minutesPerDay * policy.targetLatencyMs) / dayMs;
   let running = state.running;
   const start: string[] = [];

@@ -7,6 +7,7 @@ export const tasksAndReviews: Migration = {
     await db.schema
       .createTable('tasks')
       .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('position', 'integer', (column) => column.notNull())
       .addColumn('goal', 'text', (column) => column.notNull())
       .addColumn('accept_json', 'text', (column) => column.notNull())
       .addColumn('priority', 'integer', (column) => column.notNull())

@@ -20,8 +20,14 @@ export class QueueStore {
 
   async addTasks(tasks: NewTask[]): Promise<TaskRecord[]> {
     return this.#write('add tasks', async (trx, at) => {
-      const rows = tasks.map((task) => ({
+      const last = await trx
+        .selectFrom('tasks')
+        .select((eb) => eb.fn.max('position').as('position'))
+        .executeTakeFirst();
+      const first = Number(last?.position ?? 0) + 1;
+      const rows = tasks.map((task, index) => ({
         id: `t-${newRunId()}`,
+        position: first + index,
         goal: task.goal,
         accept_json: JSON.stringify(task.accept),
         priority: task.priority,
@@ -52,8 +58,7 @@ export class QueueStore {
         .selectAll()
         .$if(statuses !== undefined, (qb) => qb.where('status', 'in', statuses ?? []))
         .orderBy('priority', 'desc')
-        .orderBy('created_at')
-        .orderBy('id')
+        .orderBy('position')
         .execute(),
     );
     return rows.map(toTaskRecord);

@@ -18,6 +18,8 @@ export interface StoreDatabase {
 
 export interface TasksTable {
   id: string;
+  /** Order of queuing: tasks added together keep the order they were given in. */
+  position: number;
   goal: string;
   accept_json: string;
   priority: number;

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { git } from '../../support/gitdir.ts';
 import { isProcessAlive, waitFor } from '../../support/process-state.ts';
@@ -85,5 +87,41 @@ describe('sluice add, work and status', () => {
     expect(show.iterations.map((iteration: { number: number }) => iteration.number)).toEqual([1, 2]);
     // One run, one worktree: the restart did not start the task over beside the resumed run.
     expect((await git(repo, 'worktree', 'list')).split('\n')).toHaveLength(2);
+  });
+});
+
+describe('sluice work: worktree setup and follow-up tasks', () => {
+  it('runs setup: in each new worktree before the agent, with the main checkout at hand', async () => {
+    const repo = await brokenAdderRepo('setup:\n  - cp "$SLUICE_MAIN_CHECKOUT/.env" .env\n');
+    writeFileSync(join(repo, '.env'), 'SECRET=kept-out-of-git\n');
+    const agent = scriptedAgent([{ write: rightAdd }]);
+    await runSluice(['add', 'Make add() add'], { cwd: repo });
+    const work = await runSluice(['work', '--once', ...agentFlags(agent.command)], { cwd: repo });
+    const runId = /started run (\S+)/.exec(work.stdout)?.[1] ?? '';
+    const show = JSON.parse((await runSluice(['show', runId, '--json'], { cwd: repo })).stdout);
+    expect(readFileSync(join(show.run.worktreePath, '.env'), 'utf8')).toBe('SECRET=kept-out-of-git\n');
+  });
+
+  it('a failing setup fails the run and blocks the task, saying which command', async () => {
+    const repo = await brokenAdderRepo('setup:\n  - "false"\n');
+    const agent = scriptedAgent([{ write: rightAdd }]);
+    await runSluice(['add', 'Make add() add'], { cwd: repo });
+    const work = await runSluice(['work', '--once', ...agentFlags(agent.command)], { cwd: repo });
+    expect(work.stdout).toMatch(/failed: setup command 1 \(false\) failed: exit 1; see .* -> task t-\S+ blocked/);
+    expect(agent.prompts()).toEqual([]);
+  });
+
+  it('queues the follow-up tasks an agent wrote when it split its change', async () => {
+    const repo = await brokenAdderRepo();
+    const agent = scriptedAgent([
+      {
+        write: rightAdd,
+        files: { 'SLUICE_TASKS.md': '- [ ] Add subtract()\n- [x] Fix add()\n- [ ] Add multiply()\n' },
+      },
+    ]);
+    await runSluice(['add', 'Make add() add'], { cwd: repo });
+    await runSluice(['work', '--once', ...agentFlags(agent.command)], { cwd: repo });
+    const tasks = (await statusJson(repo)).tasks.map((task) => `${task.status}:${task.goal}`);
+    expect(tasks).toEqual(['review:Make add() add', 'queued:Add subtract()', 'queued:Add multiply()']);
   });
 });
