@@ -1,8 +1,10 @@
 import { parse, type SgNode } from '@ast-grep/napi';
-import type { Assertion, TestCase, TestMarker } from '../tests/test-case.ts';
-import { emptyTokenForm, type SkippedNodes, type TokenRules, tokenForm } from '../tests/token-form.ts';
+import { hasParseErrors, sourceKey, type TestForms, withLazyForms } from '../tests/lazy-forms.ts';
+import type { Assertion, TestCase, TestMarker, TokenForm } from '../tests/test-case.ts';
+import { type SkippedNodes, type TokenRules, tokenForm, tokenForms } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { bodyFormOf } from './body-form.ts';
+import { buildIgnoreMarkers } from './build-constraints.ts';
 import { exampleOutputOf } from './example-output.ts';
 import { messageArgumentIds } from './message-arguments.ts';
 import { testerParameterOf } from './tester-parameter.ts';
@@ -29,17 +31,33 @@ const assertionPackages = new Set(['assert', 'require']);
 // Statements whose condition decides whether the failure call inside runs: together they are the assertion.
 const conditionKinds = new Set(['if_statement', 'expression_case', 'type_case']);
 const functionKinds = new Set(['func_literal', 'function_declaration', 'method_declaration']);
-const buildIgnore = /^\/\/(?:go:build| \+build)\s.*(?<![!\w])ignore\b/;
 
 /**
- * The test being read, the names its `*testing.T` goes by (`t`, the `t` of a fuzz target), its `t.Run` calls,
- * and the file's failure messages, left out of every token form.
+ * A test being read: its markers, an example's `// Output:` (an assertion read already), the nodes of its other
+ * assertions (found when its forms are read) and its `t.Run` calls.
  */
-interface Scope {
-  test: TestCase;
-  messages: SkippedNodes;
-  testers: ReadonlySet<string>;
+interface OpenTest {
+  markers: TestMarker[];
+  output?: Assertion;
+  assertions: Array<() => SgNode>;
   subtestCalls: SgNode[];
+}
+
+/** What the token forms of a file's tests need; the failure messages are found when the first form is read. */
+interface FileScan {
+  path: string;
+  root: SgNode;
+  parseErrors: boolean;
+  tests: TestCase[];
+  messages?: SkippedNodes;
+}
+
+/** The test being read and the names its `*testing.T` goes by (`t`, the `t` of a fuzz target). */
+interface Scope {
+  test: OpenTest;
+  titles: string[];
+  testers: ReadonlySet<string>;
+  file: FileScan;
 }
 
 /**
@@ -52,33 +70,46 @@ export function parseGoTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
   const root = parse(DynamicLanguages.go, source).root();
   const fileMarkers = buildIgnoreMarkers(root);
-  const messages = messageArgumentIds(root);
-  const tests: TestCase[] = [];
+  const file: FileScan = { path, root, parseErrors: hasParseErrors(root), tests: [] };
   for (const declaration of root.children().filter((child) => child.kind() === 'function_declaration')) {
     const name = declaration.field('name')?.text() ?? '';
     const body = declaration.field('body');
     const prefix = testPrefixes.find((candidate) => isTestName(name, candidate));
     if (!prefix || !body) continue;
-    const test: TestCase = {
-      path,
-      titles: [name],
-      line: declaration.range().start.line + 1,
-      body: emptyTokenForm,
-      assertions: [],
-      markers: [...fileMarkers],
-    };
+    const test: OpenTest = { markers: [...fileMarkers], assertions: [], subtestCalls: [] };
     if (prefix === 'Example') {
       const output = exampleOutputOf(body);
       if (!output) continue;
-      test.assertions.push(output);
+      test.output = output;
     }
-    tests.push(test);
+    const fields = { path, titles: [name], line: declaration.range().start.line + 1, markers: test.markers };
+    const source = sourceKey('go', declaration.text(), file.parseErrors);
+    const bodyForm: BodyForm = (messages, inner) => bodyFormOf(body, test.subtestCalls, tokenRules, messages, inner);
+    file.tests.push(withLazyForms({ ...fields, source }, () => formsOf(test, file, bodyForm)));
     const tester = testerParameterOf(declaration);
-    const scope: Scope = { test, messages, testers: new Set(tester ? [tester] : []), subtestCalls: [] };
-    visit(body, scope, tests);
-    test.body = bodyFormOf(body, scope.subtestCalls, tokenRules, messages);
+    visit(body, { test, titles: fields.titles, testers: new Set(tester ? [tester] : []), file });
   }
-  return tests;
+  return file.tests;
+}
+
+/** How a test's body reads as tokens, with the forms of the `inner` nodes its walk reaches. */
+type BodyForm = (messages: SkippedNodes, inner: SgNode[]) => { form: TokenForm; inner: Array<TokenForm | undefined> };
+
+/** A test's forms: its body, as `bodyForm` reads it, and its assertions, from the same walk where it can. */
+function formsOf(test: OpenTest, file: FileScan, bodyForm: BodyForm): TestForms {
+  file.messages ??= messageArgumentIds(file.root);
+  const messages = file.messages;
+  const nodes = test.assertions.map((assertionNode) => assertionNode());
+  const walked = bodyForm(messages, nodes);
+  const assertions = nodes.map(
+    (node, index): Assertion => ({
+      ...(walked.inner[index] ?? tokenForm(node, tokenRules, messages)),
+      text: node.text(),
+      line: node.range().start.line + 1,
+    }),
+  );
+  if (test.output) assertions.unshift(test.output);
+  return { body: walked.form, assertions };
 }
 
 /** `go test`'s rule: the prefix, then nothing or a character that is not a lower-case letter. */
@@ -88,18 +119,18 @@ function isTestName(name: string, prefix: string): boolean {
   return next.toUpperCase() === next;
 }
 
-function visit(node: SgNode, scope: Scope, tests: TestCase[]): void {
+function visit(node: SgNode, scope: Scope): void {
   const kind = node.kind();
-  if (kind === 'call_expression' && noteCall(node, scope, tests)) return;
+  if (kind === 'call_expression' && noteCall(node, scope)) return;
   if (kind === 'func_literal') {
     const tester = testerParameterOf(node);
     if (tester) scope = { ...scope, testers: new Set([...scope.testers, tester]) };
   }
-  for (const child of node.children()) visit(child, scope, tests);
+  for (const child of node.children()) visit(child, scope);
 }
 
 /** Note a subtest, skip or assertion; true when the call was a subtest, already visited. */
-function noteCall(call: SgNode, scope: Scope, tests: TestCase[]): boolean {
+function noteCall(call: SgNode, scope: Scope): boolean {
   const callee = call.field('function');
   if (callee?.kind() !== 'selector_expression') return false;
   const receiver = callee.field('operand');
@@ -107,38 +138,37 @@ function noteCall(call: SgNode, scope: Scope, tests: TestCase[]): boolean {
   if (receiver?.kind() !== 'identifier') return false;
   const line = call.range().start.line + 1;
   if (assertionPackages.has(receiver.text()) && method !== 'New') {
-    scope.test.assertions.push(assertionOf(statementOf(call), scope.messages));
+    scope.test.assertions.push(() => statementOf(call));
   } else if (!scope.testers.has(receiver.text())) {
     return false;
   } else if (method === 'Run') {
-    return visitSubtest(call, scope, tests);
+    return visitSubtest(call, scope);
   } else if (skipMethods.has(method)) {
     scope.test.markers.push({ kind: 'skip', text: call.text().replace(/\s+/g, ' '), line });
   } else if (failureMethods.has(method)) {
-    scope.test.assertions.push(assertionOf(conditionOf(call), scope.messages));
+    scope.test.assertions.push(() => conditionOf(call));
   }
   return false;
 }
 
 /** `t.Run("name", func(t *testing.T) {...})`: a test inside the test, under the skips noted before it. */
-function visitSubtest(call: SgNode, scope: Scope, tests: TestCase[]): boolean {
+function visitSubtest(call: SgNode, scope: Scope): boolean {
   const [nameNode, runner] = argumentsOf(call);
   if (!nameNode || !runner) return false;
-  const test: TestCase = {
-    path: scope.test.path,
-    titles: [...scope.test.titles, titleOf(nameNode)],
-    line: call.range().start.line + 1,
-    body: tokenForm(runner, tokenRules, scope.messages),
-    assertions: [],
-    markers: [...scope.test.markers],
-  };
-  scope.subtestCalls.push(call);
-  tests.push(test);
+  const test: OpenTest = { markers: [...scope.test.markers], assertions: [], subtestCalls: [] };
+  const titles = [...scope.titles, titleOf(nameNode)];
+  const fields = { path: scope.file.path, titles, line: call.range().start.line + 1, markers: test.markers };
+  // What the subtest's forms depend on beyond its code: the testers of the functions around it.
+  const context = `go ${[...scope.testers].sort().join(' ')}`;
+  const source = sourceKey(context, call.text(), scope.file.parseErrors);
+  scope.test.subtestCalls.push(call);
   const body = runner.kind() === 'func_literal' ? runner.field('body') : null;
-  if (!body) return true;
-  const inner: Scope = { ...scope, test, subtestCalls: [] };
-  visit(runner, inner, tests);
-  test.body = bodyFormOf(body, inner.subtestCalls, tokenRules, scope.messages);
+  const bodyForm: BodyForm = (messages, inner) =>
+    body
+      ? bodyFormOf(body, test.subtestCalls, tokenRules, messages, inner)
+      : tokenForms(runner, inner, tokenRules, messages);
+  scope.file.tests.push(withLazyForms({ ...fields, source }, () => formsOf(test, scope.file, bodyForm)));
+  if (body) visit(runner, { ...scope, test, titles });
   return true;
 }
 
@@ -164,25 +194,9 @@ function statementOf(call: SgNode): SgNode {
   return parent?.kind() === 'expression_statement' ? parent : call;
 }
 
-function assertionOf(node: SgNode, messages: SkippedNodes): Assertion {
-  return { ...tokenForm(node, tokenRules, messages), text: node.text(), line: node.range().start.line + 1 };
-}
-
 function titleOf(node: SgNode): string {
   const kind = node.kind();
   return kind === 'interpreted_string_literal' || kind === 'raw_string_literal'
     ? node.text().slice(1, -1)
     : node.text();
-}
-
-/** `//go:build ignore` above the package clause: no test of the file is built. */
-function buildIgnoreMarkers(root: SgNode): TestMarker[] {
-  const markers: TestMarker[] = [];
-  for (const child of root.children()) {
-    if (child.kind() === 'package_clause') break;
-    if (child.kind() === 'comment' && buildIgnore.test(child.text())) {
-      markers.push({ kind: 'skip', text: child.text(), line: child.range().start.line + 1 });
-    }
-  }
-  return markers;
 }

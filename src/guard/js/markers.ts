@@ -8,6 +8,10 @@ export const markerModifiers: Record<string, MarkerKind> = {
   only: 'only',
   todo: 'todo',
 };
+/** The marker a modifier such as `skip` makes, if any (`toString`, inherited by every object, makes none). */
+export function modifierMarker(name: string): MarkerKind | undefined {
+  return Object.hasOwn(markerModifiers, name) ? markerModifiers[name] : undefined;
+}
 /** Test and suite functions whose name marks them: `xit`, `fdescribe`. */
 export const nameMarkers: Record<string, MarkerKind> = {
   xit: 'skip',

@@ -1,5 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { SkippedNodes } from '../tests/token-form.ts';
+import type { CallSite } from './call-sites.ts';
 
 /** `expect(...)`, `assert(...)`, `assert.equal(...)`, `t.assert.ok(...)`, `chai.expect(...)`, `expect.soft(...)`. */
 const assertionCallee = /^(?:[A-Za-z_$][\w$]*\.)?(?:expect|assert)(?:\.[A-Za-z_$][\w$]*)*$/;
@@ -28,29 +29,38 @@ const assertValueCounts = new Map<string, number>([
 /** `assert.throws(fn, error, message)` in Node; chai's takes an error matcher and a message matcher first. */
 const throwsMethods = new Set(['throws', 'doesNotThrow', 'rejects', 'doesNotReject']);
 
+/** Whether a file asserts with Node's `assert` module (`import assert from 'node:assert'`) rather than chai's. */
+export function usesNodeAssert(source: string): boolean {
+  return nodeAssertImport.test(source);
+}
+
 /**
- * Ids of the failure-message arguments of the assertion calls in a JS/TS file: `assert.equal(a, 5, 'message')`,
- * `assert(x, 'message')`, `expect(x, 'message')`. A message is text shown on failure, not a value the test checks.
+ * Ids of the failure-message arguments of the assertion calls among `calls` (those of a JS/TS file):
+ * `assert.equal(a, 5, 'message')`, `assert(x, 'message')`, `expect(x, 'message')`. A message is text shown on
+ * failure, not a value the test checks.
  */
-export function messageArgumentIds(root: SgNode, source: string): SkippedNodes {
-  const nodeAssert = nodeAssertImport.test(source);
+export function messageArgumentIds(calls: readonly CallSite[], nodeAssert: boolean): SkippedNodes {
   const ids = new Set<number>();
-  for (const call of root.findAll({ rule: { kind: 'call_expression' } })) {
-    const callee = call.field('function');
-    if (!callee || !isAssertionCallee(callee)) continue;
-    const message = messageOf(callee.text().replace(/\s+/g, '').split('.'), argumentsOf(call), nodeAssert);
+  for (const { node, calleeText } of calls) {
+    if (!isAssertionCallee(calleeText)) continue;
+    let args: SgNode[] | undefined;
+    const argumentsOfCall = () => {
+      args ??= argumentsOf(node);
+      return args;
+    };
+    const message = messageOf(calleeText.replace(/\s+/g, '').split('.'), argumentsOfCall, nodeAssert);
     if (message) ids.add(message.id());
   }
   return ids;
 }
 
-/** Whether a callee starts an assertion: `expect`, `assert`, `assert.equal`, `t.assert.ok`. */
-export function isAssertionCallee(callee: SgNode): boolean {
-  return assertionCallee.test(callee.text().replace(/\s+/g, ''));
+/** Whether a callee, as written, starts an assertion: `expect`, `assert`, `assert.equal`, `t.assert.ok`. */
+export function isAssertionCallee(calleeText: string): boolean {
+  return assertionCallee.test(calleeText.replace(/\s+/g, ''));
 }
 
 /** The message argument: the one right after the compared values, and the last one written. */
-function messageOf(path: string[], args: SgNode[], nodeAssert: boolean): SgNode | undefined {
+function messageOf(path: string[], argumentsOfCall: () => SgNode[], nodeAssert: boolean): SgNode | undefined {
   const root = path.findLastIndex((segment) => segment === 'expect' || segment === 'assert');
   const rest = path.slice(root + 1).filter((segment) => segment !== 'strict');
   const method = rest.at(-1);
@@ -59,10 +69,12 @@ function messageOf(path: string[], args: SgNode[], nodeAssert: boolean): SgNode 
   let values: number | undefined;
   if (path[root] === 'expect') values = method === undefined || method === 'soft' ? 1 : undefined;
   else if (method === undefined) values = 1;
-  else if (method === 'fail') values = args.length === 1 ? 0 : undefined;
-  else if (throwsMethods.has(method)) values = fromNode ? throwsValueCount(args) : 3;
+  else if (method === 'fail') values = argumentsOfCall().length === 1 ? 0 : undefined;
+  else if (throwsMethods.has(method)) values = fromNode ? throwsValueCount(argumentsOfCall()) : 3;
   else values = assertValueCounts.get(method);
-  return values !== undefined && args.length === values + 1 ? args[values] : undefined;
+  if (values === undefined) return undefined;
+  const args = argumentsOfCall();
+  return args.length === values + 1 ? args[values] : undefined;
 }
 
 /** Node reads `assert.throws(fn, 'text')` as a message without an expected error. */
@@ -75,7 +87,7 @@ function argumentsOf(call: SgNode): SgNode[] {
   return (
     call
       .field('arguments')
-      ?.children()
-      .filter((child) => child.isNamed() && child.kind() !== 'comment') ?? []
+      ?.namedChildren()
+      .filter((child) => child.kind() !== 'comment') ?? []
   );
 }

@@ -1,139 +1,142 @@
 import { parse, type SgNode } from '@ast-grep/napi';
-import type { TestCase, TestMarker } from '../tests/test-case.ts';
-import { emptyTokenForm, joinTokenForms, type SkippedNodes, type TokenRules, tokenForm } from '../tests/token-form.ts';
-import { markerModifiers, nameMarkers, optionMarkersOf } from './markers.ts';
-import { isAssertionCallee, messageArgumentIds } from './message-arguments.ts';
+import { sourceKey, type TestForms, withLazyForms } from '../tests/lazy-forms.ts';
+import type { Assertion, TestCase, TestMarker } from '../tests/test-case.ts';
+import {
+  emptyTokenForm,
+  joinTokenForms,
+  type SkippedNodes,
+  type TokenRules,
+  tokenForm,
+  tokenForms,
+} from '../tests/token-form.ts';
+import { type CallSite, callSitesOf } from './call-sites.ts';
+import { modifierMarker, nameMarkers, optionMarkersOf } from './markers.ts';
+import { isAssertionCallee, messageArgumentIds, usesNodeAssert } from './message-arguments.ts';
+import { argumentsOf, type Callee, classifyCallee, eachTables, mayNameTest, titleOf } from './test-calls.ts';
 import { languageOf } from './test-files.ts';
 
-const testNames = new Set(['it', 'test', 'specify', 'xit', 'xtest', 'xspecify', 'fit', 'ftest']);
-const suiteNames = new Set(['describe', 'suite', 'context', 'xdescribe', 'xcontext', 'xsuite', 'fdescribe']);
 const tokenRules: TokenRules = {
   dropped: new Set(['comment', ';', ',']),
   literals: new Set(['string', 'string_fragment', 'number', 'true', 'false', 'null', 'regex']),
 };
 
-interface Callee {
-  kind: 'test' | 'suite';
-  name: string;
-  modifiers: string[];
+/** A test being read: its markers (the test case's own array) and the assertion calls found in its body. */
+interface OpenTest {
+  markers: TestMarker[];
+  assertionCalls: SgNode[];
 }
 
+/** A test or suite call being read: calls inside its body function belong to it, calls elsewhere in it to nothing. */
 interface Scope {
-  /** Failure messages of the file's assertions, left out of every token form. */
-  messages: SkippedNodes;
+  call: CallSite;
+  body: SgNode | undefined;
+  bodyRange: { start: number; end: number } | undefined;
   titles: string[];
   markers: TestMarker[];
-  test: TestCase | undefined;
+  test: OpenTest | undefined;
 }
 
-/** The test cases of one JS/TS file (vitest, jest, mocha, node:test), parsed with tree-sitter through ast-grep. */
+/** What the token forms of a file's tests need; the failure messages are found when the first form is read. */
+interface FileForms {
+  calls: CallSite[];
+  nodeAssert: boolean;
+  messages?: SkippedNodes;
+}
+
+/**
+ * The test cases of one JS/TS file (vitest, jest, mocha, node:test), parsed with tree-sitter through ast-grep.
+ * Calls are read up front, token forms only when a rule asks for them.
+ */
 export function parseTests(path: string, source: string): TestCase[] {
-  const root = parse(languageOf(path), source).root();
+  const language = languageOf(path);
+  const { calls, parseErrors } = callSitesOf(parse(language, source).root());
+  const file: FileForms = { calls, nodeAssert: usesNodeAssert(source) };
+  const context = `${language} ${file.nodeAssert ? 'node:assert' : 'assert'}`;
   const tests: TestCase[] = [];
-  visit(root, { messages: messageArgumentIds(root, source), titles: [], markers: [], test: undefined }, path, tests);
+  const scopes: Scope[] = [];
+  for (const call of calls) {
+    while (scopes.length > 0 && !within(call, scopes.at(-1)?.call)) scopes.pop();
+    const scope = scopes.at(-1);
+    // Of a test or suite call, only the body function is read: not its title, options or `.each` table.
+    if (scope && !within(call, scope.bodyRange)) continue;
+    const callee = mayNameTest.test(call.calleeText) ? classifyCallee(call.callee) : undefined;
+    if (!callee) {
+      if (scope?.test) noteInsideTest(call, scope.test);
+      continue;
+    }
+    const opened = openScope(call, callee, scope);
+    if (callee.kind === 'test') {
+      const test: OpenTest = { markers: opened.markers, assertionCalls: [] };
+      const fields = { path, titles: opened.titles, line: call.line, markers: test.markers };
+      const code = sourceKey(context, call.node.text(), parseErrors);
+      tests.push(withLazyForms({ ...fields, source: code }, () => formsOf(call, opened.body, test, file)));
+      opened.test = test;
+    }
+    scopes.push(opened);
+  }
   return tests;
 }
 
-function visit(node: SgNode, scope: Scope, path: string, tests: TestCase[]): void {
-  if (node.kind() === 'call_expression') {
-    const callee = node.field('function');
-    const kind = callee ? classifyCallee(callee) : undefined;
-    if (kind && callee) {
-      visitTestCall(node, kind, scope, path, tests);
-      return;
-    }
-    if (callee && scope.test) noteInsideTest(node, callee, scope.test, scope.messages);
-  }
-  for (const child of node.children()) visit(child, scope, path, tests);
+function within(call: CallSite, range: { start: number; end: number } | undefined): boolean {
+  return range !== undefined && range.start <= call.start && call.end <= range.end;
 }
 
-function visitTestCall(node: SgNode, callee: Callee, scope: Scope, path: string, tests: TestCase[]): void {
-  const args = node
-    .field('arguments')
-    ?.children()
-    .filter((child) => child.isNamed() && child.kind() !== 'comment');
-  const [titleNode, ...rest] = args ?? [];
+/** The scope a test or suite call opens: its titles and markers, added to those around it. */
+function openScope(call: CallSite, callee: Callee, scope: Scope | undefined): Scope {
+  const [titleNode, ...rest] = argumentsOf(call.node);
   const title = titleNode ? titleOf(titleNode) : '';
-  const line = node.range().start.line + 1;
-  const calleeText = node.field('function')?.text() ?? callee.name;
   const own: TestMarker[] = [];
   const nameMarker = nameMarkers[callee.name];
-  if (nameMarker) own.push({ kind: nameMarker, text: callee.name, line });
+  if (nameMarker) own.push({ kind: nameMarker, text: callee.name, line: call.line });
   for (const modifier of callee.modifiers) {
-    const kind = markerModifiers[modifier];
-    if (kind) own.push({ kind, text: calleeText.replace(/\s+/g, ''), line });
+    const kind = modifierMarker(modifier);
+    if (kind) own.push({ kind, text: call.calleeText.replace(/\s+/g, ''), line: call.line });
   }
-  for (const option of rest.filter((arg) => arg.kind() === 'object')) own.push(...optionMarkersOf(option));
-  const markers = [...scope.markers, ...own];
-  const titles = [...scope.titles, title];
-  const body = rest.findLast((arg) => arg.kind() === 'arrow_function' || arg.kind() === 'function_expression');
-  if (callee.kind === 'suite') {
-    if (body) visit(body, { ...scope, titles, markers }, path, tests);
-    return;
-  }
-  // `test.each(table)(...)`: the table's rows are part of what the test asserts.
-  const parts = [...eachTables(node.field('function')), ...(body ? [body] : [])];
-  const formOf = (part: SgNode) => tokenForm(part, tokenRules, scope.messages);
-  const test: TestCase = {
-    path,
-    titles,
-    line,
-    body: parts.length > 0 ? joinTokenForms(parts.map(formOf)) : emptyTokenForm,
-    assertions: [],
-    markers,
+  for (const option of rest.filter((arg) => arg.kind === 'object')) own.push(...optionMarkersOf(option.node));
+  const body = rest.findLast((arg) => arg.kind === 'arrow_function' || arg.kind === 'function_expression')?.node;
+  const range = body?.range();
+  return {
+    call,
+    body,
+    bodyRange: range && { start: range.start.index, end: range.end.index },
+    titles: [...(scope?.titles ?? []), title],
+    // A test's markers are its case's own array: skips found later in its body (`t.skip()`) go there too.
+    markers: [...(scope?.markers ?? []), ...own],
+    test: scope?.test,
   };
-  tests.push(test);
-  if (body) visit(body, { ...scope, titles, markers, test }, path, tests);
 }
 
-/** Whether a callee names a test or suite function: `it`, `describe.only`, `test.each(...)`, `t.test`. */
-function classifyCallee(callee: SgNode): Callee | undefined {
-  const modifiers: string[] = [];
-  let current: SgNode | null = callee;
-  while (current) {
-    const kind = current.kind();
-    if (kind === 'identifier') {
-      const name = current.text();
-      if (testNames.has(name)) return { kind: 'test', name, modifiers: modifiers.reverse() };
-      if (suiteNames.has(name)) return { kind: 'suite', name, modifiers: modifiers.reverse() };
-      return undefined;
-    }
-    if (kind === 'call_expression') {
-      current = current.field('function');
-      continue;
-    }
-    if (kind !== 'member_expression') return undefined;
-    const property = current.field('property')?.text() ?? '';
-    const object = current.field('object');
-    // node:test subtests: `t.test('name', fn)` on the context parameter.
-    if (property === 'test' && object?.kind() === 'identifier' && !testNames.has(object.text())) {
-      return { kind: 'test', name: 'test', modifiers: modifiers.reverse() };
-    }
-    modifiers.push(property);
-    current = object;
-  }
-  return undefined;
-}
-
-/** Assertions and in-body skips (`t.skip()`, `this.skip()`, `ctx.skip()`) of the test being visited. */
-function noteInsideTest(node: SgNode, callee: SgNode, test: TestCase, messages: SkippedNodes): void {
-  const calleeText = callee.text().replace(/\s+/g, '');
-  if (isAssertionCallee(callee)) {
-    const statement = assertionChainTop(node);
-    test.assertions.push({
-      ...tokenForm(statement, tokenRules, messages),
+/** The body and assertion forms of a test, from one walk of its body function. */
+function formsOf(call: CallSite, body: SgNode | undefined, test: OpenTest, file: FileForms): TestForms {
+  file.messages ??= messageArgumentIds(file.calls, file.nodeAssert);
+  const statements = test.assertionCalls.map(assertionChainTop);
+  const walked = body ? tokenForms(body, statements, tokenRules, file.messages) : undefined;
+  // `test.each(table)(...)`: the table's rows are part of what the test asserts.
+  const parts = eachTables(call.callee).map((table) => tokenForm(table, tokenRules, file.messages));
+  if (walked) parts.push(walked.form);
+  const assertions = statements.map(
+    (statement, index): Assertion => ({
+      ...(walked?.inner[index] ?? tokenForm(statement, tokenRules, file.messages)),
       text: statement.text(),
       line: statement.range().start.line + 1,
-    });
+    }),
+  );
+  return { body: parts.length > 0 ? joinTokenForms(parts) : emptyTokenForm, assertions };
+}
+
+/** Assertions and in-body skips (`t.skip()`, `this.skip()`, `ctx.skip()`) of the test being read. */
+function noteInsideTest(call: CallSite, test: OpenTest): void {
+  if (isAssertionCallee(call.calleeText)) {
+    test.assertionCalls.push(call.node);
     return;
   }
-  if (callee.kind() === 'member_expression') {
-    const property = callee.field('property')?.text() ?? '';
-    const objectKind = callee.field('object')?.kind();
-    const kind = markerModifiers[property];
-    if (kind && kind !== 'only' && (objectKind === 'identifier' || objectKind === 'this')) {
-      test.markers.push({ kind, text: `${calleeText}()`, line: node.range().start.line + 1 });
-    }
+  const { callee } = call;
+  if (callee.kind() !== 'member_expression') return;
+  const property = callee.field('property')?.text() ?? '';
+  const objectKind = callee.field('object')?.kind();
+  const kind = modifierMarker(property);
+  if (kind && kind !== 'only' && (objectKind === 'identifier' || objectKind === 'this')) {
+    test.markers.push({ kind, text: `${call.calleeText.replace(/\s+/g, '')}()`, line: call.line });
   }
 }
 
@@ -150,31 +153,4 @@ function assertionChainTop(node: SgNode): SgNode {
     current = parent;
   }
   return current;
-}
-
-function titleOf(node: SgNode): string {
-  if (node.kind() === 'string')
-    return (
-      node
-        .children()
-        .find((child) => child.kind() === 'string_fragment')
-        ?.text() ?? ''
-    );
-  if (node.kind() === 'template_string') return node.text().slice(1, -1);
-  return node.text();
-}
-
-/** The argument lists of the calls inside a callee such as `test.each([...])` or `it.each\`table\``. */
-function eachTables(callee: SgNode | null): SgNode[] {
-  const tables: SgNode[] = [];
-  for (let current = callee; current; ) {
-    const kind = current.kind();
-    if (kind === 'call_expression') {
-      const args = current.field('arguments');
-      if (args) tables.push(args);
-      current = current.field('function');
-    } else if (kind === 'member_expression') current = current.field('object');
-    else break;
-  }
-  return tables.reverse();
 }

@@ -1,11 +1,13 @@
 import { parse, type SgNode } from '@ast-grep/napi';
+import { hasParseErrors, sourceKey, withLazyForms } from '../tests/lazy-forms.ts';
 import type { TestCase, TestMarker } from '../tests/test-case.ts';
 import type { SkippedNodes } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
+import { scanBody } from './body-scan.ts';
 import { decoratorMarkers, suiteStatementMarkers } from './markers.ts';
 import { messageArgumentIds } from './message-arguments.ts';
 import { calleeName, lineOf } from './syntax.ts';
-import { bodyForm, isParametrize, scanBody } from './test-body.ts';
+import { isParametrize, testForms } from './test-body.ts';
 
 /** Fixtures that run before every test of their module or class: a skip in them skips all of those tests. */
 const setupNames = new Set(['setUp', 'setUpClass', 'setup_method', 'setup_class', 'setUpModule', 'setup_module']);
@@ -40,9 +42,10 @@ interface Definition {
 
 interface FileScan {
   path: string;
+  root: SgNode;
   tests: TestCase[];
-  /** Failure messages of the file's assertions, left out of every token form. */
-  messages: SkippedNodes;
+  /** Failure messages of the file's assertions, left out of every token form: found when the first is read. */
+  messages?: SkippedNodes;
   /** Classes of this file that subclass `unittest.TestCase`, so that their own subclasses are test classes too. */
   unittestClasses: Set<string>;
 }
@@ -51,7 +54,7 @@ interface FileScan {
 export function parseTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
   const root = parse(DynamicLanguages.python, source).root();
-  const scan: FileScan = { path, tests: [], messages: messageArgumentIds(root), unittestClasses: new Set() };
+  const scan: FileScan = { path, root, tests: [], unittestClasses: new Set() };
   visitSuite(root, { titles: [], markers: [] }, scan);
   return scan.tests;
 }
@@ -66,7 +69,7 @@ function visitSuite(container: SgNode, suite: Suite, scan: FileScan): void {
     ...statements.flatMap(suiteStatementMarkers),
     ...definitions
       .filter((definition) => definition.node.kind() === 'function_definition' && setupNames.has(definition.name))
-      .flatMap((definition) => scanBody(definition.node, scan.messages).markers),
+      .flatMap((definition) => scanBody(definition.node).markers),
   ];
   for (const definition of definitions) {
     const { node, name, decorators } = definition;
@@ -89,15 +92,22 @@ function testCaseOf(
   scan: FileScan,
 ): TestCase {
   const block = node.field('body');
-  const contents = block ? scanBody(block, scan.messages) : { assertions: [], markers: [] };
-  return {
+  const contents = block ? scanBody(block) : { assertions: [], markers: [], parseErrors: true };
+  const parametrize = decorators.filter(isParametrize);
+  // Syntax errors are looked for only where the forms come from: the body and the parametrize decorators.
+  const parseErrors = contents.parseErrors || parametrize.some((decorator) => hasParseErrors(decorator));
+  const code = [...decorators, node].map((part) => part.text()).join('\n');
+  const fields = {
     path: scan.path,
     titles,
     line: lineOf(node),
-    body: bodyForm(block, decorators.filter(isParametrize), scan.messages),
-    assertions: contents.assertions,
+    source: sourceKey('python', code, parseErrors),
     markers: [...markers, ...decorators.flatMap(decoratorMarkers), ...contents.markers],
   };
+  return withLazyForms(fields, () => {
+    scan.messages ??= messageArgumentIds(scan.root);
+    return testForms(block, parametrize, contents.assertions, scan.messages);
+  });
 }
 
 /** pytest collects classes named `Test*`; unittest, any subclass of `TestCase` (also through a base class of this file). */

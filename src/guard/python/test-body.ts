@@ -1,7 +1,14 @@
 import type { SgNode } from '@ast-grep/napi';
-import type { Assertion, TestMarker, TokenForm } from '../tests/test-case.ts';
-import { joinTokenForms, type SkippedNodes, type TokenRules, tokenForm } from '../tests/token-form.ts';
-import { skipCallMarker } from './markers.ts';
+import type { TestForms } from '../tests/lazy-forms.ts';
+import type { Assertion, TokenForm } from '../tests/test-case.ts';
+import {
+  innerNodes,
+  joinTokenForms,
+  type SkippedNodes,
+  type TokenRules,
+  tokenForm,
+  tokenForms,
+} from '../tests/token-form.ts';
 import { calleeName, lastCalleeName, lineOf } from './syntax.ts';
 
 const tokenRules: TokenRules = {
@@ -14,38 +21,6 @@ const pytestChecks = new Set(['pytest.raises', 'pytest.warns', 'pytest.deprecate
 /** `self.fail(...)`, `self.failUnlessEqual(...)`: unittest's failing calls and their old aliases. */
 const failCall = /^(self|cls)\.fail/;
 
-/** What a test body holds beside its code: assertions, and calls that skip the test while it runs. */
-export interface BodyContents {
-  assertions: Assertion[];
-  markers: TestMarker[];
-}
-
-/**
- * The assertions and in-body skips (`pytest.skip()`, `self.skipTest()`, `raise SkipTest`) under `node`; the
- * assertions' token forms leave out the failure messages in `messages`.
- */
-export function scanBody(node: SgNode, messages: SkippedNodes): BodyContents {
-  const contents: BodyContents = { assertions: [], markers: [] };
-  const walk = (current: SgNode) => {
-    const kind = current.kind();
-    if (kind === 'assert_statement') {
-      contents.assertions.push(assertionOf(current, messages));
-      return;
-    }
-    if (kind === 'call' || kind === 'raise_statement') {
-      const marker = skipCallMarker(current);
-      if (marker) contents.markers.push(marker);
-    }
-    if (kind === 'call' && isAssertionCall(current)) {
-      contents.assertions.push(assertionOf(assertionStatement(current), messages));
-      return;
-    }
-    for (const child of current.children()) walk(child);
-  };
-  walk(node);
-  return contents;
-}
-
 /** `self.assertEqual(...)`, `mock.assert_called_once_with(...)`, `np.testing.assert_allclose(...)`, `pytest.raises(...)`. */
 export function isAssertionCall(call: SgNode): boolean {
   const name = calleeName(call);
@@ -53,51 +28,65 @@ export function isAssertionCall(call: SgNode): boolean {
   return /^assert/.test(lastCalleeName(call) ?? '');
 }
 
-/** The statement a call asserts in: `assert_that(x).is_equal_to(3)` as a whole, or the call itself in a `with`. */
-function assertionStatement(call: SgNode): SgNode {
-  let current = call;
-  for (let parent = current.parent(); parent; parent = current.parent()) {
-    const kind = parent.kind();
-    const continues =
-      (kind === 'attribute' && parent.field('object')?.id() === current.id()) ||
-      (kind === 'call' && parent.field('function')?.id() === current.id()) ||
-      kind === 'await' ||
-      kind === 'expression_statement';
-    if (!continues) break;
-    current = parent;
-  }
-  return current;
-}
-
-function assertionOf(statement: SgNode, messages: SkippedNodes): Assertion {
-  return { ...tokenForm(statement, tokenRules, messages), text: statement.text(), line: lineOf(statement) };
-}
-
 /**
- * The tokens of a test: the cases of its `@pytest.mark.parametrize` decorators, then its statements without
- * comments, docstring and failure `messages`, so that reformatting or rewording them leaves the key unchanged.
+ * The tokens of a test (the cases of its `@pytest.mark.parametrize` decorators, then its statements without
+ * comments, docstring and failure `messages`, so that rewording them leaves the key unchanged) and of its
+ * assertion `statements`, read in the same walk.
  */
-export function bodyForm(block: SgNode | null, parametrize: SgNode[], messages: SkippedNodes): TokenForm {
-  const statements = block ? block.children().filter((child) => child.kind() !== 'comment') : [];
-  const [first, ...rest] = statements;
-  const code = first && isDocstring(first) ? rest : statements;
-  const forms = [...parametrize, ...code].flatMap((node) => nestedForms(node, messages));
-  return joinTokenForms(forms.filter((form) => form.key !== ''));
+export function testForms(
+  block: SgNode | null,
+  parametrize: SgNode[],
+  statements: SgNode[],
+  messages: SkippedNodes,
+): TestForms {
+  const code = block ? block.children().filter((child) => child.kind() !== 'comment') : [];
+  const [first, ...rest] = code;
+  const nodes = [...parametrize, ...(first && isDocstring(first) ? rest : code)];
+  const found: Array<TokenForm | undefined> = [];
+  const inner = innerNodes(statements);
+  const read = (node: SgNode): TokenForm => {
+    const walked = tokenForms(node, inner, tokenRules, messages);
+    walked.inner.forEach((form, index) => {
+      found[index] ??= form;
+    });
+    return walked.form;
+  };
+  const holders = blockHolders(block);
+  const forms = nodes.flatMap((node) => nestedForms(node, holders, read));
+  const assertions = statements.map(
+    (statement, index): Assertion => ({
+      ...(found[index] ?? tokenForm(statement, tokenRules, messages)),
+      text: statement.text(),
+      line: lineOf(statement),
+    }),
+  );
+  return { body: joinTokenForms(forms.filter((form) => form.key !== '')), assertions };
+}
+
+/** Ids of the blocks under `block` and of every node between them and `block`: the nodes that hold a block. */
+function blockHolders(block: SgNode | null): Set<number> {
+  const holders = new Set<number>();
+  if (!block) return holders;
+  holders.add(block.id());
+  for (const inner of block.findAll({ rule: { kind: 'block' } })) {
+    for (let node: SgNode | null = inner; node && !holders.has(node.id()); node = node.parent()) {
+      holders.add(node.id());
+    }
+  }
+  return holders;
 }
 
 /**
  * Token forms of a statement with `{` `}` around its blocks: indentation is syntax in Python, and an assert
  * moved out of an `if` or `with pytest.raises(...)` block must not read as the same code.
  */
-function nestedForms(node: SgNode, messages: SkippedNodes): TokenForm[] {
-  const inner = () => node.children().flatMap((child) => nestedForms(child, messages));
-  if (node.kind() === 'block') return [blockEdge('{'), ...inner(), blockEdge('}')];
-  if (!node.children().some(holdsBlock)) return [tokenForm(node, tokenRules, messages)];
+function nestedForms(node: SgNode, holders: ReadonlySet<number>, read: (node: SgNode) => TokenForm): TokenForm[] {
+  const isBlock = node.kind() === 'block';
+  const children = node.children();
+  const inner = () => children.flatMap((child) => nestedForms(child, holders, read));
+  if (isBlock) return [blockEdge('{'), ...inner(), blockEdge('}')];
+  if (!children.some((child) => holders.has(child.id()))) return [read(node)];
   return inner();
-}
-
-function holdsBlock(node: SgNode): boolean {
-  return node.kind() === 'block' || node.children().some(holdsBlock);
 }
 
 function blockEdge(token: string): TokenForm {

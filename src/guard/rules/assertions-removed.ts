@@ -1,5 +1,5 @@
 import type { GuardRule } from '../finding.ts';
-import { testName } from '../tests/test-changes.ts';
+import { sameSource, testName } from '../tests/test-changes.ts';
 import { oneLine } from './describe.ts';
 
 /** An existing test has fewer assertions than at the base (deleted or commented out). Moving one is fine. */
@@ -7,7 +7,7 @@ export const assertionsRemoved: GuardRule = {
   id: 'assertions-removed',
   check({ base, pairs }) {
     return pairs.flatMap(({ before, after }) => {
-      if (after.assertions.length >= before.assertions.length) return [];
+      if (sameSource(before, after) || after.assertions.length >= before.assertions.length) return [];
       const left = after.assertions.map((assertion) => assertion.key);
       const missing = before.assertions.filter((assertion) => {
         const index = left.indexOf(assertion.key);

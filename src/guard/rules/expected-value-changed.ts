@@ -1,6 +1,6 @@
 import type { Finding, GuardRule } from '../finding.ts';
 import type { Assertion, TestCase } from '../tests/test-case.ts';
-import { testName } from '../tests/test-changes.ts';
+import { sameCode, testName } from '../tests/test-changes.ts';
 import { oneLine } from './describe.ts';
 
 /**
@@ -14,7 +14,7 @@ export const expectedValueChanged: GuardRule = {
   id: 'expected-value-changed',
   check({ base, pairs }) {
     return pairs.flatMap(({ before, after }) => {
-      if (before.body.key === after.body.key) return [];
+      if (sameCode(before, after)) return [];
       const changed = changedAssertions(before.assertions, after.assertions);
       const where = `${base}:${before.path}`;
       if (changed.length > 0) {

@@ -1,6 +1,7 @@
 import { parse, type SgNode } from '@ast-grep/napi';
+import { hasParseErrors, sourceKey, type TestForms, withLazyForms } from '../tests/lazy-forms.ts';
 import type { Assertion, TestCase } from '../tests/test-case.ts';
-import { joinTokenForms, type SkippedNodes, type TokenRules, tokenForm } from '../tests/token-form.ts';
+import { joinTokenForms, type SkippedNodes, type TokenRules, tokenForm, tokenForms } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { macroNameOf, messageArgumentIds } from './message-arguments.ts';
 import { attributeRoleOf } from './test-attributes.ts';
@@ -29,15 +30,18 @@ const assertionMacro = /^(?:debug_|prop_)?assert(?:_\w+)?$/;
 export function parseRustTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
   const root = parse(DynamicLanguages.rust, source).root();
-  const file: FileScan = { path, tests: [], messages: messageArgumentIds(root) };
+  const file: FileScan = { path, root, parseErrors: hasParseErrors(root), tests: [] };
   visitItems(root, [], file);
   return file.tests;
 }
 
 interface FileScan {
   path: string;
+  root: SgNode;
+  parseErrors: boolean;
   tests: TestCase[];
-  messages: SkippedNodes;
+  /** Failure messages of the file's assertions, left out of every token form: found when the first is read. */
+  messages?: SkippedNodes;
 }
 
 function visitItems(container: SgNode, titles: string[], file: FileScan): void {
@@ -62,38 +66,42 @@ function visitItems(container: SgNode, titles: string[], file: FileScan): void {
   }
 }
 
-function testOf(
-  fn: SgNode,
-  attributes: SgNode[],
-  titles: string[],
-  { path, messages }: FileScan,
-): TestCase | undefined {
+function testOf(fn: SgNode, attributes: SgNode[], titles: string[], file: FileScan): TestCase | undefined {
   const roles = attributes.map((attribute) => ({ attribute, ...attributeRoleOf(attribute) }));
   if (!roles.some(({ role }) => role === 'test')) return undefined;
-  const body = fn.field('body');
-  const forms = roles.flatMap((entry) => (entry.role === 'marker' ? [] : [tokenForm(entry.attribute, tokenRules)]));
-  if (body) forms.push(tokenForm(body, tokenRules, messages));
-  return {
-    path,
+  const fields = {
+    path: file.path,
     titles: [...titles, fn.field('name')?.text() ?? ''],
     line: fn.range().start.line + 1,
-    body: joinTokenForms(forms),
-    assertions: body ? assertionsOf(body, messages) : [],
+    source: sourceKey('rust', [...attributes, fn].map((node) => node.text()).join('\n'), file.parseErrors),
     markers: roles.flatMap((entry) => (entry.role === 'marker' ? [entry.marker] : [])),
   };
+  const tables = roles.flatMap((entry) => (entry.role === 'marker' ? [] : [entry.attribute]));
+  return withLazyForms(fields, () => {
+    file.messages ??= messageArgumentIds(file.root);
+    return formsOf(tables, fn.field('body'), file.messages);
+  });
 }
 
-function assertionsOf(body: SgNode, messages: SkippedNodes): Assertion[] {
-  return body
+/** The body form (attributes such as rstest's `#[case(...)]`, then the block) and the assertions, in one walk. */
+function formsOf(attributes: SgNode[], body: SgNode | null, messages: SkippedNodes): TestForms {
+  const forms = attributes.map((attribute) => tokenForm(attribute, tokenRules));
+  if (!body) return { body: joinTokenForms(forms), assertions: [] };
+  const statements = body
     .findAll({ rule: { kind: 'macro_invocation' } })
     .filter((invocation) => assertionMacro.test(macroNameOf(invocation)))
     .map((invocation) => {
       const parent = invocation.parent();
-      const statement = parent?.kind() === 'expression_statement' ? parent : invocation;
-      return {
-        ...tokenForm(statement, tokenRules, messages),
-        text: statement.text(),
-        line: statement.range().start.line + 1,
-      };
+      return parent?.kind() === 'expression_statement' ? parent : invocation;
     });
+  const walked = tokenForms(body, statements, tokenRules, messages);
+  forms.push(walked.form);
+  const assertions = statements.map(
+    (statement, index): Assertion => ({
+      ...(walked.inner[index] ?? tokenForm(statement, tokenRules, messages)),
+      text: statement.text(),
+      line: statement.range().start.line + 1,
+    }),
+  );
+  return { body: joinTokenForms(forms), assertions };
 }

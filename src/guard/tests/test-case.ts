@@ -34,6 +34,12 @@ export interface TestCase {
   /** Titles of the enclosing suites (describe, class, mod) and the test's own, outermost first. */
   titles: string[];
   line: number;
+  /**
+   * The test's code as written, with what else decides its token forms (the grammar, file-wide settings): equal
+   * sources mean an equal `body` and equal `assertions` but for their lines, so the rules compare sources before
+   * they read forms. Undefined when the code cannot stand for its forms (tree-sitter met syntax errors).
+   */
+  source: string | undefined;
   /** The test body reduced to tokens: equal keys mean the same test. Empty when the test has no body. */
   body: TokenForm;
   assertions: Assertion[];

@@ -274,3 +274,37 @@ func TestAdd(t *testing.T) {
     });
   });
 });
+
+describe('parseGoTests sources', () => {
+  it('knows a subtest by its code and the testers around it, which decide what its code asserts', () => {
+    const tests = parseGo(`package calc
+
+import "testing"
+
+func TestA(t *testing.T) {
+	t.Run("x", func(s *testing.T) {
+		if add(1, 1) != 2 {
+			u.Errorf("sum %d", add(1, 1))
+		}
+	})
+}
+
+func TestB(t *testing.T) {
+	check := func(u *testing.T) {
+		t.Run("x", func(s *testing.T) {
+			if add(1, 1) != 2 {
+				u.Errorf("sum %d", add(1, 1))
+			}
+		})
+	}
+	check(t)
+}
+`);
+    const [a, b] = [testNamed(tests, 'TestA > x'), testNamed(tests, 'TestB > x')];
+    expect(assertionsOf(a)).toEqual([]);
+    expect(assertionsOf(b)).toHaveLength(1);
+    expect(a?.source).toBeDefined();
+    expect(b?.source).toBeDefined();
+    expect(a?.source).not.toBe(b?.source);
+  });
+});

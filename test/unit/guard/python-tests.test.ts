@@ -285,3 +285,37 @@ class TestLater:
     expect(parsePy('def test_(\n\x00 ))) """')).toEqual(expect.any(Array));
   });
 });
+
+describe('parseTests sources', () => {
+  const test = `@pytest.mark.parametrize("a, b", [(2, 3)])
+def test_add(a, b):
+    with pytest.raises(TypeError):
+        add(a, None)
+    assert add(a, b) == 5, "sum"
+`;
+
+  it('knows a test by its code, wherever it is, unless its body or table has syntax errors', () => {
+    const plain = only(test);
+    const moved = only(`import pytest\n\n\n${test}\n\ndef helper(:\n    pass\n`);
+    const brokenBody = only(test.replace('== 5', '== = 5'));
+    const brokenTable = only(test.replace('[(2, 3)]', '[(2, 3)),]'));
+    expect(plain.source).toBeDefined();
+    expect(moved.source).toBe(plain.source);
+    expect(moved.body).toEqual(plain.body);
+    expect(brokenBody.source).toBeUndefined();
+    expect(brokenTable.source).toBeUndefined();
+  });
+
+  it('reads an assertion once, with what it contains', () => {
+    const [test] = parsePy(`def test_checks():
+    self.assertEqual(pytest.skip(), add(1, 2))
+    assert helper(self.assertTrue(x))
+    pytest.skip("later")
+`);
+    expect(test?.assertions.map((assertion) => assertion.text)).toEqual([
+      'self.assertEqual(pytest.skip(), add(1, 2))',
+      'assert helper(self.assertTrue(x))',
+    ]);
+    expect(markersOf(test)).toEqual(['skip pytest.skip() @4']);
+  });
+});
