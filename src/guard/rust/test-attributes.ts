@@ -22,8 +22,7 @@ export type AttributeRole = { role: 'test' } | { role: 'marker'; marker: TestMar
 export function attributeRoleOf(item: SgNode): AttributeRole {
   const attribute = item.children().find((child) => child.kind() === 'attribute');
   const name = attribute ? pathNameOf(attribute) : '';
-  const markerKind =
-    markerAttributes[name] ?? (name === 'cfg_attr' && attribute ? conditionalMarker(attribute) : undefined);
+  const markerKind = markerOf(name) ?? (name === 'cfg_attr' && attribute ? conditionalMarker(attribute) : undefined);
   if (markerKind) {
     const marker = { kind: markerKind, text: item.text().replace(/\s+/g, ' '), line: item.range().start.line + 1 };
     return { role: 'marker', marker };
@@ -39,8 +38,8 @@ function conditionalMarker(attribute: SgNode): MarkerKind | undefined {
     ?.children()
     .filter((child) => child.kind() === 'identifier')
     .slice(1);
-  const name = applied?.map((child) => child.text()).find((text) => text in markerAttributes);
-  return name ? markerAttributes[name] : undefined;
+  const name = applied?.map((child) => child.text()).find((text) => markerOf(text) !== undefined);
+  return name ? markerOf(name) : undefined;
 }
 
 /** The last segment of an attribute's path: `test` for `tokio::test`. */
@@ -48,4 +47,9 @@ function pathNameOf(attribute: SgNode): string {
   const path = attribute.children().find((child) => child.isNamed());
   if (path?.kind() === 'scoped_identifier') return path.field('name')?.text() ?? '';
   return path?.kind() === 'identifier' ? path.text() : '';
+}
+
+/** The marker an attribute name stands for; own keys only, so `#[toString]` or `constructor` is none. */
+function markerOf(name: string): MarkerKind | undefined {
+  return Object.hasOwn(markerAttributes, name) ? markerAttributes[name] : undefined;
 }

@@ -180,3 +180,13 @@ fn adds(#[case] a: i32, #[case] b: i32, #[case] want: i32) { let got = add(a, b)
     expect(only(tidy.replace('add(a, b)', 'add(b, a)')).body.key).not.toBe(only(tidy).body.key);
   });
 });
+
+describe('rust markers are attribute names, never inherited object keys', () => {
+  it('does not read #[constructor] or #[toString] as a marker', () => {
+    const tests = parseRustTests(
+      'tests/a.rs',
+      '#[test]\n#[constructor]\nfn a() { assert!(true); }\n#[test]\n#[toString]\nfn b() { assert!(true); }\n',
+    );
+    expect(tests.flatMap((test) => test.markers)).toEqual([]);
+  });
+});
