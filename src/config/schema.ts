@@ -1,11 +1,32 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.ts';
+import { benchSchema } from './bench-schema.ts';
+import { browserSchema, httpSchema } from './e2e-schema.ts';
 import { guardSchema } from './guard-schema.ts';
+import { invariantSchema } from './invariant-schema.ts';
+import { logAssertionsSchema } from './log-schema.ts';
 import { queueSchema, reviewSchema } from './review-schema.ts';
 import { agentSchema, budgetsSchema, notifySchema, pricingSchema, stallSchema } from './run-schema.ts';
+import { serviceSchema } from './service-schema.ts';
+import { checkGateKinds } from './validate-gate-kinds.ts';
 
-/** What a gate checks; `init` and the feedback use it, the runner treats all kinds alike. */
-export const gateKinds = ['build', 'typecheck', 'lint', 'test', 'e2e', 'bench', 'invariant', 'other'] as const;
+/**
+ * What a gate checks. Most kinds only label a command; `bench`, `invariant`, `http` and `browser`
+ * are judged by Sluice from their own block of the same name.
+ */
+export const gateKinds = [
+  'build',
+  'typecheck',
+  'lint',
+  'test',
+  'e2e',
+  'bench',
+  'invariant',
+  'log',
+  'http',
+  'browser',
+  'other',
+] as const;
 export type GateKind = (typeof gateKinds)[number];
 
 /** Report formats Sluice can read failures from. */
@@ -49,7 +70,11 @@ export const feedbackSchema = z
 
 export const gateSchema = z
   .strictObject({
-    run: z.string().min(1).describe('Shell command to run (sh -c).'),
+    run: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Shell command to run (sh -c). Optional for `http`, `browser`, and `log` gates that read a service log.'),
     cwd: z.string().min(1).default('.').describe('Working directory, relative to the folder of sluice.yaml.'),
     env: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
@@ -75,6 +100,15 @@ export const gateSchema = z
       .min(0)
       .default(1)
       .describe('Cheap gates first: a tier starts only when every blocking gate of the lower tiers passed.'),
+    services: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Services started (once per check) and ready before this gate runs.'),
+    bench: benchSchema.optional(),
+    invariant: invariantSchema.optional(),
+    log: logAssertionsSchema.optional().describe("Lines the gate's output (or a service's log) must and must not contain."),
+    http: httpSchema.optional(),
+    browser: browserSchema.optional(),
   })
   .describe('One check, run in its own process group.');
 
@@ -96,6 +130,10 @@ export const configSchema = z
     guard: guardSchema.prefault({}),
     review: reviewSchema.prefault({}),
     queue: queueSchema.prefault({}),
+    services: z
+      .record(z.string().regex(gateNamePattern, 'service names use letters, digits, ".", "_" and "-"'), serviceSchema)
+      .default({})
+      .describe('Things gates need running, by name; each gate lists the ones it needs in `services`.'),
     setup: z
       .array(z.string().min(1))
       .default([])
@@ -108,6 +146,7 @@ export const configSchema = z
       .describe('The checks, by name.'),
   })
   .superRefine((config, context) => {
+    checkGateKinds(config, context);
     for (const [name, gate] of Object.entries(config.gates)) {
       gate.needs.forEach((needed, index) => {
         const target = config.gates[needed];

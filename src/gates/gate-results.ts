@@ -1,4 +1,5 @@
 import type { GateKind } from '../config/schema.ts';
+import type { BenchResult } from './bench/bench-types.ts';
 import type { Failure, TestCounts } from './reports/report-types.ts';
 
 export const gateStatuses = ['passed', 'failed', 'timed-out', 'skipped', 'cached'] as const;
@@ -24,6 +25,10 @@ export interface GateResult {
   outputTail?: string[];
   /** What the report parser could not read. */
   problems: string[];
+  /** A bench gate's metrics, baseline and verdicts. */
+  bench?: BenchResult;
+  /** Screenshot a failed browser gate saved, relative to the config folder. */
+  screenshotPath?: string;
 }
 
 export type CheckVerdict = 'passed' | 'failed';

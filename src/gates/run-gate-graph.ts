@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import type { GateConfig, SluiceConfig } from '../config/schema.ts';
+import { BaselineWorktrees } from './bench/baseline-worktrees.ts';
 import { computeGateKey, GateCache } from './cache/gate-cache.ts';
 import type { CheckEventListener } from './check-events.ts';
 import { type CheckResult, checkVerdict, type GateResult, isGatePass } from './gate-results.ts';
 import { describeGate, type GateRunContext, runGate } from './run-gate.ts';
 import { selectGates } from './select-gates.ts';
+import { ServiceSet, ServiceStartError } from './services/service-set.ts';
 import { ensureSluiceDir } from './sluice-dir.ts';
 
 export interface RunGateGraphOptions {
@@ -21,6 +23,8 @@ export interface RunGateGraphOptions {
   onEvent?: CheckEventListener;
   /** Told each gate's process group as it starts (see `GateRunContext`). */
   onProcessStart?: GateRunContext['onProcessStart'];
+  /** What bench gates compare with (a run's base commit, `--base`); without it they measure only the change. */
+  baseRef?: string;
 }
 
 /**
@@ -38,6 +42,19 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
   const keys = new Map<string, string | undefined>();
   const tiers = [...new Set([...selected.values()].map((gate) => gate.tier))].sort((a, b) => a - b);
   emit({ type: 'check:start', gates: [...selected].map(([name, gate]) => ({ name, tier: gate.tier })) });
+  const services = new ServiceSet({
+    services: options.config.services,
+    root: options.root,
+    sluiceDir,
+    ...signalOption(options.signal),
+    ...(options.onProcessStart ? { onProcessStart: options.onProcessStart } : {}),
+  });
+  const baselines = new BaselineWorktrees({
+    root: options.root,
+    sluiceDir,
+    setup: options.config.setup,
+    ...signalOption(options.signal),
+  });
 
   const finish = (result: GateResult) => {
     results.set(result.name, result);
@@ -64,11 +81,16 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
       }
     }
     emit({ type: 'gate:start', name });
+    const serviceFailure = await startServices(services, name, gate);
+    if (serviceFailure) return serviceFailure;
     const result = await runGate(name, gate, {
       root: options.root,
       sluiceDir,
       ...signalOption(options.signal),
       ...(options.onProcessStart ? { onProcessStart: options.onProcessStart } : {}),
+      services,
+      baselines,
+      ...(options.baseRef ? { baseRef: options.baseRef } : {}),
     });
     if (key && result.status === 'passed') {
       await cache.recordPass(name, {
@@ -116,20 +138,28 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
       schedule();
     });
 
-  let stopReason: string | undefined;
-  for (const tier of tiers) {
-    const tierGates = [...selected].filter(([, gate]) => gate.tier === tier);
-    if (options.signal?.aborted) stopReason = 'cancelled';
-    if (stopReason) {
-      for (const [name, gate] of tierGates) finish(skippedResult(name, gate, stopReason));
-      continue;
-    }
-    await runTier(tierGates);
-    const failed = tierGates.filter(
-      ([name, gate]) => gate.blocking && !isGatePass(results.get(name)?.status ?? 'failed'),
-    );
-    if (failed.length > 0) {
-      stopReason = `tier ${tier} failed (${failed.map(([name]) => name).join(', ')})`;
+  try {
+    await runTiers();
+  } finally {
+    await services.stopAll();
+  }
+
+  async function runTiers() {
+    let stopReason: string | undefined;
+    for (const tier of tiers) {
+      const tierGates = [...selected].filter(([, gate]) => gate.tier === tier);
+      if (options.signal?.aborted) stopReason = 'cancelled';
+      if (stopReason) {
+        for (const [name, gate] of tierGates) finish(skippedResult(name, gate, stopReason));
+        continue;
+      }
+      await runTier(tierGates);
+      const failed = tierGates.filter(
+        ([name, gate]) => gate.blocking && !isGatePass(results.get(name)?.status ?? 'failed'),
+      );
+      if (failed.length > 0) {
+        stopReason = `tier ${tier} failed (${failed.map(([name]) => name).join(', ')})`;
+      }
     }
   }
 
@@ -145,6 +175,29 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
   };
   emit({ type: 'check:finish', result });
   return result;
+}
+
+/** Start what the gate needs; a service that cannot start fails the gate with the end of its log. */
+async function startServices(services: ServiceSet, name: string, gate: GateConfig): Promise<GateResult | undefined> {
+  if (gate.services.length === 0) return undefined;
+  const started = performance.now();
+  try {
+    await services.ensure(gate.services);
+    return undefined;
+  } catch (error) {
+    const durationMs = Math.round(performance.now() - started);
+    if (!(error instanceof ServiceStartError)) return failedToRun(name, gate, error);
+    return {
+      ...describeGate(name, gate),
+      status: 'failed',
+      durationMs,
+      reason: error.message,
+      logPath: error.logPath,
+      failures: [],
+      outputTail: error.logTail,
+      problems: [],
+    };
+  }
 }
 
 function skippedResult(name: string, gate: GateConfig, reason: string): GateResult {

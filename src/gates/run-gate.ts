@@ -2,8 +2,14 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { GateConfig } from '../config/schema.ts';
 import { type ProcessResult, runProcess } from '../process/run-process.ts';
+import type { BaselineWorktrees } from './bench/baseline-worktrees.ts';
+import { runBenchGate } from './bench/run-bench-gate.ts';
+import { runBrowserGate } from './browser/run-browser-gate.ts';
 import type { GateResult } from './gate-results.ts';
+import { runHttpGate } from './http/run-http-gate.ts';
+import { judgeOutput } from './judge-output.ts';
 import { readGateFailures } from './read-gate-failures.ts';
+import type { ServiceSet } from './services/service-set.ts';
 
 export interface GateRunContext {
   /** Folder of sluice.yaml. */
@@ -13,17 +19,41 @@ export interface GateRunContext {
   signal?: AbortSignal;
   /** Told each gate's process group as it starts, so a successor can reap it if Sluice dies. */
   onProcessStart?: (group: { pgid: number; startTime: string | undefined }) => void;
+  /** The check's services (already started for this gate); log gates read their logs. */
+  services?: ServiceSet;
+  /** The ref bench gates compare with unless they name their own `baseline`. */
+  baseRef?: string;
+  /** Where bench gates check their baseline out. */
+  baselines?: BaselineWorktrees;
 }
 
-/** Run one gate's command and turn its exit, its report and its log into a GateResult. */
+/** Run one gate: its command (judged by exit, report, invariant and log lines), or its bench, http or browser block. */
 export async function runGate(name: string, gate: GateConfig, context: GateRunContext): Promise<GateResult> {
   const cwd = resolve(context.root, gate.cwd);
-  const logFile = join(context.sluiceDir, 'logs', `${name}.log`);
   await mkdir(join(context.sluiceDir, 'logs'), { recursive: true });
   if (!(await isDirectory(cwd))) {
     const reason = `its working directory ${relative(context.root, cwd) || '.'} does not exist`;
     return { ...describeGate(name, gate), status: 'failed', durationMs: 0, reason, failures: [], problems: [] };
   }
+  if (gate.bench) return runBenchGate(name, gate, context);
+  if (gate.http) return runHttpGate(name, gate, context);
+  if (gate.browser) return runBrowserGate(name, gate, context);
+  const logFile = join(context.sluiceDir, 'logs', `${name}.log`);
+  const result =
+    gate.run === undefined
+      ? { ...describeGate(name, gate), status: 'passed' as const, durationMs: 0, failures: [], problems: [] }
+      : await runCommandGate(name, { ...gate, run: gate.run }, context, logFile);
+  return judgeOutput(result, gate, { cwd, logFile, ...(context.services ? { services: context.services } : {}) });
+}
+
+/** The exit, report and output of a gate's command. */
+async function runCommandGate(
+  name: string,
+  gate: GateConfig & { run: string },
+  context: GateRunContext,
+  logFile: string,
+): Promise<GateResult> {
+  const cwd = resolve(context.root, gate.cwd);
   const reportFile = gate.report?.path ? resolve(cwd, gate.report.path) : undefined;
   if (reportFile) {
     // A report left over from an earlier run must never be read as this run's result.

@@ -67,6 +67,7 @@ export function withAcceptanceGates(config: SluiceConfig, acceptance: string[]):
       kind: 'other',
       blocking: true,
       tier: lastTier,
+      services: [],
     };
   });
   return { ...config, gates };

@@ -64,6 +64,9 @@ export function tierOf(kind: GateKind): number {
     case 'invariant':
       return 2;
     case 'e2e':
+    case 'log':
+    case 'http':
+    case 'browser':
       return 3;
     case 'build':
     case 'typecheck':

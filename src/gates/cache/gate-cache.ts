@@ -14,7 +14,8 @@ export interface CacheEntry {
 }
 
 /**
- * The cache key of a gate: its command, cwd, env, report, the contents of its inputs, and the
+ * The cache key of a gate: its command, cwd, env, report, what judges it (invariant, log, http,
+ * browser, services), the contents of its inputs, and the
  * keys of the gates it needs (so a change upstream re-runs everything downstream).
  * Undefined for a gate without inputs: such a gate is never cached.
  */
@@ -23,11 +24,14 @@ export async function computeGateKey(
   gate: GateConfig,
   neededKeys: Record<string, string | undefined>,
 ): Promise<string | undefined> {
-  if (!gate.inputs || gate.inputs.length === 0) return undefined;
+  // A benchmark measures this machine now, against a baseline that may have moved: never replayed.
+  if (!gate.inputs || gate.inputs.length === 0 || gate.bench) return undefined;
   const inputs = await hashInputs(root, gate.inputs);
   const env = Object.entries(gate.env).sort(([a], [b]) => a.localeCompare(b));
   const needs = Object.entries(neededKeys).sort(([a], [b]) => a.localeCompare(b));
-  const material = JSON.stringify({ v: 1, run: gate.run, cwd: gate.cwd, env, report: gate.report, inputs, needs });
+  const { run, cwd, report, services, invariant, log, http, browser } = gate;
+  const judged = { services, invariant, log, http, browser };
+  const material = JSON.stringify({ v: 2, run, cwd, env, report, inputs, needs, judged });
   return createHash('sha256').update(material).digest('hex');
 }
 

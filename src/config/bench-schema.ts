@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { parseBenchGoal } from './bench-goal.ts';
+
+export const metricSchema = z
+  .strictObject({
+    json: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('JSONata path into the last JSON document the command prints (e.g. `p50_ms` or `results[0].ms`).'),
+    regex: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Regular expression over the output; its first capture group is the number.'),
+    better: z.enum(['lower', 'higher']).default('lower').describe('Which direction is an improvement.'),
+    unit: z.string().min(1).optional().describe('Shown after the numbers (ms, MB, ops/s).'),
+  })
+  .refine((metric) => !(metric.json && metric.regex), 'give `json` or `regex`, not both')
+  .describe("One number per run. With neither `json` nor `regex`: the command's wall time in milliseconds.");
+
+export const noiseSchema = z
+  .strictObject({
+    confidence: z.number().gt(0.5).lt(1).default(0.95).describe('Confidence level of the interval.'),
+    min_effect: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0.03)
+      .describe('A change smaller than this fraction of the baseline is a wash, whatever the interval says.'),
+    resamples: z.number().int().min(200).default(2000).describe('Bootstrap resamples.'),
+  })
+  .describe('How a change is told from noise: a bootstrap interval of the ratio of medians.');
+
+export const benchSchema = z
+  .strictObject({
+    runs: z.number().int().min(3).default(7).describe('Measured runs per side (the change, and the baseline).'),
+    warmup: z.number().int().min(0).default(1).describe('Runs per side before measuring, thrown away.'),
+    metrics: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'metric names use letters, digits, ".", "_" and "-"'), metricSchema)
+      .refine((metrics) => Object.keys(metrics).length > 0, 'define at least one metric')
+      .describe('The numbers read from each run, by name.'),
+    goals: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('`<metric> <= 20` (an absolute bound on the median) or `<metric> ratio <= 0.9` (against the baseline).'),
+    baseline: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Git ref measured as the baseline, in a worktree of its own. Default: the check's base (a run's base commit, `sluice check --base`); `none` turns it off.",
+      ),
+    fail_on_regression: z
+      .boolean()
+      .default(true)
+      .describe('A metric that got worse beyond the noise fails the gate even if its goals are met.'),
+    noise: noiseSchema.prefault({}),
+  })
+  .superRefine((bench, context) => {
+    bench.goals.forEach((goal, index) => {
+      const parsed = parseBenchGoal(goal, Object.keys(bench.metrics));
+      if (typeof parsed === 'string') context.addIssue({ code: 'custom', path: ['goals', index], message: parsed });
+      else if (parsed.on === 'ratio' && bench.baseline === 'none') {
+        context.addIssue({ code: 'custom', path: ['goals', index], message: 'a ratio goal needs a baseline' });
+      }
+    });
+  })
+  .describe('Run a command several times, interleaved with the baseline, and judge its metrics against goals.');
+
+export type BenchConfig = z.output<typeof benchSchema>;
+export type MetricConfig = z.output<typeof metricSchema>;

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+
+interface GateShape {
+  kind: string;
+  run?: string | undefined;
+  services: string[];
+  bench?: unknown;
+  invariant?: unknown;
+  log?: { of?: string | undefined } | undefined;
+  http?: unknown;
+  browser?: unknown;
+}
+
+const blockKinds = ['bench', 'invariant', 'http', 'browser'] as const;
+
+/**
+ * What the gate schema cannot say alone: each judged kind has its block, blocks sit on their
+ * kind, named services exist, and a gate without `run` has something else to judge.
+ */
+export function checkGateKinds(
+  config: { gates: Record<string, GateShape>; services: Record<string, unknown> },
+  context: z.RefinementCtx,
+): void {
+  for (const [name, gate] of Object.entries(config.gates)) {
+    const issue = (path: Array<string | number>, message: string) =>
+      context.addIssue({ code: 'custom', path: ['gates', name, ...path], message });
+    for (const kind of blockKinds) {
+      if (gate.kind === kind && gate[kind] === undefined) issue([kind], `a gate of kind ${kind} needs a \`${kind}\` block`);
+      if (gate.kind !== kind && gate[kind] !== undefined) issue(['kind'], `a \`${kind}\` block needs \`kind: ${kind}\``);
+    }
+    if (gate.kind === 'log' && gate.log === undefined) issue(['log'], 'a gate of kind log needs a `log` block');
+    gate.services.forEach((service, index) => {
+      if (!(service in config.services)) {
+        const known = Object.keys(config.services);
+        issue(['services', index], `unknown service "${service}"${known.length > 0 ? ` (services: ${known.join(', ')})` : ''}`);
+      }
+    });
+    const logOf = gate.log?.of;
+    if (logOf !== undefined && !gate.services.includes(logOf)) {
+      issue(['log', 'of'], `"${logOf}" must also be in this gate's services`);
+    }
+    const needsNoCommand = gate.kind === 'http' || gate.kind === 'browser' || logOf !== undefined;
+    if (gate.run === undefined && !needsNoCommand) issue(['run'], 'give the command to run');
+    if (gate.run !== undefined && (gate.kind === 'http' || gate.kind === 'browser')) {
+      issue(['run'], `a ${gate.kind} gate runs no command of its own; start what it needs as a service`);
+    }
+  }
+}
