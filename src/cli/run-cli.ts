@@ -18,6 +18,8 @@ const commands = {
   add: () => import('./commands/add-command.ts'),
   work: () => import('./commands/work-command.ts'),
   status: () => import('./commands/status-command.ts'),
+  gym: () => import('./commands/gym-command.ts'),
+  trend: () => import('./commands/trend-command.ts'),
 } as const;
 type CommandName = keyof typeof commands;
 
@@ -29,6 +31,8 @@ Commands:
   check     Run the gates of sluice.yaml (parallel, cached, fail-fast by tier)
   guard     Find weakened tests and changed protected files in the change (diff against the base)
   run       Hand an agent a goal; keep it working until the gates say done
+  gym       A run with measurable goals: iterate until the bench goals are met or it stalls
+  trend     How each bench metric moved: every measurement, per metric
   resume    Continue a run that was interrupted
   add       Queue a task (a goal, or every open item of a checklist) for "sluice work"
   work      Start runs for queued tasks while review capacity, spend and slots allow

@@ -10,6 +10,8 @@ import type { RunStore } from '../store/run-store.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
 import { diffStats } from '../workspace/diff-stats.ts';
 import type { Budgets, CostKnowledge } from './budgets.ts';
+import type { GymTracker } from './gym-progress.ts';
+import { keepBestResult, resumeGymTracker, writeGymCharts } from './gym-run.ts';
 import { notifyRunEnd } from './notify-run-end.ts';
 import { type BaseConfig, renderJudgeConfig, withAcceptanceGates } from './run-config.ts';
 import { type LoopOutcome, type RunLoopEvent, runLoop } from './run-loop.ts';
@@ -35,6 +37,8 @@ export interface RunSettings {
   configDir: string;
   /** The queued task this run works on (`sluice work`). */
   taskId?: string;
+  /** `sluice gym`: stop after this many iterations without coming closer to the bench goals. */
+  gym?: { patience: number };
 }
 
 export interface DriveRunInput {
@@ -92,6 +96,7 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
       )
     : undefined;
   await store.setRunPid(run.id, process.pid);
+  const gym = settings.gym ? await resumeGymTracker(store, run.id, settings.gym.patience) : undefined;
 
   const outcome = await runLoop({
     runId: run.id,
@@ -123,12 +128,16 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
       : last?.feedback
         ? { lastFeedback: last.feedback }
         : {}),
+    baseRef: run.baseCommit,
+    ...(gym ? { gym } : {}),
     signal: input.signal,
     ports,
     ...(input.onEvent ? { onEvent: input.onEvent } : {}),
   });
-  const ended = await store.finishRun(run.id, { status: outcome.verdict, reason: outcome.reason });
-  const reportPath = await writeEvidence(store, ended, outcome, runDir);
+  const kept = gym && outcome.verdict !== 'done' ? await keepBestResult(store, run, gym) : undefined;
+  const reason = kept ? `${outcome.reason}; ${kept}` : outcome.reason;
+  const ended = await store.finishRun(run.id, { status: outcome.verdict, reason });
+  const reportPath = await writeEvidence(store, ended, { ...outcome, reason }, runDir, gym);
   const costUsd = outcome.usage.some((entry) => entry.costUsd === null)
     ? null
     : outcome.usage.reduce((sum, entry) => sum + (entry.costUsd ?? 0), 0);
@@ -138,7 +147,7 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
       runId: run.id,
       goal: run.goal,
       verdict: outcome.verdict,
-      reason: outcome.reason,
+      reason,
       iterations: outcome.iterations,
       costUsd,
       reportPath,
@@ -146,7 +155,7 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
     runDir,
   );
   for (const problem of notifyProblems) await store.appendEvent(run.id, 'run:notify:problem', { problem });
-  return { run: ended, outcome, reportPath, notifyProblems };
+  return { run: ended, outcome: { ...outcome, reason }, reportPath, notifyProblems };
 }
 
 /**
@@ -173,7 +182,13 @@ function sluiceCommand(args: string[]): string {
 
 const sluiceBin = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
 
-async function writeEvidence(store: RunStore, run: RunRecord, outcome: LoopOutcome, runDir: string): Promise<string> {
+async function writeEvidence(
+  store: RunStore,
+  run: RunRecord,
+  outcome: LoopOutcome,
+  runDir: string,
+  gym: GymTracker | undefined,
+): Promise<string> {
   const iterations = await store.listIterations(run.id);
   const total = await diffStats(run.worktreePath, run.baseCommit, 'HEAD').catch(() => undefined);
   const evidence: EvidenceInput = {
@@ -206,6 +221,7 @@ async function writeEvidence(store: RunStore, run: RunRecord, outcome: LoopOutco
     totalDiff: total ?? { filesChanged: 0, insertions: 0, deletions: 0 },
     usage: outcome.usage,
     guard: { findings: outcome.lastGuard?.findings ?? [], reverted: await revertedDuringRun(store, run.id) },
+    ...(gym ? { gym: await writeGymCharts(gym, runDir) } : {}),
   };
   const markdownPath = join(runDir, 'evidence.md');
   await writeFile(markdownPath, renderEvidenceMarkdown(evidence));

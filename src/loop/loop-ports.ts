@@ -41,4 +41,6 @@ export interface LoopPorts {
   changeLines(): Promise<number>;
   /** Whether the run's branch differs from its base at all. */
   runChangedAnything(): Promise<boolean>;
+  /** The commit the run's branch is at now. */
+  headCommit(): Promise<string>;
 }

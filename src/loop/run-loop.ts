@@ -10,6 +10,7 @@ import type { ModelUsage } from '../usage/model-usage.ts';
 import { type Budgets, budgetStop, type CostKnowledge, type Spent, totalsByModel } from './budgets.ts';
 import { buildPrompt } from './build-prompt.ts';
 import { failureSignature } from './failure-signature.ts';
+import type { GymStep, GymTracker } from './gym-progress.ts';
 import type { LoopPorts } from './loop-ports.ts';
 import { readPlanProgress } from './plan-progress.ts';
 import type { RunVerdict } from './run-verdicts.ts';
@@ -56,6 +57,10 @@ export interface LoopInput {
   humanFeedback?: string;
   /** The agent session to continue (with `keepSession`, on resume). */
   sessionId?: string;
+  /** What bench gates compare with: the run's base commit. */
+  baseRef?: string;
+  /** `sluice gym`: follows the bench goals, and ends the run when it stops coming closer to them. */
+  gym?: GymTracker;
   signal: AbortSignal;
   ports: LoopPorts;
   onEvent?: (event: RunLoopEvent) => void;
@@ -65,7 +70,8 @@ export interface LoopInput {
 export type RunLoopEvent =
   | { type: 'run:iteration:start'; iteration: number }
   | { type: 'run:iteration:agent'; iteration: number; agent: AgentTurnResult }
-  | { type: 'run:iteration:finish'; iteration: number; check: CheckResult; guard: GuardReport; changedFiles: boolean };
+  | { type: 'run:iteration:finish'; iteration: number; check: CheckResult; guard: GuardReport; changedFiles: boolean }
+  | { type: 'run:gym:progress'; iteration: number; step: GymStep };
 
 export interface LoopOutcome {
   verdict: RunVerdict;
@@ -150,6 +156,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       root: input.checkRoot,
       signal: input.signal,
       onProcessStart: (group) => gateGroups.push(ports.recordProcessGroup(iteration, group)),
+      ...(input.baseRef ? { baseRef: input.baseRef } : {}),
     });
     await Promise.all(gateGroups);
     lastCheck = check;
@@ -177,6 +184,8 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
     });
     history.push({ number: iteration, failureSignature: signature, changedFiles: committed.commit !== null });
     input.onEvent?.({ type: 'run:iteration:finish', iteration, check, guard, changedFiles: committed.commit !== null });
+    const gymStep = input.gym?.observe(iteration, await ports.headCommit(), check);
+    if (gymStep) input.onEvent?.({ type: 'run:gym:progress', iteration, step: gymStep });
 
     if (check.cancelled || input.signal.aborted) {
       iteration++;
@@ -205,7 +214,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
         `the agent failed ${agentFailureLimit} turns in a row: ${turn.result.reason ?? turn.result.status}`,
       );
     }
-    const stall = detectStall(history, input.stall);
+    const stall = gymStep?.stall ?? detectStall(history, input.stall);
     if (stall) {
       iteration++;
       return end('blocked', stall);

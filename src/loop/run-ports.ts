@@ -28,6 +28,7 @@ export async function createRunPorts(store: RunStore, run: RunRecord, guard?: Gu
     },
     async recordGateResults(iteration, gates) {
       await store.recordGateResults(run.id, iteration, gates);
+      await store.bench.record(gates, { runId: run.id, iteration, commit: lastCommit });
     },
     async finishIteration(iteration, record) {
       await store.finishIteration(run.id, iteration, {
@@ -81,6 +82,9 @@ export async function createRunPorts(store: RunStore, run: RunRecord, guard?: Gu
       return stats.files
         .filter((file) => file.path !== followUpFile)
         .reduce((sum, file) => sum + file.insertions + file.deletions, 0);
+    },
+    async headCommit() {
+      return resolveCommit(run.worktreePath, 'HEAD');
     },
     async runChangedAnything() {
       const head = await resolveCommit(run.worktreePath, 'HEAD');

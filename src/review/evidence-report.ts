@@ -2,6 +2,7 @@ import type { CheckResult } from '../gates/gate-results.ts';
 import type { Finding } from '../guard/finding.ts';
 import { formatUsageLine } from '../usage/format-usage.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
+import { type GymEvidence, renderBenchmarkSection, renderGymSection } from './evidence-gym.ts';
 
 export interface DiffSummary {
   filesChanged: number;
@@ -38,6 +39,8 @@ export interface EvidenceInput {
   usage: ModelUsage[];
   /** The test guard: findings on the final tree, and what Sluice restored during the run. */
   guard?: { findings: Finding[]; reverted: Finding[] };
+  /** `sluice gym`: the goals' progress, the best iteration, the charts. */
+  gym?: GymEvidence;
 }
 
 const guardHeadings: Record<string, string> = {
@@ -68,7 +71,9 @@ export function renderEvidenceMarkdown(input: EvidenceInput): string {
       lines.push(`| ${gate.name} | ${gate.status} | ${(gate.durationMs / 1000).toFixed(1)}s | ${tests} |`);
     }
     lines.push('');
+    lines.push(...renderBenchmarkSection(input.finalCheck.gates));
   }
+  if (input.gym) lines.push(...renderGymSection(input.gym));
   if (input.guard) lines.push(...guardSection(input.guard));
   lines.push(
     '## Iterations',
@@ -98,10 +103,12 @@ export function evidenceJson(input: EvidenceInput) {
         status: gate.status,
         duration_ms: gate.durationMs,
         counts: gate.counts ?? null,
+        ...(gate.bench ? { bench: gate.bench } : {}),
       })) ?? [],
     diff: input.totalDiff,
     usage: input.usage,
     guard: input.guard ?? null,
+    ...(input.gym ? { gym: input.gym } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { GateResult } from '../gates/gate-results.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
+import { BenchStore } from './bench-store.ts';
 import { writeGateResults, writeIterationOutcome, writeIterationStart, writeUsage } from './iteration-writes.ts';
 import { storeMigrationProvider } from './migrations.ts';
 import { withProcessWriteLock } from './process-write-lock.ts';
@@ -52,12 +53,18 @@ export class RunStore {
   #closed = false;
   /** Tasks and review items, in the same database and under the same write lock. */
   readonly queue: QueueStore;
+  /** Bench measurements per gate and metric, in the same database. */
+  readonly bench: BenchStore;
 
   private constructor(path: string, db: Kysely<StoreDatabase>, now: () => Date) {
     this.path = path;
     this.#db = db;
     this.#now = now;
     this.queue = new QueueStore(
+      (doing, work) => this.#write(doing, work),
+      (doing, work) => this.#read(doing, work),
+    );
+    this.bench = new BenchStore(
       (doing, work) => this.#write(doing, work),
       (doing, work) => this.#read(doing, work),
     );

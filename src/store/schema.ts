@@ -14,6 +14,23 @@ export interface StoreDatabase {
   run_events: RunEventsTable;
   tasks: TasksTable;
   review_items: ReviewItemsTable;
+  bench_results: BenchResultsTable;
+}
+
+/** One metric of one bench gate in one check; `result_json` holds the whole MetricResult. */
+export interface BenchResultsTable {
+  id: string;
+  recorded_at: string;
+  gate: string;
+  metric: string;
+  /** Null for a `sluice check` outside a run. */
+  run_id: string | null;
+  iteration: number | null;
+  /** HEAD when it was measured (the tree may have had uncommitted changes). */
+  commit_sha: string | null;
+  median: number;
+  change: string | null;
+  result_json: string;
 }
 
 export interface TasksTable {

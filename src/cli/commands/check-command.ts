@@ -11,6 +11,7 @@ import { runGateGraph } from '../../gates/run-gate-graph.ts';
 import { checkResultToJson } from '../output/check-json.ts';
 import { createCheckReporter } from '../output/check-reporter.ts';
 import { writeOut } from '../output/write.ts';
+import { benchBase, recordBenchResults } from './check-bench.ts';
 import { withInterruptSignal } from './interrupt.ts';
 import { parseWholeNumber } from './parse-flags.ts';
 
@@ -24,6 +25,8 @@ Options:
   -g, --gate <name>       Run only this gate and the gates it needs (repeatable)
       --max-tier <n>      Run only the gates of tiers <= n (the cheap ones; what the pre-commit hook runs)
       --no-cache          Re-run every gate, even when its inputs are unchanged
+      --base <ref>        What bench gates compare with (default: the run's base in a run's
+                          worktree, else HEAD)
   -j, --concurrency <n>   Gates at once (default: config, else the number of cores)
       --json              Print machine-readable results only
       --feedback          Print only the compact feedback an agent reads
@@ -61,6 +64,7 @@ function parseCheckFlags(argv: string[]) {
       gate: { type: 'string', short: 'g', multiple: true },
       'max-tier': { type: 'string' },
       'no-cache': { type: 'boolean' },
+      base: { type: 'string' },
       concurrency: { type: 'string', short: 'j' },
       json: { type: 'boolean' },
       feedback: { type: 'boolean' },
@@ -94,6 +98,7 @@ async function check(values: CheckFlags): Promise<number> {
   const mode = values.json ? 'json' : values.feedback ? 'feedback' : 'human';
   const reporter = mode === 'human' ? createCheckReporter(process.stdout) : undefined;
 
+  const bench = await benchBase(config, loaded.root, loaded.path, values.base);
   let result: CheckResult;
   try {
     result = await withInterruptSignal((signal) =>
@@ -103,6 +108,7 @@ async function check(values: CheckFlags): Promise<number> {
         only: values.gate ?? [],
         useCache: !values['no-cache'],
         signal,
+        ...(bench.baseRef ? { baseRef: bench.baseRef } : {}),
         ...(values.concurrency ? { concurrency: parseWholeNumber(values.concurrency, '--concurrency') } : {}),
         ...(reporter ? { onEvent: reporter.onEvent } : {}),
       }),
@@ -111,6 +117,7 @@ async function check(values: CheckFlags): Promise<number> {
     reporter?.stop();
   }
   await saveLastCheck(loaded.root, result);
+  if (!bench.inRun) await recordBenchResults(loaded.root, result);
 
   const feedback = compactFeedback(result, { budget });
   if (mode === 'json') writeOut(JSON.stringify(checkResultToJson(result, feedback), null, 2));

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../config/duration.ts';
 import { findConfigFile } from '../../config/load-config.ts';
+import type { SluiceConfig } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
 import { startRun } from '../../loop/start-run.ts';
@@ -39,39 +40,52 @@ Options:
 
 Exit: 0 done, 1 blocked, budget-exhausted or failed, 2 usage or config error, 130 cancelled.`;
 
+/** The flags `sluice run` and `sluice gym` share. */
+export const runOptions = {
+  dir: { type: 'string', short: 'C' },
+  agent: { type: 'string' },
+  'agent-command': { type: 'string' },
+  'prompt-via': { type: 'string' },
+  model: { type: 'string' },
+  accept: { type: 'string', multiple: true },
+  base: { type: 'string' },
+  'max-iterations': { type: 'string' },
+  'max-time': { type: 'string' },
+  'max-usd': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'turn-timeout': { type: 'string' },
+  plan: { type: 'string' },
+  session: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type RunFlags = ReturnType<typeof parseArgs<{ options: typeof runOptions; allowPositionals: true }>>['values'];
+
 /** `sluice run`: flags + base config -> agent, budgets -> startRun -> verdict -> exit code. */
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      dir: { type: 'string', short: 'C' },
-      agent: { type: 'string' },
-      'agent-command': { type: 'string' },
-      'prompt-via': { type: 'string' },
-      model: { type: 'string' },
-      accept: { type: 'string', multiple: true },
-      base: { type: 'string' },
-      'max-iterations': { type: 'string' },
-      'max-time': { type: 'string' },
-      'max-usd': { type: 'string' },
-      'max-tokens': { type: 'string' },
-      'turn-timeout': { type: 'string' },
-      plan: { type: 'string' },
-      session: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: runOptions });
   if (values.help) {
     writeOut(help);
     return 0;
   }
   const goal = positionals.join(' ').trim();
   if (!goal) throw new UsageError('sluice run needs a goal: sluice run "make the failing test pass"');
+  return startFromFlags(values, goal);
+}
+
+/**
+ * Start a run from the shared flags; `gym` makes it a gym run. `checkConfig` refuses a base config
+ * the command cannot work with, before anything is created.
+ */
+export async function startFromFlags(
+  values: RunFlags,
+  goal: string,
+  gym?: { patience: number; checkConfig: (config: SluiceConfig) => void },
+): Promise<number> {
   const configPath = findConfigFile(resolve(values.dir ?? '.'));
   if (!configPath) throw new UsageError('no sluice.yaml here or above; run "sluice init" and commit it');
   const base = await loadBaseConfig(configPath, values.base ?? 'HEAD');
+  gym?.checkConfig(base.config);
   // Name the base as a person would read it later ("main"), not as "HEAD", which moves.
   const baseRef = values.base ?? (await currentBranch(base.repoRoot)) ?? 'HEAD';
   const prepared = prepareRun(base.config, {
@@ -91,6 +105,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.session ? { keepSession: true } : {}),
   });
   const config = base.config;
+  const settings = gym ? { ...prepared.settings, gym: { patience: gym.patience } } : prepared.settings;
   const store = await RunStore.open(runStorePath(resolve(base.repoRoot, base.configDir)));
   const reporter = createRunReporter(process.stdout);
   try {
@@ -104,7 +119,7 @@ export async function run(argv: string[]): Promise<number> {
         agentCost: prepared.agentCost,
         ...(prepared.model ? { model: prepared.model } : {}),
         agentEnv: prepared.agentEnv,
-        settings: prepared.settings,
+        settings,
         setup: base.config.setup,
         ...(config.notify ? { notify: config.notify } : {}),
         signal,

@@ -4,6 +4,7 @@ import type { RunLoopEvent } from '../../loop/run-loop.ts';
 import type { RunVerdict } from '../../loop/run-verdicts.ts';
 import { formatUsageLine } from '../../usage/format-usage.ts';
 import { totalTokens } from '../../usage/model-usage.ts';
+import { gymLines } from './gym-line.ts';
 import { formatDuration } from './paint.ts';
 
 function describeFailingGate(gate: GateResult): string {
@@ -52,6 +53,9 @@ export function createRunReporter(stream: NodeJS.WriteStream) {
           else say(`  checks failed: ${failing.map(describeFailingGate).join(', ')}${guard}${change}`);
           break;
         }
+        case 'run:gym:progress':
+          for (const line of gymLines(event.step)) say(`  gym: ${line}`);
+          break;
       }
     },
     finished(summary: RunSummary) {

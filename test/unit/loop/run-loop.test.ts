@@ -29,6 +29,7 @@ function memoryPorts(changes: boolean[]): LoopPorts & { finished: number[] } {
     guardChange: async () => ({ baseCommit: 'base', findings: [], reverted: [] }),
     changeLines: async () => 10,
     runChangedAnything: async () => true,
+    headCommit: async () => `c${turn}`,
   };
 }
 
