@@ -44,12 +44,13 @@ export class BenchStore {
   async record(gates: GateResult[], origin: BenchOrigin = {}): Promise<number> {
     const rows = gates.flatMap((gate) => (gate.bench?.metrics ?? []).map((metric) => ({ gate: gate.name, metric })));
     if (rows.length === 0) return 0;
+    const batch = newRunId();
     return this.#write('record bench results', async (trx, at) => {
       await trx
         .insertInto('bench_results')
         .values(
           rows.map(({ gate, metric }, index) => ({
-            id: `b-${newRunId()}-${index}`,
+            id: `b-${batch}-${String(index).padStart(4, '0')}`,
             recorded_at: at,
             gate,
             metric: metric.metric,

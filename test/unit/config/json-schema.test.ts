@@ -17,7 +17,24 @@ describe('the JSON Schema of sluice.yaml', () => {
   it('describes every gate field', () => {
     const schema = configJsonSchema() as { properties: { gates: { additionalProperties: { properties: object } } } };
     expect(Object.keys(schema.properties.gates.additionalProperties.properties).sort()).toEqual(
-      ['blocking', 'cwd', 'env', 'inputs', 'kind', 'needs', 'report', 'run', 'tier', 'timeout'].sort(),
+      [
+        'bench',
+        'blocking',
+        'browser',
+        'cwd',
+        'env',
+        'http',
+        'inputs',
+        'invariant',
+        'kind',
+        'log',
+        'needs',
+        'report',
+        'run',
+        'services',
+        'tier',
+        'timeout',
+      ].sort(),
     );
   });
 });

@@ -13,8 +13,10 @@ describe('parseConfigText', () => {
       kind: 'other',
       blocking: true,
       tier: 1,
+      services: [],
     });
     expect(config.feedback.budget).toBe(4000);
+    expect(config.services).toEqual({});
   });
 
   it('gives a gate without timeout ten minutes', () => {

@@ -18,7 +18,17 @@ function benchGate(name: string, medians: Record<string, number>): GateResult {
     interval: [median, median],
     goals: [],
   }));
-  return { name, kind: 'bench', tier: 1, blocking: true, status: 'passed', durationMs: 1, failures: [], problems: [], bench: { runs: 1, metrics } };
+  return {
+    name,
+    kind: 'bench',
+    tier: 1,
+    blocking: true,
+    status: 'passed',
+    durationMs: 1,
+    failures: [],
+    problems: [],
+    bench: { runs: 1, metrics },
+  };
 }
 
 describe('bench results in the run store', () => {
@@ -30,7 +40,11 @@ describe('bench results in the run store', () => {
     delete plain.bench;
     expect(await store.bench.record([plain])).toBe(0);
     expect(await store.bench.record([benchGate('speed', { p50_ms: 40, rss_mb: 80 }), plain], { commit: 'c0' })).toBe(2);
-    await store.bench.record([benchGate('speed', { p50_ms: 30, rss_mb: 81 })], { runId: 'r1', iteration: 1, commit: 'c1' });
+    await store.bench.record([benchGate('speed', { p50_ms: 30, rss_mb: 81 })], {
+      runId: 'r1',
+      iteration: 1,
+      commit: 'c1',
+    });
     await store.bench.record([benchGate('speed', { p50_ms: 20, rss_mb: 82 })], { runId: 'r1', iteration: 2 });
 
     const p50 = await store.bench.list({ gate: 'speed', metric: 'p50_ms' });

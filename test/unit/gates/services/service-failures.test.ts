@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ServiceStartError } from '../../../../src/gates/services/service-set.ts';
@@ -60,17 +60,26 @@ describe('a service that does not get ready', () => {
     expect(error.message).toContain('`stop`');
   });
 
-  it('does not take an answer on its port for ready when the service itself died', async () => {
+  it('is not started when another process already answers on its address', async () => {
     const dir = tempDir();
     const port = await freePort();
     writeFiles(dir, { 'server.mjs': httpServerScript });
-    const other = serviceSet(dir, { other: { run: `exec ${node} server.mjs ${port}`, ready: { tcp: port } } });
-    await other.ensure(['other']);
+    const stranger = serviceSet(dir, { stranger: { run: `exec ${node} server.mjs ${port}`, ready: { tcp: port } } });
+    await stranger.ensure(['stranger']);
     const services = serviceSet(dir, {
-      db: { run: 'echo "port in use"; exit 1', ready: { tcp: port }, ready_timeout: 5 },
+      db: { run: 'echo started >> starts.txt; exec sleep 300', ready: { tcp: port }, ready_timeout: 5 },
+      web: {
+        run: 'echo started >> starts.txt; exec sleep 300',
+        ready: { http: `http://127.0.0.1:${port}/`, status: 204 },
+      },
     });
     const error = await startError(services.ensure(['db']));
-    expect(error.message).toBe('service "db" exited with code 1 before it was ready');
+    expect(error.message).toBe(
+      `service "db" was not started: 127.0.0.1:${port} already answers, so another process holds it`,
+    );
+    expect(error.logTail).toEqual([]);
+    expect((await startError(services.ensure(['web']))).message).toContain(`http://127.0.0.1:${port}/ already answers`);
+    expect(existsSync(join(dir, 'starts.txt'))).toBe(false);
   });
 
   it('keeps a failed start failed: a later gate gets the same error without a second start', async () => {
