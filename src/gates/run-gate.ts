@@ -55,6 +55,8 @@ async function runCommandGate(
 ): Promise<GateResult> {
   const cwd = resolve(context.root, gate.cwd);
   const reportFile = gate.report?.path ? resolve(cwd, gate.report.path) : undefined;
+  // Nor may an invariant judge the JSON an earlier run left behind.
+  if (gate.invariant?.from) await rm(resolve(cwd, gate.invariant.from), { force: true });
   if (reportFile) {
     // A report left over from an earlier run must never be read as this run's result.
     await rm(reportFile, { force: true });

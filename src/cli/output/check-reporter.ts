@@ -126,7 +126,9 @@ function countsNote(result: GateResult): string {
 function failureNote(result: GateResult): string {
   if (result.counts && result.counts.failed > 0)
     return ` · ${result.counts.failed} of ${result.counts.total} tests failed`;
-  return result.exitCode !== undefined ? ` · exit ${result.exitCode}` : result.reason ? ` · ${result.reason}` : '';
+  // A command that exited 0 but broke an invariant, a log rule or a goal: the reason says which.
+  if (result.reason && (result.exitCode === undefined || result.exitCode === 0)) return ` · ${result.reason}`;
+  return result.exitCode !== undefined ? ` · exit ${result.exitCode}` : '';
 }
 
 function summary(result: CheckResult, feedback: string, color: Paint): string {

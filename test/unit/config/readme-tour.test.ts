@@ -13,3 +13,21 @@ describe("the README's tour of sluice.yaml", () => {
     expect(config.guard.rules).toEqual({ 'snapshot-rewritten': 'ask', 'skip-marker-added': 'revert' });
   });
 });
+
+describe("the README's gym example", () => {
+  it('is a valid config with every judged kind and both services', () => {
+    const example = /## The gym:[^\n]*\n[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    const config = parseConfigText(example ?? '', 'README.md');
+    expect(Object.keys(config.services)).toEqual(['db', 'app']);
+    expect(Object.values(config.gates).map((gate) => gate.kind)).toEqual([
+      'bench',
+      'invariant',
+      'http',
+      'log',
+      'browser',
+      'other',
+    ]);
+    expect(config.services.app?.ready).toEqual({ log: '/listening on \\d+/' });
+    expect(config.gates.speed?.bench?.metrics.p50_ms).toEqual({ json: 'p50_ms', unit: 'ms', better: 'lower' });
+  });
+});
