@@ -30,7 +30,10 @@ export const httpRequestSchema = z
   })
   .describe('One HTTP request and what its response must be.');
 
-export const httpSchema = z.array(httpRequestSchema).min(1).describe('Requests made in order; the first mismatch fails the gate.');
+export const httpSchema = z
+  .array(httpRequestSchema)
+  .min(1)
+  .describe('Requests made in order; every mismatch is reported, and a connection that fails stops the rest.');
 
 export const browserSchema = z
   .strictObject({
@@ -38,9 +41,12 @@ export const browserSchema = z
       .string()
       .min(1)
       .describe(
-        "ES module, relative to the gate's cwd, whose default export is `async ({ page, step, baseURL }) => {...}` (playwright-core Page).",
+        "ES module, relative to the gate's cwd, whose default export is `async ({ page, step, baseURL }) => {...}` (playwright-core Page; `step(name, fn)` names what a failure was doing).",
       ),
-    url: z.url().optional().describe('Passed to the script as baseURL.'),
+    url: z
+      .url()
+      .optional()
+      .describe("Passed to the script as baseURL; the page's relative goto() resolves against it."),
     executable: z
       .string()
       .min(1)

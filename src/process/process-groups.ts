@@ -98,3 +98,60 @@ export function killProcesses(pids: Iterable<number>): void {
     }
   }
 }
+
+/** True while a process exists and is not a zombie waiting to be reaped (Linux /proc; elsewhere: exists). */
+export function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/**
+ * The live processes of a group and every descendant of them, also those that left the group
+ * (setsid), from one pass over /proc; empty where /proc is missing.
+ */
+export function processesOfGroup(pgid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  const members: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After the command name: state, ppid, pgrp, ...
+      const [state, parent, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state === 'Z') continue;
+      const pid = Number(entry);
+      if (Number(group) === pgid) members.push(pid);
+      const siblings = children.get(Number(parent)) ?? [];
+      siblings.push(pid);
+      children.set(Number(parent), siblings);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found = new Set(members);
+  const queue = [...members];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() ?? -1) ?? []) {
+      if (found.has(child)) continue;
+      found.add(child);
+      queue.push(child);
+    }
+  }
+  return [...found];
+}

@@ -24,7 +24,12 @@ export interface MetricResult {
   ratio?: { value: number; interval: [number, number] };
   /** Against the baseline; absent without one. */
   change?: MetricChange;
-  goals: Array<{ goal: string; verdict: GoalVerdict; value: number }>;
+  /** Two-sided Mann-Whitney p value of change against baseline (the second opinion on `change`). */
+  mannWhitneyP?: number;
+  /** Confidence level of the intervals (e.g. 0.95). */
+  confidence?: number;
+  /** `value`: the goal's metric value or ratio it was judged on (NaN when there was none); `on` says which. */
+  goals: Array<{ goal: string; verdict: GoalVerdict; value: number; on?: 'value' | 'ratio' }>;
 }
 
 /** What a bench gate measured; stored per check and shown as a trend. */

@@ -1,8 +1,191 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { type BenchGoal, parseBenchGoal } from '../../config/bench-goal.ts';
+import type { BenchConfig, MetricConfig } from '../../config/bench-schema.ts';
 import type { GateConfig } from '../../config/schema.ts';
 import type { GateResult } from '../gate-results.ts';
-import type { GateRunContext } from '../run-gate.ts';
+import { readGateFailures } from '../read-gate-failures.ts';
+import { stripAnsi } from '../reports/failure-text.ts';
+import { type BaselineCheckout, BaselineError, type BaselineWorktrees } from './baseline-worktrees.ts';
+import { type BenchRunsOutcome, type BenchSide, describeRun, runBenchSchedule } from './bench-runs.ts';
+import type { MetricResult } from './bench-types.ts';
+import { type BaselineRef, judgeBench, judgeMetric } from './judge-bench.ts';
 
-/** Run a bench gate: k runs interleaved with the baseline, metrics, noise model, goals. STUB */
-export async function runBenchGate(name: string, gate: GateConfig, context: GateRunContext): Promise<GateResult> {
-  throw new Error(`bench gates are not implemented yet (${name}, ${gate.kind}, ${context.root})`);
+/** What a bench gate needs of the check (a GateRunContext fits; importing it would make a cycle with run-gate). */
+export interface BenchGateContext {
+  /** Folder of sluice.yaml. */
+  root: string;
+  /** `.sluice/` under the root. */
+  sluiceDir: string;
+  signal?: AbortSignal;
+  onProcessStart?: (group: { pgid: number; startTime: string | undefined }) => void;
+  /** The check's base, measured as the baseline unless the gate names its own. */
+  baseRef?: string;
+  baselines?: BaselineWorktrees;
+}
+
+type Outcome = Pick<GateResult, 'status' | 'reason' | 'exitCode' | 'failures' | 'outputTail' | 'logPath' | 'bench'>;
+
+/** Run a bench gate: k runs interleaved with the baseline, metrics, noise model, goals. */
+export async function runBenchGate(name: string, gate: GateConfig, context: BenchGateContext): Promise<GateResult> {
+  const started = performance.now();
+  const outcome = await measureAndJudge(name, gate, context).catch((error: unknown): Outcome => {
+    if (context.signal?.aborted) return { status: 'skipped', reason: 'cancelled', failures: [] };
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      status: 'failed',
+      reason: error instanceof BaselineError ? message : `sluice could not run it: ${message}`,
+      failures: [],
+    };
+  });
+  return {
+    name,
+    kind: gate.kind,
+    tier: gate.tier,
+    blocking: gate.blocking,
+    durationMs: Math.round(performance.now() - started),
+    problems: [],
+    ...outcome,
+  };
+}
+
+async function measureAndJudge(name: string, gate: GateConfig, context: BenchGateContext): Promise<Outcome> {
+  const bench = gate.bench;
+  if (!bench || gate.run === undefined) {
+    return { status: 'failed', reason: 'a bench gate needs `run` and a `bench` block', failures: [] };
+  }
+  const goals = bench.goals
+    .map((text) => parseBenchGoal(text, Object.keys(bench.metrics)))
+    .filter((goal): goal is BenchGoal => typeof goal !== 'string');
+  const baselineRef = bench.baseline ?? context.baseRef;
+  const wantsBaseline = baselineRef !== undefined && baselineRef !== 'none';
+  const ratioGoal = goals.find((goal) => goal.on === 'ratio');
+  if (ratioGoal && !wantsBaseline) {
+    const reason =
+      `goal "${ratioGoal.text}" needs a baseline to compare with: run \`sluice check --base REF\`, ` +
+      'check inside `sluice run` (its base commit), or set `bench.baseline`';
+    return { status: 'failed', reason, failures: [{ message: reason }] };
+  }
+  let baseline: (BaselineCheckout & { ref: string }) | undefined;
+  if (wantsBaseline) {
+    if (!context.baselines) throw new Error('no baseline worktrees were given to the check');
+    baseline = { ref: baselineRef, ...(await context.baselines.checkout(baselineRef)) };
+  }
+
+  const logs = join(context.sluiceDir, 'logs');
+  const changeSide = { cwd: resolve(context.root, gate.cwd), logFile: join(logs, `${name}.log`) };
+  const baselineSide = baseline && {
+    cwd: resolve(baseline.root, gate.cwd),
+    logFile: join(logs, `${name}.baseline.log`),
+  };
+  if (baselineSide && !(await isDirectory(baselineSide.cwd))) {
+    const reason = `its working directory ${gate.cwd} does not exist at the baseline ${baselineRef} (${baseline?.commit.slice(0, 12)})`;
+    return { status: 'failed', reason, failures: [] };
+  }
+  const outcome = await runBenchSchedule({
+    command: gate.run,
+    sides: { change: changeSide, ...(baselineSide ? { baseline: baselineSide } : {}) },
+    env: { ...gate.env, SLUICE_GATE: name },
+    runs: bench.runs,
+    warmup: bench.warmup,
+    metrics: bench.metrics,
+    deadline: performance.now() + gate.timeout,
+    ...(context.signal ? { signal: context.signal } : {}),
+    ...(context.onProcessStart ? { onProcessStart: context.onProcessStart } : {}),
+  });
+  const logPathOf = (side: BenchSide) =>
+    relative(context.root, side === 'change' ? changeSide.logFile : (baselineSide?.logFile ?? changeSide.logFile));
+  if (outcome.status !== 'measured') return spoiledRun(outcome, gate, bench, context, logPathOf, baselineSide?.cwd);
+
+  const baselineInfo: BaselineRef | undefined = baseline && { ref: baseline.ref, commit: baseline.commit };
+  const metrics: MetricResult[] = Object.entries(bench.metrics).map(([metric, config]: [string, MetricConfig]) =>
+    judgeMetric(
+      metric,
+      config,
+      {
+        change: outcome.samples.change[metric] ?? [],
+        ...(baselineInfo ? { baseline: outcome.samples.baseline[metric] ?? [] } : {}),
+      },
+      bench,
+      goals,
+      baselineInfo,
+    ),
+  );
+  const verdict = judgeBench(metrics, bench, goals);
+  return {
+    status: verdict.passed ? 'passed' : 'failed',
+    ...(verdict.reason ? { reason: verdict.reason } : {}),
+    failures: verdict.failures,
+    logPath: logPathOf('change'),
+    bench: { runs: bench.runs, metrics },
+  };
+}
+
+/** A run that failed, timed out or printed no readable metric: the gate fails saying which run and side. */
+async function spoiledRun(
+  outcome: Exclude<BenchRunsOutcome, { status: 'measured' }>,
+  gate: GateConfig,
+  bench: BenchConfig,
+  context: BenchGateContext,
+  logPathOf: (side: BenchSide) => string,
+  baselineCwd: string | undefined,
+): Promise<Outcome> {
+  const run = outcome.run;
+  const which = describeRun(run, bench.runs, bench.warmup);
+  const logPath = logPathOf(run.side);
+  if (outcome.status === 'metric-unreadable') {
+    const reason = `cannot read metric ${outcome.metric} from the ${which}: ${outcome.problem}`;
+    const tail = await outputTail(resolve(context.root, logPath));
+    // The end of the output shows what the run printed instead of the metric.
+    return { status: 'failed', reason, failures: [{ message: reason }], logPath, outputTail: tail };
+  }
+  const cwd = run.side === 'baseline' && baselineCwd ? baselineCwd : resolve(context.root, gate.cwd);
+  const { report: _report, ...unreported } = gate;
+  const read = await readGateFailures({
+    gate: unreported,
+    logFile: resolve(context.root, logPath),
+    reportFile: undefined,
+    passed: false,
+    root: context.root,
+    cwd,
+  });
+  const evidence = { failures: read.failures, logPath, ...(read.outputTail ? { outputTail: read.outputTail } : {}) };
+  const process = outcome.outcome;
+  switch (process.status) {
+    case 'exited':
+      return {
+        status: 'failed',
+        exitCode: process.exitCode,
+        reason: `${which} failed: exit ${process.exitCode}`,
+        ...evidence,
+      };
+    case 'signalled':
+      return { status: 'failed', reason: `${which} was killed by ${process.signal}`, ...evidence };
+    case 'timed-out':
+      return {
+        status: 'timed-out',
+        reason: `timed out during the ${which} (the gate's timeout covers all its runs); its process group was killed`,
+        ...evidence,
+      };
+    case 'cancelled':
+      return { status: 'skipped', reason: 'cancelled', failures: [] };
+    case 'spawn-failed':
+      return { status: 'failed', reason: `${which} could not start: ${process.message}`, failures: [] };
+  }
+}
+
+async function outputTail(logFile: string): Promise<string[]> {
+  const text = await readFile(logFile, 'utf8').catch(() => '');
+  const lines = stripAnsi(text)
+    .split(/\r?\n/)
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '')
+    .slice(-tailLineCount);
+  return lines.length > 0 ? lines : ['(no output)'];
+}
+
+const tailLineCount = 6;
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }

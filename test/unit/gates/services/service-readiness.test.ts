@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, httpServerScript, node } from '../../../e2e/services/service-fixtures.ts';
+import { alivePids, freePort, httpServerScript, node, recordedPids } from '../../../e2e/services/service-fixtures.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { writeFiles } from '../../../support/write-files.ts';
 import { serviceSet } from './service-test-set.ts';
@@ -66,6 +66,27 @@ describe('service readiness', () => {
     });
     await services.ensure(['app']);
     expect(readFileSync(join(dir, '.sluice/logs/service-app.log'), 'utf8')).toBe('in app as app with hello\n');
+  });
+
+  it('waits for a daemon starter to return once its daemon answers, and believes its exit code', async () => {
+    const dir = tempDir();
+    const [good, bad] = [await freePort(), await freePort()];
+    writeFiles(dir, { 'server.mjs': httpServerScript });
+    // Like pg_ctl start: the daemon leaves the group and listens at once, the starter returns later.
+    const starter = (port: number, code: number) => ({
+      run: `setsid ${node} server.mjs ${port} > /dev/null 2>&1 & echo $! > ${port}.pid; sleep 0.6; touch ${port}.returned; exit ${code}`,
+      ready: { tcp: port },
+      ready_timeout: 5,
+      stop: `kill $(cat ${port}.pid)`,
+    });
+    const services = serviceSet(dir, { good: starter(good, 0), bad: starter(bad, 4) });
+    await services.ensure(['good']);
+    expect(existsSync(join(dir, `${good}.returned`))).toBe(true);
+    await expect(services.ensure(['bad'])).rejects.toThrow('service "bad" exited with code 4 before it was ready');
+    const daemons = [...(await recordedPids(dir, 1, `${good}.pid`)), ...(await recordedPids(dir, 1, `${bad}.pid`))];
+    expect(alivePids(daemons)).toHaveLength(1);
+    await services.stopAll();
+    expect(alivePids(daemons)).toEqual([]);
   });
 
   it('is ready at once without a ready block', async () => {
