@@ -27,6 +27,8 @@ export function checkResultToJson(result: CheckResult, feedback?: string) {
         ...(failure.origin !== undefined ? { origin: failure.origin } : {}),
       })),
       problems: gate.problems,
+      ...(gate.screenshotPath ? { screenshot: gate.screenshotPath } : {}),
+      ...(gate.bench ? { bench: gate.bench } : {}),
     })),
     ...(feedback !== undefined ? { feedback } : {}),
   };
