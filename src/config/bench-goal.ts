@@ -32,7 +32,8 @@ export function parseBenchGoal(text: string, metrics: string[]): BenchGoal | str
     if (metrics.length !== 1) return `goal "${text}" must name its metric (${metrics.join(', ')})`;
     metric = metrics[0] as string;
   }
-  if (!metrics.includes(metric)) return `goal "${text}" names unknown metric "${metric}" (metrics: ${metrics.join(', ')})`;
+  if (!metrics.includes(metric))
+    return `goal "${text}" names unknown metric "${metric}" (metrics: ${metrics.join(', ')})`;
   if (isRatio && bound <= 0) return `goal "${text}": a ratio bound must be above 0`;
   return { text: text.trim(), metric, on: isRatio ? 'ratio' : 'value', op, bound };
 }

@@ -34,16 +34,28 @@ export const noiseSchema = z
 
 export const benchSchema = z
   .strictObject({
-    runs: z.number().int().min(3).default(7).describe('Measured runs per side (the change, and the baseline).'),
+    runs: z
+      .number()
+      .int()
+      .min(3)
+      .default(7)
+      .describe(
+        'Measured runs per side (the change, and the baseline). 7 tolerates one outlier; with 5 one outlier can hide a real change, and with 3 nothing is ever called improved or regressed (only goals are judged).',
+      ),
     warmup: z.number().int().min(0).default(1).describe('Runs per side before measuring, thrown away.'),
     metrics: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'metric names use letters, digits, ".", "_" and "-"'), metricSchema)
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'metric names use letters, digits, ".", "_" and "-"'),
+        metricSchema,
+      )
       .refine((metrics) => Object.keys(metrics).length > 0, 'define at least one metric')
       .describe('The numbers read from each run, by name.'),
     goals: z
       .array(z.string().min(1))
       .default([])
-      .describe('`<metric> <= 20` (an absolute bound on the median) or `<metric> ratio <= 0.9` (against the baseline).'),
+      .describe(
+        '`<metric> <= 20` (an absolute bound on the median) or `<metric> ratio <= 0.9` (against the baseline).',
+      ),
     baseline: z
       .string()
       .min(1)

@@ -107,12 +107,15 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
     new Promise<void>((resolveTier) => {
       const pending = new Map(tierGates);
       let running = 0;
+      let benchRunning = false;
       const schedule = () => {
         let progressed = true;
         while (progressed) {
           progressed = false;
           for (const [name, gate] of pending) {
-            if (running >= concurrency) break;
+            if (running >= concurrency || benchRunning) break;
+            // A benchmark measures alone: other gates would steal its cores and skew its numbers.
+            if (gate.bench && running > 0) continue;
             const needs = gate.needs.filter((needed) => selected.has(needed));
             if (needs.some((needed) => !results.has(needed))) continue;
             pending.delete(name);
@@ -124,10 +127,12 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
               continue;
             }
             running++;
+            if (gate.bench) benchRunning = true;
             void startGate(name, gate)
               .catch((error: unknown) => failedToRun(name, gate, error))
               .then((result) => {
                 running--;
+                if (gate.bench) benchRunning = false;
                 finish(result);
                 schedule();
               });

@@ -34,20 +34,20 @@ export function renderMetricChart(input: MetricChartInput): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${margin.left}" y="18" font-size="13" font-weight="bold">${escape(input.title)}</text>`,
+    `<text x="${margin.left}" y="18" font-size="13" font-weight="bold">${escapeXml(input.title)}</text>`,
     `<line x1="${margin.left}" y1="${margin.top + plotHeight}" x2="${margin.left + plotWidth}" y2="${margin.top + plotHeight}" stroke="#999"/>`,
     `<line x1="${margin.left}" y1="${margin.top}" x2="${margin.left}" y2="${margin.top + plotHeight}" stroke="#999"/>`,
   ];
   for (const tick of [low, (low + high) / 2, high]) {
     parts.push(
-      `<text x="${margin.left - 6}" y="${y(tick) + 4}" text-anchor="end" fill="#555">${formatTick(tick)}${escape(unit)}</text>`,
+      `<text x="${margin.left - 6}" y="${y(tick) + 4}" text-anchor="end" fill="#555">${formatTick(tick)}${escapeXml(unit)}</text>`,
     );
   }
   for (const line of input.lines) {
     const dash = line.dashed ? ' stroke-dasharray="5 4"' : '';
     parts.push(
       `<line x1="${margin.left}" y1="${y(line.value)}" x2="${margin.left + plotWidth}" y2="${y(line.value)}" stroke="#c33"${dash}/>`,
-      `<text x="${margin.left + plotWidth + 6}" y="${y(line.value) + 4}" fill="#c33">${escape(line.label)}</text>`,
+      `<text x="${margin.left + plotWidth + 6}" y="${y(line.value) + 4}" fill="#c33">${escapeXml(line.label)}</text>`,
     );
   }
   const path = input.points.map((point, index) => `${index === 0 ? 'M' : 'L'}${x(index)},${y(point.median)}`).join(' ');
@@ -56,8 +56,8 @@ export function renderMetricChart(input: MetricChartInput): string {
     const [from, to] = point.interval;
     parts.push(
       `<line x1="${x(index)}" y1="${y(from)}" x2="${x(index)}" y2="${y(to)}" stroke="#2763c4" stroke-opacity="0.5" stroke-width="6"/>`,
-      `<circle cx="${x(index)}" cy="${y(point.median)}" r="4" fill="#2763c4"><title>${escape(`${point.label}: ${formatTick(point.median)}${unit}`)}</title></circle>`,
-      `<text x="${x(index)}" y="${height - 14}" text-anchor="middle" fill="#555">${escape(point.label)}</text>`,
+      `<circle cx="${x(index)}" cy="${y(point.median)}" r="4" fill="#2763c4"><title>${escapeXml(`${point.label}: ${formatTick(point.median)}${unit}`)}</title></circle>`,
+      `<text x="${x(index)}" y="${height - 14}" text-anchor="middle" fill="#555">${escapeXml(point.label)}</text>`,
     );
   });
   parts.push('</svg>');
@@ -70,6 +70,6 @@ function formatTick(value: number): string {
   return value.toFixed(magnitude >= 1 ? 1 : 3);
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }

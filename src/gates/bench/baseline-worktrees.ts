@@ -8,6 +8,7 @@ import { GitError, GitErrorCodes } from '../../workspace/git-error.ts';
 import { resolveCommit } from '../../workspace/refs.ts';
 import { repoRootOf } from '../../workspace/repo-root.ts';
 import { pruneWorktrees, removeWorktree } from '../../workspace/worktrees.ts';
+import { withCheckoutLock } from './checkout-lock.ts';
 
 export interface BaselineWorktreesOptions {
   /** Folder of sluice.yaml (inside the repository). */
@@ -97,28 +98,34 @@ export class BaselineWorktrees {
 
   private async prepare(commit: string): Promise<BaselineCheckout> {
     const { repoRoot, prefix } = await this.locateRepository();
-    const path = join(this.options.sluiceDir, 'baselines', commit);
+    const folder = join(this.options.sluiceDir, 'baselines');
+    const path = join(folder, commit);
     const checkout = { commit, root: join(path, prefix) };
     const marker = `${path}.ready`;
     const stamp = JSON.stringify({ commit, setup: this.options.setup });
-    if ((await readFile(marker, 'utf8').catch(() => undefined)) === stamp && (await headOf(path)) === commit) {
-      return checkout;
-    }
-    await rm(marker, { force: true });
-    await this.remove(repoRoot, path); // left half-made by a crash, or set up by other commands
-    const folder = join(this.options.sluiceDir, 'baselines');
     await mkdir(folder, { recursive: true });
     // Ignored even where `.sluice/` carries no .gitignore of its own: a checkout is never part of the change.
     await writeFile(join(folder, '.gitignore'), '*\n');
-    await this.addWorktree(repoRoot, path, commit);
-    try {
-      await this.runSetup(checkout);
-      await writeFile(marker, stamp);
-      return checkout;
-    } catch (error) {
-      await this.remove(repoRoot, path).catch(() => {});
-      throw error;
-    }
+    return withCheckoutLock(
+      path,
+      async () => {
+        if ((await readFile(marker, 'utf8').catch(() => undefined)) === stamp && (await headOf(path)) === commit) {
+          return checkout;
+        }
+        await rm(marker, { force: true });
+        await this.remove(repoRoot, path); // left half-made by a crash, or set up by other commands
+        await this.addWorktree(repoRoot, path, commit);
+        try {
+          await this.runSetup(checkout);
+          await writeFile(marker, stamp);
+          return checkout;
+        } catch (error) {
+          await this.remove(repoRoot, path).catch(() => {});
+          throw error;
+        }
+      },
+      this.options.signal,
+    );
   }
 
   private async addWorktree(repoRoot: string, path: string, commit: string): Promise<void> {

@@ -64,7 +64,7 @@ async function measureAndJudge(name: string, gate: GateConfig, context: BenchGat
     const reason =
       `goal "${ratioGoal.text}" needs a baseline to compare with: run \`sluice check --base REF\`, ` +
       'check inside `sluice run` (its base commit), or set `bench.baseline`';
-    return { status: 'failed', reason, failures: [{ message: reason }] };
+    return { status: 'failed', reason, failures: [] };
   }
   let baseline: (BaselineCheckout & { ref: string }) | undefined;
   if (wantsBaseline) {
@@ -137,7 +137,7 @@ async function spoiledRun(
     const reason = `cannot read metric ${outcome.metric} from the ${which}: ${outcome.problem}`;
     const tail = await outputTail(resolve(context.root, logPath));
     // The end of the output shows what the run printed instead of the metric.
-    return { status: 'failed', reason, failures: [{ message: reason }], logPath, outputTail: tail };
+    return { status: 'failed', reason, failures: [], logPath, outputTail: tail };
   }
   const cwd = run.side === 'baseline' && baselineCwd ? baselineCwd : resolve(context.root, gate.cwd);
   const { report: _report, ...unreported } = gate;

@@ -30,7 +30,7 @@ const config = `gates:
     run: node bench.js
     needs: [unit]
     bench:
-      runs: 5
+      runs: 7
       metrics:
         p50_ms: { json: p50_ms, unit: ms }
       goals: ["p50_ms ratio <= 0.6"]
@@ -52,7 +52,17 @@ async function gymProject(): Promise<string> {
 
 function gym(repo: string, agentCommand: string, notes: string, extra: string[] = []) {
   return runSluice(
-    ['gym', 'Make work() faster', '--agent', 'command', '--agent-command', agentCommand, '--prompt-via', 'stdin', ...extra],
+    [
+      'gym',
+      'Make work() faster',
+      '--agent',
+      'command',
+      '--agent-command',
+      agentCommand,
+      '--prompt-via',
+      'stdin',
+      ...extra,
+    ],
     { cwd: repo, env: { HOME_NOTES: notes } },
   );
 }
@@ -74,7 +84,9 @@ describe('sluice gym', () => {
     expect(progress[0]).toMatch(/x0\.7\d vs base, improved · goal p50_ms ratio <= 0\.6: missed/);
     expect(progress[1]).toMatch(/x0\.3\d vs base, improved · goal p50_ms ratio <= 0\.6: met/);
     expect(result.stdout).toContain('gym: goals met 1/1 · best so far: iteration 2');
-    expect(result.stdout).toContain('done: every blocking gate and acceptance check passed on the final tree (2 iterations)');
+    expect(result.stdout).toContain(
+      'done: every blocking gate and acceptance check passed on the final tree (2 iterations)',
+    );
 
     // The agent learned the numbers after its first try.
     expect(agent.prompts()[1]).toContain('p50_ms');

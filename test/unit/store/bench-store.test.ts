@@ -34,7 +34,11 @@ function benchGate(name: string, medians: Record<string, number>): GateResult {
 describe('bench results in the run store', () => {
   it('records every metric of every bench gate and lists them oldest first', async () => {
     let clock = Date.parse('2026-11-24T10:00:00Z');
-    const store = await RunStore.open(`${tempDir('bench-store-')}/s.db`, { now: () => new Date((clock += 1000)) });
+    const tick = () => {
+      clock += 1000;
+      return new Date(clock);
+    };
+    const store = await RunStore.open(`${tempDir('bench-store-')}/s.db`, { now: tick });
     stores.push(store);
     const plain: GateResult = { ...benchGate('unit', {}), kind: 'test' };
     delete plain.bench;

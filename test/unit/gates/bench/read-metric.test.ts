@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { lastJsonDocument, readMetric } from '../../../../src/gates/bench/read-metric.ts';
+
+const lower = { better: 'lower' as const };
+
+describe('readMetric', () => {
+  it('reads a JSONata path from the last JSON document of the output', async () => {
+    const output = [
+      '> bench@1.0.0 bench',
+      '[info] warming up',
+      '{"p50_ms": 99, "note": "warm-up, not this one"}',
+      'measuring...',
+      '{',
+      '  "p50_ms": 14.25,',
+      '  "results": [',
+      '    { "name": "parse", "ms": 3.5 },',
+      '    { "name": "render", "ms": 7 }',
+      '  ]',
+      '}',
+      'done in 1.2s',
+    ].join('\n');
+    expect(await readMetric({ ...lower, json: 'p50_ms' }, output, 0)).toEqual({ ok: true, value: 14.25 });
+    expect(await readMetric({ ...lower, json: 'results[1].ms' }, output, 0)).toEqual({ ok: true, value: 7 });
+    expect(await readMetric({ ...lower, json: "results[name='parse'].ms" }, output, 0)).toEqual({
+      ok: true,
+      value: 3.5,
+    });
+    expect(await readMetric({ ...lower, json: '$sum(results.ms)' }, output, 0)).toEqual({ ok: true, value: 10.5 });
+  });
+
+  it('says what is wrong when the JSON path cannot give a number', async () => {
+    const read = (json: string, output: string) => readMetric({ ...lower, json }, output, 0);
+    expect(await read('p50_ms', 'no json here\n')).toEqual({ ok: false, problem: 'the output holds no JSON document' });
+    const missing = await read('p99_ms', '{"p50_ms": 3}\n');
+    expect(missing).toEqual({ ok: false, problem: '`p99_ms` is missing from {"p50_ms": 3}' });
+    const text = await read('p50_ms', '{"p50_ms": "fast"}\n');
+    expect(text).toEqual({ ok: false, problem: '`p50_ms` is "fast", not a number' });
+    const many = await read('runs.ms', '{"runs": [{"ms": 1}, {"ms": 2}]}\n');
+    expect(many.ok ? '' : many.problem).toContain('gives 2 values, not one');
+    const invalid = await read('p50_ms[', '{"p50_ms": 3}\n');
+    expect(invalid.ok ? '' : invalid.problem).toContain('is not a JSONata expression');
+  });
+
+  it('reads the first capture group of a regex, or the whole match without a group', async () => {
+    const output = 'startup 120 ms\nrequests: 1534.5 req/s\nlatency p50: 12.5ms\n';
+    expect(await readMetric({ ...lower, regex: 'p50: ([\\d.]+)ms' }, output, 0)).toEqual({ ok: true, value: 12.5 });
+    expect(await readMetric({ ...lower, regex: '^requests: (\\S+)' }, output, 0)).toEqual({ ok: true, value: 1534.5 });
+    expect(await readMetric({ ...lower, regex: '\\d+(?= ms)' }, output, 0)).toEqual({ ok: true, value: 120 });
+    expect(await readMetric({ ...lower, regex: 'p99: (\\d+)' }, output, 0)).toEqual({
+      ok: false,
+      problem: '/p99: (\\d+)/ matches nothing in the output',
+    });
+    expect(await readMetric({ ...lower, regex: 'latency (\\w+)' }, output, 0)).toEqual({
+      ok: false,
+      problem: '/latency (\\w+)/ captured "p50", not a number',
+    });
+  });
+
+  it('measures wall time with neither json nor regex', async () => {
+    expect(await readMetric(lower, 'whatever it prints', 41.7)).toEqual({ ok: true, value: 41.7 });
+  });
+});
+
+describe('lastJsonDocument', () => {
+  it('takes the last top-level document, not an object nested in a pretty-printed one', () => {
+    const output = '{"a": 1}\n[\n  {\n    "b": 2\n  }\n]\n[warn] trailing log line\n';
+    expect(lastJsonDocument(output)?.value).toEqual([{ b: 2 }]);
+  });
+
+  it('reads JSON lines, strings with brackets, and skips broken documents', () => {
+    expect(lastJsonDocument('{"n": 1}\n{"n": 2, "s": "}{]["}\n{"n": 3\n')?.value).toEqual({ n: 2, s: '}{][' });
+    expect(lastJsonDocument('[1, 2]')?.value).toEqual([1, 2]);
+    expect(lastJsonDocument('nothing')).toBeUndefined();
+  });
+});
