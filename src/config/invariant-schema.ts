@@ -6,7 +6,9 @@ export const invariantSchema = z
       .string()
       .min(1)
       .optional()
-      .describe("A JSON file the command writes, relative to the gate's cwd. Without it: the last JSON document the command prints."),
+      .describe(
+        "A JSON file the command writes, relative to the gate's cwd. Without it: the last JSON document the command prints.",
+      ),
     assert: z
       .array(
         z.union([
@@ -18,7 +20,9 @@ export const invariantSchema = z
         ]),
       )
       .min(1)
-      .describe('JSONata expressions over the JSON that must all be true, e.g. `$abs($sum(channels.bytes) - total.bytes) <= 0.001 * total.bytes`.'),
+      .describe(
+        'JSONata expressions over the JSON that must all be true, e.g. `$abs($sum(channels.bytes) - total.bytes) <= 0.001 * total.bytes`.',
+      ),
   })
   .describe('Assertions over the JSON a command produces.');
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { durationSchema } from './duration.ts';
 import { benchSchema } from './bench-schema.ts';
+import { durationSchema } from './duration.ts';
 import { browserSchema, httpSchema } from './e2e-schema.ts';
 import { guardSchema } from './guard-schema.ts';
 import { invariantSchema } from './invariant-schema.ts';
@@ -74,7 +74,9 @@ export const gateSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('Shell command to run (sh -c). Optional for `http`, `browser`, and `log` gates that read a service log.'),
+      .describe(
+        'Shell command to run (sh -c). Optional for `http`, `browser`, and `log` gates that read a service log.',
+      ),
     cwd: z.string().min(1).default('.').describe('Working directory, relative to the folder of sluice.yaml.'),
     env: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
@@ -106,7 +108,9 @@ export const gateSchema = z
       .describe('Services started (once per check) and ready before this gate runs.'),
     bench: benchSchema.optional(),
     invariant: invariantSchema.optional(),
-    log: logAssertionsSchema.optional().describe("Lines the gate's output (or a service's log) must and must not contain."),
+    log: logAssertionsSchema
+      .optional()
+      .describe("Lines the gate's output (or a service's log) must and must not contain."),
     http: httpSchema.optional(),
     browser: browserSchema.optional(),
   })

@@ -39,7 +39,9 @@ export const serviceSchema = z
       .default({})
       .describe('Extra environment variables.'),
     ready: readinessSchema.optional(),
-    ready_timeout: durationSchema.prefault('30s').describe('Give up (and fail the gates that need it) after this long.'),
+    ready_timeout: durationSchema
+      .prefault('30s')
+      .describe('Give up (and fail the gates that need it) after this long.'),
     stop: z
       .string()
       .min(1)
@@ -49,9 +51,7 @@ export const serviceSchema = z
       .enum(stopSignals)
       .default('SIGTERM')
       .describe("Signal sent to the service's process group when it has no `stop` command."),
-    stop_timeout: durationSchema
-      .prefault('10s')
-      .describe('After this long the process group is killed (SIGKILL).'),
+    stop_timeout: durationSchema.prefault('10s').describe('After this long the process group is killed (SIGKILL).'),
   })
   .describe('Something gates need running (a database, the app under test), started at most once per check.');
 

@@ -25,14 +25,19 @@ export function checkGateKinds(
     const issue = (path: Array<string | number>, message: string) =>
       context.addIssue({ code: 'custom', path: ['gates', name, ...path], message });
     for (const kind of blockKinds) {
-      if (gate.kind === kind && gate[kind] === undefined) issue([kind], `a gate of kind ${kind} needs a \`${kind}\` block`);
-      if (gate.kind !== kind && gate[kind] !== undefined) issue(['kind'], `a \`${kind}\` block needs \`kind: ${kind}\``);
+      if (gate.kind === kind && gate[kind] === undefined)
+        issue([kind], `a gate of kind ${kind} needs a \`${kind}\` block`);
+      if (gate.kind !== kind && gate[kind] !== undefined)
+        issue(['kind'], `a \`${kind}\` block needs \`kind: ${kind}\``);
     }
     if (gate.kind === 'log' && gate.log === undefined) issue(['log'], 'a gate of kind log needs a `log` block');
     gate.services.forEach((service, index) => {
       if (!(service in config.services)) {
         const known = Object.keys(config.services);
-        issue(['services', index], `unknown service "${service}"${known.length > 0 ? ` (services: ${known.join(', ')})` : ''}`);
+        issue(
+          ['services', index],
+          `unknown service "${service}"${known.length > 0 ? ` (services: ${known.join(', ')})` : ''}`,
+        );
       }
     });
     const logOf = gate.log?.of;

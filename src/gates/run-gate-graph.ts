@@ -81,7 +81,7 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
       }
     }
     emit({ type: 'gate:start', name });
-    const serviceFailure = await startServices(services, name, gate);
+    const serviceFailure = await startServices(services, name, gate, options.signal);
     if (serviceFailure) return serviceFailure;
     const result = await runGate(name, gate, {
       root: options.root,
@@ -183,7 +183,12 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
 }
 
 /** Start what the gate needs; a service that cannot start fails the gate with the end of its log. */
-async function startServices(services: ServiceSet, name: string, gate: GateConfig): Promise<GateResult | undefined> {
+async function startServices(
+  services: ServiceSet,
+  name: string,
+  gate: GateConfig,
+  signal: AbortSignal | undefined,
+): Promise<GateResult | undefined> {
   if (gate.services.length === 0) return undefined;
   const started = performance.now();
   try {
@@ -191,6 +196,7 @@ async function startServices(services: ServiceSet, name: string, gate: GateConfi
     return undefined;
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
+    if (signal?.aborted) return skippedResult(name, gate, 'cancelled');
     if (!(error instanceof ServiceStartError)) return failedToRun(name, gate, error);
     return {
       ...describeGate(name, gate),

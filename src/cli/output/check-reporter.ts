@@ -1,3 +1,4 @@
+import { formatMetricResult } from '../../gates/bench/format-metric.ts';
 import type { CheckEvent } from '../../gates/check-events.ts';
 import type { CheckResult, GateResult, GateStatus } from '../../gates/gate-results.ts';
 import { formatDuration, type Paint, paint } from './paint.ts';
@@ -140,6 +141,14 @@ function summary(result: CheckResult, feedback: string, color: Paint): string {
   const parts = [color.green(`${passed} passed${cached > 0 ? ` (${cached} cached)` : ''}`)];
   if (failed > 0) parts.push(color.red(`${failed} failed`));
   if (skipped > 0) parts.push(`${skipped} skipped`);
-  const head = `\n${parts.join(' · ')} in ${formatDuration(result.durationMs)}${result.cancelled ? ' (cancelled)' : ''}\n`;
+  const head = `\n${benchLines(result)}${parts.join(' · ')} in ${formatDuration(result.durationMs)}${result.cancelled ? ' (cancelled)' : ''}\n`;
   return result.verdict === 'failed' && failed > 0 ? `${head}\n${feedback}\n` : head;
+}
+
+/** What each bench gate measured, one line per metric, before the totals. */
+function benchLines(result: CheckResult): string {
+  const lines = result.gates.flatMap((gate) =>
+    (gate.bench?.metrics ?? []).map((metric) => `${gate.name}: ${formatMetricResult(metric)}\n`),
+  );
+  return lines.join('');
 }

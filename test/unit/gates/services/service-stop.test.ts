@@ -90,6 +90,23 @@ describe('stopping services', () => {
     expect(alivePids([daemon as number])).toEqual([]);
   });
 
+  it('kills the daemon a start command left behind when its stop command does not stop it', async () => {
+    const dir = tempDir();
+    const services = serviceSet(dir, {
+      db: {
+        run: 'setsid sleep 300 > /dev/null 2>&1 & echo $! > daemon.pid; sleep 0.5; echo up',
+        ready: { log: 'up' },
+        stop: 'echo "stopping nothing"',
+        stop_timeout: '500ms',
+      },
+    });
+    await services.ensure(['db']);
+    const daemon = await recordedPids(dir, 1, 'daemon.pid');
+    expect(alivePids(daemon)).toEqual(daemon);
+    await services.stopAll();
+    expect(alivePids(daemon)).toEqual([]);
+  });
+
   it('never throws, and stopping twice is harmless', async () => {
     const dir = tempDir();
     const services = serviceSet(dir, {
