@@ -12,10 +12,12 @@ interface GateShape {
 }
 
 const blockKinds = ['bench', 'invariant', 'http', 'browser'] as const;
+/** Kinds that are nothing without their block; `bench` and `invariant` alone label a plain command. */
+const blockRequired = new Set<string>(['http', 'browser', 'log']);
 
 /**
- * What the gate schema cannot say alone: each judged kind has its block, blocks sit on their
- * kind, named services exist, and a gate without `run` has something else to judge.
+ * What the gate schema cannot say alone: http, browser and log gates have their block, blocks sit
+ * on their kind, named services exist, and a gate without `run` has something else to judge.
  */
 export function checkGateKinds(
   config: { gates: Record<string, GateShape>; services: Record<string, unknown> },
@@ -25,12 +27,13 @@ export function checkGateKinds(
     const issue = (path: Array<string | number>, message: string) =>
       context.addIssue({ code: 'custom', path: ['gates', name, ...path], message });
     for (const kind of blockKinds) {
-      if (gate.kind === kind && gate[kind] === undefined)
-        issue([kind], `a gate of kind ${kind} needs a \`${kind}\` block`);
-      if (gate.kind !== kind && gate[kind] !== undefined)
+      if (gate.kind !== kind && gate[kind] !== undefined) {
         issue(['kind'], `a \`${kind}\` block needs \`kind: ${kind}\``);
+      }
     }
-    if (gate.kind === 'log' && gate.log === undefined) issue(['log'], 'a gate of kind log needs a `log` block');
+    if (blockRequired.has(gate.kind) && gate[gate.kind as 'http' | 'browser' | 'log'] === undefined) {
+      issue([gate.kind], `a gate of kind ${gate.kind} needs its \`${gate.kind}:\` block`);
+    }
     gate.services.forEach((service, index) => {
       if (!(service in config.services)) {
         const known = Object.keys(config.services);
@@ -45,7 +48,7 @@ export function checkGateKinds(
       issue(['log', 'of'], `"${logOf}" must also be in this gate's services`);
     }
     const needsNoCommand = gate.kind === 'http' || gate.kind === 'browser' || logOf !== undefined;
-    if (gate.run === undefined && !needsNoCommand) issue(['run'], 'give the command to run');
+    if (gate.run === undefined && !needsNoCommand) issue(['run'], 'missing "run" (expected string)');
     if (gate.run !== undefined && (gate.kind === 'http' || gate.kind === 'browser')) {
       issue(['run'], `a ${gate.kind} gate runs no command of its own; start what it needs as a service`);
     }

@@ -92,7 +92,7 @@ function missedGoalFailure(metric: MetricResult, goal: BenchGoal, value: number)
   const bound = `${goal.op} ${goal.bound}`;
   if (goal.on === 'ratio' && metric.ratio) {
     return {
-      message: `goal missed: ${metric.metric} ratio ${formatNumber(value)} (goal ${bound})`,
+      message: `goal missed: ${metric.metric} ratio ${value.toFixed(2)} (goal ${bound})`,
       expected: goal.text,
       received: `${ratioText(metric)}: ${valueText(metric)} vs ${baselineText(metric)}`,
     };

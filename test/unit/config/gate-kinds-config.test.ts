@@ -40,13 +40,15 @@ describe('gate kinds in sluice.yaml', () => {
   });
 
   it('names what is wrong with a kind and its block', () => {
-    expect(problems('gates:\n  a: { kind: bench, run: x }\n')).toContain('a gate of kind bench needs a `bench` block');
+    expect(problems('gates:\n  a: { kind: http }\n')).toContain('a gate of kind http needs its `http:` block');
+    // `bench` and `invariant` alone still label a plain command, as they always did.
+    expect(problems('gates:\n  a: { kind: bench, run: x }\n  b: { kind: invariant, run: y }\n')).toBe('');
     expect(problems('gates:\n  a: { run: x, invariant: { assert: [x] } }\n')).toContain('needs `kind: invariant`');
     expect(problems('gates:\n  a: { run: x, services: [db] }\n')).toContain('unknown service "db"');
     expect(problems('services:\n  db: { run: x }\ngates:\n  a: { kind: log, log: { of: db, must: [x] } }\n')).toContain(
       `"db" must also be in this gate's services`,
     );
-    expect(problems('gates:\n  a: { kind: test }\n')).toContain('give the command to run');
+    expect(problems('gates:\n  a: { kind: test }\n')).toContain('gates.a.run: missing "run" (expected string)');
     expect(problems('gates:\n  a: { kind: http, run: x, http: [{ url: "http://127.0.0.1:1/" }] }\n')).toContain(
       'runs no command of its own',
     );
