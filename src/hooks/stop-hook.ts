@@ -112,6 +112,7 @@ async function judge(
       config: loaded.config,
       root,
       useCache: true,
+      baseRef: base,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const gates = compactFeedback(result, { budget: loaded.config.feedback.budget });

@@ -88,6 +88,8 @@ async function judgeAndLand(
     config: withAcceptanceGates(judge.config, settings.acceptance),
     root: join(run.worktreePath, judge.configDir),
     useCache: true,
+    // Benchmarks compare the change with the tip it lands on.
+    baseRef: baseTip,
     ...(landing.signal ? { signal: landing.signal } : {}),
   });
   await store.appendEvent(run.id, landCheckEvent, {
