@@ -103,3 +103,17 @@ function distance(value: number, goalText: string): number {
   const scale = Math.abs(bound) || 1;
   return Math.abs(value - bound) / scale;
 }
+
+/** "goals met: speed.p50_ms x0.51 (ratio <= 0.6)": what a gym run reached, for its verdict and notice. */
+export function describeGoalsMet(step: GymStep): string {
+  const reached = step.point.metrics.flatMap(({ gate, result }) =>
+    result.goals.map((goal) => {
+      const shown =
+        goal.on === 'ratio'
+          ? `x${goal.value.toFixed(2)}`
+          : `${Number(goal.value.toPrecision(3))}${result.unit ? ` ${result.unit}` : ''}`;
+      return `${gate}.${result.metric} ${shown} (${goal.goal})`;
+    }),
+  );
+  return `goals met: ${reached.join(', ')}`;
+}

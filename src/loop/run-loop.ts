@@ -10,7 +10,7 @@ import type { ModelUsage } from '../usage/model-usage.ts';
 import { type Budgets, budgetStop, type CostKnowledge, type Spent, totalsByModel } from './budgets.ts';
 import { buildPrompt } from './build-prompt.ts';
 import { failureSignature } from './failure-signature.ts';
-import type { GymStep, GymTracker } from './gym-progress.ts';
+import { describeGoalsMet, type GymStep, type GymTracker } from './gym-progress.ts';
 import type { LoopPorts } from './loop-ports.ts';
 import { readPlanProgress } from './plan-progress.ts';
 import type { RunVerdict } from './run-verdicts.ts';
@@ -204,7 +204,8 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
         asks > 0
           ? `; ${asks} test-guard finding${asks === 1 ? ' awaits' : 's await'} a human decision (see the evidence)`
           : '';
-      return end('done', `every blocking gate and acceptance check passed on the final tree${pending}`);
+      const goals = gymStep ? `${describeGoalsMet(gymStep)}; ` : '';
+      return end('done', `${goals}every blocking gate and acceptance check passed on the final tree${pending}`);
     }
     agentFailures = turn.result.status === 'finished' ? 0 : agentFailures + 1;
     if (agentFailures >= agentFailureLimit) {

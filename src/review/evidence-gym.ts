@@ -58,7 +58,11 @@ export function renderBenchmarkSection(gates: Array<{ name: string; bench?: { me
   for (const { name, result } of metrics) {
     const unit = result.unit ? ` ${result.unit}` : '';
     const value = `${round(result.median)}${unit} [${round(result.interval[0])}-${round(result.interval[1])}]`;
-    const baseline = result.baseline ? `${round(result.baseline.median)}${unit} (${result.baseline.ref})` : '-';
+    const ref =
+      result.baseline && /^[0-9a-f]{40}$/.test(result.baseline.ref)
+        ? result.baseline.ref.slice(0, 12)
+        : result.baseline?.ref;
+    const baseline = result.baseline ? `${round(result.baseline.median)}${unit} (${ref})` : '-';
     const ratio = result.ratio
       ? `x${result.ratio.value.toFixed(2)} [${result.ratio.interval[0].toFixed(2)}-${result.ratio.interval[1].toFixed(2)}]`
       : '-';
