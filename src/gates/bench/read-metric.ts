@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import type { MetricConfig } from '../../config/bench-schema.ts';
+import { lastJsonDocument } from '../last-json-document.ts';
 
 /** A number read from one run's output, or what stood in the way. */
 export type MetricReading = { ok: true; value: number } | { ok: false; problem: string };
@@ -51,50 +52,6 @@ function readRegexMetric(source: string, output: string): MetricReading {
   if (!Number.isFinite(value))
     return { ok: false, problem: `/${source}/ captured "${preview(captured)}", not a number` };
   return { ok: true, value };
-}
-
-/**
- * The last JSON object or array the output holds on lines of its own (a one-line document, or a
- * pretty-printed one starting at the beginning of a line), with its text; undefined when none.
- */
-export function lastJsonDocument(output: string): { value: unknown; text: string } | undefined {
-  let found: { value: unknown; text: string } | undefined;
-  const lineStart = /^[ \t]*[{[]/gm;
-  for (let match = lineStart.exec(output); match !== null; match = lineStart.exec(output)) {
-    const start = match.index + match[0].length - 1;
-    const end = balancedEnd(output, start);
-    if (end === undefined) continue;
-    const text = output.slice(start, end);
-    try {
-      found = { value: JSON.parse(text), text };
-      // Skip the document's inside: a nested object on a line of its own is not a document.
-      lineStart.lastIndex = end;
-    } catch {
-      // A log line that starts with "[" (`[info] ...`): not JSON, keep looking.
-    }
-  }
-  return found;
-}
-
-/** Index just past the bracket that closes the one at `start`, skipping strings; undefined if never closed. */
-function balancedEnd(text: string, start: number): number | undefined {
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  for (let index = start; index < text.length; index++) {
-    const char = text[index];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (char === '\\') escaped = true;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{' || char === '[') depth++;
-    else if (char === '}' || char === ']') {
-      depth--;
-      if (depth === 0) return index + 1;
-    }
-  }
-  return undefined;
 }
 
 function preview(text: string): string {

@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { lastJsonDocument } from '../last-json-document.ts';
 
 /** The JSON an invariant is checked against, or why there is none (in a few words, and in a sentence). */
 export type InvariantJson = { ok: true; value: unknown } | { ok: false; reason: string; message: string };
 
-// Bounds the search in an output full of lines that open a bracket and never close it.
-const maxScannedCharacters = 20_000_000;
 const maxQuoted = 100;
 
 /** Reads `from` (relative to cwd) when given, else the last JSON document the command printed. */
@@ -45,55 +44,6 @@ export async function readInvariantJson(
     reason: 'no JSON in the output',
     message: `no JSON to check: the command printed no JSON object or array; ${describeStart(text)}`,
   };
-}
-
-/**
- * The last complete JSON object or array that starts a line of `text`, read from its first line to its
- * closing bracket. Documents at the start of a line are preferred to indented ones, which are usually
- * the inside of a pretty-printed document.
- */
-export function lastJsonDocument(text: string): { value: unknown } | undefined {
-  const flush: number[] = [];
-  const indented: number[] = [];
-  for (const match of text.matchAll(/^([ \t]*)[{[]/gm)) {
-    (match[1] === '' ? flush : indented).push(match.index + (match[1]?.length ?? 0));
-  }
-  let budget = maxScannedCharacters;
-  for (const starts of [flush, indented]) {
-    for (const start of starts.reverse()) {
-      const stop = Math.min(text.length, start + budget);
-      const end = closingIndex(text, start, stop);
-      budget -= (end ?? stop) - start;
-      if (end !== undefined) {
-        try {
-          return { value: JSON.parse(text.slice(start, end)) };
-        } catch {
-          // A line like `[INFO] ready` or `{ not json }`: try the one before it.
-        }
-      }
-      if (budget <= 0) return undefined;
-    }
-  }
-  return undefined;
-}
-
-/** The index after the bracket that closes the one at `start` (before `stop`), skipping brackets inside strings. */
-function closingIndex(text: string, start: number, stop: number): number | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let index = start; index < stop; index++) {
-    const char = text[index];
-    if (inString) {
-      if (char === '\\') index++;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{' || char === '[') depth++;
-    else if (char === '}' || char === ']') {
-      depth--;
-      if (depth === 0) return index + 1;
-    }
-  }
-  return undefined;
 }
 
 function describeStart(text: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastJsonDocument, readMetric } from '../../../../src/gates/bench/read-metric.ts';
+import { readMetric } from '../../../../src/gates/bench/read-metric.ts';
 
 const lower = { better: 'lower' as const };
 
@@ -58,18 +58,5 @@ describe('readMetric', () => {
 
   it('measures wall time with neither json nor regex', async () => {
     expect(await readMetric(lower, 'whatever it prints', 41.7)).toEqual({ ok: true, value: 41.7 });
-  });
-});
-
-describe('lastJsonDocument', () => {
-  it('takes the last top-level document, not an object nested in a pretty-printed one', () => {
-    const output = '{"a": 1}\n[\n  {\n    "b": 2\n  }\n]\n[warn] trailing log line\n';
-    expect(lastJsonDocument(output)?.value).toEqual([{ b: 2 }]);
-  });
-
-  it('reads JSON lines, strings with brackets, and skips broken documents', () => {
-    expect(lastJsonDocument('{"n": 1}\n{"n": 2, "s": "}{]["}\n{"n": 3\n')?.value).toEqual({ n: 2, s: '}{][' });
-    expect(lastJsonDocument('[1, 2]')?.value).toEqual([1, 2]);
-    expect(lastJsonDocument('nothing')).toBeUndefined();
   });
 });
