@@ -58,34 +58,57 @@ export function killLeftoverGroup(pgid: number, startTime: string | undefined): 
  * setsid (agents run each tool command in a session of its own); empty where /proc is missing.
  */
 export function descendantsOf(pid: number): number[] {
+  const table = readProcessTable();
+  return table ? withDescendants([pid], table).filter((found) => found !== pid) : [];
+}
+
+interface ProcessTable {
+  /** Children by parent pid. */
+  children: Map<number, number[]>;
+  /** Process group of each live, non-zombie process. */
+  groups: Map<number, number>;
+}
+
+/** One pass over /proc: who is whose child, and which group each live process is in. */
+function readProcessTable(): ProcessTable | undefined {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return [];
+    return undefined;
   }
   const children = new Map<number, number[]>();
+  const groups = new Map<number, number>();
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const siblings = children.get(parent) ?? [];
-      siblings.push(Number(entry));
-      children.set(parent, siblings);
+      // After the command name: state, ppid, pgrp, ...
+      const [state, parent, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(entry);
+      if (state !== 'Z') groups.set(pid, Number(group));
+      const siblings = children.get(Number(parent)) ?? [];
+      siblings.push(pid);
+      children.set(Number(parent), siblings);
     } catch {
       // The process ended while we looked.
     }
   }
-  const found: number[] = [];
-  const queue = [pid];
+  return { children, groups };
+}
+
+/** The given processes and all their descendants, each once. */
+function withDescendants(roots: number[], table: ProcessTable): number[] {
+  const found = new Set(roots);
+  const queue = [...roots];
   while (queue.length > 0) {
-    for (const child of children.get(queue.shift() ?? -1) ?? []) {
-      found.push(child);
+    for (const child of table.children.get(queue.shift() ?? -1) ?? []) {
+      if (found.has(child)) continue;
+      found.add(child);
       queue.push(child);
     }
   }
-  return found;
+  return [...found];
 }
 
 /** SIGKILL each process; one that is already gone is not an error. */
@@ -120,38 +143,8 @@ export function isProcessRunning(pid: number): boolean {
  * (setsid), from one pass over /proc; empty where /proc is missing.
  */
 export function processesOfGroup(pgid: number): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const children = new Map<number, number[]>();
-  const members: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // After the command name: state, ppid, pgrp, ...
-      const [state, parent, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state === 'Z') continue;
-      const pid = Number(entry);
-      if (Number(group) === pgid) members.push(pid);
-      const siblings = children.get(Number(parent)) ?? [];
-      siblings.push(pid);
-      children.set(Number(parent), siblings);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const found = new Set(members);
-  const queue = [...members];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift() ?? -1) ?? []) {
-      if (found.has(child)) continue;
-      found.add(child);
-      queue.push(child);
-    }
-  }
-  return [...found];
+  const table = readProcessTable();
+  if (!table) return [];
+  const members = [...table.groups].filter(([, group]) => group === pgid).map(([pid]) => pid);
+  return withDescendants(members, table).filter((pid) => table.groups.has(pid));
 }
