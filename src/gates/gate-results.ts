@@ -1,4 +1,4 @@
-import type { GateKind } from '../config/schema.ts';
+import type { GateConfig, GateKind } from '../config/schema.ts';
 import type { BenchResult } from './bench/bench-types.ts';
 import type { Failure, TestCounts } from './reports/report-types.ts';
 
@@ -48,4 +48,9 @@ export function isGatePass(status: GateStatus): boolean {
 /** A blocking gate that did not pass fails the check. */
 export function checkVerdict(gates: GateResult[]): CheckVerdict {
   return gates.some((gate) => gate.blocking && !isGatePass(gate.status)) ? 'failed' : 'passed';
+}
+
+/** The fields every result of a gate shares. */
+export function describeGate(name: string, gate: Pick<GateConfig, 'kind' | 'tier' | 'blocking'>) {
+  return { name, kind: gate.kind, tier: gate.tier, blocking: gate.blocking };
 }

@@ -5,7 +5,7 @@ import { type ProcessResult, runProcess } from '../process/run-process.ts';
 import type { BaselineWorktrees } from './bench/baseline-worktrees.ts';
 import { runBenchGate } from './bench/run-bench-gate.ts';
 import { runBrowserGate } from './browser/run-browser-gate.ts';
-import type { GateResult } from './gate-results.ts';
+import { describeGate, type GateResult } from './gate-results.ts';
 import { runHttpGate } from './http/run-http-gate.ts';
 import { judgeOutput } from './judge-output.ts';
 import { readGateFailures } from './read-gate-failures.ts';
@@ -114,11 +114,6 @@ function outcomeFields(outcome: ProcessResult, timeoutMs: number): Pick<GateResu
 
 // What /bin/sh means by these codes, so the feedback does not just say "exit 127".
 const shellExitHints: Record<number, string> = { 126: 'command not executable', 127: 'command not found' };
-
-/** The fields every result of a gate shares. */
-export function describeGate(name: string, gate: GateConfig) {
-  return { name, kind: gate.kind, tier: gate.tier, blocking: gate.blocking };
-}
 
 async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GateConfig } from '../../config/schema.ts';
 import { runProcess } from '../../process/run-process.ts';
-import type { GateResult } from '../gate-results.ts';
+import { describeGate, type GateResult } from '../gate-results.ts';
 import type { BrowserJob, HarnessReport } from './browser-job.ts';
 import { judgeBrowserRun } from './judge-browser-run.ts';
 
@@ -25,10 +25,7 @@ export async function runBrowserGate(name: string, gate: GateConfig, context: Br
   const logFile = join(context.sluiceDir, 'logs', `${name}.log`);
   const shown = (path: string) => relative(context.root, path);
   const base = () => ({
-    name,
-    kind: gate.kind,
-    tier: gate.tier,
-    blocking: gate.blocking,
+    ...describeGate(name, gate),
     durationMs: Math.round(performance.now() - started),
     logPath: shown(logFile),
     problems: [],

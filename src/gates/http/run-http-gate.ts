@@ -2,7 +2,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { HttpRequestConfig } from '../../config/e2e-schema.ts';
 import type { GateConfig } from '../../config/schema.ts';
-import type { GateResult } from '../gate-results.ts';
+import { describeGate, type GateResult } from '../gate-results.ts';
 import { createRedactor } from '../redact-secrets.ts';
 import type { Failure } from '../reports/report-types.ts';
 import { checkResponse } from './check-response.ts';
@@ -27,10 +27,7 @@ export async function runHttpGate(name: string, gate: GateConfig, context: HttpG
   const started = performance.now();
   const deadline = started + gate.timeout;
   const base = () => ({
-    name,
-    kind: gate.kind,
-    tier: gate.tier,
-    blocking: gate.blocking,
+    ...describeGate(name, gate),
     durationMs: Math.round(performance.now() - started),
     logPath: relative(context.root, logFile),
     problems: [],
