@@ -1,11 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './chromium.ts';
 
-/** The end-to-end tests drive the real bin, so build dist once before them. */
-export default function buildOnce(): void {
+/**
+ * The end-to-end tests drive the real bin, so build dist once before them; and the browser tests
+ * drive the real Chromium, installed here once (a fresh CI machine has none) rather than by each
+ * test file at the same time.
+ */
+export default async function setUp(): Promise<void> {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], {
     cwd: root,
     stdio: 'inherit',
   });
+  await ensureChromium();
 }
