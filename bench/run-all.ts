@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchNoise } from './bench-noise.ts';
 import { benchCachedRecheck } from './cached-recheck.ts';
 import { benchFeedbackSize } from './feedback-size.ts';
 import { benchFeedbackTokens } from './feedback-tokens.ts';
@@ -21,6 +22,7 @@ const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/hook-stop.ts', run: benchHookStop },
   { file: 'bench/guard-many-files.ts', run: benchGuardManyFiles },
   { file: 'bench/review-simulation.ts', run: benchReviewSimulation },
+  { file: 'bench/bench-noise.ts', run: benchNoise },
 ];
 
 const started = performance.now();

@@ -42,6 +42,14 @@ export const benchSchema = z
       .describe(
         'Measured runs per side (the change, and the baseline). 7 tolerates one outlier; with 5 one outlier can hide a real change, and with 3 nothing is ever called improved or regressed (only goals are judged).',
       ),
+    max_runs: z
+      .number()
+      .int()
+      .min(3)
+      .default(21)
+      .describe(
+        'When the first `runs` leave a verdict unclear (a move beyond `min_effect` that the interval cannot tell from noise, or a goal bound inside the interval), more rounds of `runs` are measured, up to this many per side.',
+      ),
     warmup: z.number().int().min(0).default(1).describe('Runs per side before measuring, thrown away.'),
     metrics: z
       .record(
@@ -70,6 +78,9 @@ export const benchSchema = z
     noise: noiseSchema.prefault({}),
   })
   .superRefine((bench, context) => {
+    if (bench.max_runs < bench.runs) {
+      context.addIssue({ code: 'custom', path: ['max_runs'], message: `must be at least runs (${bench.runs})` });
+    }
     bench.goals.forEach((goal, index) => {
       const parsed = parseBenchGoal(goal, Object.keys(bench.metrics));
       if (typeof parsed === 'string') context.addIssue({ code: 'custom', path: ['goals', index], message: parsed });

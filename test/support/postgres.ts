@@ -45,7 +45,7 @@ export function initPostgresCluster(dir: string): PostgresCluster {
     chmodSync(dir, 0o755);
     for (const path of [dataDir, socketDir, logDir]) chownSync(path, owner.uid, owner.gid);
   }
-  const prefix = owner ? `runuser -u ${owner.name} -- ` : '';
+  const prefix = owner ? `${runuserPath()} -u ${owner.name} -- ` : '';
   const command = (binary: string, args: string) => `${prefix}${quote(join(bin, binary))} ${args}`;
   execFileSync(
     '/bin/sh',
@@ -77,4 +77,9 @@ function clusterOwner(): { name: string; uid: number; gid: number } {
     if (fields?.[2] && fields[3]) return { name, uid: Number(fields[2]), gid: Number(fields[3]) };
   }
   throw new Error('running as root, and neither a postgres nor a nobody user exists to own the cluster');
+}
+
+/** runuser lives in /usr/sbin (or /sbin), which a plain user's PATH (CI's, say) may leave out. */
+function runuserPath(): string {
+  return ['/usr/sbin/runuser', '/sbin/runuser'].find((path) => existsSync(path)) ?? 'runuser';
 }

@@ -64,6 +64,23 @@ export function judgeMetric(
   return result;
 }
 
+/**
+ * Whether more runs could settle what these samples leave open: a metric that moved beyond
+ * `min_effect` but whose interval still holds 1 (a wash only for want of runs), or a goal whose
+ * bound lies inside the interval of the value it judges.
+ */
+export function needsMoreRuns(metrics: MetricResult[], bench: BenchConfig, goals: BenchGoal[]): boolean {
+  return metrics.some((metric) => {
+    const ratio = metric.ratio;
+    if (ratio && metric.change === 'wash' && Math.abs(ratio.value - 1) > bench.noise.min_effect) return true;
+    return goals.some((goal) => {
+      if (goal.metric !== metric.metric) return false;
+      const interval = goal.on === 'ratio' ? ratio?.interval : metric.interval;
+      return interval !== undefined && interval[0] < goal.bound && goal.bound < interval[1];
+    });
+  });
+}
+
 /** The gate's verdict on its metrics: what failed it, exactly, and a one-line reason. */
 export interface BenchVerdict {
   passed: boolean;

@@ -9,7 +9,7 @@ import { stripAnsi } from '../reports/failure-text.ts';
 import { type BaselineCheckout, BaselineError, type BaselineWorktrees } from './baseline-worktrees.ts';
 import { type BenchRunsOutcome, type BenchSide, describeRun, runBenchSchedule } from './bench-runs.ts';
 import type { MetricResult } from './bench-types.ts';
-import { type BaselineRef, judgeBench, judgeMetric } from './judge-bench.ts';
+import { type BaselineRef, judgeBench, judgeMetric, needsMoreRuns } from './judge-bench.ts';
 
 /** What a bench gate needs of the check (a GateRunContext fits; importing it would make a cycle with run-gate). */
 export interface BenchGateContext {
@@ -82,42 +82,63 @@ async function measureAndJudge(name: string, gate: GateConfig, context: BenchGat
     const reason = `its working directory ${gate.cwd} does not exist at the baseline ${baselineRef} (${baseline?.commit.slice(0, 12)})`;
     return { status: 'failed', reason, failures: [] };
   }
-  const outcome = await runBenchSchedule({
-    command: gate.run,
-    sides: { change: changeSide, ...(baselineSide ? { baseline: baselineSide } : {}) },
-    env: { ...gate.env, SLUICE_GATE: name },
-    runs: bench.runs,
-    warmup: bench.warmup,
-    metrics: bench.metrics,
-    deadline: performance.now() + gate.timeout,
-    ...(context.signal ? { signal: context.signal } : {}),
-    ...(context.onProcessStart ? { onProcessStart: context.onProcessStart } : {}),
-  });
+  const deadline = performance.now() + gate.timeout;
+  const schedule = (runs: number, warmup: number) =>
+    runBenchSchedule({
+      command: gate.run as string,
+      sides: { change: changeSide, ...(baselineSide ? { baseline: baselineSide } : {}) },
+      env: { ...gate.env, SLUICE_GATE: name },
+      runs,
+      warmup,
+      metrics: bench.metrics,
+      deadline,
+      ...(context.signal ? { signal: context.signal } : {}),
+      ...(context.onProcessStart ? { onProcessStart: context.onProcessStart } : {}),
+    });
   const logPathOf = (side: BenchSide) =>
     relative(context.root, side === 'change' ? changeSide.logFile : (baselineSide?.logFile ?? changeSide.logFile));
+  const roundStarted = performance.now();
+  const outcome = await schedule(bench.runs, bench.warmup);
   if (outcome.status !== 'measured') return spoiledRun(outcome, gate, bench, context, logPathOf, baselineSide?.cwd);
 
   const baselineInfo: BaselineRef | undefined = baseline && { ref: baseline.ref, commit: baseline.commit };
-  const metrics: MetricResult[] = Object.entries(bench.metrics).map(([metric, config]: [string, MetricConfig]) =>
-    judgeMetric(
-      metric,
-      config,
-      {
-        change: outcome.samples.change[metric] ?? [],
-        ...(baselineInfo ? { baseline: outcome.samples.baseline[metric] ?? [] } : {}),
-      },
-      bench,
-      goals,
-      baselineInfo,
-    ),
-  );
+  const judgeAll = (samples: Record<BenchSide, Record<string, number[]>>): MetricResult[] =>
+    Object.entries(bench.metrics).map(([metric, config]: [string, MetricConfig]) =>
+      judgeMetric(
+        metric,
+        config,
+        {
+          change: samples.change[metric] ?? [],
+          ...(baselineInfo ? { baseline: samples.baseline[metric] ?? [] } : {}),
+        },
+        bench,
+        goals,
+        baselineInfo,
+      ),
+    );
+  const samples = outcome.samples;
+  let runs = bench.runs;
+  let metrics = judgeAll(samples);
+  // An unclear verdict gets more rounds, while the budget lasts: noise is answered with data, not a guess.
+  const roundMs = performance.now() - roundStarted;
+  while (runs < bench.max_runs && needsMoreRuns(metrics, bench, goals) && !context.signal?.aborted) {
+    const more = Math.min(bench.runs, bench.max_runs - runs);
+    if (deadline - performance.now() < roundMs * (more / bench.runs) * 1.5) break;
+    const extra = await schedule(more, 0);
+    if (extra.status !== 'measured') return spoiledRun(extra, gate, bench, context, logPathOf, baselineSide?.cwd);
+    for (const side of ['change', 'baseline'] as const) {
+      for (const [metric, values] of Object.entries(extra.samples[side])) samples[side][metric]?.push(...values);
+    }
+    runs += more;
+    metrics = judgeAll(samples);
+  }
   const verdict = judgeBench(metrics, bench, goals);
   return {
     status: verdict.passed ? 'passed' : 'failed',
     ...(verdict.reason ? { reason: verdict.reason } : {}),
     failures: verdict.failures,
     logPath: logPathOf('change'),
-    bench: { runs: bench.runs, metrics },
+    bench: { runs, metrics },
   };
 }
 
