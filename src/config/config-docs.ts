@@ -40,6 +40,7 @@ export function renderConfigDocs(): string {
     '',
     fieldTable(gates.properties?.report ?? {}),
     '',
+    ...judgedKindSections(root, gates),
     '## `feedback`',
     '',
     fieldTable(root.properties?.feedback ?? {}),
@@ -50,6 +51,43 @@ export function renderConfigDocs(): string {
     }),
   ];
   return sections.join('\n');
+}
+
+/** Services, and the blocks of the gate kinds Sluice judges itself (bench, invariant, log, http, browser). */
+function judgedKindSections(root: SchemaNode, gates: SchemaNode): string[] {
+  const gate = gates.properties ?? {};
+  const bench = gate.bench ?? {};
+  const service = root.properties?.services?.additionalProperties;
+  const request = gate.http?.items ?? {};
+  return [
+    ...section('services.<name>', typeof service === 'object' ? service : {}),
+    ...section('services.<name>.ready', {
+      description: 'One of three forms: `{ tcp }`, `{ http, status }` or `{ log }`.',
+      properties: readinessVariants(service),
+    }),
+    ...section('gates.<name>.bench', bench),
+    ...section('gates.<name>.bench.metrics.<name>', asNode(bench.properties?.metrics?.additionalProperties)),
+    ...section('gates.<name>.bench.noise', bench.properties?.noise ?? {}),
+    ...section('gates.<name>.invariant', gate.invariant ?? {}),
+    ...section('gates.<name>.log', gate.log ?? {}),
+    ...section('gates.<name>.http[]', { ...request, description: gate.http?.description ?? request.description }),
+    ...section('gates.<name>.http[].expect', request.properties?.expect ?? {}),
+    ...section('gates.<name>.browser', gate.browser ?? {}),
+  ];
+}
+
+function section(title: string, node: SchemaNode): string[] {
+  return [`## \`${title}\``, '', node.description ?? '', '', fieldTable(node), ''];
+}
+
+function asNode(node: SchemaNode | boolean | undefined): SchemaNode {
+  return typeof node === 'object' ? node : {};
+}
+
+/** The fields of every form `ready` takes (tcp, http + status, log), as one table. */
+function readinessVariants(service: SchemaNode | boolean | undefined): Record<string, SchemaNode> {
+  const ready = asNode(service).properties?.ready;
+  return Object.assign({}, ...(ready?.anyOf ?? []).map((variant) => variant.properties ?? {}));
 }
 
 function fieldTable(node: SchemaNode): string {
@@ -64,7 +102,7 @@ function fieldTable(node: SchemaNode): string {
 function typeName(node: SchemaNode): string {
   if (node.enum) return node.enum.map((value) => `\`${String(value)}\``).join(' \\| ');
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
-  if (node.anyOf) return node.anyOf.map(typeName).join(' or ');
+  if (node.anyOf) return [...new Set(node.anyOf.map(typeName))].join(' or ');
   if (node.type === 'array') return `list of ${typeName(node.items ?? {})}`;
   if (node.type === 'object' && node.additionalProperties && typeof node.additionalProperties === 'object') {
     return `map of ${typeName(node.additionalProperties)}`;

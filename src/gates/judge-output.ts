@@ -1,7 +1,7 @@
 import type { GateConfig } from '../config/schema.ts';
 import type { GateResult } from './gate-results.ts';
-import { checkInvariant, type InvariantCheck } from './invariant/check-invariant.ts';
-import { checkLog, type LogCheck } from './log/check-log-lines.ts';
+import type { InvariantCheck } from './invariant/check-invariant.ts';
+import type { LogCheck } from './log/check-log-lines.ts';
 import type { ServiceSet } from './services/service-set.ts';
 
 export interface JudgeInput {
@@ -23,6 +23,7 @@ export async function judgeOutput(result: GateResult, gate: GateConfig, input: J
   const problems = [...result.problems];
   const reasons: string[] = [];
   if (gate.invariant) {
+    const { checkInvariant } = await import('./invariant/check-invariant.ts');
     const judged = await checkInvariant(gate.invariant, { logFile: input.logFile, cwd: input.cwd });
     failures.push(...judged.failures);
     problems.push(...judged.problems);
@@ -32,6 +33,7 @@ export async function judgeOutput(result: GateResult, gate: GateConfig, input: J
     const service = gate.log.of;
     const file = service && input.services ? input.services.logPath(service) : input.logFile;
     const label = service ? `the log of service "${service}"` : 'the output';
+    const { checkLog } = await import('./log/check-log-lines.ts');
     const judged = await checkLog(gate.log, file, label);
     failures.push(...judged.failures);
     if (judged.failures.length > 0) reasons.push(logReason(judged, label));

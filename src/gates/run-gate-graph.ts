@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import type { GateConfig, SluiceConfig } from '../config/schema.ts';
-import { BaselineWorktrees } from './bench/baseline-worktrees.ts';
 import { computeGateKey, GateCache } from './cache/gate-cache.ts';
 import type { CheckEventListener } from './check-events.ts';
 import { type CheckResult, checkVerdict, describeGate, type GateResult, isGatePass } from './gate-results.ts';
@@ -49,12 +48,15 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
     ...signalOption(options.signal),
     ...(options.onProcessStart ? { onProcessStart: options.onProcessStart } : {}),
   });
-  const baselines = new BaselineWorktrees({
-    root: options.root,
-    sluiceDir,
-    setup: options.config.setup,
-    ...signalOption(options.signal),
-  });
+  // Only a check with a bench gate loads what checks baselines out.
+  const baselines = [...selected.values()].some((gate) => gate.bench)
+    ? new (await import('./bench/baseline-worktrees.ts')).BaselineWorktrees({
+        root: options.root,
+        sluiceDir,
+        setup: options.config.setup,
+        ...signalOption(options.signal),
+      })
+    : undefined;
 
   const finish = (result: GateResult) => {
     results.set(result.name, result);
@@ -89,7 +91,7 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
       ...signalOption(options.signal),
       ...(options.onProcessStart ? { onProcessStart: options.onProcessStart } : {}),
       services,
-      baselines,
+      ...(baselines ? { baselines } : {}),
       ...(options.baseRef ? { baseRef: options.baseRef } : {}),
     });
     if (key && result.status === 'passed') {

@@ -3,10 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import type { GateConfig } from '../config/schema.ts';
 import { type ProcessResult, runProcess } from '../process/run-process.ts';
 import type { BaselineWorktrees } from './bench/baseline-worktrees.ts';
-import { runBenchGate } from './bench/run-bench-gate.ts';
-import { runBrowserGate } from './browser/run-browser-gate.ts';
 import { describeGate, type GateResult } from './gate-results.ts';
-import { runHttpGate } from './http/run-http-gate.ts';
 import { judgeOutput } from './judge-output.ts';
 import { readGateFailures } from './read-gate-failures.ts';
 import type { ServiceSet } from './services/service-set.ts';
@@ -35,9 +32,10 @@ export async function runGate(name: string, gate: GateConfig, context: GateRunCo
     const reason = `its working directory ${relative(context.root, cwd) || '.'} does not exist`;
     return { ...describeGate(name, gate), status: 'failed', durationMs: 0, reason, failures: [], problems: [] };
   }
-  if (gate.bench) return runBenchGate(name, gate, context);
-  if (gate.http) return runHttpGate(name, gate, context);
-  if (gate.browser) return runBrowserGate(name, gate, context);
+  // Loaded when a gate needs them: most checks have none, and every check pays for what it loads.
+  if (gate.bench) return (await import('./bench/run-bench-gate.ts')).runBenchGate(name, gate, context);
+  if (gate.http) return (await import('./http/run-http-gate.ts')).runHttpGate(name, gate, context);
+  if (gate.browser) return (await import('./browser/run-browser-gate.ts')).runBrowserGate(name, gate, context);
   const logFile = join(context.sluiceDir, 'logs', `${name}.log`);
   const result =
     gate.run === undefined

@@ -1,4 +1,3 @@
-import type { SluiceConfig } from '../../config/schema.ts';
 import type { CheckResult } from '../../gates/gate-results.ts';
 import { runOfWorktree } from '../../loop/run-of-worktree.ts';
 import { RunStore, runStorePath } from '../../store/run-store.ts';
@@ -7,16 +6,13 @@ import { repoRootOf } from '../../workspace/repo-root.ts';
 
 /**
  * What bench gates of `sluice check` compare with: `--base`, else the run's base in a run's
- * worktree, else HEAD (the uncommitted change against the last commit). Nothing is looked up when
- * no gate is a bench, so ordinary checks stay fast.
+ * worktree, else HEAD (the uncommitted change against the last commit).
  */
 export async function benchBase(
-  config: SluiceConfig,
   root: string,
   configPath: string,
   flag: string | undefined,
 ): Promise<{ baseRef?: string; inRun: boolean }> {
-  if (!Object.values(config.gates).some((gate) => gate.bench)) return { inRun: false };
   const repoRoot = await repoRootOf(root).catch(() => undefined);
   if (!repoRoot) return { inRun: false, ...(flag ? { baseRef: flag } : {}) };
   const run = await runOfWorktree(repoRoot, configPath);

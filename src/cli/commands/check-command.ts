@@ -11,7 +11,6 @@ import { runGateGraph } from '../../gates/run-gate-graph.ts';
 import { checkResultToJson } from '../output/check-json.ts';
 import { createCheckReporter } from '../output/check-reporter.ts';
 import { writeOut } from '../output/write.ts';
-import { benchBase, recordBenchResults } from './check-bench.ts';
 import { withInterruptSignal } from './interrupt.ts';
 import { parseWholeNumber } from './parse-flags.ts';
 
@@ -98,7 +97,13 @@ async function check(values: CheckFlags): Promise<number> {
   const mode = values.json ? 'json' : values.feedback ? 'feedback' : 'human';
   const reporter = mode === 'human' ? createCheckReporter(process.stdout) : undefined;
 
-  const bench = await benchBase(config, loaded.root, loaded.path, values.base);
+  // The run store and git lookups load only for a check with a bench gate: plain checks stay fast.
+  const benchModule = Object.values(config.gates).some((gate) => gate.bench)
+    ? await import('./check-bench.ts')
+    : undefined;
+  const bench = benchModule
+    ? await benchModule.benchBase(loaded.root, loaded.path, values.base)
+    : { inRun: false, baseRef: undefined };
   let result: CheckResult;
   try {
     result = await withInterruptSignal((signal) =>
@@ -117,7 +122,7 @@ async function check(values: CheckFlags): Promise<number> {
     reporter?.stop();
   }
   await saveLastCheck(loaded.root, result);
-  if (!bench.inRun) await recordBenchResults(loaded.root, result);
+  if (benchModule && !bench.inRun) await benchModule.recordBenchResults(loaded.root, result);
 
   const feedback = compactFeedback(result, { budget });
   if (mode === 'json') writeOut(JSON.stringify(checkResultToJson(result, feedback), null, 2));

@@ -2,8 +2,6 @@ import { join } from 'node:path';
 import type { ServiceConfig } from '../../config/service-schema.ts';
 import { type RunningService, type ServiceContext, serviceLogFile } from './running-service.ts';
 import { ServiceStartError } from './service-start-error.ts';
-import { startService } from './start-service.ts';
-import { stopService } from './stop-service.ts';
 
 export { ServiceStartError } from './service-start-error.ts';
 
@@ -56,7 +54,7 @@ export class ServiceSet {
     for (const start of starts) {
       const service = await start.catch(() => undefined);
       // A service that failed to start was stopped before its error was thrown.
-      if (service) await stopService(service, this.#context);
+      if (service) await (await import('./stop-service.ts')).stopService(service, this.#context);
     }
   }
 
@@ -65,7 +63,7 @@ export class ServiceSet {
     if (known) return known;
     const config = this.#services[name];
     const start = config
-      ? startService(name, config, this.#context)
+      ? import('./start-service.ts').then(({ startService }) => startService(name, config, this.#context))
       : Promise.reject(new ServiceStartError(name, `unknown service "${name}"`, [], ''));
     // Rejections are seen by ensure(); stopAll() must not meet an unhandled one.
     start.catch(() => {});
