@@ -19,6 +19,9 @@ async function setUp(script: FakeScript) {
   execFileSync('git', ['init', '-q'], { cwd: repo });
   const codexHome = tempDir('sluice-codex-home-');
   const logs = tempDir('sluice-codex-logs-');
+  // HOME without the machine's dotfiles: Codex runs its commands in a login shell, and a login shell
+  // killed while ~/.bashrc runs `pyenv init` leaves pyenv's lock behind, stalling every later shell a minute.
+  const shellHome = tempDir('sluice-codex-shell-home-');
   const adapter = createCodexAdapter({
     codexHome,
     provider: { name: 'fake', baseUrl: fake.baseUrl, envKey: 'FAKE_KEY', wireApi: 'responses' },
@@ -30,7 +33,7 @@ async function setUp(script: FakeScript) {
     logPath: join(logs, `turn-${++runs}.log`),
     timeoutMs: 20_000,
     model: 'gpt-5',
-    env: { FAKE_KEY: 'x' },
+    env: { FAKE_KEY: 'x', HOME: shellHome },
     ...extra,
   });
   return { fake, repo, codexHome, adapter, turn };

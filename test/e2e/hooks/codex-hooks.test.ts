@@ -38,7 +38,8 @@ function runCodex(repo: string, baseUrl: string, codexHome: string) {
   return new Promise<{ exitCode: number | null; events: Array<Record<string, unknown>> }>((resolve, reject) => {
     const child = spawn(join(repoRoot, 'node_modules/.bin/codex'), args, {
       cwd: repo,
-      env: { ...process.env, CODEX_HOME: codexHome, FAKE_KEY: 'x' },
+      // HOME without the machine's dotfiles: a login shell killed mid `pyenv init` would stall later ones.
+      env: { ...process.env, CODEX_HOME: codexHome, FAKE_KEY: 'x', HOME: tempDir('sluice-codex-shell-home-') },
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     let stdout = '';

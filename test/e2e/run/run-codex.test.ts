@@ -65,7 +65,8 @@ describe('sluice run with the real Codex CLI against a scripted model', () => {
       `agent: { name: codex, model: ${model}, base_url: "${fake.baseUrl}", api_key_env: FAKE_KEY }\n`,
     );
     const mainBefore = await git(repo, 'rev-parse', 'main');
-    const env = { CODEX_HOME: tempDir('sluice-codex-home-'), FAKE_KEY: 'x' };
+    // HOME without the machine's dotfiles: a login shell killed mid `pyenv init` would stall later ones.
+    const env = { CODEX_HOME: tempDir('sluice-codex-home-'), FAKE_KEY: 'x', HOME: tempDir('sluice-codex-shell-home-') };
 
     const run = await runSluice(['run', 'Make add() add'], { cwd: repo, env });
     expect(run.stderr).toBe('');
