@@ -229,6 +229,17 @@ export async function benchNoise(): Promise<BenchReport> {
   // The detection figures mean something only if more work really made the runs slower.
   const [noOpRatio = Number.NaN, tenRatio = Number.NaN, quarterRatio = Number.NaN] = realized;
   const regressionsOk = noOpRatio < tenRatio && tenRatio < quarterRatio;
+  // The gate's schedule, as the trials ran it: equal samples per side, within runs..max_runs.
+  const badTrials = outcomes.flatMap((trials, index) =>
+    trials
+      .filter(
+        (trial) =>
+          trial.baseline.length !== trial.change.length ||
+          trial.change.length < bench.runs ||
+          trial.change.length > bench.max_runs,
+      )
+      .map((trial) => `${scenarios[index]?.label}: ${trial.baseline.length} baseline, ${trial.change.length} change`),
+  );
 
   return {
     title: `Bench noise: a no-op change, a 10% and a 25% regression, ${trialsPerScenario} trials each`,
@@ -265,9 +276,12 @@ export async function benchNoise(): Promise<BenchReport> {
     ],
     checks: [
       {
-        check: `all ${processesRun} workload processes exited 0 with the requested iterations and a stable digest`,
-        ok: true,
-        detail: 'any other outcome stops the benchmark with its reason',
+        check: `every trial measured both sides alike, between ${bench.runs} and ${bench.max_runs} runs each`,
+        ok: badTrials.length === 0,
+        detail:
+          badTrials.length === 0
+            ? `${processesRun} workload processes, each exited 0 with the requested work and a stable digest (anything else stops the benchmark)`
+            : `uneven or out-of-range trials: ${badTrials.join('; ')}`,
       },
       {
         check: 'more work is slower: pooled wall-time ratios rise from no-op to 10% to 25%',
