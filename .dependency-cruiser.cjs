@@ -4,7 +4,7 @@
 const layers = {
   top: ['cli', 'server'],
   flow: ['loop', 'queue', 'review'],
-  domain: ['gates', 'guard', 'agents', 'workspace', 'store', 'usage', 'hooks'],
+  domain: ['gates', 'guard', 'agents', 'workspace', 'store', 'usage', 'hooks', 'judge'],
   base: ['config', 'process'],
 };
 const folders = (names) => `^src/(${names.join('|')})/`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { benchSchema } from './bench-schema.ts';
+import { checkConfigPaths } from './config-paths.ts';
 import { durationSchema } from './duration.ts';
 import { browserSchema, httpSchema } from './e2e-schema.ts';
 import { guardSchema } from './guard-schema.ts';
@@ -8,6 +9,7 @@ import { logAssertionsSchema } from './log-schema.ts';
 import { queueSchema, reviewSchema } from './review-schema.ts';
 import { agentSchema, budgetsSchema, notifySchema, pricingSchema, stallSchema } from './run-schema.ts';
 import { serviceSchema } from './service-schema.ts';
+import { setupSchema } from './setup-schema.ts';
 import { checkGateKinds } from './validate-gate-kinds.ts';
 
 /**
@@ -138,12 +140,7 @@ export const configSchema = z
       .record(z.string().regex(gateNamePattern, 'service names use letters, digits, ".", "_" and "-"'), serviceSchema)
       .default({})
       .describe('Things gates need running, by name; each gate lists the ones it needs in `services`.'),
-    setup: z
-      .array(z.string().min(1))
-      .default([])
-      .describe(
-        "Shell commands run in each new run's worktree before the agent starts (copy .env, install dependencies).",
-      ),
+    setup: setupSchema,
     gates: z
       .record(z.string().regex(gateNamePattern, 'gate names use letters, digits, ".", "_" and "-"'), gateSchema)
       .refine((gates) => Object.keys(gates).length > 0, 'define at least one gate')
@@ -151,6 +148,7 @@ export const configSchema = z
   })
   .superRefine((config, context) => {
     checkGateKinds(config, context);
+    checkConfigPaths(config, context);
     for (const [name, gate] of Object.entries(config.gates)) {
       gate.needs.forEach((needed, index) => {
         const target = config.gates[needed];

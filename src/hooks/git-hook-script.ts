@@ -37,21 +37,30 @@ export function gitHookScript(name: GitHookName, options: GitHookScriptOptions):
           `  ${sluice('guard')}`,
           'fi',
         ]
-      : ['# Every blocking gate.', sluice('check')];
+      : [
+          "# Every blocking gate, on each commit being pushed as committed: in a clean checkout of Sluice's own,",
+          '# without the cache, so files git does not track cannot make a push pass.',
+          `for sha in $(printf '%s\\n' "$refs" | awk '$2 !~ /^0+$/ { print $2 }' | sort -u); do`,
+          `  ${sluiceCommandLine(options.invocation, 'check', '--commit')} "$sha" </dev/null || exit $?`,
+          'done',
+        ];
   return [
     '#!/bin/sh',
     gitHookMarker,
     `# Sluice's ${name} hook. "sluice hooks uninstall --git" removes it and puts back the hook that was here.`,
     ...(options.createdDir === undefined ? [] : [`${createdDirPrefix}${options.createdDir}`]),
     '',
+    ...(name === 'pre-push'
+      ? ['# The refs being pushed, one per line: read once, handed to the chained hook too.', 'refs=$(cat)']
+      : []),
     `chained="$0${chainedHookSuffix}"`,
     'if [ -x "$chained" ]; then',
     '  case $(head -n 1 "$chained") in',
     "    '#!/bin/sh' | '#!/usr/bin/env sh')",
     '      # Sourced in a subshell, an sh hook still finds itself in $0: stubs that locate their tool',
     '      # from their own path and name (husky) keep working.',
-    '      (. "$chained") || exit $? ;;',
-    '    *) "$chained" "$@" || exit $? ;;',
+    `      ${name === 'pre-push' ? `printf '%s\\n' "$refs" | ` : ''}(. "$chained") || exit $? ;;`,
+    `    *) ${name === 'pre-push' ? `printf '%s\\n' "$refs" | ` : ''}"$chained" "$@" || exit $? ;;`,
     '  esac',
     'fi',
     '',

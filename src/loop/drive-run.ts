@@ -1,9 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentAdapter } from '../agents/agent-adapter.ts';
 import type { NotifyConfig } from '../config/run-schema.ts';
 import type { Finding } from '../guard/finding.ts';
+import { JudgeCheckout } from '../judge/judge-checkout.ts';
 import { type EvidenceInput, evidenceJson, renderEvidenceMarkdown } from '../review/evidence-report.ts';
 import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -63,6 +64,11 @@ export interface RunSummary {
   notifyProblems: string[];
 }
 
+/** Sluice's own checkout where a run's commits are judged: beside the worktrees, never inside one. */
+export function judgeCheckoutPath(run: RunRecord): string {
+  return join(dirname(run.worktreePath), '.judge', run.id);
+}
+
 /** The folder of a run's logs and evidence, in the main checkout. */
 export function runDirOf(run: RunRecord, configDir: string): string {
   return join(run.repoRoot, configDir, '.sluice', 'runs', run.id);
@@ -85,7 +91,15 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
   }));
   const usage: ModelUsage[] = await store.runUsage(run.id);
   const elapsedMs = finished.reduce((sum, iteration) => sum + durationOf(iteration.startedAt, iteration.finishedAt), 0);
-  const ports = await createRunPorts(store, run, input.base.config.guard);
+  const judge = new JudgeCheckout({
+    repoRoot: run.repoRoot,
+    path: judgeCheckoutPath(run),
+    configDir: settings.configDir,
+    setup: input.base.config.setup,
+    logDir: runDir,
+    signal: input.signal,
+  });
+  const ports = await createRunPorts(store, run, judge, input.base.config.guard);
   const stopHookCommand = settings.keepSession
     ? await writeStopHook(
         runDir,
@@ -99,6 +113,7 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
   const gym = settings.gym ? await resumeGymTracker(store, run.id, settings.gym.patience) : undefined;
 
   const outcome = await runLoop({
+    judgeScratch: { cacheDir: judge.cacheDir, baselinesDir: judge.baselinesDir },
     runId: run.id,
     goal: run.goal,
     acceptance: settings.acceptance,
@@ -133,7 +148,7 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
     signal: input.signal,
     ports,
     ...(input.onEvent ? { onEvent: input.onEvent } : {}),
-  });
+  }).finally(() => judge.remove()); // the judge checkout is Sluice's scratch: a resume makes it anew
   const kept = gym && outcome.verdict !== 'done' ? await keepBestResult(store, run, gym) : undefined;
   const reason = kept ? `${outcome.reason}; ${kept}` : outcome.reason;
   const ended = await store.finishRun(run.id, { status: outcome.verdict, reason });
@@ -227,6 +242,38 @@ async function writeEvidence(
   await writeFile(markdownPath, renderEvidenceMarkdown(evidence));
   await writeFile(join(runDir, 'evidence.json'), `${JSON.stringify(evidenceJson(evidence), null, 2)}\n`);
   return markdownPath;
+}
+
+/**
+ * The evidence of a finished run, rebuilt from the store: for a run whose process was killed between
+ * its verdict and its report. The final check is the last finished iteration's recorded gates.
+ */
+export async function rewriteEvidence(store: RunStore, run: RunRecord, configDir: string): Promise<string> {
+  const runDir = runDirOf(run, configDir);
+  await mkdir(runDir, { recursive: true });
+  const finished = (await store.listIterations(run.id)).filter((iteration) => iteration.status === 'finished');
+  const last = finished.at(-1);
+  const gates = last ? await store.gateResults(run.id, last.number) : [];
+  const guard = (await store.events(run.id)).filter((event) => event.type === guardEvent).at(-1);
+  const findings = (guard?.payload as { findings?: Finding[] } | null)?.findings ?? [];
+  const outcome: LoopOutcome = {
+    verdict: run.status as LoopOutcome['verdict'],
+    reason: run.reason ?? '',
+    iterations: finished.length,
+    ...(last?.checkVerdict
+      ? {
+          lastCheck: {
+            verdict: last.checkVerdict,
+            gates,
+            durationMs: gates.reduce((sum, gate) => sum + gate.durationMs, 0),
+            cancelled: false,
+          },
+        }
+      : {}),
+    lastGuard: { baseCommit: run.baseCommit, findings, reverted: [] },
+    usage: await store.runUsage(run.id),
+  };
+  return writeEvidence(store, run, outcome, runDir, undefined);
 }
 
 /** Every finding whose files Sluice restored, over all iterations of the run (resumed ones included). */

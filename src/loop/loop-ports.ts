@@ -1,6 +1,7 @@
 import type { AgentTurnResult } from '../agents/agent-adapter.ts';
 import type { CheckResult, GateResult } from '../gates/gate-results.ts';
 import type { GuardReport } from '../guard/guard-worktree.ts';
+import type { JudgedTree } from '../judge/judge-checkout.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
 
 export interface TurnDiff {
@@ -30,13 +31,24 @@ export interface LoopPorts {
   recordUsage(iteration: number, usage: ModelUsage[]): Promise<void>;
   recordGateResults(iteration: number, gates: GateResult[]): Promise<void>;
   finishIteration(iteration: number, record: IterationRecordInput): Promise<void>;
+  /**
+   * After a turn, before anything else runs git: put back what the agent changed in the shared git dir
+   * (hooks, config, info/) and check the worktree still commits to the run's branch. Returns what was
+   * wrong, in words; empty when nothing was. Any problem means the run cannot be done.
+   */
+  checkRepository(iteration: number): Promise<string[]>;
   /** Commit the worktree as the agent left it; `commit` is null when nothing changed. */
-  commitTurn(message: string): Promise<{ commit: string | null; diff: TurnDiff }>;
+  commitTurn(message: string): Promise<{ commit: string | null; diff: TurnDiff; clearedIndexBits?: string[] }>;
   /**
    * Guard the run's change since its base: restore (and commit) the files of `revert` findings, record
    * the findings, and return what still stands.
    */
   guardChange(iteration: number): Promise<GuardReport>;
+  /**
+   * Check the run's head commit out exactly in the judge checkout (Sluice's own, never the agent's
+   * worktree) and set it up: where the gates run. Throws `JudgeError` when that cannot be done.
+   */
+  prepareJudge(): Promise<JudgedTree>;
   /** Lines added + deleted on the run's branch since its base. */
   changeLines(): Promise<number>;
   /** Whether the run's branch differs from its base at all. */

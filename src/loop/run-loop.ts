@@ -4,13 +4,13 @@ import type { AgentAdapter, AgentTurnResult } from '../agents/agent-adapter.ts';
 import type { SluiceConfig } from '../config/schema.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
 import type { CheckResult } from '../gates/gate-results.ts';
-import { runGateGraph } from '../gates/run-gate-graph.ts';
 import { blockingFindings, type GuardReport, guardFeedback, guardSignature } from '../guard/guard-worktree.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
 import { type Budgets, budgetStop, type CostKnowledge, type Spent, totalsByModel } from './budgets.ts';
 import { buildPrompt } from './build-prompt.ts';
 import { failureSignature } from './failure-signature.ts';
 import { describeGoalsMet, type GymStep, type GymTracker } from './gym-progress.ts';
+import { judgeIteration } from './judge-iteration.ts';
 import type { LoopPorts } from './loop-ports.ts';
 import { readPlanProgress } from './plan-progress.ts';
 import type { RunVerdict } from './run-verdicts.ts';
@@ -26,6 +26,8 @@ export interface LoopInput {
   checkRoot: string;
   /** Gates from the trusted base ref, with the acceptance commands added: never read from the worktree. */
   config: SluiceConfig;
+  /** The judge's gate cache and bench baselines: outside the worktree and the judge checkout. */
+  judgeScratch: { cacheDir: string; baselinesDir: string };
   agent: AgentAdapter;
   model?: string;
   turnTimeoutMs: number;
@@ -139,6 +141,19 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
     await ports.recordUsage(iteration, turn.result.usage);
     input.onEvent?.({ type: 'run:iteration:agent', iteration, agent: turn.result });
 
+    // Before any git call of Sluice's: what the agent planted in the shared git dir could run in it.
+    const tampering = await ports.checkRepository(iteration);
+    if (tampering.length > 0) {
+      const reason = `the agent changed the repository outside its worktree: ${tampering.join('; ')}`;
+      await ports.finishIteration(iteration, {
+        agent: turn.result,
+        commit: null,
+        diff: { filesChanged: 0, insertions: 0, deletions: 0 },
+        feedback: reason,
+      });
+      iteration++;
+      return end('blocked', reason);
+    }
     const committed = await ports.commitTurn(`sluice: iteration ${iteration} of run ${input.runId}`);
     const stopped = turn.budgetReason ?? (input.signal.aborted ? 'stopped by the user' : undefined);
     if (stopped) {
@@ -150,28 +165,40 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
     // The guard first: it may restore protected files, and the gates must judge the tree as restored.
     const guard = await ports.guardChange(iteration);
     lastGuard = guard;
+    // The gates judge the commit in Sluice's own checkout, never the agent's worktree.
     const gateGroups: Array<Promise<void>> = [];
-    const check = await runGateGraph({
+    const judged = await judgeIteration({
+      prepare: () => ports.prepareJudge(),
       config: input.config,
-      root: input.checkRoot,
+      ...input.judgeScratch,
+      logsDir: join(turnDir, 'logs'),
       signal: input.signal,
       onProcessStart: (group) => gateGroups.push(ports.recordProcessGroup(iteration, group)),
       ...(input.baseRef ? { baseRef: input.baseRef } : {}),
     });
+    const { check } = judged;
     await Promise.all(gateGroups);
     lastCheck = check;
     await ports.recordGateResults(iteration, check.gates);
     const guardText = guardFeedback(guard);
-    const gateText = compactFeedback(check, { budget: input.config.feedback.budget });
+    const gateText = inWorktreeTerms(
+      compactFeedback(check, { budget: input.config.feedback.budget }),
+      judged.root,
+      input.checkRoot,
+    );
     const guardBlocks = blockingFindings(guard).length > 0;
     // A change too big to review is not done either: the agent makes it smaller or splits it.
     const oversize =
       check.verdict === 'passed' && !guardBlocks && input.maxChangeLines !== undefined
         ? oversizeFeedback(await ports.changeLines(), input.maxChangeLines)
         : undefined;
-    feedback =
+    const indexNote = committed.clearedIndexBits
+      ? `Sluice cleared git index bits that hid changes from the commit (${committed.clearedIndexBits.join(', ')}): the commit, which is what is judged, holds the files as they are in your worktree.`
+      : undefined;
+    const verdictText =
       oversize ??
       (guardText && check.verdict === 'passed' ? guardText : [guardText, gateText].filter(Boolean).join('\n\n'));
+    feedback = [indexNote, verdictText].filter(Boolean).join('\n\n');
     const signature =
       (oversize ? 'oversize' : [guardSignature(guard), failureSignature(check)].filter(Boolean).join('|')) || undefined;
     await ports.finishIteration(iteration, {
@@ -221,6 +248,11 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       return end('blocked', stall);
     }
   }
+}
+
+/** Paths of the judge checkout, as the agent would find them in its worktree. */
+function inWorktreeTerms(text: string, judgeRoot: string | undefined, worktreeRoot: string): string {
+  return judgeRoot ? text.replaceAll(judgeRoot, worktreeRoot) : text;
 }
 
 /** Follow-up tasks an agent writes when it splits a change; `sluice work` queues them. */

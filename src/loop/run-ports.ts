@@ -1,10 +1,18 @@
 import type { GuardConfig } from '../config/guard-schema.ts';
 import { guardWorktree } from '../guard/guard-worktree.ts';
+import type { JudgeCheckout } from '../judge/judge-checkout.ts';
 import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { commitTurn } from '../workspace/commits.ts';
 import { diffStats } from '../workspace/diff-stats.ts';
 import { resolveCommit } from '../workspace/refs.ts';
+import {
+  compareRepository,
+  type RepositorySnapshot,
+  restoreRepository,
+  snapshotRepository,
+} from '../workspace/repo-integrity.ts';
+import { checkRunCheckout } from '../workspace/run-checkout.ts';
 import type { LoopPorts } from './loop-ports.ts';
 import { followUpFile } from './run-loop.ts';
 
@@ -13,8 +21,32 @@ export const processGroupEvent = 'run:process:group';
 /** The event that records the guard's findings on an iteration's change. */
 export const guardEvent = 'run:guard';
 
+/** The event that records what an agent changed in the shared git dir, or in how its worktree commits. */
+export const repositoryTamperedEvent = 'run:repository:tampered';
+/** The event that keeps the state of the shared git dir as the run found it (see `snapshotRepository`). */
+export const repositorySnapshotEvent = 'run:repository:snapshot';
+
+/** Take the snapshot a new run compares with, in the store (not in a folder the agent can write). */
+export async function recordRepositorySnapshot(store: RunStore, runId: string, repoRoot: string): Promise<void> {
+  await store.appendEvent(runId, repositorySnapshotEvent, await snapshotRepository(repoRoot));
+}
+
+/** The snapshot taken when the run started; a run from before snapshots existed gets one now. */
+async function repositorySnapshotOf(store: RunStore, run: RunRecord): Promise<RepositorySnapshot> {
+  const recorded = (await store.events(run.id)).find((event) => event.type === repositorySnapshotEvent);
+  if (recorded) return recorded.payload as RepositorySnapshot;
+  await recordRepositorySnapshot(store, run.id, run.repoRoot);
+  return repositorySnapshotOf(store, run);
+}
+
 /** The loop's ports for one run, backed by the run store and the run's git worktree. */
-export async function createRunPorts(store: RunStore, run: RunRecord, guard?: GuardConfig): Promise<LoopPorts> {
+export async function createRunPorts(
+  store: RunStore,
+  run: RunRecord,
+  judge: JudgeCheckout,
+  guard?: GuardConfig,
+): Promise<LoopPorts> {
+  const repository = await repositorySnapshotOf(store, run);
   let lastCommit = await resolveCommit(run.worktreePath, 'HEAD');
   return {
     async startIteration(iteration, info) {
@@ -45,8 +77,28 @@ export async function createRunPorts(store: RunStore, run: RunRecord, guard?: Gu
         ...(record.feedback ? { feedback: record.feedback } : {}),
       });
     },
+    async checkRepository(iteration) {
+      const changes = await compareRepository(repository);
+      const restored = changes.length > 0 ? await restoreRepository(repository, changes) : [];
+      const checkout = await checkRunCheckout(run.worktreePath, { repoRoot: run.repoRoot, branch: run.branch });
+      const problems = [
+        ...changes.map(
+          (change) =>
+            `${change.description}${restored.some((entry) => entry.path === change.path) ? ' (Sluice put it back)' : ' (not restorable)'}`,
+        ),
+        ...(checkout.status === 'tampered' ? checkout.problems : []),
+      ];
+      if (problems.length > 0) await store.appendEvent(run.id, repositoryTamperedEvent, { iteration, problems });
+      return problems;
+    },
     async commitTurn(message) {
-      const turn = await commitTurn(run.worktreePath, message);
+      const committed = await commitTurn(run.worktreePath, message);
+      const cleared = committed.clearedIndexBits?.map((entry) => `${entry.path} (${entry.bits.join(', ')})`);
+      const turn = {
+        commit: committed.commit,
+        diff: committed.diff,
+        ...(cleared ? { clearedIndexBits: cleared } : {}),
+      };
       if (turn.commit !== null) {
         lastCommit = turn.commit;
         return turn;
@@ -56,7 +108,7 @@ export async function createRunPorts(store: RunStore, run: RunRecord, guard?: Gu
       if (head === lastCommit) return turn;
       const diff = await diffStats(run.worktreePath, lastCommit, head);
       lastCommit = head;
-      return { commit: head, diff };
+      return { ...turn, commit: head, diff };
     },
     async guardChange(iteration) {
       const report = await guardWorktree({
@@ -82,6 +134,9 @@ export async function createRunPorts(store: RunStore, run: RunRecord, guard?: Gu
       return stats.files
         .filter((file) => file.path !== followUpFile)
         .reduce((sum, file) => sum + file.insertions + file.deletions, 0);
+    },
+    async prepareJudge() {
+      return judge.prepare(await resolveCommit(run.worktreePath, 'HEAD'));
     },
     async headCommit() {
       return resolveCommit(run.worktreePath, 'HEAD');

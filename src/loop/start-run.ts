@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import type { AgentAdapter } from '../agents/agent-adapter.ts';
 import type { NotifyConfig } from '../config/run-schema.ts';
+import { type SetupStep, setupCommands } from '../config/setup-schema.ts';
 import { UsageError } from '../errors.ts';
 import { newRunId } from '../store/run-id.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -9,6 +10,7 @@ import { type CostKnowledge, refuseBudgets } from './budgets.ts';
 import { driveRun, type RunSettings, type RunSummary, runDirOf } from './drive-run.ts';
 import type { BaseConfig } from './run-config.ts';
 import type { RunLoopEvent } from './run-loop.ts';
+import { recordRepositorySnapshot } from './run-ports.ts';
 import { runWorktreeSetup } from './worktree-setup.ts';
 
 export interface StartRunInput {
@@ -27,7 +29,7 @@ export interface StartRunInput {
   onEvent?: (event: RunLoopEvent) => void;
   onStarted?: (runId: string, worktreePath: string) => void | Promise<void>;
   /** `setup:` commands run in the new worktree before the agent starts. */
-  setup?: readonly string[];
+  setup?: readonly SetupStep[];
 }
 
 /** Record a new run, give it its own worktree on `sluice/<id>`, and drive it to a verdict. */
@@ -66,9 +68,11 @@ export async function startRun(input: StartRunInput): Promise<RunSummary> {
     });
     throw error;
   }
+  // What the shared git dir holds before any agent ran: every turn is compared with it.
+  await recordRepositorySnapshot(input.store, id, base.repoRoot);
   await input.onStarted?.(id, run.worktreePath);
   const setupFailure = await runWorktreeSetup(
-    input.setup ?? [],
+    setupCommands(input.setup ?? []),
     join(run.worktreePath, base.configDir),
     runDirOf(run, base.configDir),
     input.signal,

@@ -1,7 +1,10 @@
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
+import type { CheckResult } from '../gates/gate-results.ts';
 import { runGateGraph } from '../gates/run-gate-graph.ts';
+import { JudgeCheckout, JudgeError } from '../judge/judge-checkout.ts';
+import { unjudgedCheck } from '../judge/unjudged-check.ts';
 import { runSettingsOf } from '../loop/resume-run.ts';
 import { type BaseConfig, loadBaseConfig, withAcceptanceGates } from '../loop/run-config.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -84,14 +87,7 @@ async function judgeAndLand(
   const { base, baseTip } = landing;
   const settings = runSettingsOf(run);
   const judge = await loadBaseConfig(join(run.repoRoot, settings.configFile), baseTip);
-  const check = await runGateGraph({
-    config: withAcceptanceGates(judge.config, settings.acceptance),
-    root: join(run.worktreePath, judge.configDir),
-    useCache: true,
-    // Benchmarks compare the change with the tip it lands on.
-    baseRef: baseTip,
-    ...(landing.signal ? { signal: landing.signal } : {}),
-  });
+  const check = await judgeLanding(target, judge, landing);
   await store.appendEvent(run.id, landCheckEvent, {
     base,
     baseTip,
@@ -107,6 +103,43 @@ async function judgeAndLand(
   }
   if (judge.config.review.pull_request) return proposeChange(store, target, base);
   return landOnBase(store, target, { base, baseTip, head: landing.head, judge });
+}
+
+/**
+ * The gates of the base tip on the rebased commit, in a clean checkout of Sluice's own and without the
+ * cache: nothing the agent's worktree holds (untracked files, patched dependencies, cache entries) counts.
+ */
+async function judgeLanding(
+  target: ReviewTarget,
+  judge: BaseConfig,
+  landing: { baseTip: string; head: string; signal?: AbortSignal },
+): Promise<CheckResult> {
+  const { run } = target;
+  const checkout = new JudgeCheckout({
+    repoRoot: run.repoRoot,
+    path: join(dirname(run.worktreePath), '.judge', `land-${run.id}`),
+    configDir: judge.configDir,
+    setup: judge.config.setup,
+    logDir: join(run.repoRoot, judge.configDir, '.sluice', 'runs', run.id),
+    ...(landing.signal ? { signal: landing.signal } : {}),
+  });
+  try {
+    const tree = await checkout.prepare(landing.head);
+    return await runGateGraph({
+      config: withAcceptanceGates(judge.config, runSettingsOf(run).acceptance),
+      root: tree.root,
+      useCache: false,
+      baselinesDir: checkout.baselinesDir,
+      // Benchmarks compare the change with the tip it lands on.
+      baseRef: landing.baseTip,
+      ...(landing.signal ? { signal: landing.signal } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof JudgeError)) throw error;
+    return unjudgedCheck(error.message);
+  } finally {
+    await checkout.remove();
+  }
 }
 
 /** A red gate on the rebased change: back to the agent when a task drives the run, else blocked. */
@@ -158,6 +191,12 @@ async function landOnBase(
     to: commit,
     reason: `sluice: land run ${run.id}`,
   });
+  if (moved.status === 'refused' && moved.raced) {
+    // Lost a race with another landing: nothing is decided, the item stays in review as the reviewer saw it.
+    await restoreBranchHead(run.worktreePath, item.headCommit);
+    const note = `not landed: ${moved.reason}; the change is still in review as it was: approve it again to land it on the new tip`;
+    return { status: 'not-landed', base, note };
+  }
   if (moved.status === 'refused') {
     const note = `not landed: ${moved.reason}; branch ${run.branch} keeps the change (rebased onto ${short(baseTip)})`;
     await recordReviewDecision(store, target, {

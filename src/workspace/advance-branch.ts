@@ -27,7 +27,8 @@ export async function squashCommit(
 export type AdvanceOutcome =
   | { status: 'advanced'; via: 'checkout'; checkoutPath: string }
   | { status: 'advanced'; via: 'ref' }
-  | { status: 'refused'; reason: string };
+  /** `raced`: the branch moved meanwhile; approving again (on the new tip) may well succeed. */
+  | { status: 'refused'; reason: string; raced: boolean };
 
 /**
  * Move `branch` from `from` to its descendant `to` without disturbing anyone: where the branch is checked
@@ -43,15 +44,64 @@ export async function advanceBranch(
   const checkout = (await listWorktrees(repoRoot)).find((entry) => entry.branch === branch && !entry.prunable);
   if (checkout) {
     if (checkout.head !== move.from) {
-      return { status: 'refused', reason: `${branch} moved to ${checkout.head?.slice(0, 12)} meanwhile` };
+      return { status: 'refused', reason: `${branch} moved to ${checkout.head?.slice(0, 12)} meanwhile`, raced: true };
     }
-    const merge = await runGit(checkout.path, ['merge', '--ff-only', move.to]);
+    // git's merge refuses to overwrite untracked files but silently replaces ignored ones (a local .env).
+    const inTheWay = await filesInTheWay(checkout.path, move.from, move.to);
+    if (inTheWay.length > 0) {
+      const names = inTheWay.slice(0, 5).join(', ') + (inTheWay.length > 5 ? ` and ${inTheWay.length - 5} more` : '');
+      return {
+        status: 'refused',
+        reason: `the change would overwrite ${inTheWay.length === 1 ? 'a file' : 'files'} git does not track in ${checkout.path}: ${names}; move ${inTheWay.length === 1 ? 'it' : 'them'} away and approve again`,
+        raced: false,
+      };
+    }
+    const merge = await runGit(checkout.path, ['merge', '--ff-only', '--no-verify', move.to]);
     if (merge.exitCode === 0) return { status: 'advanced', via: 'checkout', checkoutPath: checkout.path };
-    return { status: 'refused', reason: `git merge --ff-only in ${checkout.path} refused: ${oneLine(merge.stderr)}` };
+    return {
+      status: 'refused',
+      reason: `git merge --ff-only in ${checkout.path} refused: ${oneLine(merge.stderr)}`,
+      raced: false,
+    };
   }
   const update = await runGit(repoRoot, ['update-ref', '-m', move.reason, `refs/heads/${branch}`, move.to, move.from]);
   if (update.exitCode === 0) return { status: 'advanced', via: 'ref' };
-  return { status: 'refused', reason: `could not move ${branch}: ${oneLine(update.stderr)}` };
+  const moved = (await branchTip(repoRoot, branch)) !== move.from;
+  return { status: 'refused', reason: `could not move ${branch}: ${oneLine(update.stderr)}`, raced: moved };
+}
+
+/** Files the move from `from` to `to` writes that exist in the checkout without being tracked (untracked or ignored). */
+export async function filesInTheWay(checkoutPath: string, from: string, to: string): Promise<string[]> {
+  const written = await runGitChecked(checkoutPath, [
+    'diff',
+    '--name-only',
+    '--no-renames',
+    '--no-ext-diff',
+    '-z',
+    '--diff-filter=AT',
+    from,
+    to,
+  ]);
+  const paths = written.split('\0').filter((path) => path !== '');
+  if (paths.length === 0) return [];
+  const present = await runGitChecked(checkoutPath, [
+    'ls-files',
+    '-z',
+    '--others',
+    '--ignored',
+    '--exclude-standard',
+    '--',
+    ...paths,
+  ]);
+  const untracked = await runGitChecked(checkoutPath, [
+    'ls-files',
+    '-z',
+    '--others',
+    '--exclude-standard',
+    '--',
+    ...paths,
+  ]);
+  return [...new Set([...present.split('\0'), ...untracked.split('\0')])].filter((path) => path !== '').sort();
 }
 
 /** git's multi-line complaint as one line: its lines joined, tabs and blanks squeezed. */

@@ -1,5 +1,6 @@
 import { type DiffStats, stagedDiffStats } from './diff-stats.ts';
 import { runGit, runGitChecked } from './git.ts';
+import { type ClearedIndexBits, clearHidingIndexBits } from './index-bits.ts';
 
 /** The identity Sluice commits under when the repository has none configured. */
 export const SLUICE_IDENTITY = { name: 'Sluice', email: 'sluice@localhost' } as const;
@@ -9,23 +10,31 @@ export interface TurnCommit {
   commit: string | null;
   /** The turn's change against the previous commit. */
   diff: DiffStats;
+  /**
+   * Tracked paths whose assume-unchanged or skip-worktree bit was set (by the agent: Sluice never sets
+   * one) and was cleared so the commit holds what is on disk; absent when there were none.
+   */
+  clearedIndexBits?: ClearedIndexBits[];
 }
 
 /** Stage everything the agent changed in the worktree (new, modified, deleted; not ignored) and commit it. */
 export async function commitTurn(worktreePath: string, message: string): Promise<TurnCommit> {
+  // Index bits that hide an edit from `add -A` would make the commit differ from the tree the agent left.
+  const cleared = await clearHidingIndexBits(worktreePath);
+  const reported = cleared.length > 0 ? { clearedIndexBits: cleared } : {};
   const [, identity] = await Promise.all([runGitChecked(worktreePath, ['add', '-A']), identityArgs(worktreePath)]);
   // The index against HEAD is exactly the diff of the commit about to be made; empty means nothing to commit.
   const diff = await stagedDiffStats(worktreePath);
-  if (diff.filesChanged === 0) return { commit: null, diff };
+  if (diff.filesChanged === 0) return { commit: null, diff, ...reported };
   // --no-verify: these are Sluice's checkpoint commits of the agent's turns, and Sluice runs the gates
   // itself; the user's pre-commit/commit-msg hooks could block, rewrite or stall an unattended loop.
   // --no-gpg-sign for the same reason: a signing prompt would wait for a human who is not there.
-  // The user's own git operations (worktree add, their commits) keep their hooks untouched.
+  // (runGit's HARDENING_CONFIG keeps every other hook, prepare-commit-msg and post-commit included, from running.)
   await runGitChecked(worktreePath, [...identity, 'commit', '--quiet', '--no-verify', '--no-gpg-sign', '--file=-'], {
     input: message.trim() === '' ? 'Sluice: agent turn' : message,
   });
   const commit = (await runGitChecked(worktreePath, ['rev-parse', 'HEAD'])).trim();
-  return { commit, diff };
+  return { commit, diff, ...reported };
 }
 
 /**

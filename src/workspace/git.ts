@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess } from '../process/run-process.ts';
+import { makeScratchDir } from '../process/scratch-dir.ts';
 import { GitError, GitErrorCodes } from './git-error.ts';
 
 export const DEFAULT_GIT_TIMEOUT_MS = 60_000;
@@ -11,6 +11,12 @@ export interface GitOptions {
   /** Written to git's stdin (a commit message for `commit -F -`, object names for `cat-file --batch-check`). */
   input?: string;
   signal?: AbortSignal;
+  /**
+   * Run git as the repository is configured, hooks, fsmonitor and signature checks included, instead of
+   * with `HARDENING_CONFIG`. Only for the user's own commands (as a test types them) and for asking where
+   * the configured hooks live; never for a command that reads or writes a worktree an agent has touched.
+   */
+  asConfigured?: boolean;
 }
 
 /** A git command that ran to its end; a non-zero `exitCode` is the caller's to judge. */
@@ -47,6 +53,27 @@ function gitEnvironment(): Record<string, string> {
   return { ...env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
 }
 
+/**
+ * Passed as `-c` before every command Sluice runs. An agent without a sandbox can write the repository's
+ * shared git dir (hooks, config, config.worktree); `-c` outranks every config file, so none of these can
+ * make Sluice's own git run a program the agent put there. Clean/smudge filters and merge drivers are not
+ * here: switching them off would corrupt git-lfs checkouts and commits; `restoreRepository` puts the
+ * config back before Sluice's next command instead.
+ */
+export const HARDENING_CONFIG: readonly string[] = [
+  // No hook of any kind runs (pre-commit, prepare-commit-msg, post-commit, post-checkout, post-merge,
+  // post-rewrite, reference-transaction, post-index-change, pre-auto-gc...): /dev/null/<hook> never exists.
+  'core.hooksPath=/dev/null',
+  // A core.fsmonitor hook program would run on every status, add and commit.
+  'core.fsmonitor=false',
+  // Both run gpg.program (or gpg.ssh.program), which the config names: to verify on merge, to show on log.
+  'merge.verifySignatures=false',
+  'log.showSignature=false',
+  // Signing runs gpg.program too; Sluice's commits are checkpoints, never signed (and no prompt may wait).
+  'commit.gpgSign=false',
+  'tag.gpgSign=false',
+];
+
 /** Render argv as a copy-pasteable command for error messages. */
 export function formatGitCommand(args: readonly string[]): string {
   const quoted = args.map((arg) => (/^[\w@%+=:,./^~-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`));
@@ -59,7 +86,7 @@ export function formatGitCommand(args: readonly string[]): string {
  */
 export async function runGit(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
   const command = formatGitCommand(args);
-  const scratch = await mkdtemp(join(tmpdir(), 'sluice-git-'));
+  const scratch = await makeScratchDir('git');
   const stdoutPath = join(scratch, 'stdout');
   const stderrPath = join(scratch, 'stderr');
   try {
@@ -67,7 +94,7 @@ export async function runGit(cwd: string, args: readonly string[], options: GitO
     // and the final newline are lost). A tiny `sh` trampoline that execs git keeps the exact argv (nothing
     // is interpolated: the args arrive as "$@") and sends stderr to a file of its own: both stay exact.
     const outcome = await runProcess({
-      command: { file: '/bin/sh', args: ['-c', 'exec git "$@" 2>"$0"', stderrPath, ...args] },
+      command: { file: '/bin/sh', args: ['-c', 'exec git "$@" 2>"$0"', stderrPath, ...hardened(args, options)] },
       cwd,
       env: gitEnvironment(),
       replaceEnv: true,
@@ -112,6 +139,11 @@ export async function runGit(cwd: string, args: readonly string[], options: GitO
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+function hardened(args: readonly string[], options: GitOptions): readonly string[] {
+  if (options.asConfigured) return args;
+  return [...HARDENING_CONFIG.flatMap((setting) => ['-c', setting]), ...args];
 }
 
 /** Run git and return its stdout; a non-zero exit is a `GitError` carrying the command and stderr. */

@@ -11,6 +11,7 @@ import { runGateGraph } from '../../gates/run-gate-graph.ts';
 import { checkResultToJson } from '../output/check-json.ts';
 import { createCheckReporter } from '../output/check-reporter.ts';
 import { writeOut } from '../output/write.ts';
+import { judgeCommitCheckout } from './check-commit.ts';
 import { withInterruptSignal } from './interrupt.ts';
 import { parseWholeNumber } from './parse-flags.ts';
 
@@ -24,6 +25,8 @@ Options:
   -g, --gate <name>       Run only this gate and the gates it needs (repeatable)
       --max-tier <n>      Run only the gates of tiers <= n (the cheap ones; what the pre-commit hook runs)
       --no-cache          Re-run every gate, even when its inputs are unchanged
+      --commit <ref>      Judge this commit instead of the working tree: in a clean checkout of Sluice's
+                          own, without the cache; untracked and ignored files do not count (pre-push)
       --base <ref>        What bench gates compare with (default: the run's base in a run's
                           worktree, else HEAD)
   -j, --concurrency <n>   Gates at once (default: config, else the number of cores)
@@ -63,6 +66,7 @@ function parseCheckFlags(argv: string[]) {
       gate: { type: 'string', short: 'g', multiple: true },
       'max-tier': { type: 'string' },
       'no-cache': { type: 'boolean' },
+      commit: { type: 'string' },
       base: { type: 'string' },
       concurrency: { type: 'string', short: 'j' },
       json: { type: 'boolean' },
@@ -106,18 +110,24 @@ async function check(values: CheckFlags): Promise<number> {
     : { inRun: false, baseRef: undefined };
   let result: CheckResult;
   try {
-    result = await withInterruptSignal((signal) =>
-      runGateGraph({
-        config,
-        root: loaded.root,
-        only: values.gate ?? [],
-        useCache: !values['no-cache'],
-        signal,
-        ...(bench.baseRef ? { baseRef: bench.baseRef } : {}),
-        ...(values.concurrency ? { concurrency: parseWholeNumber(values.concurrency, '--concurrency') } : {}),
-        ...(reporter ? { onEvent: reporter.onEvent } : {}),
-      }),
-    );
+    result = await withInterruptSignal(async (signal) => {
+      const judged = values.commit ? await judgeCommitCheckout(loaded.root, values.commit, config, signal) : undefined;
+      try {
+        return await runGateGraph({
+          config,
+          root: judged?.root ?? loaded.root,
+          only: values.gate ?? [],
+          useCache: !values['no-cache'] && !judged,
+          signal,
+          ...(judged ? { baselinesDir: judged.baselinesDir } : {}),
+          ...(bench.baseRef ? { baseRef: bench.baseRef } : {}),
+          ...(values.concurrency ? { concurrency: parseWholeNumber(values.concurrency, '--concurrency') } : {}),
+          ...(reporter ? { onEvent: reporter.onEvent } : {}),
+        });
+      } finally {
+        await judged?.remove();
+      }
+    });
   } finally {
     reporter?.stop();
   }

@@ -1,4 +1,5 @@
 import type { GateKind, ReportFormat } from '../schema.ts';
+import type { PlannedSetupStep } from './plan-setup.ts';
 
 /** Which part of the repository a gate comes from. */
 export type GateStack = 'node' | 'python' | 'go' | 'rust' | 'make';
@@ -48,6 +49,8 @@ export interface PlannedGate {
 
 export interface GatePlan {
   gates: PlannedGate[];
+  /** How a clean checkout gets its dependencies (`setup:`). */
+  setup?: PlannedSetupStep[];
   /** One short sentence per fact detected, with the file that says so. */
   found: string[];
   /** Everything assumed rather than read, so the user knows what to check: `notes` and each gate's guesses. */

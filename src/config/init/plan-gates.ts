@@ -2,6 +2,7 @@ import type { GateKind } from '../schema.ts';
 import type { GateCandidate, GatePlan, GateStack, PlannedGate } from './gate-plan.ts';
 import { tierOf } from './gate-plan.ts';
 import { planNodeGates } from './plan-node.ts';
+import { planSetup } from './plan-setup.ts';
 import { planGoGates, planPythonGates, planRustGates } from './plan-tools.ts';
 import type { Finding, MakeStack, MakeTarget, StackDetection } from './stack-detection.ts';
 
@@ -39,7 +40,14 @@ export function planGates(detection: StackDetection): GatePlan {
   const gates = make ? mergeMakeTargets(candidates, make, inputs, notes) : candidates;
   const planned = finalizeGates(gates);
   const guessed = [...notes, ...planned.flatMap((gate) => gate.guesses.map((guess) => `${gate.name}: ${guess}`))];
-  return { gates: planned, found: detection.findings.map(describeFinding), guessed, notes };
+  const setup = planned.length > 0 ? planSetup(detection) : [];
+  return {
+    gates: planned,
+    ...(setup.length > 0 ? { setup } : {}),
+    found: detection.findings.map(describeFinding),
+    guessed,
+    notes,
+  };
 }
 
 /**

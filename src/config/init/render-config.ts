@@ -9,11 +9,27 @@ export function renderConfig(plan: GatePlan): string {
   const gates: Record<string, Record<string, unknown>> = {};
   for (const gate of plan.gates) gates[gate.name] = gateFields(gate);
   // No anchors: gates that share inputs still spell them out, so each gate can be edited alone.
-  const document = new Document({ version: 1, gates }, { aliasDuplicateObjects: false });
+  const setup = plan.setup?.map((step) => ({ run: step.run, inputs: step.inputs }));
+  const document = new Document({ version: 1, ...(setup ? { setup } : {}), gates }, { aliasDuplicateObjects: false });
   document.commentBefore = headerLines(plan)
     .map((line) => (line ? ` ${line}` : ''))
     .join('\n');
 
+  const setupSeq = document.get('setup', true);
+  if (isSeq(setupSeq)) {
+    setupSeq.commentBefore = [
+      ' Installs dependencies: Sluice judges every commit in a clean checkout of its own, and the dependencies',
+      " there come from here, never from the agent's worktree. A step runs again only when its inputs change.",
+    ].join('\n');
+    setupSeq.items.forEach((item, index) => {
+      const step = plan.setup?.[index];
+      if (isMap(item)) {
+        const inputs = item.get('inputs', true);
+        if (isSeq(inputs)) inputs.flow = true;
+        if (step) item.commentBefore = ` Why: ${step.why}.`;
+      }
+    });
+  }
   const gateMap = document.get('gates', true);
   if (isMap(gateMap)) {
     gateMap.items.forEach((pair, index) => {

@@ -14,6 +14,8 @@ export interface BaselineWorktreesOptions {
   /** Folder of sluice.yaml (inside the repository). */
   root: string;
   sluiceDir: string;
+  /** Where the baseline checkouts live; default `<sluiceDir>/baselines`. A judge keeps them outside the tree it resets. */
+  baselinesDir?: string;
   /** Commands run once in a new baseline worktree (config `setup`). */
   setup: string[];
   signal?: AbortSignal;
@@ -98,7 +100,7 @@ export class BaselineWorktrees {
 
   private async prepare(commit: string): Promise<BaselineCheckout> {
     const { repoRoot, prefix } = await this.locateRepository();
-    const folder = join(this.options.sluiceDir, 'baselines');
+    const folder = this.options.baselinesDir ?? join(this.options.sluiceDir, 'baselines');
     const path = join(folder, commit);
     const checkout = { commit, root: join(path, prefix) };
     const marker = `${path}.ready`;

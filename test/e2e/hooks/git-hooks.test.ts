@@ -48,6 +48,22 @@ describe('sluice hooks install --git (real git, the real bin)', () => {
     expect(await git(remote, 'rev-parse', 'main')).toBe(await git(repo, 'rev-parse', 'HEAD'));
   });
 
+  it('judges the pushed commit as committed, not the working tree: an uncommitted fix does not let it through', async () => {
+    const repo = await gatedRepo();
+    expect((await runSluice(['hooks', 'install', '--git'], { cwd: repo })).exitCode).toBe(0);
+    writeFileSync(join(repo, 'src/app.js'), '// SLOW path\nexport const answer = 42;\n');
+    expect((await commitSrc(repo, 'slow')).exitCode).toBe(0);
+    // The working tree is fine, and an ignored file is lying around: neither is what is pushed.
+    writeFileSync(join(repo, 'src/app.js'), 'export const answer = 42;\n');
+    const remote = await bareRemote();
+    await git(repo, 'remote', 'add', 'origin', remote);
+    const refused = await push(repo, 'origin', 'main');
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.output).toContain('src/app.js:1: SLOW left in the code');
+    expect((await git(remote, 'for-each-ref')).trim()).toBe('');
+    expect(await git(repo, 'worktree', 'list')).not.toContain('.judge');
+  });
+
   it('chains to the user’s own hooks (same arguments, same stdin), fails when they fail, and uninstall leaves the hooks folder exactly as before', async () => {
     const repo = await gatedRepo();
     const hooksDir = join(repo, '.git/hooks');

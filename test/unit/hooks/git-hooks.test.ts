@@ -44,7 +44,8 @@ describe('installGitHooks / uninstallGitHooks', () => {
     expect(preCommit).toContain('/usr/bin/node /opt/sluice/bin/sluice.js check --max-tier 1 </dev/null || exit $?');
     expect(preCommit).toContain('/usr/bin/node /opt/sluice/bin/sluice.js guard </dev/null || exit $?');
     const prePush = readFileSync(join(location.hooksDir, 'pre-push'), 'utf8');
-    expect(prePush).toContain('/usr/bin/node /opt/sluice/bin/sluice.js check </dev/null || exit $?');
+    expect(prePush).toContain('refs=$(cat)');
+    expect(prePush).toContain('/usr/bin/node /opt/sluice/bin/sluice.js check --commit "$sha" </dev/null || exit $?');
     expect(prePush).not.toContain('guard');
     expect(lstatSync(join(location.hooksDir, 'pre-push')).mode & 0o777).toBe(0o755);
 

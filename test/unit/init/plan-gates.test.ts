@@ -359,6 +359,34 @@ describe('planGates across stacks', () => {
     ]);
   });
 
+  it('installs the dependencies of a clean checkout from the lockfile, rerun only when it changes', () => {
+    const withLock = planGates(
+      detection({ node: nodeStack({ scripts: { test: { name: 'test', command: 'vitest run' } } }) }),
+    );
+    expect(withLock.setup).toEqual([
+      {
+        run: 'npm ci --no-audit --no-fund',
+        inputs: ['package.json', 'package-lock.json'],
+        why: 'package-lock.json pins the dependencies',
+      },
+    ]);
+    const pnpm = planGates(
+      detection({
+        node: nodeStack({
+          packageManager: 'pnpm',
+          packageManagerEvidence: 'pnpm-lock.yaml',
+          scripts: { test: { name: 'test', command: 'vitest run' } },
+        }),
+      }),
+    );
+    expect(pnpm.setup?.[0]).toMatchObject({
+      run: 'pnpm install --frozen-lockfile',
+      inputs: ['package.json', 'pnpm-lock.yaml'],
+    });
+    const goOnly = planGates(detection({ go: { module: 'example.com/x' } }));
+    expect(goOnly.setup).toBeUndefined();
+  });
+
   it('plans nothing for a detection with no checks', () => {
     expect(planGates(detection({ node: nodeStack({}) }))).toEqual({ gates: [], found: [], guessed: [], notes: [] });
   });

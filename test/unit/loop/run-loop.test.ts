@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentAdapter, AgentTurn } from '../../../src/agents/agent-adapter.ts';
 import { parseConfigText } from '../../../src/config/load-config.ts';
@@ -7,7 +8,7 @@ import { tempDir } from '../../support/temp-dir.ts';
 import { writeFiles } from '../../support/write-files.ts';
 
 /** Ports that keep everything in memory: this tests the loop's decisions, not the store or git. */
-function memoryPorts(changes: boolean[]): LoopPorts & { finished: number[] } {
+function memoryPorts(changes: boolean[], judgeRoot = tempDir()): LoopPorts & { finished: number[] } {
   const finished: number[] = [];
   let turn = 0;
   return {
@@ -30,6 +31,8 @@ function memoryPorts(changes: boolean[]): LoopPorts & { finished: number[] } {
     changeLines: async () => 10,
     runChangedAnything: async () => true,
     headCommit: async () => `c${turn}`,
+    checkRepository: async () => [],
+    prepareJudge: async () => ({ commit: `c${turn}`, root: judgeRoot, notes: [] }),
   };
 }
 
@@ -52,6 +55,7 @@ function loopInput(dir: string, overrides: Partial<LoopInput>): LoopInput {
     worktree: dir,
     checkRoot: dir,
     config: parseConfigText('gates:\n  always-red: { run: "exit 1" }\n', 'inline'),
+    judgeScratch: { cacheDir: join(dir, 'judge-cache'), baselinesDir: join(dir, 'judge-baselines') },
     agent: recordingAgent([], []),
     turnTimeoutMs: 10_000,
     budgets: { maxIterations: 3 },
@@ -62,7 +66,7 @@ function loopInput(dir: string, overrides: Partial<LoopInput>): LoopInput {
     usage: [],
     elapsedMs: 0,
     signal: new AbortController().signal,
-    ports: memoryPorts([]),
+    ports: memoryPorts([], dir),
     ...overrides,
   };
 }

@@ -1,0 +1,47 @@
+import { join, relative } from 'node:path';
+import type { SluiceConfig } from '../../config/schema.ts';
+import { UsageError } from '../../errors.ts';
+import { JudgeCheckout, JudgeError } from '../../judge/judge-checkout.ts';
+import { resolveCommit } from '../../workspace/refs.ts';
+import { repoRootOf } from '../../workspace/repo-root.ts';
+import { defaultWorktreesDir } from '../../workspace/worktrees.ts';
+
+export interface JudgedCommitCheckout {
+  /** The folder of sluice.yaml inside the clean checkout: where the gates run. */
+  root: string;
+  baselinesDir: string;
+  remove: () => Promise<void>;
+}
+
+/**
+ * `sluice check --commit <ref>`: the commit checked out in a clean checkout of Sluice's own (beside the
+ * repository, removed afterwards), set up by `setup:` or with the dependencies of this checkout, so the
+ * verdict is about what the commit holds and nothing else.
+ */
+export async function judgeCommitCheckout(
+  configRoot: string,
+  ref: string,
+  config: SluiceConfig,
+  signal: AbortSignal,
+): Promise<JudgedCommitCheckout> {
+  const repoRoot = await repoRootOf(configRoot);
+  const commit = await resolveCommit(repoRoot, ref).catch(() => {
+    throw new UsageError(`--commit ${ref}: no such commit in ${repoRoot}`);
+  });
+  const checkout = new JudgeCheckout({
+    repoRoot,
+    path: join(defaultWorktreesDir(repoRoot), '.judge', `check-${process.pid}-${commit.slice(0, 12)}`),
+    configDir: relative(repoRoot, configRoot),
+    setup: config.setup,
+    logDir: join(configRoot, '.sluice', 'logs'),
+    signal,
+  });
+  try {
+    const tree = await checkout.prepare(commit);
+    return { root: tree.root, baselinesDir: checkout.baselinesDir, remove: () => checkout.remove() };
+  } catch (error) {
+    await checkout.remove();
+    if (error instanceof JudgeError) throw new UsageError(`cannot judge ${ref}: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,242 @@
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SetupStep } from '../config/setup-schema.ts';
+import { SluiceError } from '../errors.ts';
+import { gitFailure, isContention, runGit, runGitChecked } from '../workspace/git.ts';
+import { pruneWorktrees, removeWorktree } from '../workspace/worktrees.ts';
+import { borrowDependencies } from './borrowed-dependencies.ts';
+import { runJudgeSetup, type SetupMemory } from './judge-setup.ts';
+import { fingerprintPaths } from './kept-paths.ts';
+
+export interface JudgeCheckoutOptions {
+  /** The user's own checkout: the repository the judged commits live in, and where borrowed dependencies come from. */
+  repoRoot: string;
+  /** Folder of the judge checkout; Sluice's own, never shown to an agent. */
+  path: string;
+  /** Folder of sluice.yaml relative to the repository root ('' at the root). */
+  configDir: string;
+  setup: readonly SetupStep[];
+  /** Where setup logs go. */
+  logDir: string;
+  signal?: AbortSignal;
+}
+
+/** A commit checked out exactly, ready for the gates. */
+export interface JudgedTree {
+  commit: string;
+  /** The folder of sluice.yaml inside the judge checkout: the gates' root. */
+  root: string;
+  /** What a reader of the evidence should know (setup re-run, kept folders found changed, borrowed dependencies). */
+  notes: string[];
+}
+
+export const JudgeErrorCodes = {
+  checkoutFailed: 'JUDGE_CHECKOUT_FAILED',
+  setupFailed: 'JUDGE_SETUP_FAILED',
+  notClean: 'JUDGE_NOT_CLEAN',
+} as const;
+
+/** The judge checkout could not be made to hold exactly the commit: nothing may be judged there. */
+export class JudgeError extends SluiceError {
+  override readonly code: (typeof JudgeErrorCodes)[keyof typeof JudgeErrorCodes];
+
+  constructor(code: JudgeError['code'], message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.code = code;
+  }
+}
+
+const checkoutTimeoutMs = 300_000;
+const contentionRetries = 8;
+
+/**
+ * A detached worktree owned by Sluice where commits are judged: before each check it is reset to the
+ * commit with nothing else in it — no untracked or ignored file, no index bit — except what `setup:`
+ * created (kept only while its fingerprint is unchanged), so what the gates see is exactly the committed
+ * tree. It is reused across checks to keep installed dependencies.
+ */
+export class JudgeCheckout {
+  readonly options: JudgeCheckoutOptions;
+  #kept: string[] = [];
+  #keptFingerprint: string | undefined;
+  #setupMemory: SetupMemory = new Map();
+  #prepared = false;
+
+  constructor(options: JudgeCheckoutOptions) {
+    this.options = options;
+  }
+
+  /** Check `commit` out exactly and set it up; the returned root is where the gates run. */
+  async prepare(commit: string): Promise<JudgedTree> {
+    const { path } = this.options;
+    const notes: string[] = [];
+    if (!this.#prepared || !(await isCheckout(path))) {
+      await this.#create(commit);
+      this.#prepared = true;
+      this.#forgetKept();
+    } else {
+      await this.#reset(commit, notes);
+    }
+    await this.#assertExactly(commit);
+    const setup = await runJudgeSetup({
+      steps: this.options.setup,
+      root: this.#root(),
+      repoRoot: this.options.repoRoot,
+      commit,
+      configDir: this.options.configDir,
+      logDir: this.options.logDir,
+      memory: this.#setupMemory,
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+    });
+    if (setup.status === 'failed') throw new JudgeError(JudgeErrorCodes.setupFailed, setup.reason);
+    if (setup.ran.length > 0) notes.push(`setup ran: ${setup.ran.join('; ')}`);
+    if (this.options.setup.length === 0 && this.#kept.length === 0) {
+      const borrowed = await borrowDependencies(this.options.repoRoot, path);
+      if (borrowed.length > 0) notes.push(`dependencies from your checkout: ${borrowed.join(', ')}`);
+    }
+    await this.#rememberKept();
+    return { commit, root: this.#root(), notes };
+  }
+
+  /** The gate cache of this judge: beside the checkout, so resetting the checkout keeps it, and no agent tree holds it. */
+  get cacheDir(): string {
+    return `${this.options.path}.cache`;
+  }
+
+  /** Bench baselines of this judge, kept beside the checkout for the same reason. */
+  get baselinesDir(): string {
+    return `${this.options.path}.baselines`;
+  }
+
+  /** Remove the checkout, its cache, its baselines and its registration (the end of a run, or a landing). */
+  async remove(): Promise<void> {
+    const { repoRoot, path } = this.options;
+    await rm(this.cacheDir, { recursive: true, force: true });
+    await removeBaselines(repoRoot, this.baselinesDir);
+    if (await isCheckout(path)) await removeWorktree(repoRoot, path, { force: true }).catch(() => {});
+    await rm(path, { recursive: true, force: true });
+    await pruneWorktrees(repoRoot).catch(() => {});
+    this.#prepared = false;
+    this.#forgetKept();
+  }
+
+  #root(): string {
+    return join(this.options.path, this.options.configDir);
+  }
+
+  #forgetKept(): void {
+    this.#kept = [];
+    this.#keptFingerprint = undefined;
+    this.#setupMemory = new Map();
+  }
+
+  async #create(commit: string): Promise<void> {
+    const { repoRoot, path, signal } = this.options;
+    // Whatever is there was left by a crash, or by someone else: it is not trusted.
+    if (await exists(path)) await removeWorktree(repoRoot, path, { force: true }).catch(() => {});
+    await rm(path, { recursive: true, force: true });
+    await pruneWorktrees(repoRoot).catch(() => {});
+    await mkdir(dirname(path), { recursive: true });
+    const args = ['worktree', 'add', '--detach', '--quiet', path, commit];
+    for (let attempt = 1; ; attempt++) {
+      const result = await runGit(repoRoot, args, { timeoutMs: checkoutTimeoutMs, ...(signal ? { signal } : {}) });
+      if (result.exitCode === 0) return;
+      if (attempt < contentionRetries && isContention(result.stderr)) {
+        await sleep(40 * 2 ** (attempt - 1) * (0.5 + Math.random()));
+        continue;
+      }
+      const failure = gitFailure(repoRoot, result, `could not check out ${commit.slice(0, 12)} for judging`);
+      throw new JudgeError(JudgeErrorCodes.checkoutFailed, `${failure.message}: ${result.stderr.trim()}`, {
+        cause: failure,
+      });
+    }
+  }
+
+  /** Back to exactly `commit`: index bits cleared, tracked files reset, everything else removed but intact kept paths. */
+  async #reset(commit: string, notes: string[]): Promise<void> {
+    const { path } = this.options;
+    await clearIndexBits(path);
+    await runGitChecked(path, ['reset', '--hard', '--quiet', commit], { timeoutMs: checkoutTimeoutMs });
+    const keptIntact = this.#kept.length > 0 && (await fingerprintPaths(path, this.#kept)) === this.#keptFingerprint;
+    if (this.#kept.length > 0 && !keptIntact) {
+      notes.push(`kept folders changed since the last check (${this.#kept.join(', ')}): removed and set up again`);
+      this.#forgetKept();
+    }
+    const excludes = keptIntact ? this.#kept.flatMap((kept) => ['-e', `/${kept}`]) : [];
+    await runGitChecked(path, ['clean', '-ffdxq', ...excludes]);
+  }
+
+  /** The tracked files are exactly the commit's and nothing unexpected is there; else nothing is judged. */
+  async #assertExactly(commit: string): Promise<void> {
+    const { path } = this.options;
+    const head = (await runGitChecked(path, ['rev-parse', 'HEAD'])).trim();
+    const status = await runGitChecked(path, ['status', '--porcelain', '--untracked-files=all', '--ignored']);
+    const kept = new Set(this.#kept);
+    const unexpected = status
+      .split('\n')
+      .filter((line) => line !== '')
+      .filter((line) => !((line.startsWith('!! ') || line.startsWith('?? ')) && isKept(line.slice(3), kept)));
+    if (head !== commit || unexpected.length > 0) {
+      throw new JudgeError(
+        JudgeErrorCodes.notClean,
+        `the judge checkout at ${path} does not hold exactly ${commit.slice(0, 12)}: ${
+          head !== commit ? `HEAD is ${head.slice(0, 12)}` : unexpected.slice(0, 5).join(', ')
+        }`,
+      );
+    }
+  }
+
+  /** Everything untracked or ignored after setup is what setup made: kept, and fingerprinted. */
+  async #rememberKept(): Promise<void> {
+    const { path } = this.options;
+    const status = await runGitChecked(path, ['status', '--porcelain', '-z', '--untracked-files=normal', '--ignored']);
+    this.#kept = status
+      .split('\0')
+      .filter((entry) => entry.startsWith('!! ') || entry.startsWith('?? '))
+      .map((entry) => entry.slice(3).replace(/\/$/, ''))
+      .filter((entry) => entry !== '' && entry !== '.sluice' && !entry.endsWith('/.sluice'));
+    this.#keptFingerprint = this.#kept.length > 0 ? await fingerprintPaths(path, this.#kept) : undefined;
+  }
+}
+
+/** Baselines are worktrees of their own: unregister each before the folder goes. */
+async function removeBaselines(repoRoot: string, folder: string): Promise<void> {
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const path = join(folder, entry);
+    if (await isCheckout(path)) await removeWorktree(repoRoot, path, { force: true }).catch(() => {});
+  }
+  await rm(folder, { recursive: true, force: true });
+}
+
+/** Clear assume-unchanged and skip-worktree bits, which would make git skip files on reset and status. */
+async function clearIndexBits(path: string): Promise<void> {
+  const listing = await runGitChecked(path, ['ls-files', '-v', '-z']);
+  const flagged = listing
+    .split('\0')
+    .filter((entry) => entry.length > 2 && (/^[a-z]/.test(entry) || entry.startsWith('S ')))
+    .map((entry) => entry.slice(2));
+  if (flagged.length === 0) return;
+  await runGitChecked(path, ['update-index', '--no-assume-unchanged', '--no-skip-worktree', '-z', '--stdin'], {
+    input: `${flagged.join('\0')}\0`,
+  });
+}
+
+function isKept(entry: string, kept: Set<string>): boolean {
+  const trimmed = entry.replace(/\/$/, '');
+  if (kept.has(trimmed)) return true;
+  for (const prefix of kept) if (trimmed.startsWith(`${prefix}/`)) return true;
+  return false;
+}
+
+async function isCheckout(path: string): Promise<boolean> {
+  return exists(join(path, '.git'));
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import picomatch from 'picomatch';
+import type { SetupStep } from '../config/setup-schema.ts';
+import { runProcess } from '../process/run-process.ts';
+import { runGitChecked } from '../workspace/git.ts';
+
+/** Longest a setup command (installing dependencies) may take. */
+const setupTimeoutMs = 20 * 60_000;
+
+/** Per step (by index): the key of its inputs when it last succeeded in this checkout. */
+export type SetupMemory = Map<number, string>;
+
+export interface JudgeSetupInput {
+  steps: readonly SetupStep[];
+  /** The folder of sluice.yaml in the judge checkout, where the steps run. */
+  root: string;
+  /** The user's checkout (SLUICE_MAIN_CHECKOUT for steps that copy `.env`). */
+  repoRoot: string;
+  commit: string;
+  configDir: string;
+  logDir: string;
+  memory: SetupMemory;
+  signal?: AbortSignal;
+}
+
+export type JudgeSetupResult = { status: 'ready'; ran: string[] } | { status: 'failed'; reason: string };
+
+/**
+ * Run the setup steps in the judge checkout: a step with `inputs` only when the blob ids of its inputs
+ * at the commit differ from its last success here, a plain step every time.
+ */
+export async function runJudgeSetup(input: JudgeSetupInput): Promise<JudgeSetupResult> {
+  if (input.steps.length === 0) return { status: 'ready', ran: [] };
+  await mkdir(input.logDir, { recursive: true });
+  const tree = input.steps.some((step) => step.inputs) ? await listTree(input.root, input.commit, input.configDir) : [];
+  const ran: string[] = [];
+  for (const [index, step] of input.steps.entries()) {
+    const key = step.inputs ? inputsKey(step, tree) : undefined;
+    if (key !== undefined && input.memory.get(index) === key) continue;
+    const logPath = join(input.logDir, `judge-setup-${index + 1}.log`);
+    const result = await runProcess({
+      command: step.run,
+      cwd: input.root,
+      env: { SLUICE_MAIN_CHECKOUT: join(input.repoRoot, input.configDir), SLUICE_JUDGED_COMMIT: input.commit },
+      timeoutMs: setupTimeoutMs,
+      outputPath: logPath,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    if (result.status !== 'exited' || result.exitCode !== 0) {
+      input.memory.delete(index);
+      const how = result.status === 'exited' ? `exit ${result.exitCode}` : result.status;
+      const tail = (await readFile(logPath, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join(' / ');
+      return {
+        status: 'failed',
+        reason: `setup step ${index + 1} (${step.run}) failed in the judge checkout: ${how}${tail ? `: ${tail}` : ''} (log: ${logPath})`,
+      };
+    }
+    if (key !== undefined) input.memory.set(index, key);
+    ran.push(step.run);
+  }
+  return { status: 'ready', ran };
+}
+
+interface TreeEntry {
+  /** Relative to the folder of sluice.yaml. */
+  path: string;
+  blob: string;
+}
+
+/** Every file of the commit under the config folder with its blob id: what a step's inputs are matched against. */
+async function listTree(root: string, commit: string, configDir: string): Promise<TreeEntry[]> {
+  const output = await runGitChecked(root, ['ls-tree', '-r', '-z', '--full-tree', commit]);
+  return output
+    .split('\0')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [meta = '', path = ''] = line.split('\t');
+      return { path: configDir === '' ? path : relative(configDir, path), blob: meta.split(' ')[2] ?? '' };
+    })
+    .filter((entry) => !entry.path.startsWith('..'));
+}
+
+function inputsKey(step: SetupStep, tree: TreeEntry[]): string {
+  const matches = picomatch(step.inputs ?? [], { dot: true });
+  const hash = createHash('sha256').update(`${step.run}\n`);
+  for (const entry of tree) if (matches(entry.path)) hash.update(`${entry.path}\0${entry.blob}\n`);
+  return hash.digest('hex');
+}
