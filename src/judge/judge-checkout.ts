@@ -48,6 +48,8 @@ export class JudgeError extends SluiceError {
 }
 
 const checkoutTimeoutMs = 300_000;
+/** Settings that would let a file changed in place look unchanged to git, pinned to git's defaults. */
+const statChecks = ['-c', 'core.trustctime=true', '-c', 'core.checkStat=default', '-c', 'core.ignoreStat=false'];
 const contentionRetries = 8;
 
 /**
@@ -71,12 +73,13 @@ export class JudgeCheckout {
   async prepare(commit: string): Promise<JudgedTree> {
     const { path } = this.options;
     const notes: string[] = [];
+    let keptIntact = false;
     if (!this.#prepared || !(await isCheckout(path))) {
       await this.#create(commit);
       this.#prepared = true;
       this.#forgetKept();
     } else {
-      await this.#reset(commit, notes);
+      keptIntact = await this.#reset(commit, notes);
     }
     await this.#assertExactly(commit);
     const setup = await runJudgeSetup({
@@ -91,11 +94,13 @@ export class JudgeCheckout {
     });
     if (setup.status === 'failed') throw new JudgeError(JudgeErrorCodes.setupFailed, setup.reason);
     if (setup.ran.length > 0) notes.push(`setup ran: ${setup.ran.join('; ')}`);
-    if (this.options.setup.length === 0 && this.#kept.length === 0) {
+    const borrow = this.options.setup.length === 0 && this.#kept.length === 0;
+    if (borrow) {
       const borrowed = await borrowDependencies(this.options.repoRoot, path);
       if (borrowed.length > 0) notes.push(`dependencies from your checkout: ${borrowed.join(', ')}`);
     }
-    await this.#rememberKept();
+    // Kept folders found intact and nothing run or linked since: their fingerprint still holds.
+    if (!(keptIntact && setup.ran.length === 0 && !borrow)) await this.#rememberKept();
     return { commit, root: this.#root(), notes };
   }
 
@@ -153,25 +158,36 @@ export class JudgeCheckout {
     }
   }
 
-  /** Back to exactly `commit`: index bits cleared, tracked files reset, everything else removed but intact kept paths. */
-  async #reset(commit: string, notes: string[]): Promise<void> {
+  /**
+   * Back to exactly `commit`: index bits cleared, tracked files reset, everything else removed but intact
+   * kept paths. True when kept paths were there and intact.
+   */
+  async #reset(commit: string, notes: string[]): Promise<boolean> {
     const { path } = this.options;
     await clearIndexBits(path);
-    await runGitChecked(path, ['reset', '--hard', '--quiet', commit], { timeoutMs: checkoutTimeoutMs });
-    const keptIntact = this.#kept.length > 0 && (await fingerprintPaths(path, this.#kept)) === this.#keptFingerprint;
+    // git trusts its stat cache to skip files; make sure it compares everything a write changes.
+    await runGitChecked(path, [...statChecks, 'reset', '--hard', '--quiet', commit], { timeoutMs: checkoutTimeoutMs });
+    const keptIntact = this.#kept.length > 0 && fingerprintPaths(path, this.#kept) === this.#keptFingerprint;
     if (this.#kept.length > 0 && !keptIntact) {
       notes.push(`kept folders changed since the last check (${this.#kept.join(', ')}): removed and set up again`);
       this.#forgetKept();
     }
     const excludes = keptIntact ? this.#kept.flatMap((kept) => ['-e', `/${kept}`]) : [];
     await runGitChecked(path, ['clean', '-ffdxq', ...excludes]);
+    return keptIntact;
   }
 
   /** The tracked files are exactly the commit's and nothing unexpected is there; else nothing is judged. */
   async #assertExactly(commit: string): Promise<void> {
     const { path } = this.options;
     const head = (await runGitChecked(path, ['rev-parse', 'HEAD'])).trim();
-    const status = await runGitChecked(path, ['status', '--porcelain', '--untracked-files=all', '--ignored']);
+    const status = await runGitChecked(path, [
+      ...statChecks,
+      'status',
+      '--porcelain',
+      '--untracked-files=all',
+      '--ignored',
+    ]);
     const kept = new Set(this.#kept);
     const unexpected = status
       .split('\n')
@@ -196,7 +212,7 @@ export class JudgeCheckout {
       .filter((entry) => entry.startsWith('!! ') || entry.startsWith('?? '))
       .map((entry) => entry.slice(3).replace(/\/$/, ''))
       .filter((entry) => entry !== '' && entry !== '.sluice' && !entry.endsWith('/.sluice'));
-    this.#keptFingerprint = this.#kept.length > 0 ? await fingerprintPaths(path, this.#kept) : undefined;
+    this.#keptFingerprint = this.#kept.length > 0 ? fingerprintPaths(path, this.#kept) : undefined;
   }
 }
 
@@ -218,9 +234,10 @@ async function clearIndexBits(path: string): Promise<void> {
     .filter((entry) => entry.length > 2 && (/^[a-z]/.test(entry) || entry.startsWith('S ')))
     .map((entry) => entry.slice(2));
   if (flagged.length === 0) return;
-  await runGitChecked(path, ['update-index', '--no-assume-unchanged', '--no-skip-worktree', '-z', '--stdin'], {
-    input: `${flagged.join('\0')}\0`,
-  });
+  // One flag per call: given both, git applies only the first (2.39).
+  for (const flag of ['--no-assume-unchanged', '--no-skip-worktree']) {
+    await runGitChecked(path, ['update-index', flag, '-z', '--stdin'], { input: `${flagged.join('\0')}\0` });
+  }
 }
 
 function isKept(entry: string, kept: Set<string>): boolean {

@@ -46,6 +46,8 @@ export async function runJudgeSetup(input: JudgeSetupInput): Promise<JudgeSetupR
       env: { SLUICE_MAIN_CHECKOUT: join(input.repoRoot, input.configDir), SLUICE_JUDGED_COMMIT: input.commit },
       timeoutMs: setupTimeoutMs,
       outputPath: logPath,
+      // Nothing a setup step starts may still run when the gates do.
+      contain: true,
       ...(input.signal ? { signal: input.signal } : {}),
     });
     if (result.status !== 'exited' || result.exitCode !== 0) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { type BigIntStats, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -8,23 +8,40 @@ import { join } from 'node:path';
  * any write, chmod or rename and cannot be set back by a process, so a dependency patched between two
  * checks — by an agent that found the checkout — shows here even if it put the mtime back.
  */
-export async function fingerprintPaths(root: string, paths: readonly string[]): Promise<string> {
-  const lines: string[] = [];
-  await Promise.all(paths.map((path) => describeTree(root, path, lines)));
-  lines.sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex');
+export function fingerprintPaths(root: string, paths: readonly string[]): string {
+  // Synchronous on purpose: one lstat per entry of a 20k-file node_modules is 3-7x faster this way than
+  // as a promise per entry (bench/judge-checkout.ts), and nothing else waits on the event loop meanwhile.
+  const hash = createHash('sha256');
+  for (const path of [...paths].sort()) describeTree(root, path, hash);
+  return hash.digest('hex');
 }
 
-async function describeTree(root: string, path: string, lines: string[]): Promise<void> {
+function describeTree(root: string, path: string, hash: ReturnType<typeof createHash>): void {
   const full = join(root, path);
-  const info = await lstat(full, { bigint: true }).catch(() => undefined);
-  if (!info) {
-    lines.push(`${path}\0missing`);
+  let info: BigIntStats;
+  try {
+    info = lstatSync(full, { bigint: true });
+  } catch {
+    hash.update(`${path}\0missing\n`);
     return;
   }
-  const link = info.isSymbolicLink() ? await readlink(full).catch(() => '?') : '';
-  lines.push(`${path}\0${info.mode}\0${info.size}\0${info.ctimeNs}\0${info.ino}\0${link}`);
+  const link = info.isSymbolicLink() ? safeReadlink(full) : '';
+  hash.update(`${path}\0${info.mode}\0${info.size}\0${info.ctimeNs}\0${info.ino}\0${link}\n`);
   if (!info.isDirectory()) return;
-  const entries = await readdir(full).catch(() => [] as string[]);
-  await Promise.all(entries.map((entry) => describeTree(root, join(path, entry), lines)));
+  let entries: string[];
+  try {
+    entries = readdirSync(full).sort();
+  } catch {
+    hash.update(`${path}\0unreadable\n`);
+    return;
+  }
+  for (const entry of entries) describeTree(root, join(path, entry), hash);
+}
+
+function safeReadlink(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '?';
+  }
 }

@@ -5,7 +5,13 @@ import type { AgentAdapter } from '../agents/agent-adapter.ts';
 import type { NotifyConfig } from '../config/run-schema.ts';
 import type { Finding } from '../guard/finding.ts';
 import { JudgeCheckout } from '../judge/judge-checkout.ts';
-import { type EvidenceInput, evidenceJson, renderEvidenceMarkdown } from '../review/evidence-report.ts';
+import { describeContainment } from '../process/containment.ts';
+import {
+  type EvidenceInput,
+  evidenceJson,
+  type JudgingEvidence,
+  renderEvidenceMarkdown,
+} from '../review/evidence-report.ts';
 import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
@@ -16,7 +22,7 @@ import { keepBestResult, resumeGymTracker, writeGymCharts } from './gym-run.ts';
 import { notifyRunEnd } from './notify-run-end.ts';
 import { type BaseConfig, renderJudgeConfig, withAcceptanceGates } from './run-config.ts';
 import { type LoopOutcome, type RunLoopEvent, runLoop } from './run-loop.ts';
-import { createRunPorts, guardEvent } from './run-ports.ts';
+import { createRunPorts, guardEvent, judgeEvent, repositoryTamperedEvent } from './run-ports.ts';
 import type { IterationTrace, StallLimits } from './stall-detector.ts';
 
 /** How a run is driven: stored with the run, so `sluice resume` drives it the same way. */
@@ -69,6 +75,9 @@ export function judgeCheckoutPath(run: RunRecord): string {
   return join(dirname(run.worktreePath), '.judge', run.id);
 }
 
+/** The event that records which sandbox confined the agent's turns. */
+const sandboxEvent = 'run:sandbox';
+
 /** The folder of a run's logs and evidence, in the main checkout. */
 export function runDirOf(run: RunRecord, configDir: string): string {
   return join(run.repoRoot, configDir, '.sluice', 'runs', run.id);
@@ -110,6 +119,10 @@ export async function driveRun(input: DriveRunInput): Promise<RunSummary> {
       )
     : undefined;
   await store.setRunPid(run.id, process.pid);
+  // Said once per drive (a resume may run elsewhere): which sandbox confines this agent's writes here.
+  await store.appendEvent(run.id, sandboxEvent, {
+    description: input.agent.sandboxReport?.().description ?? 'not sandboxed: this agent has no sandbox',
+  });
   const gym = settings.gym ? await resumeGymTracker(store, run.id, settings.gym.patience) : undefined;
 
   const outcome = await runLoop({
@@ -237,6 +250,7 @@ async function writeEvidence(
     usage: outcome.usage,
     guard: { findings: outcome.lastGuard?.findings ?? [], reverted: await revertedDuringRun(store, run.id) },
     ...(gym ? { gym: await writeGymCharts(gym, runDir) } : {}),
+    judging: await judgingEvidence(store, run.id),
   };
   const markdownPath = join(runDir, 'evidence.md');
   await writeFile(markdownPath, renderEvidenceMarkdown(evidence));
@@ -274,6 +288,29 @@ export async function rewriteEvidence(store: RunStore, run: RunRecord, configDir
     usage: await store.runUsage(run.id),
   };
   return writeEvidence(store, run, outcome, runDir, undefined);
+}
+
+/** Where the gates ran, what contained the processes, what sandboxed the agent, what was put back. */
+async function judgingEvidence(store: RunStore, runId: string): Promise<JudgingEvidence> {
+  const events = await store.events(runId);
+  const sandbox = events.filter((event) => event.type === sandboxEvent).at(-1)?.payload as
+    | { description?: string }
+    | undefined;
+  const lastNotes = events.filter((event) => event.type === judgeEvent).at(-1)?.payload as
+    | { notes?: string[] }
+    | undefined;
+  const containment = describeContainment();
+  return {
+    checkout: [
+      "each iteration's commit, checked out exactly in a clean checkout of Sluice's own (reset and cleaned before every check, never the agent's worktree); a passing verdict never rests on the cache",
+      ...(lastNotes?.notes ?? []),
+    ].join('; '),
+    containment: `${containment.kernelEnforced ? 'kernel-enforced' : 'best effort'} (${containment.mechanism}): ${containment.note}`,
+    sandbox: sandbox?.description ?? 'not recorded',
+    repository: events
+      .filter((event) => event.type === repositoryTamperedEvent)
+      .flatMap((event) => (event.payload as { problems?: string[] } | null)?.problems ?? []),
+  };
 }
 
 /** Every finding whose files Sluice restored, over all iterations of the run (resumed ones included). */

@@ -23,6 +23,8 @@ export const guardEvent = 'run:guard';
 
 /** The event that records what an agent changed in the shared git dir, or in how its worktree commits. */
 export const repositoryTamperedEvent = 'run:repository:tampered';
+/** The event that records how the judge checkout was made for a commit (setup re-run, dependencies borrowed). */
+export const judgeEvent = 'run:judge';
 /** The event that keeps the state of the shared git dir as the run found it (see `snapshotRepository`). */
 export const repositorySnapshotEvent = 'run:repository:snapshot';
 
@@ -136,7 +138,10 @@ export async function createRunPorts(
         .reduce((sum, file) => sum + file.insertions + file.deletions, 0);
     },
     async prepareJudge() {
-      return judge.prepare(await resolveCommit(run.worktreePath, 'HEAD'));
+      const tree = await judge.prepare(await resolveCommit(run.worktreePath, 'HEAD'));
+      if (tree.notes.length > 0)
+        await store.appendEvent(run.id, judgeEvent, { commit: tree.commit, notes: tree.notes });
+      return tree;
     },
     async headCommit() {
       return resolveCommit(run.worktreePath, 'HEAD');

@@ -27,6 +27,7 @@ export async function runWorktreeSetup(
       // Where the user's checkout is, so a setup command can copy files git does not track (`.env`).
       ...(mainCheckout ? { env: { SLUICE_MAIN_CHECKOUT: mainCheckout } } : {}),
       outputPath: index === 0 ? outputPath : join(logDir, `setup-${index + 1}.log`),
+      contain: true,
       ...(signal ? { signal } : {}),
     });
     if (result.status !== 'exited' || result.exitCode !== 0) {

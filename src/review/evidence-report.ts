@@ -41,6 +41,19 @@ export interface EvidenceInput {
   guard?: { findings: Finding[]; reverted: Finding[] };
   /** `sluice gym`: the goals' progress, the best iteration, the charts. */
   gym?: GymEvidence;
+  /** How the verdict was reached: where the gates ran, what contained the processes, what sandboxed the agent. */
+  judging?: JudgingEvidence;
+}
+
+export interface JudgingEvidence {
+  /** Where the gates ran (the judge checkout) and how its dependencies were made. */
+  checkout: string;
+  /** What made sure no process of the agent's (or a gate's) outlived its turn. */
+  containment: string;
+  /** Which sandbox confined the agent's writes, or that none did. */
+  sandbox: string;
+  /** What the agent changed outside its worktree and Sluice put back. */
+  repository: string[];
 }
 
 const guardHeadings: Record<string, string> = {
@@ -75,6 +88,7 @@ export function renderEvidenceMarkdown(input: EvidenceInput): string {
   }
   if (input.gym) lines.push(...renderGymSection(input.gym));
   if (input.guard) lines.push(...guardSection(input.guard));
+  if (input.judging) lines.push(...judgingSection(input.judging));
   lines.push(
     '## Iterations',
     '',
@@ -108,8 +122,28 @@ export function evidenceJson(input: EvidenceInput) {
     diff: input.totalDiff,
     usage: input.usage,
     guard: input.guard ?? null,
+    judging: input.judging ?? null,
     ...(input.gym ? { gym: input.gym } : {}),
   };
+}
+
+function judgingSection(judging: JudgingEvidence): string[] {
+  const repository =
+    judging.repository.length === 0
+      ? ['- Repository: the shared git dir (hooks, config, info/) was as the run found it after every turn.']
+      : [
+          '- Repository: the agent changed what it must not; Sluice put back what it could:',
+          ...judging.repository.map((line) => `  - ${line}`),
+        ];
+  return [
+    '## How it was judged',
+    '',
+    `- Gates: ${judging.checkout}`,
+    `- Processes: ${judging.containment}`,
+    `- Sandbox: ${judging.sandbox}`,
+    ...repository,
+    '',
+  ];
 }
 
 /** What the test guard found: what a human must decide first, then what blocks, what Sluice restored, warnings. */

@@ -39,11 +39,15 @@ describe('JudgeCheckout', () => {
     mkdirSync(join(tree.root, 'build'));
     writeFileSync(join(tree.root, 'build/out.js'), 'cheat\n');
     await git(tree.root, 'update-index', '--assume-unchanged', 'src/a.js');
+    writeFileSync(join(tree.root, '.gitignore'), 'planted\n');
+    await git(tree.root, 'update-index', '--skip-worktree', '.gitignore');
 
     const second = await commitFiles(repo, { 'src/b.js': 'export const b = 1;\n' });
     const again = await judge.prepare(second);
     expect(readFileSync(join(again.root, 'src/a.js'), 'utf8')).toBe('export const a = 1;\n');
     expect(readFileSync(join(again.root, 'src/b.js'), 'utf8')).toBe('export const b = 1;\n');
+    expect(readFileSync(join(again.root, '.gitignore'), 'utf8')).toBe('build/\n');
+    expect(await git(again.root, 'ls-files', '-v')).not.toMatch(/^(S|[a-z]) /m);
     expect(existsSync(join(again.root, 'preload.cjs'))).toBe(false);
     expect(existsSync(join(again.root, 'build'))).toBe(false);
     expect(await git(again.root, 'rev-parse', 'HEAD')).toBe(second);
