@@ -3,11 +3,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchNoise } from './bench-noise.ts';
+import { benchCachedCheckInputs } from './cached-check-inputs.ts';
 import { benchCachedRecheck } from './cached-recheck.ts';
+import { benchContainmentOverhead } from './containment-overhead.ts';
 import { benchFeedbackSize } from './feedback-size.ts';
 import { benchFeedbackTokens } from './feedback-tokens.ts';
 import { benchGuardManyFiles } from './guard-many-files.ts';
 import { benchHookStop } from './hook-stop.ts';
+import { benchJudgeCheckout } from './judge-checkout.ts';
 import { benchLoopOverhead } from './loop-overhead.ts';
 import { benchParallelGates } from './parallel-gates.ts';
 import { benchReviewSimulation } from './review-simulation.ts';
@@ -16,10 +19,13 @@ import { type BenchReport, formatMs, machineDescription, renderReport, repoRoot 
 const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/parallel-gates.ts', run: benchParallelGates },
   { file: 'bench/cached-recheck.ts', run: benchCachedRecheck },
+  { file: 'bench/cached-check-inputs.ts', run: benchCachedCheckInputs },
   { file: 'bench/feedback-size.ts', run: benchFeedbackSize },
   { file: 'bench/loop-overhead.ts', run: benchLoopOverhead },
+  { file: 'bench/judge-checkout.ts', run: benchJudgeCheckout },
   { file: 'bench/feedback-tokens.ts', run: benchFeedbackTokens },
   { file: 'bench/hook-stop.ts', run: benchHookStop },
+  { file: 'bench/containment-overhead.ts', run: benchContainmentOverhead },
   { file: 'bench/guard-many-files.ts', run: benchGuardManyFiles },
   { file: 'bench/review-simulation.ts', run: benchReviewSimulation },
   { file: 'bench/bench-noise.ts', run: benchNoise },

@@ -1,3 +1,4 @@
+import type { SandboxReport } from '../process/sandbox/sandbox-policy.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
 
 /** One agent turn: a prompt, in a worktree, with a time limit. */
@@ -48,10 +49,17 @@ export interface AgentTurnResult {
   /** Why it failed or was killed, in one line. */
   reason?: string;
   durationMs: number;
+  /** Which sandbox confined this turn's writes, or `none` and why: for the evidence, in plain words. */
+  sandbox?: SandboxReport;
 }
 
 /** One adapter per agent CLI: builds the exact argv and env, streams and parses its events. */
 export interface AgentAdapter {
   readonly name: string;
   runTurn(turn: AgentTurn): Promise<AgentTurnResult>;
+  /**
+   * The sandbox its turns will run in on this machine, known before any turn runs: a run with
+   * `agent.sandbox: required` refuses to start on `none`, and the evidence names it.
+   */
+  sandboxReport?(): SandboxReport;
 }

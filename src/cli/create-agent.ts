@@ -5,6 +5,12 @@ import { CommandAgent, type PromptDelivery } from '../agents/command/command-age
 import type { AgentConfig, AgentName, PricingConfig } from '../config/run-schema.ts';
 import { UsageError } from '../errors.ts';
 import type { CostKnowledge } from '../loop/budgets.ts';
+import {
+  assertSandboxAllowed,
+  expandWritablePath,
+  type SandboxPolicy,
+  type SandboxReport,
+} from '../process/sandbox/sandbox-policy.ts';
 import { type PriceOverrides, pricesFor, priceTable } from '../usage/pricing.ts';
 
 export interface AgentChoice {
@@ -13,6 +19,8 @@ export interface AgentChoice {
   promptVia?: PromptDelivery;
   /** The model the run asks for (flag or config). */
   model?: string;
+  /** Where the agent may write (flag or config); default: auto, no extra paths. */
+  sandbox?: SandboxPolicy;
 }
 
 export interface CreatedAgent {
@@ -32,7 +40,10 @@ export function createAgent(
       if (!command)
         throw new UsageError('the command agent needs --agent-command "<cmd>" (or agent.command in sluice.yaml)');
       const promptVia = choice.promptVia ?? config?.prompt_via ?? (command.includes('{prompt}') ? 'argument' : 'stdin');
-      return { agent: new CommandAgent({ command, promptVia }), cost: 'unknown' };
+      return {
+        agent: new CommandAgent({ command, promptVia, ...(choice.sandbox ? { sandbox: choice.sandbox } : {}) }),
+        cost: 'unknown',
+      };
     }
     case 'codex': {
       const prices = priceTable(priceOverrides(pricing));
@@ -51,6 +62,7 @@ export function createAgent(
               }
             : {}),
           prices,
+          ...(choice.sandbox ? { sandbox: choice.sandbox } : {}),
         }),
         // Codex reports no cost: it is known only for a model the pricing table (or sluice.yaml) prices.
         cost: model !== undefined && pricesFor(model, prices) ? 'priced' : 'unknown',
@@ -62,12 +74,21 @@ export function createAgent(
           ...(config?.base_url ? { env: { ANTHROPIC_BASE_URL: config.base_url } } : {}),
           // For the cost of a turn in progress: Claude Code reports its own only when the turn ends.
           prices: priceTable(priceOverrides(pricing)),
+          ...(choice.sandbox ? { sandbox: choice.sandbox } : {}),
         }),
         // Claude Code reports what each turn cost; for a model neither it nor the price table can price
         // the cost is null and fails closed.
         cost: 'reported',
       };
   }
+}
+
+/** `agent.sandbox` and `agent.sandbox_writable` of sluice.yaml, `mode` (the --sandbox flag) winning. */
+export function sandboxPolicyOf(config: AgentConfig | undefined, mode?: SandboxPolicy['mode']): SandboxPolicy {
+  return {
+    mode: mode ?? config?.sandbox ?? 'auto',
+    writablePaths: (config?.sandbox_writable ?? []).map(expandWritablePath),
+  };
 }
 
 /** sluice.yaml's pricing (snake_case, USD per million tokens) as the pricing table's overrides. */
@@ -94,13 +115,20 @@ export function agentOfRun(
   const invocation = (run.options as { agentInvocation?: { command?: string; promptVia?: PromptDelivery } })
     .agentInvocation;
   const command = commandOverride ?? invocation?.command;
-  return createAgent(
+  const sandbox = sandboxPolicyOf(config.agent);
+  const { agent } = createAgent(
     {
       name: run.agent as AgentName,
       ...(command ? { command } : {}),
       ...(invocation?.promptVia ? { promptVia: invocation.promptVia } : {}),
+      sandbox,
     },
     config.agent,
     config.pricing,
-  ).agent;
+  );
+  // A resumed run is held to `agent.sandbox: required` as a new one is.
+  assertSandboxAllowed(sandbox, agent.sandboxReport?.() ?? unsandboxable, run.agent);
+  return agent;
 }
+
+const unsandboxable: SandboxReport = { kind: 'none', description: 'not sandboxed: this agent has no sandbox' };

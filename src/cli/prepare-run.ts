@@ -1,12 +1,13 @@
 import type { AgentAdapter } from '../agents/agent-adapter.ts';
 import { CommandAgent, type PromptDelivery } from '../agents/command/command-agent.ts';
-import { type AgentName, agentNames } from '../config/run-schema.ts';
+import { type AgentName, agentNames, sandboxModeNames } from '../config/run-schema.ts';
 import type { SluiceConfig } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
 import { type CostKnowledge, defaultBudgets } from '../loop/budgets.ts';
 import type { RunSettings } from '../loop/drive-run.ts';
 import { defaultStallLimits } from '../loop/stall-detector.ts';
-import { createAgent } from './create-agent.ts';
+import { assertSandboxAllowed, type SandboxMode, type SandboxReport } from '../process/sandbox/sandbox-policy.ts';
+import { createAgent, sandboxPolicyOf } from './create-agent.ts';
 
 /** What flags may set over sluice.yaml for a run. */
 export interface RunOverrides {
@@ -22,6 +23,8 @@ export interface RunOverrides {
   turnTimeoutMs?: number;
   planFile?: string;
   keepSession?: boolean;
+  /** `--sandbox`: auto | required | off, over `agent.sandbox`. */
+  sandbox?: string;
 }
 
 export interface PreparedRun {
@@ -30,6 +33,8 @@ export interface PreparedRun {
   model?: string;
   agentEnv: Record<string, string>;
   settings: Omit<RunSettings, 'configFile' | 'configDir'>;
+  /** Which sandbox will confine the agent's writes, or `none` and why: say it in the run's evidence. */
+  sandbox: SandboxReport;
 }
 
 /** The agent and the settings of a run, from the base config with the flags on top. */
@@ -40,6 +45,11 @@ export function prepareRun(config: SluiceConfig, overrides: RunOverrides = {}): 
   if (promptVia !== undefined && !['argument', 'stdin', 'file'].includes(promptVia)) {
     throw new UsageError('--prompt-via must be argument, stdin or file');
   }
+  const sandboxMode = overrides.sandbox;
+  if (sandboxMode !== undefined && !(sandboxModeNames as readonly string[]).includes(sandboxMode)) {
+    throw new UsageError(`--sandbox must be one of ${sandboxModeNames.join(', ')}`);
+  }
+  const sandbox = sandboxPolicyOf(config.agent, sandboxMode as SandboxMode | undefined);
   const model = overrides.model ?? config.agent?.model;
   const { agent, cost } = createAgent(
     {
@@ -47,10 +57,17 @@ export function prepareRun(config: SluiceConfig, overrides: RunOverrides = {}): 
       ...(overrides.agentCommand ? { command: overrides.agentCommand } : {}),
       ...(promptVia ? { promptVia: promptVia as PromptDelivery } : {}),
       ...(model ? { model } : {}),
+      sandbox,
     },
     config.agent,
     config.pricing,
   );
+  // Asked before the run exists: `required` refuses to start rather than run an agent unconfined.
+  const sandboxReport = agent.sandboxReport?.() ?? {
+    kind: 'none',
+    description: 'not sandboxed: this agent has no sandbox',
+  };
+  assertSandboxAllowed(sandbox, sandboxReport, agentName);
   const budgets = config.budgets;
   const maxWallMs = overrides.maxWallMs ?? budgets?.max_time;
   const maxUsd = overrides.maxUsd ?? budgets?.max_usd;
@@ -60,6 +77,7 @@ export function prepareRun(config: SluiceConfig, overrides: RunOverrides = {}): 
     agentCost: cost,
     ...(model ? { model } : {}),
     agentEnv: config.agent?.env ?? {},
+    sandbox: sandboxReport,
     settings: {
       ...(agent instanceof CommandAgent
         ? { agentInvocation: { command: overrides.agentCommand ?? config.agent?.command, promptVia: agent.promptVia } }

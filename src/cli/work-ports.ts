@@ -7,10 +7,20 @@ import { loadBaseConfig } from '../loop/run-config.ts';
 import { followUpFile, type RunLoopEvent } from '../loop/run-loop.ts';
 import { startRun } from '../loop/start-run.ts';
 import type { DispatchPorts } from '../queue/dispatcher.ts';
-import { enqueueForReview } from '../review/review-queue.ts';
+import { enqueueForReview, queueDueReviews } from '../review/review-queue.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { agentOfRun } from './create-agent.ts';
+import { writeError } from './output/write.ts';
 import { prepareRun, type RunOverrides } from './prepare-run.ts';
+
+/**
+ * Every command that opens the queue first queues the runs a killed Sluice left `done` without their
+ * review item; what cannot be queued stays due and is said on stderr (the command itself goes on).
+ */
+export async function queueReviewsLeftDue(store: RunStore): Promise<void> {
+  const { problems } = await queueDueReviews(store);
+  for (const problem of problems) writeError(`sluice: ${problem}`);
+}
 
 /** The event that records which follow-up tasks of a run were queued, so they are queued once. */
 const followUpsEvent = 'queue:follow-ups';
@@ -78,6 +88,7 @@ export function createWorkPorts(input: WorkPortsInput): DispatchPorts {
         evidencePath: summary.reportPath,
       });
     },
+    queueDueReviews: () => queueReviewsLeftDue(store),
     async importFollowUps(runId) {
       const run = await store.getRun(runId);
       if (!run) return 0;

@@ -9,6 +9,7 @@ export const guardRuleIds = [
   'assertions-removed',
   'expected-value-changed',
   'runner-config-narrowed',
+  'runner-code-loaded',
   'snapshot-rewritten',
 ] as const;
 export type GuardRuleId = (typeof guardRuleIds)[number];

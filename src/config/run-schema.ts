@@ -4,6 +4,9 @@ import { durationSchema } from './duration.ts';
 export const agentNames = ['claude-code', 'codex', 'command'] as const;
 export type AgentName = (typeof agentNames)[number];
 
+/** `agent.sandbox`; the same names as process/sandbox's modes (config/ may not import process/). */
+export const sandboxModeNames = ['auto', 'required', 'off'] as const;
+
 export const agentSchema = z
   .strictObject({
     name: z.enum(agentNames).default('claude-code').describe('Which agent CLI runs the turns.'),
@@ -35,6 +38,22 @@ export const agentSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
       .default({})
       .describe('Extra environment for the agent (API endpoints, config folders).'),
+    sandbox: z
+      .enum(sandboxModeNames)
+      .default('auto')
+      .describe(
+        'Confine what the agent can write to its worktree: `auto` uses the strongest sandbox here (Codex and Claude Code their own, a command agent bubblewrap) and runs unsandboxed, saying so, when there is none; `required` refuses to start a run without one; `off` never sandboxes.',
+      ),
+    sandbox_writable: z
+      .array(
+        z.string().refine((path) => path.startsWith('/') || path === '~' || path.startsWith('~/'), {
+          message: 'must be an absolute path or start with ~/',
+        }),
+      )
+      .default([])
+      .describe(
+        'More folders a sandboxed agent may write (absolute or ~/...), e.g. a package cache such as ~/.npm. Everything outside the worktree is read-only otherwise.',
+      ),
   })
   .describe('The coding agent `sluice run` drives.');
 

@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { GateConfig, SluiceConfig } from '../config/schema.ts';
+import { setupCommands } from '../config/setup-schema.ts';
 import { computeGateKey, GateCache } from './cache/gate-cache.ts';
+import { InputHasher } from './cache/hash-inputs.ts';
 import type { CheckEventListener } from './check-events.ts';
 import { type CheckResult, checkVerdict, describeGate, type GateResult, isGatePass } from './gate-results.ts';
 import { type GateRunContext, runGate } from './run-gate.ts';
@@ -18,6 +21,10 @@ export interface RunGateGraphOptions {
   concurrency?: number;
   /** False: ignore recorded passes (still record new ones). */
   useCache?: boolean;
+  /** Where passes are remembered; default `.sluice/cache` under the root. A judge keeps it outside the tree it judges. */
+  cacheDir?: string;
+  /** Where bench baselines are checked out; default `.sluice/baselines` under the root (see `cacheDir`). */
+  baselinesDir?: string;
   signal?: AbortSignal;
   onEvent?: CheckEventListener;
   /** Told each gate's process group as it starts (see `GateRunContext`). */
@@ -34,7 +41,8 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
   const started = performance.now();
   const selected = selectGates(options.config.gates, options.only);
   const sluiceDir = await ensureSluiceDir(options.root);
-  const cache = new GateCache(sluiceDir);
+  const cache = new GateCache(options.cacheDir ?? join(sluiceDir, 'cache'));
+  const inputHasher = new InputHasher(options.root);
   const concurrency = Math.max(1, options.concurrency ?? options.config.concurrency ?? availableParallelism());
   const emit = options.onEvent ?? (() => {});
   const results = new Map<string, GateResult>();
@@ -53,7 +61,8 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
     ? new (await import('./bench/baseline-worktrees.ts')).BaselineWorktrees({
         root: options.root,
         sluiceDir,
-        setup: options.config.setup,
+        ...(options.baselinesDir ? { baselinesDir: options.baselinesDir } : {}),
+        setup: setupCommands(options.config.setup),
         ...signalOption(options.signal),
       })
     : undefined;
@@ -66,7 +75,7 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
   const startGate = async (name: string, gate: GateConfig): Promise<GateResult> => {
     const lookupStarted = performance.now();
     const neededKeys = Object.fromEntries(gate.needs.filter((n) => selected.has(n)).map((n) => [n, keys.get(n)]));
-    const key = await computeGateKey(options.root, gate, neededKeys);
+    const key = await computeGateKey(options.root, gate, neededKeys, inputHasher);
     keys.set(name, key);
     if (key && options.useCache !== false) {
       const hit = await cache.findPass(name, key);
@@ -83,6 +92,7 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
       }
     }
     emit({ type: 'gate:start', name });
+    inputHasher.invalidate(); // a running gate may write files other gates take as inputs
     const serviceFailure = await startServices(services, name, gate, options.signal);
     if (serviceFailure) return serviceFailure;
     const result = await runGate(name, gate, {
@@ -134,6 +144,7 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
               .catch((error: unknown) => failedToRun(name, gate, error))
               .then((result) => {
                 running--;
+                if (result.status !== 'cached') inputHasher.invalidate();
                 if (gate.bench) benchRunning = false;
                 finish(result);
                 schedule();

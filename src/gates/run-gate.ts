@@ -1,5 +1,6 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { gatePathOutsideRepository } from '../config/config-paths.ts';
 import type { GateConfig } from '../config/schema.ts';
 import { type ProcessResult, runProcess } from '../process/run-process.ts';
 import type { BaselineWorktrees } from './bench/baseline-worktrees.ts';
@@ -32,6 +33,16 @@ export async function runGate(name: string, gate: GateConfig, context: GateRunCo
     const reason = `its working directory ${relative(context.root, cwd) || '.'} does not exist`;
     return { ...describeGate(name, gate), status: 'failed', durationMs: 0, reason, failures: [], problems: [] };
   }
+  const outside = await gatePathOutsideRepository(context.root, gate);
+  if (outside)
+    return {
+      ...describeGate(name, gate),
+      status: 'failed',
+      durationMs: 0,
+      reason: outside,
+      failures: [],
+      problems: [],
+    };
   // Loaded when a gate needs them: most checks have none, and every check pays for what it loads.
   if (gate.bench) return (await import('./bench/run-bench-gate.ts')).runBenchGate(name, gate, context);
   if (gate.http) return (await import('./http/run-http-gate.ts')).runHttpGate(name, gate, context);
@@ -66,6 +77,8 @@ async function runCommandGate(
     env: { ...gate.env, SLUICE_GATE: name },
     timeoutMs: gate.timeout,
     outputPath: logFile,
+    // Nothing a gate started may outlive it (or a `sluice check` killed with -9).
+    contain: true,
     ...(context.signal ? { signal: context.signal } : {}),
     ...(context.onProcessStart ? { onStart: context.onProcessStart } : {}),
   });

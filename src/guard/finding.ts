@@ -25,6 +25,11 @@ export interface GuardContext extends TestChangeSet {
   changed: ChangedFile[];
   /** The glob of `guard.protect` (or the defaults) that protects `path` from any change, or undefined. */
   protectedBy(path: string): string | undefined;
+  /**
+   * Unchanged files at the base that a rule asked for with `readsAtBase`, by path: those in the folders of
+   * the changed files and the folders above them (where the runner configs that name a file sit).
+   */
+  unchangedAtBase?: ReadonlyMap<string, string>;
 }
 
 /** A check over the change. */
@@ -32,5 +37,10 @@ export interface GuardRule {
   id: string;
   /** Non-test files whose contents this rule needs (runner configs, snapshots); test files are always read. */
   reads?(path: string): boolean;
+  /**
+   * Unchanged files whose contents at the base this rule needs (the configs that name a changed setup
+   * file), or undefined when the change needs none: then the base tree is not listed at all.
+   */
+  readsAtBase?(changed: readonly ChangedFile[]): ((path: string) => boolean) | undefined;
   check(context: GuardContext): Finding[];
 }

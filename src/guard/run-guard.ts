@@ -6,6 +6,7 @@ import { protectionOf } from './protection.ts';
 import { guardRules } from './rules/all-rules.ts';
 import { compareTests } from './tests/test-changes.ts';
 import { isTestFile } from './tests/test-languages.ts';
+import { unchangedFilesAtBase } from './unchanged-files.ts';
 
 export interface GuardOptions {
   /** Top folder of the git working tree. */
@@ -33,7 +34,14 @@ export async function runGuard(options: GuardOptions): Promise<GuardResult> {
   const read = (path: string) => isTestFile(path) || rules.some((rule) => rule.reads?.(path) ?? false);
   const changed = await changedFiles(options.repoRoot, baseCommit, read);
   const protection = protectionOf(config);
-  const context = { ...compareTests(base, changed), changed, protectedBy: protection.protectedBy };
+  const atBase = rules.flatMap((rule) => rule.readsAtBase?.(changed) ?? []);
+  const unchangedAtBase =
+    atBase.length === 0
+      ? undefined
+      : await unchangedFilesAtBase(options.repoRoot, baseCommit, changed, (path) =>
+          atBase.some((reads) => reads(path)),
+        );
+  const context = { ...compareTests(base, changed), changed, protectedBy: protection.protectedBy, unchangedAtBase };
   const findings = rules.flatMap((rule) => withPolicy(rule.check(context), config.rules[rule.id as never]));
   findings.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule));
   return { base, baseCommit, findings };

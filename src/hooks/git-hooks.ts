@@ -33,7 +33,9 @@ export interface GitHookResult<Outcome> {
 
 /** The working tree and hooks folder of `cwd`, or undefined when `cwd` is not inside a git working tree. */
 export async function locateGitHooks(cwd: string): Promise<GitHooksLocation | undefined> {
-  const result = await runGit(cwd, ['rev-parse', '--show-toplevel', '--path-format=absolute', '--git-path', 'hooks']);
+  const result = await runGit(cwd, ['rev-parse', '--show-toplevel', '--path-format=absolute', '--git-path', 'hooks'], {
+    asConfigured: true, // --git-path hooks answers core.hooksPath, which Sluice's own commands override
+  });
   const [top, hooksDir] = result.stdout.trim().split('\n');
   if (result.exitCode !== 0 || !top || !hooksDir) return undefined;
   return { top, hooksDir };

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sweepDeadTempFiles } from '../process/scratch-dir.ts';
 
 export const hookSessionStatuses = ['open', 'done', 'not-done'] as const;
 export type HookSessionStatus = (typeof hookSessionStatuses)[number];
@@ -44,6 +45,7 @@ export async function readHookSession(sluiceDir: string, sessionId: string): Pro
 export async function writeHookSession(sluiceDir: string, session: HookSession): Promise<void> {
   const path = hookSessionPath(sluiceDir, session.session_id);
   await mkdir(join(sluiceDir, 'hooks'), { recursive: true });
+  await sweepDeadTempFiles(join(sluiceDir, 'hooks'));
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(session, null, 2)}\n`);
   await rename(temp, path);

@@ -4,14 +4,15 @@ import { findConfigFile } from '../config/load-config.ts';
 import { ensureSluiceDir } from '../gates/sluice-dir.ts';
 import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { protectionOf } from '../guard/protection.ts';
-import { isGitRepo } from '../workspace/refs.ts';
 import { repoRootOf } from '../workspace/repo-root.ts';
 import { bashWriteTargets } from './bash-write-targets.ts';
+import { hookGroundMissing } from './hook-ground.ts';
 import { readHookSession, writeHookSession } from './hook-sessions.ts';
 import { sessionBase } from './session-base.ts';
 import type { ToolHookInput } from './tool-hook-input.ts';
 
-export type PreToolUseOutcome = { decision: 'allow' } | { decision: 'deny'; reason: string };
+/** `note`: why nothing was checked (no repository, no commit yet), for the one line the CLI prints. */
+export type PreToolUseOutcome = { decision: 'allow'; note?: string } | { decision: 'deny'; reason: string };
 
 /** Tools that write the file named in their input, and where they name it. */
 const fileTools: Record<string, string> = {
@@ -28,7 +29,9 @@ const shellTools = new Set(['Bash', 'shell', 'exec_command', 'local_shell']);
  * diff guard at the Stop hook and after every run iteration catches the rest.
  */
 export async function runPreToolUse(input: ToolHookInput): Promise<PreToolUseOutcome> {
-  if (!existsSync(input.cwd) || !(await isGitRepo(input.cwd))) return { decision: 'allow' };
+  if (!existsSync(input.cwd)) return { decision: 'allow' };
+  const missing = await hookGroundMissing(input.cwd);
+  if (missing) return { decision: 'allow', note: missing };
   const targets = writeTargets(input);
   const repoRoot = await repoRootOf(input.cwd);
   const configPath = findConfigFile(input.cwd);

@@ -8,6 +8,7 @@ import { ensureSluiceDir } from '../gates/sluice-dir.ts';
 import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { blockingFindings, guardFeedback, guardWorktree } from '../guard/guard-worktree.ts';
 import { repoRootOf } from '../workspace/repo-root.ts';
+import { hookGroundMissing } from './hook-ground.ts';
 import { type HookSession, hookSessionPath, readHookSession, writeHookSession } from './hook-sessions.ts';
 import { sessionBase } from './session-base.ts';
 import type { StopHookInput } from './stop-hook-input.ts';
@@ -50,6 +51,10 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   const configPath = options.judge?.configPath ?? findConfigFile(input.cwd);
   if (!configPath) return { decision: 'ignored', note: `no sluice.yaml in ${input.cwd} or above; nothing to check` };
   const root = options.judge?.root ?? dirname(configPath);
+  if (!existsSync(root)) return { decision: 'ignored', note: `the folder to judge does not exist: ${root}` };
+  // A named base (a run's) is checked where it is resolved; otherwise HEAD must exist to measure from.
+  const missing = options.base ? undefined : await hookGroundMissing(root);
+  if (missing) return { decision: 'ignored', note: missing };
   const sluiceDir = await ensureSluiceDir(root);
   const session = await readHookSession(sluiceDir, input.sessionId);
   const judged = await judge(options, configPath, root, session);

@@ -62,6 +62,12 @@ export function descendantsOf(pid: number): number[] {
   return table ? withDescendants([pid], table).filter((found) => found !== pid) : [];
 }
 
+/** The live direct children of `pid` (Linux /proc); empty where /proc is missing. */
+export function childrenOf(pid: number): number[] {
+  const table = readProcessTable();
+  return (table?.children.get(pid) ?? []).filter((child) => table?.groups.has(child));
+}
+
 interface ProcessTable {
   /** Children by parent pid. */
   children: Map<number, number[]>;

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { type ContainmentPlan, containmentPlan, namespacedArgv, parseInitReport } from './containment.ts';
+import { MarkedProcesses } from './marked-processes.ts';
 import {
   descendantsOf,
+  isProcessRunning,
   killProcesses,
   killProcessGroup,
   processStartTime,
@@ -30,6 +33,13 @@ export interface RunProcessOptions {
   onStart?: (group: { pgid: number; startTime: string | undefined }) => void;
   /** Grace between SIGTERM and SIGKILL when the process is stopped. */
   killGraceMs?: number;
+  /**
+   * Contain everything the command starts (containment.ts): when the command ends (by itself, timed out,
+   * cancelled), every process it started — setsid'd and double-forked daemons too — is gone before the
+   * promise resolves, and, where the kernel allows, they all die with Sluice. For agent turns, gates,
+   * bench runs, setup commands; not for git or notify commands.
+   */
+  contain?: boolean;
 }
 
 export type ProcessResult =
@@ -42,32 +52,47 @@ export type ProcessResult =
 /**
  * Run a command in its own process group. When it ends, times out or is cancelled, the
  * whole group is killed, so no descendant (a forked grandchild, a server left in the
- * background) outlives it.
+ * background) outlives it; with `contain`, not even those that left the group.
  */
 export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const graceMs = options.killGraceMs ?? 2000;
   const output = openSync(options.outputPath, 'w');
-  const [file, args] =
+  const [commandFile, commandArgs] =
     typeof options.command === 'string'
       ? ['/bin/sh', ['-c', options.command]]
       : [options.command.file, options.command.args];
+  const plan: ContainmentPlan | undefined = options.contain ? containmentPlan() : undefined;
+  const marked = plan?.mechanism === 'process-group' ? new MarkedProcesses() : undefined;
+  const { file, args } =
+    plan?.mechanism === 'pid-namespace'
+      ? namespacedArgv(plan, 'once', commandFile, commandArgs)
+      : { file: commandFile, args: commandArgs };
+  const namespaced = plan?.mechanism === 'pid-namespace';
   const streamed = options.onStdoutLine !== undefined;
+  const env = options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env };
 
   return new Promise((resolve) => {
     let stopReason: 'timed-out' | 'cancelled' | undefined;
     let settled = false;
     const child = spawn(file, args, {
       cwd: options.cwd,
-      env: options.replaceEnv ? options.env : { ...process.env, ...options.env },
+      env: { ...env, ...marked?.env },
       // Without streaming, the child writes straight to the log file: nothing passes through us.
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', streamed ? 'pipe' : output, streamed ? 'pipe' : output],
+      // In a namespace, fd 3 carries the init's word on how the command ended.
+      stdio: [
+        options.input === undefined ? 'ignore' : 'pipe',
+        streamed ? 'pipe' : output,
+        streamed ? 'pipe' : output,
+        ...(namespaced ? (['pipe'] as const) : []),
+      ],
       detached: true,
     });
     const pgid = child.pid;
     if (pgid !== undefined) {
       trackProcessGroup(pgid);
+      marked?.watch(pgid);
       options.onStart?.({ pgid, startTime: processStartTime(pgid) });
     }
     if (options.input !== undefined && child.stdin) {
@@ -77,6 +102,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     const streamsClosed = streamed
       ? pipeToFile(child.stdout, child.stderr, output, options.onStdoutLine)
       : Promise.resolve();
+    const report = namespaced ? readAll(child.stdio[3] as NodeJS.ReadableStream | null) : Promise.resolve('');
 
     // Descendants that left the group (setsid) are found through /proc while their parents live.
     let strays = new Set<number>();
@@ -84,6 +110,8 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       if (stopReason || pgid === undefined) return;
       stopReason = reason;
       strays = new Set(descendantsOf(pgid));
+      // A namespace's init ignores SIGTERM and the outer unshare blocks it: the command itself gets it, and
+      // when it ends the kernel takes the rest of the namespace down.
       killProcessGroup(pgid, 'SIGTERM');
       setTimeout(() => {
         for (const pid of descendantsOf(pgid)) strays.add(pid);
@@ -96,33 +124,72 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const finish = async (result: ProcessResult) => {
+    const finish = async (result: () => Promise<ProcessResult>) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (pgid !== undefined) {
+        marked?.sample();
         // Reap whatever the command left behind in its group; that also closes the pipes it held.
         killProcessGroup(pgid, 'SIGKILL');
         if (stopReason) killProcesses(strays);
+        await marked?.sweep();
+        // A SIGKILLed namespace dies a moment after its outer process: wait for what was seen in it.
+        if (stopReason) await waitUntilGone(strays);
         untrackProcessGroup(pgid);
       }
       await streamsClosed;
+      const final = await result();
       closeSync(output);
-      resolve(result);
+      resolve(final);
     };
 
     child.once(
       'error',
-      (error) => void finish({ status: 'spawn-failed', message: error.message, durationMs: elapsed() }),
+      (error) => void finish(async () => ({ status: 'spawn-failed', message: error.message, durationMs: elapsed() })),
     );
     child.once('exit', (code, signal) => {
       const durationMs = elapsed();
-      if (stopReason) return void finish({ status: stopReason, durationMs });
-      if (signal) return void finish({ status: 'signalled', signal, durationMs });
-      void finish({ status: 'exited', exitCode: code ?? 1, durationMs });
+      void finish(async () => {
+        if (stopReason) return { status: stopReason, durationMs };
+        const reported = namespaced ? parseInitReport(await report) : undefined;
+        switch (reported?.status) {
+          case 'exited':
+            return { status: 'exited', exitCode: reported.exitCode, durationMs };
+          case 'signalled':
+            return { status: 'signalled', signal: reported.signal, durationMs };
+          case 'spawn-failed':
+            return { status: 'spawn-failed', message: `spawn ${commandFile} ${reported.code}`, durationMs };
+        }
+        if (signal) return { status: 'signalled', signal, durationMs };
+        return { status: 'exited', exitCode: code ?? 1, durationMs };
+      });
     });
   });
+}
+
+/** Everything a stream yields until it closes. */
+function readAll(stream: NodeJS.ReadableStream | null): Promise<string> {
+  return new Promise((resolve) => {
+    if (!stream) return resolve('');
+    let text = '';
+    stream.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    stream.once('close', () => resolve(text));
+    stream.once('error', () => resolve(text));
+  });
+}
+
+/** Poll until none of `pids` runs any more (bounded: a process stuck in the kernel must not hang us). */
+async function waitUntilGone(pids: Iterable<number>, timeoutMs = 2000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let left = [...pids].filter(isProcessRunning);
+  while (left.length > 0 && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    left = left.filter(isProcessRunning);
+  }
 }
 
 /** Copy both pipes into the output file and hand stdout to the caller line by line. */

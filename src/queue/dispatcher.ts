@@ -12,6 +12,8 @@ export interface DispatchPorts {
   resumeRun(runId: string, signal: AbortSignal): Promise<RunSummary>;
   /** A run that ended `done` becomes a review item. */
   enqueueForReview(summary: RunSummary, task: TaskRecord): Promise<void>;
+  /** Queue the runs that ended `done` while their process died before queuing them. */
+  queueDueReviews(): Promise<void>;
   /** Queue the follow-up tasks a run's agent wrote when it split its change; how many. */
   importFollowUps(runId: string): Promise<number>;
 }
@@ -79,6 +81,8 @@ type Launch = (task: TaskRecord, run: (signal: AbortSignal) => Promise<RunSummar
 /** Tasks a dead dispatcher left `running`: resume their run, settle a run that ended, or queue the task again. */
 async function recover(options: DispatcherOptions, launch: Launch): Promise<void> {
   const { store, ports } = options;
+  // First: a task whose run ended done moves to review below, and its review item must be there.
+  await ports.queueDueReviews();
   const tasks = await store.queue.listTasks();
   const owned = new Set(tasks.flatMap((task) => (task.runId ? [task.runId] : [])));
   // A run recorded for a task whose dispatcher died before noting it: nothing will drive it again.

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess } from '../process/run-process.ts';
+import { makeScratchDir } from '../process/scratch-dir.ts';
 import { runGit } from '../workspace/git.ts';
 
 export interface PullRequestInput {
@@ -26,7 +26,7 @@ export async function openPullRequest(input: PullRequestInput): Promise<PullRequ
   if (push.exitCode !== 0) {
     return { status: 'failed', reason: `git push to origin failed: ${lastLines(push.stderr)}` };
   }
-  const scratch = await mkdtemp(join(tmpdir(), 'sluice-gh-'));
+  const scratch = await makeScratchDir('gh');
   try {
     const outputPath = join(scratch, 'output');
     const args = ['pr', 'create', '--base', input.base, '--head', input.branch, '--title', input.title];

@@ -7,8 +7,14 @@
  * `pendingReviewerFeedback` (reviewer-feedback.ts), which `resumeRun` reads by itself; a caller may also
  * pass them explicitly. A run that ends `done` again is put back here with `enqueueForReview`: a new round.
  */
+import { lstat, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ReviewCostConfig } from '../config/review-schema.ts';
 import { SluiceError, UsageError } from '../errors.ts';
+import { rewriteEvidence, runDirOf } from '../loop/drive-run.ts';
+import { runSettingsOf } from '../loop/resume-run.ts';
+import { loadBaseConfig } from '../loop/run-config.ts';
+import { isProcessRunning } from '../process/process-groups.ts';
 import { estimateReviewCost } from '../queue/review-cost.ts';
 import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -34,8 +40,7 @@ export async function enqueueForReview(
   run: RunRecord,
   options: { taskId?: string; cost: ReviewCostConfig; evidencePath: string },
 ): Promise<ReviewItemRecord> {
-  const waiting = (await store.queue.listReviewItems(['waiting'])).find((item) => item.runId === run.id);
-  if (waiting) return waiting;
+  // A round that already waits is kept as it is (addReviewItem returns it, in its transaction).
   const head = await resolveCommit(run.repoRoot, run.branch);
   const change = await diffStats(run.repoRoot, run.baseCommit, head);
   const cost = estimateReviewCost(
@@ -54,6 +59,56 @@ export async function enqueueForReview(
     headCommit: head,
     evidencePath: options.evidencePath,
   });
+}
+
+/** What `queueDueReviews` did: the items it added, and the runs it could not queue (they stay due). */
+export interface DueReviewsOutcome {
+  queued: ReviewItemRecord[];
+  problems: string[];
+}
+
+/**
+ * Queue every run that ended `done` without its review item: the process that reached the verdict was
+ * killed first (`sluice run`, `sluice work` or `sluice resume` alike). Evidence that was never written
+ * is rebuilt from the store. Cheap when nothing is due (one query): call it whenever the store is opened.
+ */
+export async function queueDueReviews(store: RunStore): Promise<DueReviewsOutcome> {
+  const outcome: DueReviewsOutcome = { queued: [], problems: [] };
+  for (const { runId } of await store.queue.reviewsDue()) {
+    const run = await store.getRun(runId);
+    if (run?.status !== 'done') continue;
+    // The process that reached the verdict is still at it (writing the evidence, queuing): its own.
+    if (run.pid !== undefined && run.pid !== process.pid && isProcessRunning(run.pid)) continue;
+    try {
+      const settings = runSettingsOf(run);
+      const base = await loadBaseConfig(join(run.repoRoot, settings.configFile), run.baseCommit);
+      const evidencePath = join(runDirOf(run, settings.configDir), 'evidence.md');
+      const reports = [evidencePath, join(runDirOf(run, settings.configDir), 'evidence.json')];
+      const written = await Promise.all(
+        reports.map((path) =>
+          lstat(path).then(
+            (stats) => stats.isFile(),
+            () => false,
+          ),
+        ),
+      );
+      if (!written.every(Boolean)) {
+        // Whatever stands where a report goes and is no regular file (a pipe, a link) is not evidence.
+        for (const [index, path] of reports.entries()) if (!written[index]) await rm(path, { force: true });
+        await rewriteEvidence(store, run, settings.configDir);
+      }
+      outcome.queued.push(
+        await enqueueForReview(store, run, {
+          ...(settings.taskId ? { taskId: settings.taskId } : {}),
+          cost: base.config.review.cost,
+          evidencePath,
+        }),
+      );
+    } catch (error) {
+      outcome.problems.push(`run ${run.id} ended done but could not be queued for review: ${(error as Error).message}`);
+    }
+  }
+  return outcome;
 }
 
 /**

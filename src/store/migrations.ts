@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { tasksAndReviews } from './migration-0002-tasks.ts';
 import { benchResults } from './migration-0003-bench.ts';
+import { reviewDue } from './migration-0004-review-due.ts';
 
 // Column types are the portable subset: text, integer, bigint, double precision. A PostgreSQL store
 // runs these same migrations. Migrations are applied in name order and never edited once released:
@@ -116,6 +117,7 @@ export const storeMigrations: Record<string, Migration> = {
   '0001_runs': initial,
   '0002_tasks_reviews': tasksAndReviews,
   '0003_bench_results': benchResults,
+  '0004_review_due': reviewDue,
 };
 
 /** Hands Kysely's `Migrator` the migrations above; nothing is read from disk at runtime. */

@@ -102,9 +102,20 @@ export class QueueStore {
     });
   }
 
-  /** A finished change waits for a human: the next round of its run. */
+  /**
+   * A finished change waits for a human: the next round of its run. A round that already waits is
+   * returned as it is. Either way the run owes no review item any more (see `reviewsDue`).
+   */
   async addReviewItem(item: NewReviewItem): Promise<ReviewItemRecord> {
     return this.#write('add a review item', async (trx, at) => {
+      await trx.deleteFrom('review_due').where('run_id', '=', item.runId).execute();
+      const waiting = await trx
+        .selectFrom('review_items')
+        .selectAll()
+        .where('run_id', '=', item.runId)
+        .where('status', '=', 'waiting')
+        .executeTakeFirst();
+      if (waiting) return toReviewItemRecord(waiting);
       const last = await trx
         .selectFrom('review_items')
         .select((eb) => eb.fn.max('round').as('round'))
@@ -127,6 +138,17 @@ export class QueueStore {
       await trx.insertInto('review_items').values(row).execute();
       return toReviewItemRecord(row);
     });
+  }
+
+  /**
+   * Runs that ended `done` and have no review item for that verdict yet, oldest verdict first: the
+   * process that reached the verdict died before queuing it.
+   */
+  async reviewsDue(): Promise<Array<{ runId: string; dueAt: string }>> {
+    const rows = await this.#read('list runs due for review', (db) =>
+      db.selectFrom('review_due').selectAll().orderBy('due_at').orderBy('run_id').execute(),
+    );
+    return rows.map((row) => ({ runId: row.run_id, dueAt: row.due_at }));
   }
 
   /** Review items, oldest first, optionally of some statuses. */

@@ -73,6 +73,14 @@ export async function writeRunEnd(
     .returningAll()
     .executeTakeFirstOrThrow();
   await appendEventRow(trx, runId, storeEventTypes.runFinish, { status: end.status, reason: end.reason ?? null }, at);
+  // A done run owes a review item; owed in the verdict's own transaction, so no kill can lose it.
+  if (end.status === 'done') {
+    await trx
+      .insertInto('review_due')
+      .values({ run_id: runId, due_at: at })
+      .onConflict((conflict) => conflict.column('run_id').doNothing())
+      .execute();
+  }
   return toRunRecord(row);
 }
 

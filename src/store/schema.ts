@@ -15,6 +15,13 @@ export interface StoreDatabase {
   tasks: TasksTable;
   review_items: ReviewItemsTable;
   bench_results: BenchResultsTable;
+  review_due: ReviewDueTable;
+}
+
+/** A `done` verdict whose review item is not written yet (see migration-0004-review-due.ts). */
+export interface ReviewDueTable {
+  run_id: string;
+  due_at: string;
 }
 
 /** One metric of one bench gate in one check; `result_json` holds the whole MetricResult. */

@@ -1,6 +1,8 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { git, gitdir } from '../support/gitdir.ts';
 import { checkJson } from '../support/sluice-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { writeFiles } from '../support/write-files.ts';
@@ -88,6 +90,49 @@ describe('the gate cache', () => {
     expect((await checkJson(dir)).gate('flaky').status).toBe('passed');
     expect((await checkJson(dir)).gate('flaky').status).toBe('cached');
     expect((await checkJson(dir, '--no-cache')).gate('flaky').status).toBe('passed');
+  });
+
+  it('in a git repository, re-runs a gate whose input was rewritten (same size) with its old mtime put back', async () => {
+    const dir = await gitdir({
+      files: { 'sluice.yaml': config, 'src/a.ts': 'aaaa', 'test/a.test.ts': 't', 'lint.cfg': 'x' },
+    });
+    // An old mtime, then `git add`: git records the file with a ctime other than its mtime.
+    execFileSync('touch', ['-m', '-d', '@1577836800.5', join(dir, 'src/a.ts')]);
+    await git(dir, 'add', 'src/a.ts');
+    expect((await checkJson(dir)).gate('build').status).toBe('passed');
+    expect((await checkJson(dir)).gate('build').status).toBe('cached');
+    writeFileSync(join(dir, 'src/a.ts'), 'bbbb');
+    execFileSync('touch', ['-m', '-d', '@1577836800.5', join(dir, 'src/a.ts')]);
+    expect((await checkJson(dir)).gate('build').status).toBe('passed');
+  });
+
+  it('in a git repository, keys a gate by what the gate before it wrote in the same check', async () => {
+    const dir = await gitdir({
+      files: {
+        '.gitignore': 'dist/\n',
+        'sluice.yaml': `gates:
+  build:
+    run: "mkdir -p dist && cp src/a.txt gen/out.txt && cp src/a.txt dist/out.txt"
+    inputs: ["src/**"]
+  test:
+    run: "echo test >> runs.txt"
+    needs: [build]
+    inputs: ["gen/**", "dist/**"]
+`,
+        'src/a.txt': 'one',
+        'gen/out.txt': 'one', // generated, and committed
+      },
+    });
+    const statuses = async () => (await checkJson(dir)).json.gates.map((gate) => gate.status);
+    expect(await statuses()).toEqual(['passed', 'passed']);
+    expect(await statuses()).toEqual(['cached', 'cached']);
+    writeFileSync(join(dir, 'src/a.txt'), 'two');
+    expect(await statuses()).toEqual(['passed', 'passed']);
+    // Had test's key been taken from a look at the files before build rewrote gen/out.txt, it would not match now.
+    expect(await statuses()).toEqual(['cached', 'cached']);
+    // dist/ is ignored, but named: a change to it re-runs test, even with build cached.
+    writeFileSync(join(dir, 'dist/out.txt'), 'tampered');
+    expect(await statuses()).toEqual(['cached', 'passed']);
   });
 
   it("keeps .sluice/ out of git without touching the repository's own .gitignore", async () => {

@@ -7,6 +7,10 @@ import { sluiceBin } from '../support/sluice-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { writeFiles } from '../support/write-files.ts';
 
+// These tests read pids the processes write about themselves ($$, pidfiles); a PID namespace renumbers those,
+// so they run with the process-group fallback. test/unit/process/contain-*.test.ts cover the namespace.
+process.env.SLUICE_CONTAINMENT = 'process-group';
+
 describe('Ctrl-C during a check', () => {
   it('kills every gate process group, records the check as cancelled and exits 130', async () => {
     const dir = tempDir();

@@ -6,6 +6,10 @@ import { checkJson, runSluice } from '../support/sluice-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { writeFiles } from '../support/write-files.ts';
 
+// These tests read pids the processes write about themselves ($$, pidfiles); a PID namespace renumbers those,
+// so they run with the process-group fallback. test/unit/process/contain-*.test.ts cover the namespace.
+process.env.SLUICE_CONTAINMENT = 'process-group';
+
 describe('sluice check runs the gate graph', () => {
   it('runs independent gates in parallel and dependents after their needs', async () => {
     const dir = tempDir();

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ensureChromium } from './chromium.ts';
+import { ensureSandboxTools } from './sandbox-tools.ts';
 
 /**
  * The end-to-end tests drive the real bin, so build dist once before them; and the browser tests
  * drive the real Chromium, installed here once (a fresh CI machine has none) rather than by each
- * test file at the same time.
+ * test file at the same time. The same for bubblewrap and socat, which the agents' sandboxes need.
  */
 export default async function setUp(): Promise<void> {
   const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,4 +15,5 @@ export default async function setUp(): Promise<void> {
     stdio: 'inherit',
   });
   await ensureChromium();
+  await ensureSandboxTools();
 }

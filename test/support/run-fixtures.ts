@@ -1,5 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
 import { gitdir } from './gitdir.ts';
 import { tempDir } from './temp-dir.ts';
 
@@ -38,7 +40,11 @@ export interface ScriptedTurn {
 
 /**
  * A scripted agent: a Node program that reads its prompt on stdin, plays the next scripted turn on
- * src/add.js, prints its usage as a SLUICE_USAGE line, and keeps every prompt for the test to read.
+ * src/add.js, prints its usage as a SLUICE_USAGE line, and hands every prompt to the test.
+ *
+ * It writes nothing outside its worktree, like an agent under Sluice's default sandbox must: each prompt
+ * goes to this test process over a unix socket (connecting to one is not a write), and the answer is the
+ * number of the turn to play. So the run tests run sandboxed, as users' runs do.
  */
 export function scriptedAgent(turns: ScriptedTurn[]): {
   command: string;
@@ -47,17 +53,47 @@ export function scriptedAgent(turns: ScriptedTurn[]): {
 } {
   const dir = tempDir('sluice-agent-');
   const script = join(dir, 'agent.mjs');
-  const log = join(dir, 'prompts.json');
-  writeFileSync(log, '[]');
+  const socket = join(dir, 'prompts.sock');
+  const prompts: string[] = [];
+  let lastPid = 0;
+  const server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      prompts.push(body);
+      // The agent's own pid is its pid in the sandbox's PID namespace: find it as the host sees it.
+      lastPid = hostPidRunning(script) ?? lastPid;
+      response.end(String(prompts.length));
+    });
+  });
+  server.listen(socket);
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   writeFileSync(
     script,
     `import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-const prompts = JSON.parse(readFileSync(${JSON.stringify(log)}, 'utf8'));
-prompts.push(readFileSync(0, 'utf8'));
-writeFileSync(${JSON.stringify(log)}, JSON.stringify(prompts));
-writeFileSync(${JSON.stringify(log)} + '.pid', String(process.pid));
+import { request } from 'node:http';
+const prompt = readFileSync(0, 'utf8');
+const count = await new Promise((resolve, reject) => {
+  const sent = request({ socketPath: ${JSON.stringify(socket)}, path: '/prompt', method: 'POST' }, (response) => {
+    let body = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk) => (body += chunk));
+    response.on('end', () => resolve(Number(body)));
+  });
+  sent.on('error', reject);
+  sent.end(prompt);
+});
 const turns = ${JSON.stringify(turns)};
-const turn = turns[Math.min(prompts.length, turns.length) - 1];
+const turn = turns[Math.min(count, turns.length) - 1];
 if (turn.usage) console.log('SLUICE_USAGE ' + JSON.stringify({ model: 'scripted-1', input_tokens: turn.usage.input, output_tokens: turn.usage.output, cost_usd: turn.usage.cost }));
 if (turn.write === 'exit 7') process.exit(7);
 if (turn.write === 'hang') setInterval(() => {}, 1000);
@@ -70,7 +106,22 @@ for (const [path, content] of Object.entries(turn.files ?? {})) {
   );
   return {
     command: `'${process.execPath}' '${script}'`,
-    prompts: () => JSON.parse(readFileSync(log, 'utf8')) as string[],
-    lastPid: () => Number(readFileSync(`${log}.pid`, 'utf8')),
+    prompts: () => [...prompts],
+    lastPid: () => lastPid,
   };
+}
+
+/** The host pid of the live process running `node <script>` (the newest, if several). */
+function hostPidRunning(script: string): number | undefined {
+  let found: number | undefined;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv[1] === script && Number(entry) > (found ?? 0)) found = Number(entry);
+    } catch {
+      // gone already
+    }
+  }
+  return found;
 }

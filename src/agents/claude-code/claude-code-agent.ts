@@ -1,11 +1,14 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type ProcessResult, runProcess } from '../../process/run-process.ts';
+import { defaultSandboxPolicy, type SandboxReport } from '../../process/sandbox/sandbox-policy.ts';
 import type { ModelUsage } from '../../usage/model-usage.ts';
 import { costOf, type PriceTable, pricesFor, priceTable } from '../../usage/pricing.ts';
 import type { AgentAdapter, AgentTurn, AgentTurnResult } from '../agent-adapter.ts';
 import { resolveClaudeBinary } from './claude-binary.ts';
 import { buildClaudeCommand, type ClaudeCodeOptions } from './claude-command.ts';
+import { claudeSandboxReport, claudeTurnSandbox } from './claude-sandbox.ts';
+import { trackSandboxLitter } from './claude-sandbox-litter.ts';
 import { ClaudeStreamReader } from './stream-reader.ts';
 
 /**
@@ -32,8 +35,16 @@ export class ClaudeCodeAgent implements AgentAdapter {
     return this.#binary;
   }
 
+  sandboxReport(): SandboxReport {
+    return claudeSandboxReport(this.#options.sandbox ?? defaultSandboxPolicy);
+  }
+
   async runTurn(turn: AgentTurn): Promise<AgentTurnResult> {
-    const command = buildClaudeCommand(turn, this.#options, this.binary);
+    const policy = this.#options.sandbox ?? defaultSandboxPolicy;
+    const report = claudeSandboxReport(policy);
+    const sandbox = report.kind === 'claude-code-sandbox' ? claudeTurnSandbox(turn.cwd, policy) : undefined;
+    const command = buildClaudeCommand(turn, this.#options, this.binary, undefined, sandbox);
+    const removeLitter = sandbox ? trackSandboxLitter(turn.cwd) : () => {};
     const reader = new ClaudeStreamReader();
     const idle = new IdleStop(this.#options.idleAfterResultMs ?? 3000);
     mkdirSync(dirname(turn.logPath), { recursive: true });
@@ -43,6 +54,8 @@ export class ClaudeCodeAgent implements AgentAdapter {
       env: command.env,
       timeoutMs: turn.timeoutMs,
       outputPath: turn.logPath,
+      // Nothing the agent started may outlive its turn and touch the tree while the gates judge it.
+      contain: true,
       onStdoutLine: (line) => {
         // Costed from the price table as it streams, so a USD budget can stop a turn that overruns it.
         if (reader.read(line)) turn.onUsage?.(this.#priced(reader.runningUsage()));
@@ -52,6 +65,7 @@ export class ClaudeCodeAgent implements AgentAdapter {
       ...(turn.onProcessStart ? { onStart: turn.onProcessStart } : {}),
     });
     idle.cancel();
+    removeLitter();
     const usage = this.#priced(reader.finalUsage({ resumed: turn.sessionId !== undefined }));
     if (reader.result) turn.onUsage?.(usage);
     const sessionId = reader.sessionId;
@@ -63,6 +77,7 @@ export class ClaudeCodeAgent implements AgentAdapter {
       ...(sessionId ? { sessionId } : {}),
       ...(finalMessage !== undefined ? { finalMessage } : {}),
       durationMs: outcome.durationMs,
+      sandbox: sandbox?.report ?? report,
     };
   }
 

@@ -1,9 +1,11 @@
 import { runProcess } from '../../process/run-process.ts';
+import { defaultSandboxPolicy, type SandboxPolicy } from '../../process/sandbox/sandbox-policy.ts';
 import type { ModelUsage } from '../../usage/model-usage.ts';
 import { type PriceTable, priceTable, withCost } from '../../usage/pricing.ts';
 import type { AgentAdapter, AgentTurn, AgentTurnResult } from '../agent-adapter.ts';
 import { type CodexProvider, codexArgs, resolveCodexBinary } from './codex-command.ts';
 import { parseCodexEvent } from './codex-events.ts';
+import { type CodexTurnSandbox, codexSandboxReport, codexTurnSandbox } from './codex-sandbox.ts';
 import {
   type CodexSessionSnapshot,
   codexHomeFor,
@@ -25,21 +27,57 @@ export interface CodexAdapterOptions {
   codexHome?: string;
   /** Prices to cost usage with; default: the built-in table. */
   prices?: PriceTable;
+  /**
+   * Where the agent may write. Default `auto`: Codex's own `workspace-write` sandbox when it starts here (the
+   * worktree, what its own `git commit` needs, a private TMPDIR, `writablePaths`), else no sandbox.
+   */
+  sandbox?: SandboxPolicy;
 }
 
 /** The adapter for OpenAI's Codex CLI (`codex exec --json`). */
 export function createCodexAdapter(options: CodexAdapterOptions = {}): AgentAdapter {
   // A bad provider is a config error: say so now, not in the middle of a run.
   if (options.provider) codexArgs({ provider: options.provider });
-  return { name: 'codex', runTurn: (turn) => runCodexTurn(options, turn) };
+  const binaryOf = () => options.binary ?? resolveCodexBinary() ?? 'codex';
+  return {
+    name: 'codex',
+    runTurn: (turn) => runCodexTurn(options, turn),
+    sandboxReport: () => codexSandboxReport(binaryOf(), options.sandbox ?? defaultSandboxPolicy),
+  };
 }
 
 async function runCodexTurn(options: CodexAdapterOptions, turn: AgentTurn): Promise<AgentTurnResult> {
   const binary = options.binary ?? resolveCodexBinary() ?? 'codex';
   const model = turn.model ?? options.model;
+  const policy = options.sandbox ?? defaultSandboxPolicy;
+  const report = codexSandboxReport(binary, policy);
+  const sandbox: CodexTurnSandbox | undefined =
+    report.kind === 'codex-sandbox' ? codexTurnSandbox(turn.cwd, policy) : undefined;
+  try {
+    return {
+      ...(await runSandboxedCodexTurn(options, turn, binary, model, sandbox)),
+      sandbox: sandbox?.report ?? report,
+    };
+  } finally {
+    sandbox?.cleanup();
+  }
+}
+
+async function runSandboxedCodexTurn(
+  options: CodexAdapterOptions,
+  turn: AgentTurn,
+  binary: string,
+  model: string | undefined,
+  sandbox: CodexTurnSandbox | undefined,
+): Promise<AgentTurnResult> {
   let args: string[];
   try {
-    args = codexArgs({ model, sessionId: turn.sessionId, provider: options.provider });
+    args = codexArgs({
+      model,
+      sessionId: turn.sessionId,
+      provider: options.provider,
+      ...(sandbox ? { sandbox: { writableRoots: sandbox.writableRoots } } : {}),
+    });
   } catch (error) {
     return { status: 'failed', reason: (error as Error).message, usage: [], durationMs: 0 };
   }
@@ -58,9 +96,12 @@ async function runCodexTurn(options: CodexAdapterOptions, turn: AgentTurn): Prom
   const result = await runProcess({
     command: { file: binary, args },
     cwd: turn.cwd,
-    env: { ...(options.codexHome !== undefined && { CODEX_HOME: options.codexHome }), ...turn.env },
+    // The private TMPDIR wins over the turn's: it is the only temp folder the sandbox lets Codex write.
+    env: { ...(options.codexHome !== undefined && { CODEX_HOME: options.codexHome }), ...turn.env, ...sandbox?.env },
     timeoutMs: turn.timeoutMs,
     outputPath: turn.logPath,
+    // Nothing the agent started may outlive its turn and touch the tree while the gates judge it.
+    contain: true,
     input: turn.prompt,
     signal: turn.signal,
     onStdoutLine: (line) => {

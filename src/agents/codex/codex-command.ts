@@ -19,25 +19,55 @@ export interface CodexArgsInput {
   /** Resume this session (`codex exec resume <id>`) instead of starting one. */
   sessionId?: string;
   provider?: CodexProvider;
+  /**
+   * Run Codex's own sandbox (`workspace-write`) with these folders writable besides the worktree and
+   * TMPDIR; without it, Codex runs with no sandbox and no approvals.
+   */
+  sandbox?: { writableRoots: string[] };
 }
 
 const bareKey = /^[A-Za-z0-9_-]+$/;
 
 /**
- * The exact argv of one `codex exec --json` turn. Sluice owns the worktree, so Codex runs without its sandbox or
- * approvals. The prompt is read from stdin (`-`), so its size and a leading `-` do not matter; stdin is then closed,
- * which `codex exec` needs before it starts.
+ * The exact argv of one `codex exec --json` turn: in Codex's `workspace-write` sandbox when `sandbox` is given,
+ * else without sandbox or approvals. Never any approval prompt: nobody is there to answer it. The prompt is read
+ * from stdin (`-`), so its size and a leading `-` do not matter; stdin is then closed, which `codex exec` needs
+ * before it starts.
  */
 export function codexArgs(input: CodexArgsInput): string[] {
   const args = ['exec'];
   if (input.sessionId !== undefined) args.push('resume');
-  args.push('--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox');
+  args.push('--json', '--skip-git-repo-check');
+  args.push(...(input.sandbox ? sandboxArgs(input.sandbox, input.sessionId !== undefined) : [bypassFlag]));
   args.push('--disable', 'plugins'); // no lookups of plugin marketplaces on outside hosts
   if (input.provider) args.push(...providerArgs(input.provider));
   if (input.model !== undefined) args.push('-m', input.model);
   if (input.sessionId !== undefined) args.push(checkedSessionId(input.sessionId));
   args.push('-');
   return args;
+}
+
+const bypassFlag = '--dangerously-bypass-approvals-and-sandbox';
+
+/**
+ * Codex's workspace-write sandbox: the worktree, TMPDIR (a private folder per turn) and `writableRoots`
+ * writable; `/tmp` not (by default it is, and other runs' worktrees and the user's files can live there).
+ * The network stays open, as without the sandbox: this confines writes, not downloads. `exec resume` has no
+ * `--sandbox` flag, so there the same setting goes in as config.
+ */
+function sandboxArgs(sandbox: { writableRoots: string[] }, resumed: boolean): string[] {
+  const roots = `[${sandbox.writableRoots.map(tomlString).join(',')}]`;
+  return [
+    ...(resumed ? ['-c', 'sandbox_mode="workspace-write"'] : ['--sandbox', 'workspace-write']),
+    '-c',
+    'approval_policy="never"',
+    '-c',
+    'sandbox_workspace_write.exclude_slash_tmp=true',
+    '-c',
+    'sandbox_workspace_write.network_access=true',
+    '-c',
+    `sandbox_workspace_write.writable_roots=${roots}`,
+  ];
 }
 
 /** `-c` overrides that select a custom provider (Codex ignores OPENAI_BASE_URL). */

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type ProcessResult, runProcess } from '../../process/run-process.ts';
+import { bubblewrapReport, confineCommand } from '../../process/sandbox/confine.ts';
+import { defaultSandboxPolicy, type SandboxPolicy, type SandboxReport } from '../../process/sandbox/sandbox-policy.ts';
 import type { ModelUsage } from '../../usage/model-usage.ts';
 import type { AgentAdapter, AgentTurn, AgentTurnResult } from '../agent-adapter.ts';
 import { parseUsageLine } from './usage-line.ts';
@@ -16,6 +18,11 @@ export interface CommandAgentOptions {
   command: string;
   promptVia: PromptDelivery;
   env?: Record<string, string>;
+  /**
+   * Where the agent may write. Default `auto`: inside bubblewrap when the machine has it (writable: the
+   * worktree, what its own `git commit` needs, a private TMPDIR, `writablePaths`), else unconfined.
+   */
+  sandbox?: SandboxPolicy;
 }
 
 /**
@@ -38,6 +45,10 @@ export class CommandAgent implements AgentAdapter {
     return this.#options.promptVia;
   }
 
+  sandboxReport(): SandboxReport {
+    return bubblewrapReport(this.#options.sandbox ?? defaultSandboxPolicy);
+  }
+
   async runTurn(turn: AgentTurn): Promise<AgentTurnResult> {
     const promptFile = join(dirname(turn.logPath), 'prompt.md');
     if (this.#options.promptVia === 'file') {
@@ -48,18 +59,26 @@ export class CommandAgent implements AgentAdapter {
       .replaceAll('{prompt}', '"$SLUICE_PROMPT"')
       .replaceAll('{prompt_file}', '"$SLUICE_PROMPT_FILE"');
     const usage = new Map<string, ModelUsage>();
+    // The prompt file lives beside the log, outside the worktree: readable in the sandbox, not writable.
+    const confined = confineCommand(this.#options.sandbox ?? defaultSandboxPolicy, turn.cwd, {
+      file: '/bin/sh',
+      args: ['-c', command],
+    });
     const outcome = await runProcess({
-      command,
+      command: { file: confined.file, args: confined.args },
       cwd: turn.cwd,
       env: {
         ...this.#options.env,
         ...turn.env,
+        ...confined.env,
         ...(this.#options.promptVia === 'argument' ? { SLUICE_PROMPT: turn.prompt } : {}),
         ...(this.#options.promptVia === 'file' ? { SLUICE_PROMPT_FILE: promptFile } : {}),
         ...(turn.model ? { SLUICE_MODEL: turn.model } : {}),
       },
       timeoutMs: turn.timeoutMs,
       outputPath: turn.logPath,
+      // Nothing the agent started may outlive its turn and touch the tree while the gates judge it.
+      contain: true,
       ...(this.#options.promptVia === 'stdin' ? { input: turn.prompt } : {}),
       onStdoutLine: (line) => {
         const reported = parseUsageLine(line);
@@ -69,8 +88,13 @@ export class CommandAgent implements AgentAdapter {
       },
       ...(turn.signal ? { signal: turn.signal } : {}),
       ...(turn.onProcessStart ? { onStart: turn.onProcessStart } : {}),
-    });
-    return { ...turnStatus(outcome), usage: [...usage.values()], durationMs: outcome.durationMs };
+    }).finally(confined.cleanup);
+    return {
+      ...turnStatus(outcome),
+      usage: [...usage.values()],
+      durationMs: outcome.durationMs,
+      sandbox: confined.report,
+    };
   }
 }
 

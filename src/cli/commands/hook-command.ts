@@ -105,7 +105,10 @@ async function preToolUse(stdin: string): Promise<number> {
   }
   const { runPreToolUse } = await import('../../hooks/pre-tool-use.ts');
   const outcome = await runPreToolUse(parsed.input);
-  if (outcome.decision === 'allow') return 0;
+  if (outcome.decision === 'allow') {
+    if (outcome.note) writeError(`sluice hook pre-tool-use: ${outcome.note}; letting the tool run`);
+    return 0;
+  }
   writeError(outcome.reason);
   return blockExitCode;
 }

@@ -12,6 +12,7 @@ import { currentBranch } from '../../workspace/refs.ts';
 import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
 import { writeOut } from '../output/write.ts';
 import { prepareRun } from '../prepare-run.ts';
+import { queueReviewsLeftDue } from '../work-ports.ts';
 import { withInterruptSignal } from './interrupt.ts';
 import { parseWholeNumber } from './parse-flags.ts';
 
@@ -36,6 +37,8 @@ Options:
       --turn-timeout <dur>    Kill one agent turn after this long (default 30m)
       --plan <file>           A Markdown checklist the agent keeps up to date; its progress goes in each prompt
       --session               Keep one agent session across iterations (Claude Code, Codex) instead of a fresh context
+      --sandbox <mode>        auto | required | off: confine the agent's writes to its worktree (default: sluice.yaml
+                              agent.sandbox, else auto, which runs unsandboxed, and says so, where no sandbox exists)
   -h, --help                  Show this help
 
 Exit: 0 done, 1 blocked, budget-exhausted or failed, 2 usage or config error, 130 cancelled.`;
@@ -56,6 +59,7 @@ export const runOptions = {
   'turn-timeout': { type: 'string' },
   plan: { type: 'string' },
   session: { type: 'boolean' },
+  sandbox: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -103,12 +107,16 @@ export async function startFromFlags(
     ...(values['turn-timeout'] ? { turnTimeoutMs: parseDuration(values['turn-timeout']) } : {}),
     ...(values.plan ? { planFile: values.plan } : {}),
     ...(values.session ? { keepSession: true } : {}),
+    ...(values.sandbox ? { sandbox: values.sandbox } : {}),
   });
+  // Said before the agent runs, in plain words: which sandbox confines its writes, or that none does.
+  writeOut(`agent sandbox: ${prepared.sandbox.description}`);
   const config = base.config;
   const settings = gym ? { ...prepared.settings, gym: { patience: gym.patience } } : prepared.settings;
   const store = await RunStore.open(runStorePath(resolve(base.repoRoot, base.configDir)));
   const reporter = createRunReporter(process.stdout);
   try {
+    await queueReviewsLeftDue(store);
     const summary = await withInterruptSignal((signal) =>
       startRun({
         store,

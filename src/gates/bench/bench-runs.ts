@@ -72,6 +72,8 @@ export async function runBenchSchedule(options: BenchRunsOptions): Promise<Bench
       // At least a moment, so a spent budget ends as a timeout of this run rather than never starting it.
       timeoutMs: Math.max(1, Math.round(options.deadline - started)),
       outputPath: side.logFile,
+      // A run that left a server behind would slow the next one down.
+      contain: true,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProcessStart ? { onStart: options.onProcessStart } : {}),
     });

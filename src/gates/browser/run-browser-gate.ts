@@ -68,6 +68,7 @@ export async function runBrowserGate(name: string, gate: GateConfig, context: Br
     env: { ...gate.env, SLUICE_GATE: name },
     timeoutMs: gate.timeout,
     outputPath: logFile,
+    contain: true,
     ...(context.signal ? { signal: context.signal } : {}),
     ...(context.onProcessStart ? { onStart: context.onProcessStart } : {}),
   });

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GateConfig } from '../../config/schema.ts';
+import { sweepDeadTempFiles } from '../../process/scratch-dir.ts';
 import type { TestCounts } from '../reports/report-types.ts';
-import { hashInputs } from './hash-inputs.ts';
+import { InputHasher } from './hash-inputs.ts';
 
 /** What is remembered of a gate's last pass. */
 export interface CacheEntry {
@@ -17,16 +18,18 @@ export interface CacheEntry {
  * The cache key of a gate: its command, cwd, env, report, what judges it (invariant, log, http,
  * browser, services), the contents of its inputs, and the
  * keys of the gates it needs (so a change upstream re-runs everything downstream).
- * Undefined for a gate without inputs: such a gate is never cached.
+ * Undefined for a gate without inputs: such a gate is never cached. `inputHasher` is the check's (one look at
+ * the files for all its gates); without it the inputs are hashed afresh.
  */
 export async function computeGateKey(
   root: string,
   gate: GateConfig,
   neededKeys: Record<string, string | undefined>,
+  inputHasher: InputHasher = new InputHasher(root),
 ): Promise<string | undefined> {
   // A benchmark measures this machine now, against a baseline that may have moved: never replayed.
   if (!gate.inputs || gate.inputs.length === 0 || gate.bench) return undefined;
-  const inputs = await hashInputs(root, gate.inputs);
+  const inputs = await inputHasher.hash(gate.inputs);
   const env = Object.entries(gate.env).sort(([a], [b]) => a.localeCompare(b));
   const needs = Object.entries(neededKeys).sort(([a], [b]) => a.localeCompare(b));
   const { run, cwd, report, services, invariant, log, http, browser } = gate;
@@ -35,12 +38,12 @@ export async function computeGateKey(
   return createHash('sha256').update(material).digest('hex');
 }
 
-/** Reads and writes `.sluice/cache/<gate>.json`; writes are atomic (temp file + rename). */
+/** Reads and writes `<dir>/<gate>.json` (`.sluice/cache/` by default); writes are atomic (temp file + rename). */
 export class GateCache {
   readonly #dir: string;
 
-  constructor(sluiceDir: string) {
-    this.#dir = join(sluiceDir, 'cache');
+  constructor(cacheDir: string) {
+    this.#dir = cacheDir;
   }
 
   /** The last pass of a gate, if it was recorded with this key. */
@@ -55,6 +58,7 @@ export class GateCache {
 
   async recordPass(gateName: string, entry: CacheEntry): Promise<void> {
     await mkdir(this.#dir, { recursive: true });
+    await sweepDeadTempFiles(this.#dir);
     const target = this.#path(gateName);
     const temporary = `${target}.${process.pid}.tmp`;
     await writeFile(temporary, `${JSON.stringify(entry)}\n`);

@@ -23,7 +23,7 @@ export async function createGitignoreFilter(root: string, patterns: string[]): P
 }
 
 /** The part of a glob before its first wildcard segment: "dist/**" -> "dist/", "**\/*" -> "". */
-function literalPrefix(pattern: string): string {
+export function literalPrefix(pattern: string): string {
   const segments = pattern.replace(/^\.\//, '').split('/');
   const firstGlob = segments.findIndex((segment) => globCharacters.test(segment));
   if (firstGlob === -1) return segments.join('/');

@@ -1,13 +1,227 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { glob } from 'tinyglobby';
-import { createGitignoreFilter } from './gitignore-filter.ts';
+import { escapePath, glob } from 'tinyglobby';
+import { blobMaterial } from './git-blob-id.ts';
+import { type GitFileIds, ignoredPaths, ignoredUntrackedFiles, readGitFileIds } from './git-file-ids.ts';
+import { createGitignoreFilter, literalPrefix } from './gitignore-filter.ts';
+import { compileInputMatcher, ignoredByDefault, patternsStayInside } from './input-matcher.ts';
 
-const alwaysIgnored = ['.git/**', '.sluice/**'];
+export interface InputsHash {
+  hash: string;
+  fileCount: number;
+  /** `git`: blob ids from git's index and stat cache; `reading`: every matched file read (outside git). */
+  via: 'git' | 'reading';
+}
 
-// Gates often share inputs (src/**): within one process a file is read once unless its stat changes,
-// which a gate that rewrites it (a build writing dist/) does.
+/** Files whose change also changes what git takes as a file and as its content, wherever they are. */
+const gitRuleFiles = new Set(['.gitignore', '.gitattributes']);
+const readsAtOnce = 32;
+
+/**
+ * One hash over the names and contents of every file the globs match (sorted, so order-free).
+ * `.git/`, `.sluice/`, `node_modules/` (unless named) and gitignored untracked files are not inputs, unless a
+ * glob names an ignored folder explicitly (`dist/**` keeps dist/); tracked files are inputs even if ignored.
+ * A fresh look each call; a check hashes through one `InputHasher`.
+ */
+export function hashInputs(root: string, patterns: string[]): Promise<InputsHash> {
+  return new InputHasher(root).hash(patterns);
+}
+
+/**
+ * The input hashes of one check. Inside a git work tree a file's content is its blob id from git's index
+ * when git, checking its stat cache, sees the file unchanged; only the files git does not vouch for
+ * (modified, untracked, assume-unchanged or skip-worktree) are read. One git pass serves every gate, and
+ * gates with the same inputs share one hash — until `invalidate()`, which the check calls when a gate runs
+ * (it may write files other gates take as inputs). Outside git, every matched file is read.
+ */
+export class InputHasher {
+  readonly #root: string;
+  #gitFiles: Promise<GitFileIds | undefined> | undefined;
+  #hashes = new Map<string, Promise<InputsHash>>();
+  #ignoredPaths = new Map<string, Promise<boolean | undefined>>();
+  #untrackedIgnoredFiles = new Map<string, Promise<string[] | undefined>>();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  hash(patterns: string[]): Promise<InputsHash> {
+    const memoKey = JSON.stringify(patterns);
+    let pending = this.#hashes.get(memoKey);
+    if (!pending) {
+      pending = this.#compute(patterns);
+      this.#hashes.set(memoKey, pending);
+    }
+    return pending;
+  }
+
+  /** Files may have changed since the last look: the next hash takes a new one. */
+  invalidate(): void {
+    this.#gitFiles = undefined;
+    this.#hashes = new Map();
+    this.#ignoredPaths = new Map();
+    this.#untrackedIgnoredFiles = new Map();
+  }
+
+  async #compute(patterns: string[]): Promise<InputsHash> {
+    if (!patternsStayInside(patterns)) return hashByReading(this.#root, patterns);
+    const prefixes = explicitPrefixes(patterns);
+    this.#gitFiles ??= readGitFileIds(this.#root);
+    const [gitFiles, ignored] = await Promise.all([this.#gitFiles, this.#ignored(['.', ...prefixes])]);
+    // A folder the repository around it ignores: git would list none of its untracked files.
+    if (!gitFiles || !ignored || ignored.has('.')) return hashByReading(this.#root, patterns);
+    const ignoredPrefixes = prefixes.filter((prefix) => ignored.has(prefix));
+    const explicitlyIgnored = ignoredPrefixes.length > 0 ? await this.#untrackedIgnored(ignoredPrefixes) : [];
+    if (!explicitlyIgnored) return hashByReading(this.#root, patterns);
+
+    const matches = compileInputMatcher(patterns);
+    // `<path>\0<mode> <blob id>\n` per input (and per .gitignore / .gitattributes), as parts of one string.
+    const entries: string[] = [];
+    const rules: string[] = [];
+    const { vouchedPaths, vouchedMaterials } = gitFiles;
+    for (let index = 0; index < vouchedPaths.length; index++) {
+      const path = vouchedPaths[index] as string;
+      const material = vouchedMaterials[index] as string;
+      if (matches(path)) entries.push(path, material);
+      if (isGitRuleFile(path)) rules.push(path, material);
+    }
+    const vouchedEntries = entries.length / 2;
+    const toRead = [...gitFiles.unvouched, ...explicitlyIgnored].filter((path) => matches(path) || isGitRuleFile(path));
+    const read = await mapLimited(toRead, (path) => blobMaterial(join(this.#root, path), gitFiles.objectFormat));
+    toRead.forEach((path, index) => {
+      const material = read[index];
+      if (material === undefined) return;
+      if (matches(path)) entries.push(path, material);
+      if (isGitRuleFile(path)) rules.push(path, material);
+    });
+    // git lists another repository inside this one as a folder; its files are read (rare: submodules, clones).
+    if (gitFiles.nestedRepositories.length > 0) {
+      const nested = await readNestedRepositories(this.#root, gitFiles.nestedRepositories, patterns, matches);
+      for (const [path, material] of nested) entries.push(path, material);
+    }
+    return combine(entries, vouchedEntries, rules);
+  }
+
+  /** Which of these paths git ignores, asking git once for all those not asked about since the last look. */
+  async #ignored(paths: string[]): Promise<Set<string> | undefined> {
+    const unknown = paths.filter((path) => !this.#ignoredPaths.has(path));
+    if (unknown.length > 0) {
+      const answer = ignoredPaths(this.#root, unknown).catch(() => undefined);
+      for (const path of unknown) {
+        this.#ignoredPaths.set(
+          path,
+          answer.then((set) => set?.has(path)),
+        );
+      }
+    }
+    const answers = await Promise.all(paths.map((path) => this.#ignoredPaths.get(path)));
+    if (answers.some((answer) => answer === undefined)) return undefined;
+    return new Set(paths.filter((_, index) => answers[index]));
+  }
+
+  async #untrackedIgnored(prefixes: string[]): Promise<string[] | undefined> {
+    const memoKey = JSON.stringify(prefixes);
+    let pending = this.#untrackedIgnoredFiles.get(memoKey);
+    if (!pending) {
+      pending = ignoredUntrackedFiles(this.#root, prefixes).catch(() => undefined);
+      this.#untrackedIgnoredFiles.set(memoKey, pending);
+    }
+    return pending;
+  }
+}
+
+/**
+ * The literal folders (or files) positive patterns start with (`dist/**` -> `dist/`): when git ignores one,
+ * its untracked files are inputs all the same, named on purpose.
+ */
+function explicitPrefixes(patterns: string[]): string[] {
+  const prefixes = patterns.filter((pattern) => !pattern.startsWith('!')).map(literalPrefix);
+  return [...new Set(prefixes)].filter((prefix) => prefix !== '' && prefix !== '.' && !prefix.startsWith('.git/'));
+}
+
+/** Files of repositories nested in this one that the inputs match, with content hashes (read from disk). */
+async function readNestedRepositories(
+  root: string,
+  folders: string[],
+  patterns: string[],
+  matches: (path: string) => boolean,
+): Promise<Array<[string, string]>> {
+  const found = await glob(
+    folders.map((folder) => `${escapePath(folder)}/**`),
+    { cwd: root, dot: true, onlyFiles: true, ignore: ignoredByDefault(patterns), expandDirectories: false },
+  );
+  const keep = await createGitignoreFilter(root, patterns);
+  const files = found.filter((file) => matches(file) && keep(file)).sort();
+  const contentHashes = await Promise.all(files.map((file) => hashFile(join(root, file))));
+  return files.map((file, index) => [file, contentHashes[index] ?? 'unreadable']);
+}
+
+function isGitRuleFile(path: string): boolean {
+  return gitRuleFiles.has(path.slice(path.lastIndexOf('/') + 1));
+}
+
+/** Sorted by path, `<path>\0<material>\n` per input and then per rule file, under one sha256. */
+function combine(entries: string[], vouchedEntries: number, rules: string[]): InputsHash {
+  const combined = createHash('sha256').update('git-ids\n').update(sortedLines(entries, vouchedEntries));
+  combined.update('rules\n').update(sortedLines(rules, 0));
+  return { hash: combined.digest('hex'), fileCount: entries.length / 2, via: 'git' };
+}
+
+/**
+ * `pairs` is path, material, path, material...: the entries git vouched for first, in git's (sorted) order,
+ * then the few read from disk; so the sort is a check, a small sort and a merge.
+ */
+function sortedLines(pairs: string[], vouchedCount: number): string {
+  const byPath = (a: number, b: number) => {
+    const pathA = pairs[a] as string;
+    const pathB = pairs[b] as string;
+    return pathA < pathB ? -1 : pathA > pathB ? 1 : 0;
+  };
+  const run = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => (from + index) * 2);
+  const count = pairs.length / 2;
+  const vouched = run(0, vouchedCount);
+  if (vouched.some((at, index) => index > 0 && byPath(vouched[index - 1] as number, at) > 0)) vouched.sort(byPath);
+  const others = run(vouchedCount, count).sort(byPath);
+  const parts = new Array<string>(count * 4);
+  let next = 0;
+  const emit = (at: number) => {
+    parts[next++] = pairs[at] as string;
+    parts[next++] = '\0';
+    parts[next++] = pairs[at + 1] as string;
+    parts[next++] = '\n';
+  };
+  let left = 0;
+  let right = 0;
+  while (left < vouched.length || right < others.length) {
+    const a = vouched[left];
+    const b = others[right];
+    if (b === undefined || (a !== undefined && byPath(a, b) <= 0)) {
+      emit(a as number);
+      left++;
+    } else {
+      emit(b);
+      right++;
+    }
+  }
+  return parts.join('');
+}
+
+async function mapLimited<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(readsAtOnce, items.length) }, worker));
+  return results;
+}
+
+// Outside git: every matched file is read. Gates often share inputs (src/**): within one process a file is
+// read once unless its stat changes, which a gate that rewrites it (a build writing dist/) does.
 const hashedFiles = new Map<string, { stamp: string; hash: string }>();
 
 async function hashFile(path: string): Promise<string> {
@@ -26,24 +240,18 @@ async function hashFile(path: string): Promise<string> {
   }
 }
 
-/**
- * One hash over the names and contents of every file the globs match (sorted, so order-free).
- * `.git/`, `.sluice/`, `node_modules/` (unless named) and gitignored files are not inputs.
- */
-export async function hashInputs(root: string, patterns: string[]): Promise<{ hash: string; fileCount: number }> {
-  const mentionsNodeModules = patterns.some((pattern) => pattern.includes('node_modules'));
-  const matched = await glob(patterns, {
-    cwd: root,
-    dot: true,
-    onlyFiles: true,
-    ignore: mentionsNodeModules ? alwaysIgnored : [...alwaysIgnored, '**/node_modules/**'],
-  });
+/** The files the globs match on disk, gitignored ones left out as the root .gitignore says, with content hashes. */
+async function readMatchedFiles(root: string, patterns: string[]): Promise<Array<[string, string]>> {
+  const matched = await glob(patterns, { cwd: root, dot: true, onlyFiles: true, ignore: ignoredByDefault(patterns) });
   const keep = await createGitignoreFilter(root, patterns);
   const files = matched.filter(keep).sort();
   const contentHashes = await Promise.all(files.map((file) => hashFile(join(root, file))));
+  return files.map((file, index) => [file, contentHashes[index] ?? 'unreadable']);
+}
+
+async function hashByReading(root: string, patterns: string[]): Promise<InputsHash> {
+  const files = await readMatchedFiles(root, patterns);
   const combined = createHash('sha256');
-  files.forEach((file, index) => {
-    combined.update(`${file}\0${contentHashes[index]}\n`);
-  });
-  return { hash: combined.digest('hex'), fileCount: files.length };
+  for (const [file, hash] of files) combined.update(`${file}\0${hash}\n`);
+  return { hash: combined.digest('hex'), fileCount: files.length, via: 'reading' };
 }

@@ -49,6 +49,8 @@ export async function startService(
     cwd,
     env,
     outputPath: logFile,
+    // Its daemons die with stop() and with Sluice, even on kill -9.
+    contain: true,
     ...(context.onProcessStart ? { onStart: context.onProcessStart } : {}),
   });
   if (started.pgid === undefined) {

@@ -7,11 +7,13 @@ import { type RunningService, type ServiceContext, serviceStopLogFile } from './
  */
 export async function stopService(service: RunningService, context: ServiceContext): Promise<void> {
   const { config } = service;
-  if (config.stop) {
+  // Run where the service's processes are (its PID namespace), so a pid read from its pidfile is the right one.
+  const stopCommand = config.stop ? service.process.commandInside(config.stop, service.cwd) : 'gone';
+  if (stopCommand !== 'gone') {
     try {
       // Not given the check's signal: after Ctrl-C the service must still be stopped properly.
       await runProcess({
-        command: config.stop,
+        command: stopCommand,
         cwd: service.cwd,
         env: service.env,
         timeoutMs: config.stop_timeout,

@@ -2,6 +2,7 @@ import type { GuardRule } from '../finding.ts';
 import { assertionsRemoved } from './assertions-removed.ts';
 import { expectedValueChanged } from './expected-value-changed.ts';
 import { protectedPathChanged } from './protected-path-changed.ts';
+import { runnerCodeLoaded } from './runner-code-loaded.ts';
 import { runnerConfigNarrowed } from './runner-config-narrowed.ts';
 import { skipMarkerAdded } from './skip-marker-added.ts';
 import { snapshotRewritten } from './snapshot-rewritten.ts';
@@ -17,5 +18,6 @@ export const guardRules: readonly GuardRule[] = [
   assertionsRemoved,
   expectedValueChanged,
   runnerConfigNarrowed,
+  runnerCodeLoaded,
   snapshotRewritten,
 ];

@@ -75,6 +75,9 @@ const valueOptions = new Set([
   ...['--testTimeout', '--timeout', '--outputFile', '--dir', '--root', '--workers', '-n', '--tb', '--cov'],
   ...['--cov-report', '--maxfail', '-j', '--jobs', '-timeout', '-count', '-parallel', '-coverprofile', '--features'],
   ...['--package', '--bin', '--target', '--test-threads', '-r', '--require', '--ui', '--spec'],
+  // Options that preload code (judged by runner-code-loaded): their value is no test path.
+  ...['--import', '--loader', '--experimental-loader', '--env-file', '--conditions', '--preload', '--file'],
+  ...['--setupFiles', '--setupFilesAfterEnv', '--globalSetup', '--globalTeardown', '--testEnvironment'],
 ]);
 
 /** Words that prefix the real program: `npx vitest`, `python -m pytest`, `uv run pytest`. */

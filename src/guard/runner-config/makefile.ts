@@ -62,12 +62,7 @@ export function makeRules(source: string): Map<string, MakeRule> {
  */
 export function makefileSettings(source: string): RunnerSetting[] {
   const rules = makeRules(source);
-  const reached = [...rules.keys()].filter(isTestTaskName);
-  for (let index = 0; index < reached.length; index++) {
-    const rule = rules.get(reached[index] ?? '');
-    for (const name of rule?.prerequisites ?? []) if (rules.has(name) && !reached.includes(name)) reached.push(name);
-  }
-  return reached.flatMap((target): RunnerSetting[] => {
+  return testTargets(rules).flatMap((target): RunnerSetting[] => {
     const rule = rules.get(target);
     if (!rule) return [];
     const { prerequisites, recipe, line } = rule;
@@ -89,6 +84,16 @@ export function makefileSettings(source: string): RunnerSetting[] {
       },
     ];
   });
+}
+
+/** The test targets (`test`, `check`, `ci`, `test-unit`, ...) and every target they depend on. */
+export function testTargets(rules: ReadonlyMap<string, MakeRule>): string[] {
+  const reached = [...rules.keys()].filter(isTestTaskName);
+  for (let index = 0; index < reached.length; index++) {
+    const rule = rules.get(reached[index] ?? '');
+    for (const name of rule?.prerequisites ?? []) if (rules.has(name) && !reached.includes(name)) reached.push(name);
+  }
+  return reached;
 }
 
 /** The commands of one recipe line; a `-` prefix makes make ignore the line's failure. */

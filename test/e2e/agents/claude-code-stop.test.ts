@@ -6,6 +6,10 @@ import { claudeAgent, claudeScenario, pidsWithEnv } from '../../support/claude-c
 import { lastUserText, textReply, toolUseReply } from '../../support/fake-anthropic-server.ts';
 import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 
+// These tests read pids the processes write about themselves ($$, pidfiles); a PID namespace renumbers those,
+// so they run with the process-group fallback. test/unit/process/contain-*.test.ts cover the namespace.
+process.env.SLUICE_CONTAINMENT = 'process-group';
+
 const sum = (usage: ModelUsage[]) => usage.reduce((total, entry) => total + totalTokens(entry), 0);
 
 describe('Claude Code turns that are stopped, time out, or linger', () => {
@@ -37,9 +41,12 @@ describe('Claude Code turns that are stopped, time out, or linger', () => {
     const running = claudeAgent().runTurn(turn({ signal: controller.signal }));
     const pidFile = join(repo, 'tool.pid');
     expect(await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 15_000)).toBe(true);
-    const toolPid = Number(readFileSync(pidFile, 'utf8'));
+    // The tool runs in Claude Code's sandbox, in a PID namespace of its own: its `$$` is not the pid
+    // the host knows it by, so it is found by its command line among the turn's processes.
+    const toolPids = runningTail(marker);
     const pids = pidsWithEnv('SLUICE_TEST_MARKER', marker);
-    expect(pids).toContain(toolPid);
+    expect(toolPids).not.toEqual([]);
+    expect(pids).toEqual(expect.arrayContaining(toolPids));
     controller.abort();
     expect((await running).status).toBe('killed');
     expect(await waitFor(() => pids.every((pid) => !isProcessAlive(pid)))).toBe(true);
@@ -71,7 +78,7 @@ describe('Claude Code turns that are stopped, time out, or linger', () => {
   });
 
   it('ends a turn that a background command would hold open, and kills that command', async () => {
-    const { repo, turn } = await claudeScenario([
+    const { repo, marker, turn } = await claudeScenario([
       toolUseReply('Bash', {
         command: 'echo $$ > bg.pid; tail -f /dev/null',
         description: 'serve',
@@ -79,12 +86,19 @@ describe('Claude Code turns that are stopped, time out, or linger', () => {
       }),
       textReply('Started the server.'),
     ]);
-    const result = await claudeAgent({ idleAfterResultMs: 300 }).runTurn(turn());
+    const running = claudeAgent({ idleAfterResultMs: 300 }).runTurn(turn());
+    // Its host pid, found while it runs (its `$$` is its pid in the sandbox's PID namespace).
+    let pids: number[] = [];
+    expect(
+      await waitFor(() => {
+        pids = existsSync(join(repo, 'bg.pid')) ? runningTail(marker) : [];
+        return pids.length > 0;
+      }, 15_000),
+    ).toBe(true);
+    const result = await running;
     expect(result).toMatchObject({ status: 'finished', finalMessage: 'Started the server.' });
     expect(result.durationMs).toBeLessThan(10_000);
-    const pid = Number(readFileSync(join(repo, 'bg.pid'), 'utf8'));
-    expect(pid).toBeGreaterThan(0);
-    expect(await waitFor(() => !isProcessAlive(pid))).toBe(true);
+    expect(await waitFor(() => pids.every((pid) => !isProcessAlive(pid)))).toBe(true);
   });
 
   it('times out when the turn runs past its limit', async () => {
@@ -133,3 +147,14 @@ describe('Claude Code turns that are stopped, time out, or linger', () => {
     expect(server.messageRequests().length).toBeGreaterThanOrEqual(2);
   });
 });
+
+/** Host pids of the turn's `tail -f /dev/null` processes (the scripted tools' long-running command). */
+function runningTail(marker: string): number[] {
+  return pidsWithEnv('SLUICE_TEST_MARKER', marker).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').startsWith('tail -f /dev/null');
+    } catch {
+      return false;
+    }
+  });
+}

@@ -31,14 +31,14 @@ export function gatedRepo(extraFiles: Record<string, string> = {}): Promise<stri
 
 /** `git commit` of src/ as a user types it, hooks and all: its exit code and everything it printed. */
 export async function commitSrc(repo: string, message: string) {
-  await runGit(repo, ['add', 'src']);
-  const result = await runGit(repo, ['commit', '--quiet', '-m', message]);
+  await runGit(repo, ['add', 'src'], { asConfigured: true });
+  const result = await runGit(repo, ['commit', '--quiet', '-m', message], { asConfigured: true });
   return { exitCode: result.exitCode, output: result.stdout + result.stderr };
 }
 
 /** `git push` to `remote`, hooks and all. */
 export async function push(repo: string, ...args: string[]) {
-  const result = await runGit(repo, ['push', '--quiet', ...args]);
+  const result = await runGit(repo, ['push', '--quiet', ...args], { asConfigured: true });
   return { exitCode: result.exitCode, output: result.stdout + result.stderr };
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pidsWithEnv } from '../../support/claude-code.ts';
@@ -14,6 +14,7 @@ import { type FakeUsage, type MessagesRequest, textReply, toolUseReply } from '.
 import { git } from '../../support/gitdir.ts';
 import { rightAdd, wrongAdd } from '../../support/run-fixtures.ts';
 import { runSluice } from '../../support/sluice-cli.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 /** Sonnet 4.5 list prices, USD per million tokens: what Claude Code charges for it, and Sluice's table too. */
 const sonnetPrices = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 };
@@ -202,5 +203,45 @@ describe('sluice run with the real Claude Code against a scripted model', () => 
     for (const part of feedbackOfIteration1) expect(afterBlock).toContain(part);
     const runId = runIdOf(run.stdout);
     expect(await git(repo, 'show', `sluice/${runId}:src/add.js`)).toBe(rightAdd.trim());
+  });
+
+  it('sandboxes Claude Code by default: Bash and Write outside the worktree are refused; --sandbox off allows them', async () => {
+    const outside = tempDir('sluice-claude-outside-');
+    const usage = [
+      { input_tokens: 100, output_tokens: 10, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+    ];
+    /** One turn: a Bash write and a Write outside the worktree, then the fix of src/add.js inside it. */
+    const escapingAgent: ModelReply = (request, use) => {
+      switch (toolResults(request)) {
+        case 0:
+          return toolUseReply('Bash', { command: `echo x > ${outside}/bash.txt`, description: 'write' }, use);
+        case 1:
+          return toolUseReply('Write', { file_path: join(outside, 'write.txt'), content: 'x\n' }, use);
+        case 2:
+          return toolUseReply('Read', { file_path: 'src/add.js' }, use);
+        case 3:
+          return toolUseReply('Write', { file_path: 'src/add.js', content: rightAdd }, use);
+        default:
+          return textReply('Fixed.', use);
+      }
+    };
+    const args = ['run', 'Make add() add', '--agent', 'claude-code', '--max-iterations', '1'];
+
+    const sandboxed = await claudeRun(usage, escapingAgent);
+    const run = await runSluice(args, { cwd: sandboxed.repo });
+    expect(run.stdout).toContain('agent sandbox: Claude Code sandbox: Bash commands in bubblewrap');
+    expect(run.stdout).toContain(
+      'done: every blocking gate and acceptance check passed on the final tree (1 iteration)',
+    );
+    expect(readdirSync(outside)).toEqual([]);
+    const answers = sandboxed.server.messageRequests().map((request) => conversation(request));
+    expect(answers[1]).toContain('Read-only file system');
+    expect(answers[2]).toContain('requested permissions to write');
+
+    const unsandboxed = await claudeRun(usage, escapingAgent);
+    const off = await runSluice([...args, '--sandbox', 'off'], { cwd: unsandboxed.repo });
+    expect(off.stdout).toContain('agent sandbox: not sandboxed: agent.sandbox is off');
+    expect(off.exitCode).toBe(0);
+    expect(readdirSync(outside).sort()).toEqual(['bash.txt', 'write.txt']);
   });
 });

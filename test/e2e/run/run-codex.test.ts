@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { UnpricedUsage } from '../../../src/usage/pricing.ts';
@@ -143,5 +143,39 @@ describe('sluice run with the real Codex CLI against a scripted model', () => {
       (1336 * gpt5.input + 6200 * gpt5.cacheRead + 64 * gpt5.cacheWrite + 100 * gpt5.output) / 1e6,
       12,
     );
+  });
+
+  it('sandboxes Codex by default: a command writing outside the worktree is refused; --sandbox off allows it', async () => {
+    const outside = tempDir('sluice-codex-outside-');
+    const script: FakeResponse[] = [
+      { kind: 'exec', cmd: `echo x > ${outside}/shell.txt` },
+      { kind: 'exec', cmd: writeAdd(rightAdd) },
+      { kind: 'text', text: 'Fixed.' },
+    ];
+    const runWith = async (extra: string[]) => {
+      const fake = await startFakeResponsesServer(script);
+      onTestFinished(() => fake.close());
+      const repo = await brokenAdderRepo(
+        `agent: { name: codex, model: ${model}, base_url: "${fake.baseUrl}", api_key_env: FAKE_KEY }\n`,
+      );
+      const env = {
+        CODEX_HOME: tempDir('sluice-codex-home-'),
+        FAKE_KEY: 'x',
+        HOME: tempDir('sluice-codex-shell-home-'),
+      };
+      const run = await runSluice(['run', 'Make add() add', '--max-iterations', '1', ...extra], { cwd: repo, env });
+      return { run, fake };
+    };
+
+    const sandboxed = await runWith([]);
+    expect(sandboxed.run.stdout).toContain('agent sandbox: Codex sandbox (workspace-write)');
+    expect(sandboxed.run.exitCode).toBe(0);
+    expect(readdirSync(outside)).toEqual([]);
+    expect(inputText(sandboxed.fake.responseRequests()[1])).toContain('Read-only file system');
+
+    const off = await runWith(['--sandbox', 'off']);
+    expect(off.run.stdout).toContain('agent sandbox: not sandboxed: agent.sandbox is off');
+    expect(off.run.exitCode).toBe(0);
+    expect(readFileSync(join(outside, 'shell.txt'), 'utf8')).toBe('x\n');
   });
 });

@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../../support/gitdir.ts';
+import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 import { brokenAdderRepo, rightAdd, scriptedAgent, wrongAdd } from '../../support/run-fixtures.ts';
-import { runSluice } from '../../support/sluice-cli.ts';
+import { runSluice, startSluice } from '../../support/sluice-cli.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 describe('sluice run with a command agent', () => {
   it('feeds the failing test back and ends done once the checks pass, with receipts', async () => {
@@ -156,3 +158,171 @@ describe('sluice run with a command agent', () => {
     expect(await git(repo, 'show', `sluice/${runId}:sluice.yaml`)).toBe('gates:\n  unit: { run: "true" }');
   });
 });
+
+/**
+ * A shell agent that fixes add() in its worktree and then tries every way out of it it knows: a temp
+ * folder, the user's checkout, $HOME, the shared git dir (hooks, config, info/exclude, main's ref), a
+ * symlink from the worktree to outside, a remount of / as root, and a background process writing after
+ * the turn. Each attempt that succeeds prints ESCAPED <what>.
+ */
+function escapingAgent(outside: string): string {
+  const dir = tempDir('sluice-escaping-agent-');
+  const script = join(dir, 'agent.sh');
+  writeFileSync(
+    script,
+    `cat > src/add.js <<'EOF'
+${rightAdd}EOF
+common=$(git rev-parse --path-format=absolute --git-common-dir)
+main=$(dirname "$common")
+try() { what=$1; shift; if ( "$@" ) 2>/dev/null; then echo "ESCAPED $what"; fi; }
+try temp sh -c 'echo x > "$0/temp.txt"' "${outside}"
+try checkout sh -c 'echo x > "$0/src/add.js"' "$main"
+try home sh -c 'echo x > "$HOME/.profile"'
+try hook sh -c 'echo "#!/bin/sh" > "$0/hooks/post-commit"' "$common"
+try config git config --file "$common/config" core.hooksPath /tmp
+try exclude sh -c 'echo src > "$0/info/exclude"' "$common"
+try main-ref sh -c 'git update-ref refs/heads/main $(git commit-tree "HEAD^{tree}" -p HEAD -m moved)'
+ln -s "${outside}/symlinked.txt" escape-link 2>/dev/null
+try symlink sh -c 'echo x > escape-link'
+rm -f escape-link
+# Only where / is read-only: remounting the real root of the machine running the tests is not the point.
+if ! (echo > "${outside}/probe") 2>/dev/null; then
+  try remount sh -c 'mount -o remount,rw,bind / / && echo x > "$0/remount.txt"' "${outside}"
+fi
+rm -f "${outside}/probe"
+(sleep 1; echo x > "${outside}/late.txt") > /dev/null 2>&1 &
+git add src/add.js && git commit -q -m "the agent's own commit" && echo "COMMITTED"
+`,
+  );
+  return `sh '${script}'`;
+}
+
+describe('the sandbox of a command agent', () => {
+  it('is on by default: the agent writes its worktree and commits on its branch, and nowhere else', async () => {
+    const repo = await brokenAdderRepo();
+    const outside = tempDir('sluice-outside-');
+    const home = tempDir('sluice-home-');
+    const mainBefore = await git(repo, 'rev-parse', 'main');
+    const configBefore = readFileSync(join(repo, '.git/config'), 'utf8');
+    const run = await runSluice(
+      [
+        'run',
+        'Make add() add',
+        '--agent',
+        'command',
+        '--agent-command',
+        escapingAgent(outside),
+        '--prompt-via',
+        'stdin',
+      ],
+      { cwd: repo, env: { HOME: home } },
+    );
+    expect(run.stdout).toContain('agent sandbox: bubblewrap: everything read-only except the worktree');
+    expect(run.exitCode).toBe(0);
+    const runId = /run (\S+) on branch/.exec(run.stdout)?.[1] ?? '';
+    const log = readFileSync(join(repo, '.sluice/runs', runId, 'iteration-1/agent.log'), 'utf8');
+    expect(log).not.toContain('ESCAPED');
+    expect(log).toContain('COMMITTED');
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the background writer's second
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(home)).toEqual([]);
+    expect(readFileSync(join(repo, 'src/add.js'), 'utf8')).toContain('return a - b;');
+    expect(existsSync(join(repo, '.git/hooks/post-commit'))).toBe(false);
+    expect(readFileSync(join(repo, '.git/config'), 'utf8')).toBe(configBefore);
+    expect(
+      existsSync(join(repo, '.git/info/exclude')) ? readFileSync(join(repo, '.git/info/exclude'), 'utf8') : '',
+    ).not.toContain('src');
+    expect(await git(repo, 'rev-parse', 'main')).toBe(mainBefore);
+    // Its own commit landed on its branch: the git parts a commit needs are writable.
+    expect(await git(repo, 'log', '--format=%s', `sluice/${runId}`)).toContain("the agent's own commit");
+    expect(await git(repo, 'show', `sluice/${runId}:src/add.js`)).toBe(rightAdd.trim());
+  });
+
+  it('--sandbox off lets the same agent write outside its worktree, and says the run was not sandboxed', async () => {
+    const repo = await brokenAdderRepo();
+    const outside = tempDir('sluice-outside-');
+    const home = tempDir('sluice-home-');
+    const run = await runSluice(
+      [
+        'run',
+        'Make add() add',
+        '--agent',
+        'command',
+        '--agent-command',
+        escapingAgent(outside),
+        '--prompt-via',
+        'stdin',
+        '--sandbox',
+        'off',
+      ],
+      { cwd: repo, env: { HOME: home } },
+    );
+    expect(run.stdout).toContain('agent sandbox: not sandboxed: agent.sandbox is off');
+    expect(readFileSync(join(outside, 'temp.txt'), 'utf8')).toBe('x\n');
+    expect(readFileSync(join(outside, 'symlinked.txt'), 'utf8')).toBe('x\n');
+    expect(readFileSync(join(home, '.profile'), 'utf8')).toBe('x\n');
+  });
+
+  it('lets the agent write the folders agent.sandbox_writable names, and only those', async () => {
+    const allowed = tempDir('sluice-allowed-');
+    const other = tempDir('sluice-other-');
+    const repo = await brokenAdderRepo(`agent:\n  sandbox_writable: ["${allowed}"]\n`);
+    const agent = `sh -c 'echo a > "${allowed}/a.txt"; echo b > "${other}/b.txt"; cat > src/add.js <<EOF\n${rightAdd}EOF'`;
+    const run = await runSluice(
+      ['run', 'Make add() add', '--agent', 'command', '--agent-command', agent, '--prompt-via', 'stdin'],
+      { cwd: repo },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`a private TMPDIR, and ${allowed}`);
+    expect(readFileSync(join(allowed, 'a.txt'), 'utf8')).toBe('a\n');
+    expect(readdirSync(other)).toEqual([]);
+  });
+
+  it('takes the sandboxed agent down with a Sluice killed -9: nothing of it outlives Sluice', async () => {
+    const repo = await brokenAdderRepo();
+    const agent = scriptedAgent([{ write: 'hang' }]);
+    const sluice = startSluice(
+      ['run', 'Make add() add', '--agent', 'command', '--agent-command', agent.command, '--prompt-via', 'stdin'],
+      repo,
+    );
+    expect(await waitFor(() => agent.prompts().length === 1 && agent.lastPid() > 0, 20_000)).toBe(true);
+    const hanging = agent.lastPid();
+    expect(isProcessAlive(hanging)).toBe(true);
+    sluice.child.kill('SIGKILL');
+    await sluice.exited;
+    expect(await waitFor(() => !isProcessAlive(hanging))).toBe(true);
+  });
+
+  it('on a machine without bubblewrap: required refuses to start, auto runs unsandboxed and says why', async () => {
+    const repo = await brokenAdderRepo();
+    const outside = tempDir('sluice-outside-');
+    const env = { PATH: pathWithout('bwrap'), HOME: tempDir('sluice-home-') };
+    const agent = escapingAgent(outside);
+    const args = ['run', 'Make add() add', '--agent', 'command', '--agent-command', agent, '--prompt-via', 'stdin'];
+
+    const required = await runSluice([...args, '--sandbox', 'required'], { cwd: repo, env });
+    expect(required.exitCode).toBe(2);
+    expect(required.stderr).toContain('agent.sandbox is "required", but the command agent cannot be sandboxed here');
+    expect(required.stderr).toContain('bubblewrap (bwrap) is not installed');
+    expect(existsSync(join(repo, '.sluice/runs'))).toBe(false);
+    expect(readdirSync(outside)).toEqual([]);
+
+    const auto = await runSluice(args, { cwd: repo, env });
+    expect(auto.stdout).toContain('agent sandbox: not sandboxed: bubblewrap (bwrap) is not installed');
+    expect(readFileSync(join(outside, 'temp.txt'), 'utf8')).toBe('x\n');
+  });
+});
+
+/** A PATH like this machine's, minus one tool: every other program of PATH linked into one folder. */
+function pathWithout(tool: string): string {
+  const bin = tempDir(`sluice-path-without-${tool}-`);
+  symlinkSync(process.execPath, join(bin, 'node'));
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (!dir || !existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      if (name === tool || existsSync(join(bin, name))) continue;
+      symlinkSync(join(dir, name), join(bin, name));
+    }
+  }
+  return bin;
+}

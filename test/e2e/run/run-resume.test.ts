@@ -6,6 +6,10 @@ import { brokenAdderRepo, rightAdd, scriptedAgent, wrongAdd } from '../../suppor
 import { runSluice, startSluice } from '../../support/sluice-cli.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
+// These tests read pids the processes write about themselves ($$, pidfiles); a PID namespace renumbers those,
+// so they run with the process-group fallback. test/unit/process/contain-*.test.ts cover the namespace.
+process.env.SLUICE_CONTAINMENT = 'process-group';
+
 describe('kill -9 of sluice run, then sluice resume', () => {
   it('loses nothing recorded, reaps the orphaned agent and finishes the run', async () => {
     const repo = await brokenAdderRepo();
@@ -23,6 +27,10 @@ describe('kill -9 of sluice run, then sluice resume', () => {
       agent.command,
       '--prompt-via',
       'stdin',
+      // In bubblewrap the agent dies with a killed Sluice (--die-with-parent), leaving no orphan to reap:
+      // the reaper is for machines without a sandbox, tested here as one.
+      '--sandbox',
+      'off',
     ];
     const sluice = startSluice(args, repo);
     // Turn 2 hangs: wait for it to start, then kill Sluice without warning.

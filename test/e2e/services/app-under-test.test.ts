@@ -8,6 +8,10 @@ import { tempDir } from '../../support/temp-dir.ts';
 import { writeFiles } from '../../support/write-files.ts';
 import { freePort, node } from './service-fixtures.ts';
 
+// These tests read pids the processes write about themselves ($$, pidfiles); a PID namespace renumbers those,
+// so they run with the process-group fallback. test/unit/process/contain-*.test.ts cover the namespace.
+process.env.SLUICE_CONTAINMENT = 'process-group';
+
 // A small shop app: it logs its mode, serves an item list as JSON and a page with a cart button.
 // `BROKEN=1` makes it count wrong, log an ERROR and show the wrong total.
 const app = `import { createServer } from 'node:http';

@@ -7,6 +7,10 @@ import { tempDir } from '../../support/temp-dir.ts';
 import { writeFiles } from '../../support/write-files.ts';
 import { alivePids, freePort, httpServerScript, node, pidRecordingService, recordedPids } from './service-fixtures.ts';
 
+// These tests read pids the processes write about themselves ($$, pidfiles); a PID namespace renumbers those,
+// so they run with the process-group fallback. test/unit/process/contain-*.test.ts cover the namespace.
+process.env.SLUICE_CONTAINMENT = 'process-group';
+
 /** A project whose `web` service records its pids, and gates that ask it for a 204. */
 async function webProject(gates: Record<string, object>): Promise<string> {
   const dir = tempDir();

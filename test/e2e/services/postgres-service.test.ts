@@ -8,6 +8,10 @@ import { tempDir } from '../../support/temp-dir.ts';
 import { writeFiles } from '../../support/write-files.ts';
 import { alivePids, freePort, node, recordedPids } from './service-fixtures.ts';
 
+// These tests read pids the processes write about themselves ($$, pidfiles); a PID namespace renumbers those,
+// so they run with the process-group fallback. test/unit/process/contain-*.test.ts cover the namespace.
+process.env.SLUICE_CONTAINMENT = 'process-group';
+
 /** Written by the gate while the server runs: the postmaster and its children (backends, checkpointer...). */
 const serverPidsScript = `import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 const postmaster = Number(readFileSync(process.argv[2], 'utf8').split('\\n')[0]);

@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPreToolUse } from '../../../src/hooks/pre-tool-use.ts';
 import { gitdir } from '../../support/gitdir.ts';
 import { tempDir } from '../../support/temp-dir.ts';
+import { writeFiles } from '../../support/write-files.ts';
 
 const files = {
   'package.json': '{ "type": "module" }\n',
@@ -77,8 +80,23 @@ describe('runPreToolUse', () => {
     expect(await call(repo, 'apply_patch', { command: added })).toEqual({ decision: 'allow' });
   });
 
-  it('lets everything through outside a git repository', async () => {
+  it('lets everything through outside a git repository, saying why', async () => {
     const dir = tempDir('sluice-no-git-');
-    expect(await call(dir, 'Write', { file_path: 'test/add.test.js' })).toEqual({ decision: 'allow' });
+    expect(await call(dir, 'Write', { file_path: 'test/add.test.js' })).toEqual({
+      decision: 'allow',
+      note: expect.stringContaining('is not inside a git repository'),
+    });
+  });
+
+  it('lets everything through in a repository with no commit yet, saying why', async () => {
+    const repo = join(tempDir('sluice-unborn-'), 'repo');
+    execFileSync('git', ['init', '--quiet', repo]);
+    writeFiles(repo, files);
+    for (const path of ['test/add.test.js', 'sluice.yaml']) {
+      expect(await call(repo, 'Edit', { file_path: path })).toEqual({
+        decision: 'allow',
+        note: expect.stringContaining('has no commit yet'),
+      });
+    }
   });
 });

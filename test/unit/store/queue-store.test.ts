@@ -68,6 +68,33 @@ describe('the queue store (tasks and review items)', () => {
     expect(await store.queue.listReviewItems(['waiting'])).toEqual([]);
   });
 
+  it('owes a review item from the done verdict on, in its own transaction, until the item is added', async () => {
+    const store = await openStore(tempDir('sluice-queue-'));
+    const done = await store.createRun(newRun());
+    const failed = await store.createRun(newRun());
+    await store.finishRun(failed.id, { status: 'failed', reason: 'x' });
+    expect(await store.queue.reviewsDue()).toEqual([]);
+    const ended = await store.finishRun(done.id, { status: 'done' });
+    expect(await store.queue.reviewsDue()).toEqual([{ runId: done.id, dueAt: ended.finishedAt }]);
+    const item = {
+      runId: done.id,
+      reviewMinutes: 1,
+      costExplanation: '1 line',
+      headCommit: 'abc',
+      evidencePath: 'e.md',
+    };
+    const first = await store.queue.addReviewItem(item);
+    expect(await store.queue.reviewsDue()).toEqual([]);
+    // Added again (two processes recovering at once): the waiting round is kept, no second one made.
+    expect(await store.queue.addReviewItem({ ...item, headCommit: 'def' })).toEqual(first);
+    expect(await store.queue.listReviewItems()).toHaveLength(1);
+    // A new done after changes owes a new round.
+    await store.queue.decideReview(done.id, { status: 'changes-requested', note: 'more' });
+    await store.reopenRun(done.id);
+    await store.finishRun(done.id, { status: 'done' });
+    expect((await store.queue.reviewsDue()).map((entry) => entry.runId)).toEqual([done.id]);
+  });
+
   it('reopens only a done run', async () => {
     const store = await openStore(tempDir('sluice-queue-'));
     const run = await store.createRun(newRun());

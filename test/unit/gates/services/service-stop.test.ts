@@ -13,6 +13,10 @@ import { tempDir } from '../../../support/temp-dir.ts';
 import { writeFiles } from '../../../support/write-files.ts';
 import { serviceSet } from './service-test-set.ts';
 
+// These tests read pids the processes write about themselves ($$, pidfiles); a PID namespace renumbers those,
+// so they run with the process-group fallback. test/unit/process/contain-*.test.ts cover the namespace.
+process.env.SLUICE_CONTAINMENT = 'process-group';
+
 describe('stopping services', () => {
   it('leaves no process of a service alive: its group, and a grandchild that left the group', async () => {
     const dir = tempDir();

@@ -1,0 +1,32 @@
+import { runGitChecked } from '../workspace/git.ts';
+import { readFilesAtRef } from '../workspace/refs.ts';
+import type { ChangedFile } from './changed-files.ts';
+
+/**
+ * The contents at `baseCommit` of the files `wanted` accepts that the change left alone, in the folders that
+ * hold a changed file and the folders above them (where the configs that name a file sit). Listing only
+ * those keeps the cost to the change's size, not the repository's. Read from the base commit, never from the
+ * working tree, where index bits could hide a change from the diff.
+ */
+export async function unchangedFilesAtBase(
+  repoRoot: string,
+  baseCommit: string,
+  changed: readonly ChangedFile[],
+  wanted: (path: string) => boolean,
+): Promise<Map<string, string>> {
+  const changedPaths = new Set(changed.map((file) => file.path));
+  const folders = new Set(['./']);
+  for (const { path } of changed) {
+    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      folders.add(path.slice(0, slash + 1));
+    }
+  }
+  const listing = await runGitChecked(repoRoot, ['--literal-pathspecs', 'ls-tree', '-z', baseCommit, '--', ...folders]);
+  const paths = listing.split('\0').flatMap((entry) => {
+    const tab = entry.indexOf('\t');
+    const path = entry.slice(tab + 1);
+    const isFile = / blob /.test(entry.slice(0, tab));
+    return tab !== -1 && isFile && !changedPaths.has(path) && wanted(path) ? [path] : [];
+  });
+  return readFilesAtRef(repoRoot, baseCommit, paths);
+}
