@@ -1,5 +1,5 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SetupStep } from '../config/setup-schema.ts';
 import { SluiceError } from '../errors.ts';
@@ -82,6 +82,7 @@ export class JudgeCheckout {
       keptIntact = await this.#reset(commit, notes);
     }
     await this.#assertExactly(commit);
+    await this.#assertLinksStayInside();
     const setup = await runJudgeSetup({
       steps: this.options.setup,
       root: this.#root(),
@@ -200,6 +201,31 @@ export class JudgeCheckout {
           head !== commit ? `HEAD is ${head.slice(0, 12)}` : unexpected.slice(0, 5).join(', ')
         }`,
       );
+    }
+  }
+
+  /**
+   * A committed symbolic link that leads outside the checkout would let the judged tree load code from
+   * anywhere — the agent's own worktree, say — while the diff shows one line: nothing is judged then.
+   */
+  async #assertLinksStayInside(): Promise<void> {
+    const { path } = this.options;
+    const listing = await runGitChecked(path, ['ls-files', '-s', '-z']);
+    const root = await realpath(path);
+    const links = listing
+      .split('\0')
+      .filter((entry) => entry.startsWith('120000 '))
+      .map((entry) => entry.slice(entry.indexOf('\t') + 1));
+    for (const link of links) {
+      const target = await readlink(join(path, link)).catch(() => undefined);
+      if (target === undefined) continue;
+      const resolved = resolve(dirname(join(root, link)), target);
+      if (resolved !== root && !resolved.startsWith(`${root}/`)) {
+        throw new JudgeError(
+          JudgeErrorCodes.notClean,
+          `the commit holds a symbolic link that leads outside the repository: ${link} -> ${target}`,
+        );
+      }
     }
   }
 

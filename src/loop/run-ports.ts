@@ -5,6 +5,7 @@ import type { RunRecord } from '../store/run-records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { commitTurn } from '../workspace/commits.ts';
 import { diffStats } from '../workspace/diff-stats.ts';
+import { verifyObjectsWrittenSince } from '../workspace/object-integrity.ts';
 import { resolveCommit } from '../workspace/refs.ts';
 import {
   compareRepository,
@@ -50,8 +51,12 @@ export async function createRunPorts(
 ): Promise<LoopPorts> {
   const repository = await repositorySnapshotOf(store, run);
   let lastCommit = await resolveCommit(run.worktreePath, 'HEAD');
+  // When the current agent turn began: git objects written since then are verified after it.
+  let turnStartedMs = Date.now();
   return {
     async startIteration(iteration, info) {
+      // A second back: ctimes are whole seconds on some file systems, and a margin costs a few more checks.
+      turnStartedMs = Date.now() - 1000;
       await store.startIteration(run.id, iteration, info);
     },
     async recordProcessGroup(iteration, group) {
@@ -83,12 +88,14 @@ export async function createRunPorts(
       const changes = await compareRepository(repository);
       const restored = changes.length > 0 ? await restoreRepository(repository, changes) : [];
       const checkout = await checkRunCheckout(run.worktreePath, { repoRoot: run.repoRoot, branch: run.branch });
+      const objects = await verifyObjectsWrittenSince(repository.commonDir, turnStartedMs);
       const problems = [
         ...changes.map(
           (change) =>
             `${change.description}${restored.some((entry) => entry.path === change.path) ? ' (Sluice put it back)' : ' (not restorable)'}`,
         ),
         ...(checkout.status === 'tampered' ? checkout.problems : []),
+        ...objects,
       ];
       if (problems.length > 0) await store.appendEvent(run.id, repositoryTamperedEvent, { iteration, problems });
       return problems;

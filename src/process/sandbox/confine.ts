@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bubblewrapArgs, probeBubblewrap } from './bubblewrap.ts';
@@ -62,7 +62,37 @@ export function confineCommand(
   };
 }
 
-/** A fresh temp folder for one turn, outside the worktree: the only temp space the sandboxed agent can write. */
+/**
+ * A fresh temp folder for one turn, outside the worktree: the only temp space the sandboxed agent can write.
+ * Its name carries Sluice's pid, so the folders of a Sluice that was killed before it could remove them are
+ * found and removed the next time one is made.
+ */
 export function privateTempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'sluice-agent-tmp-'));
+  removeOrphanedTempDirs();
+  return mkdtempSync(join(tmpdir(), `${tempPrefix}${process.pid}-`));
+}
+
+const tempPrefix = 'sluice-agent-tmp-';
+
+function removeOrphanedTempDirs(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const owner = Number(new RegExp(`^${tempPrefix}(\\d+)-`).exec(name)?.[1]);
+    if (!owner || isAlive(owner)) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../../support/gitdir.ts';
@@ -288,9 +289,20 @@ describe('the sandbox of a command agent', () => {
     expect(await waitFor(() => agent.prompts().length === 1 && agent.lastPid() > 0, 20_000)).toBe(true);
     const hanging = agent.lastPid();
     expect(isProcessAlive(hanging)).toBe(true);
+    const tempOf = (pid: number | undefined) =>
+      readdirSync(tmpdir()).filter((name) => name.startsWith(`sluice-agent-tmp-${pid}-`));
+    expect(tempOf(sluice.child.pid)).toHaveLength(1);
     sluice.child.kill('SIGKILL');
     await sluice.exited;
     expect(await waitFor(() => !isProcessAlive(hanging))).toBe(true);
+    // The killed Sluice could not remove the agent's private TMPDIR: the next run's first turn does.
+    expect(tempOf(sluice.child.pid)).toHaveLength(1);
+    const next = await runSluice(
+      ['run', 'Make add() add', '--agent', 'command', '--agent-command', 'true', '--max-iterations', '1'],
+      { cwd: repo },
+    );
+    expect(next.stdout).toContain('iteration 1');
+    expect(tempOf(sluice.child.pid)).toEqual([]);
   });
 
   it('on a machine without bubblewrap: required refuses to start, auto runs unsandboxed and says why', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../src/config/load-config.ts';
@@ -103,6 +103,25 @@ describe('JudgeCheckout', () => {
     expect(readlinkSync(join(again.root, 'node_modules'))).toBe(join(repo, 'node_modules'));
     await judge.remove();
     expect(existsSync(join(repo, 'node_modules/left-pad/index.js'))).toBe(true);
+  });
+
+  it('judges nothing when the commit holds a symbolic link that leads outside the repository', async () => {
+    const repo = await gitdir({ files: { 'src/a.js': 'export const a = 1;\n' } });
+    symlinkSync('../../elsewhere/node_modules', join(repo, 'node_modules'));
+    symlinkSync('src/a.js', join(repo, 'inside.js'));
+    await git(repo, 'add', '-A');
+    await git(repo, 'commit', '-qm', 'links');
+    const judge = judgeOf(repo);
+    const failure = await judge.prepare(await git(repo, 'rev-parse', 'HEAD')).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(JudgeError);
+    expect((failure as JudgeError).message).toBe(
+      'the commit holds a symbolic link that leads outside the repository: node_modules -> ../../elsewhere/node_modules',
+    );
+    await git(repo, 'rm', '-q', 'node_modules');
+    await git(repo, 'commit', '-qm', 'no outside link');
+    const tree = await judge.prepare(await git(repo, 'rev-parse', 'HEAD'));
+    expect(readFileSync(join(tree.root, 'inside.js'), 'utf8')).toBe('export const a = 1;\n');
+    await judge.remove();
   });
 
   it('fails with the step and its output when setup fails', async () => {
