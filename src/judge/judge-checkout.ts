@@ -86,6 +86,7 @@ export class JudgeCheckout {
     const setup = await runJudgeSetup({
       steps: this.options.setup,
       root: this.#root(),
+      checkoutPath: path,
       repoRoot: this.options.repoRoot,
       commit,
       configDir: this.options.configDir,
@@ -96,12 +97,12 @@ export class JudgeCheckout {
     if (setup.status === 'failed') throw new JudgeError(JudgeErrorCodes.setupFailed, setup.reason);
     if (setup.ran.length > 0) notes.push(`setup ran: ${setup.ran.join('; ')}`);
     const borrow = this.options.setup.length === 0 && this.#kept.length === 0;
-    if (borrow) {
-      const borrowed = await borrowDependencies(this.options.repoRoot, path);
-      if (borrowed.length > 0) notes.push(`dependencies from your checkout: ${borrowed.join(', ')}`);
-    }
+    const borrowed = borrow ? await borrowDependencies(this.options.repoRoot, path) : [];
+    if (borrowed.length > 0) notes.push(`dependencies from your checkout: ${borrowed.join(', ')}`);
     // Kept folders found intact and nothing run or linked since: their fingerprint still holds.
-    if (!(keptIntact && setup.ran.length === 0 && !borrow)) await this.#rememberKept();
+    if (!(keptIntact && setup.ran.length === 0 && !borrow)) {
+      this.#rememberKept(borrow ? borrowed : setup.keep);
+    }
     return { commit, root: this.#root(), notes };
   }
 
@@ -229,16 +230,10 @@ export class JudgeCheckout {
     }
   }
 
-  /** Everything untracked or ignored after setup is what setup made: kept, and fingerprinted. */
-  async #rememberKept(): Promise<void> {
-    const { path } = this.options;
-    const status = await runGitChecked(path, ['status', '--porcelain', '-z', '--untracked-files=normal', '--ignored']);
-    this.#kept = status
-      .split('\0')
-      .filter((entry) => entry.startsWith('!! ') || entry.startsWith('?? '))
-      .map((entry) => entry.slice(3).replace(/\/$/, ''))
-      .filter((entry) => entry !== '' && entry !== '.sluice' && !entry.endsWith('/.sluice'));
-    this.#keptFingerprint = this.#kept.length > 0 ? fingerprintPaths(path, this.#kept) : undefined;
+  /** What setup made to keep (or what was borrowed): kept between checks while its fingerprint holds. */
+  #rememberKept(kept: string[]): void {
+    this.#kept = [...new Set(kept)].sort();
+    this.#keptFingerprint = this.#kept.length > 0 ? fingerprintPaths(this.options.path, this.#kept) : undefined;
   }
 }
 

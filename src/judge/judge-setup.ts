@@ -1,21 +1,24 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import picomatch from 'picomatch';
 import type { SetupStep } from '../config/setup-schema.ts';
 import { runProcess } from '../process/run-process.ts';
 import { runGitChecked } from '../workspace/git.ts';
+import { untrackedPaths } from './untracked-paths.ts';
 
 /** Longest a setup command (installing dependencies) may take. */
 const setupTimeoutMs = 20 * 60_000;
 
-/** Per step (by index): the key of its inputs when it last succeeded in this checkout. */
-export type SetupMemory = Map<number, string>;
+/** Per step with inputs (by index): the key of its inputs when it last succeeded here, and what it made. */
+export type SetupMemory = Map<number, { key: string; made: string[] }>;
 
 export interface JudgeSetupInput {
   steps: readonly SetupStep[];
   /** The folder of sluice.yaml in the judge checkout, where the steps run. */
   root: string;
+  /** The top of the judge checkout. */
+  checkoutPath: string;
   /** The user's checkout (SLUICE_MAIN_CHECKOUT for steps that copy `.env`). */
   repoRoot: string;
   commit: string;
@@ -25,20 +28,32 @@ export interface JudgeSetupInput {
   signal?: AbortSignal;
 }
 
-export type JudgeSetupResult = { status: 'ready'; ran: string[] } | { status: 'failed'; reason: string };
+/**
+ * `keep`: what the steps with inputs made (paths relative to the checkout), to be kept until their inputs
+ * change. What plain steps make is not kept: they run again on a clean tree, never over their own output.
+ */
+export type JudgeSetupResult =
+  | { status: 'ready'; ran: string[]; keep: string[] }
+  | { status: 'failed'; reason: string };
 
 /**
  * Run the setup steps in the judge checkout: a step with `inputs` only when the blob ids of its inputs
  * at the commit differ from its last success here, a plain step every time.
  */
 export async function runJudgeSetup(input: JudgeSetupInput): Promise<JudgeSetupResult> {
-  if (input.steps.length === 0) return { status: 'ready', ran: [] };
+  if (input.steps.length === 0) return { status: 'ready', ran: [], keep: [] };
   await mkdir(input.logDir, { recursive: true });
   const tree = input.steps.some((step) => step.inputs) ? await listTree(input.root, input.commit, input.configDir) : [];
   const ran: string[] = [];
   for (const [index, step] of input.steps.entries()) {
     const key = step.inputs ? inputsKey(step, tree) : undefined;
-    if (key !== undefined && input.memory.get(index) === key) continue;
+    const remembered = input.memory.get(index);
+    if (key !== undefined && remembered?.key === key) continue;
+    // A step run again starts from a tree without what it made last time (a link made twice nests).
+    for (const made of remembered?.made ?? [])
+      await rm(join(input.checkoutPath, made), { recursive: true, force: true });
+    input.memory.delete(index);
+    const before = key === undefined ? undefined : new Set(await untrackedPaths(input.checkoutPath));
     const logPath = join(input.logDir, `judge-setup-${index + 1}.log`);
     const result = await runProcess({
       command: step.run,
@@ -59,10 +74,14 @@ export async function runJudgeSetup(input: JudgeSetupInput): Promise<JudgeSetupR
         reason: `setup step ${index + 1} (${step.run}) failed in the judge checkout: ${how}${tail ? `: ${tail}` : ''} (log: ${logPath})`,
       };
     }
-    if (key !== undefined) input.memory.set(index, key);
+    if (key !== undefined && before !== undefined) {
+      const made = (await untrackedPaths(input.checkoutPath)).filter((path) => !before.has(path));
+      input.memory.set(index, { key, made });
+    }
     ran.push(step.run);
   }
-  return { status: 'ready', ran };
+  const keep = [...input.memory.values()].flatMap((entry) => entry.made);
+  return { status: 'ready', ran, keep };
 }
 
 interface TreeEntry {

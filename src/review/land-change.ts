@@ -191,10 +191,11 @@ async function landOnBase(
     to: commit,
     reason: `sluice: land run ${run.id}`,
   });
-  if (moved.status === 'refused' && moved.raced) {
-    // Lost a race with another landing: nothing is decided, the item stays in review as the reviewer saw it.
+  if (moved.status === 'refused' && moved.retryable) {
+    // Lost a race with another landing, or a file of yours is in the way: nothing is decided, the item stays
+    // in review as the reviewer saw it, and approving again tries anew.
     await restoreBranchHead(run.worktreePath, item.headCommit);
-    const note = `not landed: ${moved.reason}; the change is still in review as it was: approve it again to land it on the new tip`;
+    const note = `not landed: ${moved.reason}; the change is still in review as it was`;
     return { status: 'not-landed', base, note };
   }
   if (moved.status === 'refused') {

@@ -27,8 +27,8 @@ export async function squashCommit(
 export type AdvanceOutcome =
   | { status: 'advanced'; via: 'checkout'; checkoutPath: string }
   | { status: 'advanced'; via: 'ref' }
-  /** `raced`: the branch moved meanwhile; approving again (on the new tip) may well succeed. */
-  | { status: 'refused'; reason: string; raced: boolean };
+  /** `retryable`: nothing is wrong with the change (the branch moved meanwhile, a file was in the way): approve again. */
+  | { status: 'refused'; reason: string; retryable: boolean };
 
 /**
  * Move `branch` from `from` to its descendant `to` without disturbing anyone: where the branch is checked
@@ -44,7 +44,11 @@ export async function advanceBranch(
   const checkout = (await listWorktrees(repoRoot)).find((entry) => entry.branch === branch && !entry.prunable);
   if (checkout) {
     if (checkout.head !== move.from) {
-      return { status: 'refused', reason: `${branch} moved to ${checkout.head?.slice(0, 12)} meanwhile`, raced: true };
+      return {
+        status: 'refused',
+        reason: `${branch} moved to ${checkout.head?.slice(0, 12)} meanwhile`,
+        retryable: true,
+      };
     }
     // git's merge refuses to overwrite untracked files but silently replaces ignored ones (a local .env).
     const inTheWay = await filesInTheWay(checkout.path, move.from, move.to);
@@ -53,7 +57,7 @@ export async function advanceBranch(
       return {
         status: 'refused',
         reason: `the change would overwrite ${inTheWay.length === 1 ? 'a file' : 'files'} git does not track in ${checkout.path}: ${names}; move ${inTheWay.length === 1 ? 'it' : 'them'} away and approve again`,
-        raced: false,
+        retryable: true,
       };
     }
     const merge = await runGit(checkout.path, ['merge', '--ff-only', '--no-verify', move.to]);
@@ -61,13 +65,13 @@ export async function advanceBranch(
     return {
       status: 'refused',
       reason: `git merge --ff-only in ${checkout.path} refused: ${oneLine(merge.stderr)}`,
-      raced: false,
+      retryable: false,
     };
   }
   const update = await runGit(repoRoot, ['update-ref', '-m', move.reason, `refs/heads/${branch}`, move.to, move.from]);
   if (update.exitCode === 0) return { status: 'advanced', via: 'ref' };
   const moved = (await branchTip(repoRoot, branch)) !== move.from;
-  return { status: 'refused', reason: `could not move ${branch}: ${oneLine(update.stderr)}`, raced: moved };
+  return { status: 'refused', reason: `could not move ${branch}: ${oneLine(update.stderr)}`, retryable: moved };
 }
 
 /** Files the move from `from` to `to` writes that exist in the checkout without being tracked (untracked or ignored). */

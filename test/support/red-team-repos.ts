@@ -119,11 +119,6 @@ export async function redTeamRepo(stack: StackName = 'node'): Promise<RedTeamRep
   }
 }
 
-/** The port a service-stack repository serves on, read back from its sluice.yaml. */
-export function servicePort(root: string): number {
-  return Number(/tcp: (\d+)/.exec(readFileSync(join(root, 'sluice.yaml'), 'utf8'))?.[1]);
-}
-
 function nodeRepo(root: string, target: HostileTarget, deps: Record<string, string> = {}): RedTeamRepo {
   const pristine = tempDir('sluice-pristine-deps-');
   writeFiles(pristine, deps);

@@ -209,6 +209,31 @@ describe('sluice review approve', () => {
     expect((await reviewItems(repo, true))[0]?.status).toBe('land-failed');
   });
 
+  it('never overwrites an ignored file of the user checkout: names it, keeps the item in review, lands on a second approve', async () => {
+    const repo = await brokenAdderRepo();
+    await commitOnMain(repo, { '.gitignore': 'local.json\n' }, 'Ignore local settings');
+    // The user's own local settings, ignored: git's merge would replace them without a word.
+    writeFileSync(join(repo, 'local.json'), '{"mine":true}\n');
+    const { runId } = await sluiceRunDone(repo, [
+      { write: rightAdd, files: { '.gitignore': '', 'local.json': '{"agent":true}\n' } },
+    ]);
+    expect(await git(repo, 'show', `sluice/${runId}:local.json`)).toBe('{"agent":true}');
+    const main = await git(repo, 'rev-parse', 'main');
+
+    const refused = await runSluice(['review', 'approve', runId], { cwd: repo });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('would overwrite a file git does not track');
+    expect(refused.stderr).toContain('local.json');
+    expect(readFileSync(join(repo, 'local.json'), 'utf8')).toBe('{"mine":true}\n');
+    expect(await git(repo, 'rev-parse', 'main')).toBe(main);
+    expect((await reviewItems(repo))[0]).toMatchObject({ runId, status: 'waiting' });
+
+    rmSync(join(repo, 'local.json'));
+    const landed = await runSluice(['review', 'approve', runId], { cwd: repo });
+    expect(landed.exitCode).toBe(0);
+    expect(readFileSync(join(repo, 'local.json'), 'utf8')).toBe('{"agent":true}\n');
+  });
+
   it('moves main by compare-and-swap when no checkout has it, leaving the user on their branch', async () => {
     const repo = await brokenAdderRepo();
     const { runId } = await sluiceRunDone(repo, [{ write: rightAdd }]);

@@ -88,6 +88,22 @@ describe('JudgeCheckout', () => {
     await judge.remove();
   });
 
+  it('runs a setup step again on a tree without what it made last time: a link is never made inside itself', async () => {
+    const repo = await gitdir({ files: { '.gitignore': 'node_modules/\n', 'package-lock.json': '{"v":1}\n' } });
+    mkdirSync(join(repo, 'node_modules/left-pad'), { recursive: true });
+    const link = 'ln -s "$SLUICE_MAIN_CHECKOUT/node_modules" node_modules';
+    for (const setup of [`setup:\n  - ${link}\n`, `setup:\n  - { run: '${link}', inputs: [package-lock.json] }\n`]) {
+      const judge = judgeOf(repo, setup);
+      await judge.prepare(await git(repo, 'rev-parse', 'HEAD'));
+      await judge.prepare(await commitFiles(repo, { 'package-lock.json': `{"v":${Math.random()}}\n` }));
+      const tree = await judge.prepare(await commitFiles(repo, { 'README.md': `${Math.random()}\n` }));
+      expect(readlinkSync(join(tree.root, 'node_modules'))).toBe(join(repo, 'node_modules'));
+      // The user's own folder: nothing was written into it through the link.
+      expect(existsSync(join(repo, 'node_modules/node_modules'))).toBe(false);
+      await judge.remove();
+    }
+  });
+
   it('borrows the dependencies of the user checkout when setup says nothing', async () => {
     const repo = await gitdir({ files: { '.gitignore': 'node_modules/\n', 'index.js': '\n' } });
     mkdirSync(join(repo, 'node_modules/left-pad'), { recursive: true });
