@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GuardConfig } from '../config/guard-schema.ts';
 import { guardWorktree } from '../guard/guard-worktree.ts';
 import type { JudgeCheckout } from '../judge/judge-checkout.ts';
@@ -85,6 +87,9 @@ export async function createRunPorts(
       });
     },
     async checkRepository(iteration) {
+      // A repository deleted under a run is not put back piece by piece: the run just cannot go on.
+      if (!existsSync(join(repository.commonDir, 'HEAD')))
+        return [`the repository's git dir ${repository.commonDir} is gone`];
       const changes = await compareRepository(repository);
       const restored = changes.length > 0 ? await restoreRepository(repository, changes) : [];
       const checkout = await checkRunCheckout(run.worktreePath, { repoRoot: run.repoRoot, branch: run.branch });

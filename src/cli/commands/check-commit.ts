@@ -1,7 +1,9 @@
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { SluiceConfig } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import { JudgeCheckout, JudgeError } from '../../judge/judge-checkout.ts';
+import { isProcessRunning } from '../../process/process-groups.ts';
 import { resolveCommit } from '../../workspace/refs.ts';
 import { repoRootOf } from '../../workspace/repo-root.ts';
 import { defaultWorktreesDir } from '../../workspace/worktrees.ts';
@@ -28,9 +30,11 @@ export async function judgeCommitCheckout(
   const commit = await resolveCommit(repoRoot, ref).catch(() => {
     throw new UsageError(`--commit ${ref}: no such commit in ${repoRoot}`);
   });
+  const judges = join(defaultWorktreesDir(repoRoot), '.judge');
+  await sweepDeadChecks(repoRoot, judges);
   const checkout = new JudgeCheckout({
     repoRoot,
-    path: join(defaultWorktreesDir(repoRoot), '.judge', `check-${process.pid}-${commit.slice(0, 12)}`),
+    path: join(judges, `check-${process.pid}-${commit.slice(0, 12)}`),
     configDir: relative(repoRoot, configRoot),
     setup: config.setup,
     logDir: join(configRoot, '.sluice', 'logs'),
@@ -43,5 +47,14 @@ export async function judgeCommitCheckout(
     await checkout.remove();
     if (error instanceof JudgeError) throw new UsageError(`cannot judge ${ref}: ${error.message}`);
     throw error;
+  }
+}
+
+/** Checkouts of `check --commit` runs that were killed (-9) before removing theirs: their pid is gone. */
+async function sweepDeadChecks(repoRoot: string, judges: string): Promise<void> {
+  for (const name of await readdir(judges).catch(() => [] as string[])) {
+    const owner = /^check-(\d+)-[0-9a-f]+$/.exec(name)?.[1];
+    if (owner === undefined || isProcessRunning(Number(owner))) continue;
+    await new JudgeCheckout({ repoRoot, path: join(judges, name), configDir: '', setup: [], logDir: judges }).remove();
   }
 }

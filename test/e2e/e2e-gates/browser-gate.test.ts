@@ -134,7 +134,12 @@ export default async ({ page, step }) => {
 };
 `,
     });
-    const { exitCode, gate } = await checkJson(dir);
+    // The harness records the pids it sees; inside a PID namespace they are the namespace's own, and the
+    // kernel ends them with it (test/e2e/process-containment.test.ts). Here: the fallback's kill-tree.
+    process.env.SLUICE_CONTAINMENT = 'process-group';
+    const { exitCode, gate } = await checkJson(dir).finally(() => {
+      delete process.env.SLUICE_CONTAINMENT;
+    });
     expect(exitCode).toBe(1);
     expect(gate('shop').status).toBe('timed-out');
     expect(gate('shop').reason).toBe('timed out after 15s in step "wait forever"; Chromium was killed');
