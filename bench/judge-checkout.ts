@@ -109,16 +109,12 @@ export async function benchJudgeCheckout(): Promise<BenchReport> {
       'The naive harness is not a judge: it keeps untracked and ignored files, index bits and whatever was ' +
         "written into node_modules; the difference is what judging the commit exactly costs. prepare's own git " +
         "runs through `sh` with hardening `-c` options, as all of Sluice's git does.",
-      ...figures.map((size, index) => {
-        const estimateMs = size.prepareMs - 2 * (size.fingerprintMs - size.syncWalkMs);
-        return (
-          `At ${formatCount(sizes[index] ?? 0)} files prepare fingerprints the kept node_modules twice (after the ` +
-          `reset and after setup); fingerprintPaths (one promise per entry) takes ${formatMs(size.fingerprintMs)} a ` +
-          `call against ${formatMs(size.syncWalkMs)} for the same fields read by a synchronous lstat walk. With ` +
-          `that walk a prepare would take about ${formatMs(estimateMs)}, ${formatPercent(estimateMs / size.suiteMs)} ` +
-          'of the suite (an estimate from the medians, not measured).'
-        );
-      }),
+      ...figures.map(
+        (size, index) =>
+          `At ${formatCount(sizes[index] ?? 0)} files the kept node_modules is fingerprinted once per prepare (a ` +
+          `synchronous lstat walk: ${formatMs(size.fingerprintMs)}; the bench's own walk of the same fields: ` +
+          `${formatMs(size.syncWalkMs)}), and not again when it was intact and setup ran nothing.`,
+      ),
       ...figures.map(
         (size, index) => `Where a prepare goes at ${formatCount(sizes[index] ?? 0)} files: ${size.breakdown}`,
       ),
@@ -533,7 +529,7 @@ async function traceBreakdown(judge: JudgeCheckout, commits: string[], dir: stri
     `${formatMs(wallMs)} per traced prepare (median of ${tracedPrepares}), git ${formatMs(gitMs)} in ` +
     `${median(perPrepare.map((prepare) => prepare.calls.length))} processes — ` +
     `${byName.map((entry) => `${entry.name} ×${entry.count} ${formatMs(entry.ms)}`).join(', ')}; the rest ` +
-    `(${formatMs(wallMs - gitMs)}) is Node: spawning git through \`sh\`, two fingerprints of the kept folder, ` +
+    `(${formatMs(wallMs - gitMs)}) is Node: spawning git through \`sh\`, the fingerprint of the kept folder, ` +
     'the setup key.'
   );
 }

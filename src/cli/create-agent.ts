@@ -115,7 +115,7 @@ export function agentOfRun(
   const invocation = (run.options as { agentInvocation?: { command?: string; promptVia?: PromptDelivery } })
     .agentInvocation;
   const command = commandOverride ?? invocation?.command;
-  const sandbox = sandboxPolicyOf(config.agent);
+  const sandbox = sandboxPolicyOf(config.agent, (run.options as { sandboxMode?: SandboxPolicy['mode'] }).sandboxMode);
   const { agent } = createAgent(
     {
       name: run.agent as AgentName,

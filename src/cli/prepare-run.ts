@@ -83,6 +83,8 @@ export function prepareRun(config: SluiceConfig, overrides: RunOverrides = {}): 
         ? { agentInvocation: { command: overrides.agentCommand ?? config.agent?.command, promptVia: agent.promptVia } }
         : {}),
       acceptance: [...config.acceptance, ...(overrides.accept ?? [])],
+      // `--sandbox` is part of how the run is driven: a resume is confined the same way.
+      ...(sandboxMode ? { sandboxMode: sandboxMode as SandboxMode } : {}),
       ...(overrides.planFile ? { planFile: overrides.planFile } : {}),
       ...(overrides.keepSession ? { keepSession: true } : {}),
       budgets: {

@@ -46,6 +46,8 @@ export interface RunSettings {
   taskId?: string;
   /** `sluice gym`: stop after this many iterations without coming closer to the bench goals. */
   gym?: { patience: number };
+  /** `--sandbox` when it was given (over `agent.sandbox`), so a resume confines the agent the same way. */
+  sandboxMode?: 'auto' | 'required' | 'off';
 }
 
 export interface DriveRunInput {

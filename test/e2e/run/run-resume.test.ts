@@ -63,6 +63,9 @@ describe('kill -9 of sluice run, then sluice resume', () => {
     const after = await runSluice(['show', runId], { cwd: repo });
     expect(after.stdout).toContain(`run ${runId}: done`);
     expect(after.stdout).toContain('iteration 2: agent finished · checks passed');
+    // The resume drove the agent as the run was started: --sandbox off, not sluice.yaml's default.
+    const evidence = readFileSync(join(repo, '.sluice/runs', runId, 'evidence.md'), 'utf8');
+    expect(evidence).toContain('- Sandbox: not sandboxed: agent.sandbox is off');
   });
 
   it('refuses to resume a run that already ended', async () => {
