@@ -42,26 +42,19 @@ export function checkConfigPaths(config: ConfigShape, context: z.RefinementCtx):
     const problem = path === undefined ? undefined : pathEscape(path, from);
     if (problem) context.addIssue({ code: 'custom', path: where, message: problem });
   };
-  // Folders and cache globs may reach a sibling folder of a config that lives in a subfolder (monorepos);
-  // only absolute ones are refused. The files Sluice reads or deletes must stay inside its folder.
-  const checkAbsolute = (where: Array<string | number>, path: string) => {
-    const problem = pathEscape(path, '.');
-    if (problem && !problem.includes('leads outside'))
-      context.addIssue({ code: 'custom', path: where, message: problem });
-  };
   for (const [name, gate] of Object.entries(config.gates)) {
-    checkAbsolute(['gates', name, 'cwd'], gate.cwd);
+    check(['gates', name, 'cwd'], gate.cwd);
     check(['gates', name, 'report', 'path'], gate.report?.path, gate.cwd);
     check(['gates', name, 'invariant', 'from'], gate.invariant?.from, gate.cwd);
     check(['gates', name, 'browser', 'script'], gate.browser?.script, gate.cwd);
     for (const [index, glob] of (gate.inputs ?? []).entries()) {
-      checkAbsolute(['gates', name, 'inputs', index], glob.replace(/^!/, ''));
+      check(['gates', name, 'inputs', index], glob.replace(/^!/, ''));
     }
   }
-  for (const [name, service] of Object.entries(config.services)) checkAbsolute(['services', name, 'cwd'], service.cwd);
+  for (const [name, service] of Object.entries(config.services)) check(['services', name, 'cwd'], service.cwd);
   for (const [index, step] of config.setup.entries()) {
     for (const [at, glob] of (step.inputs ?? []).entries())
-      checkAbsolute(['setup', index, 'inputs', at], glob.replace(/^!/, ''));
+      check(['setup', index, 'inputs', at], glob.replace(/^!/, ''));
   }
 }
 

@@ -16,7 +16,7 @@ function problems(yaml: string): string {
 }
 
 describe('paths in sluice.yaml stay inside the repository', () => {
-  it('refuses absolute paths anywhere, and .. escapes in every file Sluice reads or deletes, at file:line:column', () => {
+  it('refuses absolute paths and .. escapes in every path Sluice reads or deletes, at file:line:column', () => {
     const message = problems(
       [
         'services:',
@@ -45,11 +45,15 @@ describe('paths in sluice.yaml stay inside the repository', () => {
     const lines = message.split('\n').slice(1);
     expect(lines).toEqual([
       expect.stringMatching(/^sluice\.yaml:2:\d+: services\.app\.cwd: "\/srv\/app" is an absolute path/),
+      expect.stringMatching(/^sluice\.yaml:4:\d+: setup\.0\.inputs\.0: "\.\.\/package-lock\.json" leads outside/),
       expect.stringMatching(/^sluice\.yaml:8:\d+: gates\.unit\.report\.path: .* is an absolute path/),
       expect.stringMatching(
         /^sluice\.yaml:12:\d+: gates\.deep\.report\.path: "\.\.\/\.\.\/outside\.xml" leads outside/,
       ),
       expect.stringMatching(/^sluice\.yaml:16:\d+: gates\.bytes\.invariant\.from: .* leads outside/),
+      expect.stringMatching(/^sluice\.yaml:19:\d+: gates\.up\.cwd: "\.\.\/neighbour" leads outside/),
+      expect.stringMatching(/^sluice\.yaml:20:\d+: gates\.up\.inputs\.1: "\.\.\/\*\*" leads outside/),
+      expect.stringMatching(/^sluice\.yaml:20:\d+: gates\.up\.inputs\.2: "a\/\.\.\/\.\.\/b\/\*\*" leads outside/),
       expect.stringMatching(/^sluice\.yaml:21:\d+: gates\.ui\.browser\.script: .* is an absolute path/),
     ]);
   });
@@ -64,20 +68,6 @@ describe('paths in sluice.yaml stay inside the repository', () => {
           '    cwd: packages/a',
           '    report: { format: junit, path: ../../.sluice/reports/a.xml }',
           '    inputs: ["packages/a/src/**", "shared/../packages/**"]',
-        ].join('\n'),
-      ),
-    ).toBe('');
-    // A config in a subfolder of a monorepo may run a gate in a sibling folder and hash its files.
-    expect(
-      problems(
-        [
-          'setup:',
-          '  - { run: npm ci, inputs: [../package-lock.json] }',
-          'gates:',
-          '  up:',
-          '    run: "true"',
-          '    cwd: ../neighbour',
-          '    inputs: ["src/**", "!../**", "a/../../b/**"]',
         ].join('\n'),
       ),
     ).toBe('');
