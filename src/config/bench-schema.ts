@@ -15,9 +15,21 @@ export const metricSchema = z
       .describe('Regular expression over the output; its first capture group is the number.'),
     better: z.enum(['lower', 'higher']).default('lower').describe('Which direction is an improvement.'),
     unit: z.string().min(1).optional().describe('Shown after the numbers (ms, MB, ops/s).'),
+    time: z
+      .enum(['wall', 'cpu'])
+      .optional()
+      .describe(
+        'Without `json` or `regex`: `wall` (default) times the run from start to end; `cpu` takes the CPU time (user + system, in ms) of the command and every process it waited for — steadier than wall time on a busy machine.',
+      ),
   })
   .refine((metric) => !(metric.json && metric.regex), 'give `json` or `regex`, not both')
-  .describe("One number per run. With neither `json` nor `regex`: the command's wall time in milliseconds.");
+  .refine(
+    (metric) => !(metric.time && (metric.json !== undefined || metric.regex !== undefined)),
+    '`time` measures the run itself: give it without `json` or `regex`',
+  )
+  .describe(
+    "One number per run. With neither `json` nor `regex`: the command's wall time in milliseconds (or its CPU time with `time: cpu`).",
+  );
 
 export const noiseSchema = z
   .strictObject({
@@ -27,7 +39,9 @@ export const noiseSchema = z
       .min(0)
       .lt(1)
       .default(0.03)
-      .describe('A change smaller than this fraction of the baseline is a wash, whatever the interval says.'),
+      .describe(
+        'A wash is a change whose interval lies within this fraction of the baseline either way; one that moved beyond it, significantly, is improved or regressed; anything else is unclear.',
+      ),
     resamples: z.number().int().min(200).default(2000).describe('Bootstrap resamples.'),
   })
   .describe('How a change is told from noise: a bootstrap interval of the ratio of medians.');
@@ -75,6 +89,12 @@ export const benchSchema = z
       .boolean()
       .default(true)
       .describe('A metric that got worse beyond the noise fails the gate even if its goals are met.'),
+    unclear: z
+      .enum(['fail', 'pass'])
+      .default('fail')
+      .describe(
+        'A result the runs could not settle after `max_runs` (the interval of the ratio holds 1 and reaches beyond `min_effect`, or a goal bound lies inside the interval): `fail` counts it as a regression (with `fail_on_regression`) and a missed goal; `pass` lets it through.',
+      ),
     noise: noiseSchema.prefault({}),
   })
   .superRefine((bench, context) => {

@@ -50,7 +50,66 @@ export function renderConfigDocs(): string {
       return [`## \`${name}\``, '', section.description ?? '', '', fieldTable(section), ''];
     }),
   ];
-  return sections.join('\n');
+  // Every other block of fields (pricing, guard, review, queue, setup, ...), found by walking the
+  // schema: a section added to the zod schema is documented without anyone remembering to list it.
+  const written = new Set(sections.filter((line) => line.startsWith('## `')).map((line) => line.slice(4, -1)));
+  const rest = fieldBlocks(root, '').filter((block) => !written.has(block.title));
+  return [...sections, ...rest.flatMap((block) => section(block.title, block.node))].join('\n');
+}
+
+interface FieldBlock {
+  title: string;
+  node: SchemaNode;
+}
+
+/**
+ * Every node of the schema that has fields of its own, titled by its path: `<name>` for a map's
+ * values, `[]` for a list's items. A union of forms (`"expr"` or `{ that, name }`) is one block
+ * holding the fields of its object forms, with the other forms said in words.
+ */
+function fieldBlocks(node: SchemaNode, path: string): FieldBlock[] {
+  return Object.entries(node.properties ?? {}).flatMap(([name, field]) => blocksOf(field, joinPath(path, name)));
+}
+
+function blocksOf(field: SchemaNode, path: string): FieldBlock[] {
+  if (field.properties) return [{ title: path, node: field }, ...fieldBlocks(field, path)];
+  if (field.anyOf?.some((variant) => variant.properties)) {
+    const node = unionNode(field);
+    return [{ title: path, node }, ...fieldBlocks(node, path)];
+  }
+  if (field.type === 'array' && field.items) return blocksOf(inheritDescription(field.items, field), `${path}[]`);
+  const values = field.additionalProperties;
+  if (field.type === 'object' && typeof values === 'object') {
+    return blocksOf(inheritDescription(values, field), `${path}.<name>`);
+  }
+  return [];
+}
+
+/** A map's values or a list's items are described on the map or list. */
+function inheritDescription(inner: SchemaNode, outer: SchemaNode): SchemaNode {
+  return inner.description || !outer.description ? inner : { ...inner, description: outer.description };
+}
+
+function unionNode(field: SchemaNode): SchemaNode {
+  const forms = field.anyOf ?? [];
+  const objects = forms.filter((variant) => variant.properties);
+  const others = [...new Set(forms.filter((variant) => !variant.properties).map(typeName))];
+  const words =
+    others.length > 0 ? `Either ${others.map(withArticle).join(' or ')}, or an object with these fields.` : '';
+  const only = objects.length === 1 ? objects[0] : undefined;
+  return {
+    description: [field.description, words].filter(Boolean).join(' '),
+    properties: Object.assign({}, ...objects.map((variant) => variant.properties)),
+    ...(only?.required ? { required: only.required } : {}),
+  };
+}
+
+function withArticle(type: string): string {
+  return /^[a-z]/.test(type) ? `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}` : type;
+}
+
+function joinPath(path: string, name: string): string {
+  return path === '' ? name : `${path}.${name}`;
 }
 
 /** Services, and the blocks of the gate kinds Sluice judges itself (bench, invariant, log, http, browser). */

@@ -11,13 +11,17 @@ export const invariantSchema = z
       ),
     assert: z
       .array(
-        z.union([
-          z.string().min(1),
-          z.strictObject({
-            that: z.string().min(1).describe('A JSONata expression that must be true.'),
-            name: z.string().min(1).optional().describe('What it means, for the feedback.'),
-          }),
-        ]),
+        z
+          .union([
+            z.string().min(1),
+            z.strictObject({
+              that: z.string().min(1).describe('A JSONata expression that must be true.'),
+              name: z.string().min(1).optional().describe('What it means, for the feedback.'),
+            }),
+          ])
+          .describe(
+            'An assertion: the JSONata expression itself, or `{ that, name }` to say in the feedback what a failed one means (`name: totals add up`).',
+          ),
       )
       .min(1)
       .describe(

@@ -63,7 +63,16 @@ export function parseConfigText(text: string, fileLabel: string): SluiceConfig {
     });
     throw new ConfigError(`invalid YAML\n${lines.join('\n')}`);
   }
-  const result = configSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
+  const value = documentValue(document, label) ?? {};
+  const protoKeys = protoKeyPaths(value, []);
+  if (protoKeys.length > 0) {
+    const lines = protoKeys.slice(0, 10).map((path) => {
+      const position = lineCounter.linePos(locate(document.contents, path, true));
+      return `${label}:${position.line}:${position.col}: ${path.join('.')}: ${protoKeyMessage(path)}`;
+    });
+    throw new ConfigError(`invalid config\n${lines.join('\n')}`);
+  }
+  const result = configSchema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const lines = result.error.issues
     .flatMap(splitUnknownKeys)
@@ -72,6 +81,46 @@ export function parseConfigText(text: string, fileLabel: string): SluiceConfig {
     .slice(0, 10)
     .map((entry) => entry.text);
   throw new ConfigError(`invalid config\n${lines.join('\n')}`);
+}
+
+/**
+ * Aliases may expand a small file into billions of nodes (a "billion laughs" bomb). yaml counts
+ * expanded aliases against `maxAliasCount` and throws a ReferenceError past it; that is the user's
+ * file being wrong, not Sluice failing, so it becomes a ConfigError (exit 2).
+ */
+const maxAliasCount = 100;
+
+function documentValue(document: ReturnType<typeof parseDocument>, label: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount });
+  } catch (error) {
+    if (error instanceof ReferenceError) {
+      throw new ConfigError(
+        `${label}: too many YAML aliases (more than ${maxAliasCount} alias expansions; anchors that expand into each other look like a "billion laughs" attack)`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Paths of `__proto__` keys. Validation skips them and plain objects cannot hold them (assigning one
+ * replaces the prototype), so a gate named `__proto__` would silently vanish: refuse it by name.
+ */
+function protoKeyPaths(value: unknown, path: string[]): string[][] {
+  if (typeof value !== 'object' || value === null) return [];
+  const entries = Array.isArray(value)
+    ? value.map((item, index) => [String(index), item] as const)
+    : Object.entries(value);
+  const own = !Array.isArray(value) && Object.hasOwn(value, '__proto__') ? [[...path, '__proto__']] : [];
+  return [...own, ...entries.flatMap(([key, item]) => protoKeyPaths(item, [...path, key]))];
+}
+
+function protoKeyMessage(path: string[]): string {
+  const section = path.length === 2 ? { gates: 'gate', services: 'service' }[path[0] ?? ''] : undefined;
+  if (section) return `${section} name "__proto__" is reserved by JavaScript; choose another name`;
+  return 'the key "__proto__" is not allowed';
 }
 
 // What the user most likely meant when YAML rejects a line.

@@ -46,6 +46,22 @@ export type ReportFormat = (typeof reportFormats)[number];
 
 export const gateNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/**
+ * Names that mean something to every JavaScript object: `__proto__` as a key replaces an object's
+ * prototype instead of adding an entry (the gate would vanish), and a lookup of a missing name
+ * finds `constructor` or `prototype` on the prototype chain. Refused rather than half working.
+ */
+const reservedNames = new Set(['__proto__', 'constructor', 'prototype']);
+
+function nameSchema(what: 'gate' | 'service') {
+  return z
+    .string()
+    .regex(gateNamePattern, `${what} names use letters, digits, ".", "_" and "-"`)
+    .refine((name) => !reservedNames.has(name), {
+      error: (issue) => `${what} name "${String(issue.input)}" is reserved by JavaScript; choose another name`,
+    });
+}
+
 export const reportSchema = z
   .strictObject({
     format: z.enum(reportFormats).describe('How to read the report.'),
@@ -137,12 +153,12 @@ export const configSchema = z
     review: reviewSchema.prefault({}),
     queue: queueSchema.prefault({}),
     services: z
-      .record(z.string().regex(gateNamePattern, 'service names use letters, digits, ".", "_" and "-"'), serviceSchema)
+      .record(nameSchema('service'), serviceSchema)
       .default({})
       .describe('Things gates need running, by name; each gate lists the ones it needs in `services`.'),
     setup: setupSchema,
     gates: z
-      .record(z.string().regex(gateNamePattern, 'gate names use letters, digits, ".", "_" and "-"'), gateSchema)
+      .record(nameSchema('gate'), gateSchema)
       .refine((gates) => Object.keys(gates).length > 0, 'define at least one gate')
       .describe('The checks, by name.'),
   })
@@ -151,7 +167,7 @@ export const configSchema = z
     checkConfigPaths(config, context);
     for (const [name, gate] of Object.entries(config.gates)) {
       gate.needs.forEach((needed, index) => {
-        const target = config.gates[needed];
+        const target = Object.hasOwn(config.gates, needed) ? config.gates[needed] : undefined;
         const path = ['gates', name, 'needs', index];
         if (!target) {
           context.addIssue({ code: 'custom', path, message: `unknown gate "${needed}"` });
@@ -184,7 +200,7 @@ function findCycle(gates: Record<string, { needs: string[] }>): string[] | undef
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (name: string): string[] | undefined => {
-    if (state.get(name) === 'done' || !gates[name]) return undefined;
+    if (state.get(name) === 'done' || !Object.hasOwn(gates, name)) return undefined;
     if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
     state.set(name, 'visiting');
     stack.push(name);

@@ -35,7 +35,7 @@ export function checkGateKinds(
       issue([gate.kind], `a gate of kind ${gate.kind} needs its \`${gate.kind}:\` block`);
     }
     gate.services.forEach((service, index) => {
-      if (!(service in config.services)) {
+      if (!Object.hasOwn(config.services, service)) {
         const known = Object.keys(config.services);
         issue(
           ['services', index],

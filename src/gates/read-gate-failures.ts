@@ -8,6 +8,13 @@ import type { Failure, ParsedReport, TestCounts } from './reports/report-types.t
 /** The most of a log that is parsed; failures are usually at the end, so the tail is kept. */
 const maxLogBytes = 4 * 1024 * 1024;
 
+/**
+ * The most of a report that is parsed. A report's structure (XML, JSON) needs the whole file, and the
+ * parsers hold several copies of it (a 200 MB JUnit file took 1.7 GB); a bigger one is not read at
+ * all, and the failures come from the log, which is read with its own cap.
+ */
+export const maxReportBytes = 16 * 1024 * 1024;
+
 export interface GateFailures {
   failures: Failure[];
   counts?: TestCounts;
@@ -36,9 +43,15 @@ export async function readGateFailures(options: ReadOptions): Promise<GateFailur
   const problems: string[] = [];
   let report: ParsedReport | undefined;
   if (gate.report && reportFile) {
-    const text = await readFile(reportFile, 'utf8').catch(() => undefined);
-    if (text === undefined) problems.push(`report ${relative(root, reportFile)} was not written`);
-    else report = parseReport(gate.report.format, text);
+    const read = await readReport(reportFile);
+    const name = relative(root, reportFile);
+    if (read.kind === 'missing') problems.push(`report ${name} was not written`);
+    else if (read.kind === 'not-a-file') problems.push(`report ${name} is not a regular file; it was not read`);
+    else if (read.kind === 'too-big') {
+      problems.push(
+        `report ${name} is too big to read (more than ${maxReportBytes / 1024 / 1024} MB); failures are read from the log instead`,
+      );
+    } else report = parseReport(gate.report.format, read.text);
   } else if (gate.report) {
     report = parseReport(gate.report.format, await readLogTail(logFile));
   }
@@ -134,6 +147,44 @@ async function readLogTail(logFile: string): Promise<string> {
     }
   } catch {
     return '';
+  }
+}
+
+type ReportRead = { kind: 'text'; text: string } | { kind: 'missing' } | { kind: 'not-a-file' } | { kind: 'too-big' };
+
+/**
+ * Read at most `maxReportBytes` + 1 bytes: the size is judged by what is read, not by a stat that a
+ * file still growing (or /dev/zero behind a symlink) would make wrong. A FIFO or device is not opened
+ * for reading at all: a FIFO with no writer would block the check forever.
+ */
+async function readReport(path: string): Promise<ReportRead> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return { kind: 'missing' };
+  if (!info.isFile()) return { kind: 'not-a-file' };
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return { kind: 'missing' };
+  }
+  try {
+    // One byte more than the size seen: reading it proves the file grew since.
+    let buffer = Buffer.alloc(Math.min(info.size, maxReportBytes) + 1);
+    let length = 0;
+    for (;;) {
+      if (length > maxReportBytes) return { kind: 'too-big' };
+      if (length === buffer.length) {
+        const bigger = Buffer.alloc(Math.min(buffer.length * 2, maxReportBytes + 1));
+        buffer.copy(bigger);
+        buffer = bigger;
+      }
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return { kind: 'text', text: buffer.toString('utf8', 0, length) };
+  } finally {
+    await handle.close();
   }
 }
 

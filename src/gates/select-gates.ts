@@ -5,7 +5,7 @@ import { UsageError } from '../errors.ts';
 export function selectGates(gates: Record<string, GateConfig>, only: string[] = []): Map<string, GateConfig> {
   const all = Object.entries(gates);
   if (only.length === 0) return new Map(all);
-  const unknown = only.filter((name) => !gates[name]);
+  const unknown = only.filter((name) => !Object.hasOwn(gates, name));
   if (unknown.length > 0) {
     throw new UsageError(
       `unknown gate ${unknown.map((name) => `"${name}"`).join(', ')}; gates: ${Object.keys(gates).join(', ')}`,

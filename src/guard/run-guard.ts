@@ -5,7 +5,7 @@ import type { Finding, GuardRule } from './finding.ts';
 import { protectionOf } from './protection.ts';
 import { guardRules } from './rules/all-rules.ts';
 import { compareTests } from './tests/test-changes.ts';
-import { isTestFile } from './tests/test-languages.ts';
+import { mayHoldTests } from './tests/test-languages.ts';
 import { unchangedFilesAtBase } from './unchanged-files.ts';
 
 export interface GuardOptions {
@@ -31,7 +31,7 @@ export async function runGuard(options: GuardOptions): Promise<GuardResult> {
   const rules = options.rules ?? guardRules;
   // A full sha (what runs and hooks pass) needs no lookup; a wrong one fails in the diff below.
   const baseCommit = /^[0-9a-f]{40}$/.test(base) ? base : await resolveCommit(options.repoRoot, base);
-  const read = (path: string) => isTestFile(path) || rules.some((rule) => rule.reads?.(path) ?? false);
+  const read = (path: string) => mayHoldTests(path) || rules.some((rule) => rule.reads?.(path) ?? false);
   const changed = await changedFiles(options.repoRoot, baseCommit, read);
   const protection = protectionOf(config);
   const atBase = rules.flatMap((rule) => rule.readsAtBase?.(changed) ?? []);

@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { findConfigFile } from '../config/load-config.ts';
 import { ensureSluiceDir } from '../gates/sluice-dir.ts';
 import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { protectionOf } from '../guard/protection.ts';
 import { repoRootOf } from '../workspace/repo-root.ts';
-import { bashWriteTargets } from './bash-write-targets.ts';
+import { type ShellWrites, shellWrites } from './bash-write-targets.ts';
 import { hookGroundMissing } from './hook-ground.ts';
 import { readHookSession, writeHookSession } from './hook-sessions.ts';
 import { sessionBase } from './session-base.ts';
 import type { ToolHookInput } from './tool-hook-input.ts';
+import { copyDestinations, treeChangePaths, type WrittenPath, writtenPaths } from './written-paths.ts';
 
 /** `note`: why nothing was checked (no repository, no commit yet), for the one line the CLI prints. */
 export type PreToolUseOutcome = { decision: 'allow'; note?: string } | { decision: 'deny'; reason: string };
@@ -32,7 +33,7 @@ export async function runPreToolUse(input: ToolHookInput): Promise<PreToolUseOut
   if (!existsSync(input.cwd)) return { decision: 'allow' };
   const missing = await hookGroundMissing(input.cwd);
   if (missing) return { decision: 'allow', note: missing };
-  const targets = writeTargets(input);
+  const writes = writeTargets(input);
   const repoRoot = await repoRootOf(input.cwd);
   const configPath = findConfigFile(input.cwd);
   // Remember where the session started, before it changes anything: the Stop hook's guard measures from there.
@@ -40,32 +41,39 @@ export async function runPreToolUse(input: ToolHookInput): Promise<PreToolUseOut
   const session = await readHookSession(sluiceDir, input.sessionId);
   const base = await sessionBase(repoRoot, session, undefined);
   if (!session.base_commit) await writeHookSession(sluiceDir, { ...session, base_commit: base });
-  if (targets.length === 0) return { decision: 'allow' };
+  if (writes.files.length === 0 && writes.trees.length === 0 && writes.copies.length === 0) {
+    return { decision: 'allow' };
+  }
 
   const protection = protectionOf(await guardConfigAt(repoRoot, base, configPath));
-  for (const target of targets) {
-    const absolute = isAbsolute(target) ? target : resolve(input.cwd, target);
-    const path = relative(repoRoot, absolute);
-    if (path.startsWith('..')) continue;
-    const why = protection.refusesWrite(path, existsSync(absolute));
-    if (why) return { decision: 'deny', reason: denialReason(path, why, input.toolName) };
+  const named = [...writes.files, ...copyDestinations(input.cwd, writes.copies)];
+  const paths = await writtenPaths(repoRoot, input.cwd, named);
+  for (const change of writes.trees) {
+    const how = `git ${change.to === undefined ? `back to ${change.from}` : `${change.from}..${change.to}`}`;
+    for (const path of await treeChangePaths(repoRoot, change)) paths.push({ path, named: how, exists: true });
+  }
+  for (const written of paths) {
+    const why = protection.refusesWrite(written.path, written.exists);
+    if (why) return { decision: 'deny', reason: denialReason(written, why, input.toolName) };
   }
   return { decision: 'allow' };
 }
 
-function writeTargets(input: ToolHookInput): string[] {
+const nothing: ShellWrites = { files: [], trees: [], copies: [] };
+
+function writeTargets(input: ToolHookInput): ShellWrites {
   const field = fileTools[input.toolName];
   if (field) {
     const path = input.toolInput[field];
-    return typeof path === 'string' ? [path] : [];
+    return typeof path === 'string' ? { ...nothing, files: [path] } : nothing;
   }
   const command = Array.isArray(input.toolInput.command)
     ? input.toolInput.command.map(String).join(' ')
     : input.toolInput.command;
-  if (typeof command !== 'string') return [];
+  if (typeof command !== 'string') return nothing;
   // Codex edits files with apply_patch: its own tool, or a shell command carrying the patch.
-  if (command.includes('*** Begin Patch')) return patchTargets(command);
-  return shellTools.has(input.toolName) ? bashWriteTargets(command) : [];
+  if (command.includes('*** Begin Patch')) return { ...nothing, files: patchTargets(command) };
+  return shellTools.has(input.toolName) ? shellWrites(command) : nothing;
 }
 
 /** The files an apply_patch patch updates, deletes or moves (`*** Update File: path`); new files are fine. */
@@ -78,10 +86,11 @@ function patchTargets(patch: string): string[] {
   return targets;
 }
 
-function denialReason(path: string, why: string, tool: string): string {
+function denialReason({ path, named }: WrittenPath, why: string, tool: string): string {
   const tests = why.includes('test file');
+  const through = named === path ? '' : ` (through ${named})`;
   const instead = tests
     ? 'The tests are the spec: change the code under test so they pass. To add tests, create a new test file. If a test is wrong, leave it and say so in your final message: a human decides.'
     : 'Leave it as it is and work within it; if it must change, say so in your final message: a human decides.';
-  return `Sluice: ${tool} on ${path} is not allowed because ${why}. ${instead} Changes made another way are caught by the diff guard when you stop.`;
+  return `Sluice: ${tool} on ${path}${through} is not allowed because ${why}. ${instead} This check is best effort: the diff guard on your changes is the authority and catches changes made any other way when you stop.`;
 }

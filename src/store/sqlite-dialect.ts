@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -12,6 +12,7 @@ import {
   SqliteQueryCompiler,
   type TransactionSettings,
 } from 'kysely';
+import { makeDirSync } from '../config/sluice-folder.ts';
 import type { StoreDatabase } from './schema.ts';
 
 /** How long a write waits for another process's transaction before it fails with STORE_BUSY. */
@@ -51,7 +52,7 @@ function immediateSqliteDialect(database: Database.Database): Dialect {
 
 /** The canonical path of a database file that may not exist yet; its folder is created. */
 export function databaseFilePath(path: string): string {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirSync(dirname(path));
   return join(realpathSync(dirname(path)), basename(path));
 }
 

@@ -1,16 +1,18 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findConfigFile, loadConfig } from '../../config/load-config.ts';
+import { findConfigFile, type LoadedConfig, loadConfig } from '../../config/load-config.ts';
 import { minimumFeedbackBudget, type SluiceConfig } from '../../config/schema.ts';
 import { SluiceError, UsageError } from '../../errors.ts';
+import { lockChecks } from '../../gates/check-lock.ts';
 import { compactFeedback } from '../../gates/feedback/compact-feedback.ts';
 import type { CheckResult } from '../../gates/gate-results.ts';
 import { runGateGraph } from '../../gates/run-gate-graph.ts';
+import { ensureSluiceDir } from '../../gates/sluice-dir.ts';
 import { checkResultToJson } from '../output/check-json.ts';
 import { createCheckReporter } from '../output/check-reporter.ts';
-import { writeOut } from '../output/write.ts';
+import { writeError, writeOut } from '../output/write.ts';
 import { judgeCommitCheckout } from './check-commit.ts';
 import { withInterruptSignal } from './interrupt.ts';
 import { parseWholeNumber } from './parse-flags.ts';
@@ -91,6 +93,21 @@ async function check(values: CheckFlags): Promise<number> {
     throw new UsageError(`no sluice.yaml in ${startDir} or above; run "sluice init" to write one`);
   }
   const loaded = await loadConfig(configPath);
+  // Two checks of one folder would write the same logs and reports: the second waits for the first.
+  const lock = await lockChecks(loaded.root, {
+    onWait: (holder) =>
+      writeError(
+        `sluice: waiting for the sluice check already running in ${loaded.root} (pid ${holder.pid}, since ${holder.startedAt})`,
+      ),
+  });
+  try {
+    return await checkLoaded(values, loaded);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function checkLoaded(values: CheckFlags, loaded: LoadedConfig): Promise<number> {
   const config =
     values['max-tier'] === undefined
       ? loaded.config
@@ -159,7 +176,6 @@ function gatesUpToTier(config: SluiceConfig, maxTier: number, only: string[]): S
 }
 
 async function saveLastCheck(root: string, result: CheckResult): Promise<void> {
-  const dir = join(root, '.sluice');
-  await mkdir(dir, { recursive: true });
+  const dir = await ensureSluiceDir(root);
   await writeFile(join(dir, 'last-check.json'), `${JSON.stringify(checkResultToJson(result), null, 2)}\n`);
 }

@@ -1,7 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import type { MetricConfig } from '../../config/bench-schema.ts';
 import { type ProcessResult, runProcess } from '../../process/run-process.ts';
-import { readMetric } from './read-metric.ts';
+import { cpuTimedCommand, readCpuTime } from './cpu-time.ts';
+import { type RunTimes, readMetric, wantsCpuTime } from './read-metric.ts';
 
 /** Which tree a run measures: the working tree under check, or the baseline's worktree. */
 export type BenchSide = 'change' | 'baseline';
@@ -61,12 +62,15 @@ export async function runBenchSchedule(options: BenchRunsOptions): Promise<Bench
   const empty = () => Object.fromEntries(names.map((name) => [name, [] as number[]]));
   const samples: Record<BenchSide, Record<string, number[]>> = { change: empty(), baseline: empty() };
   const schedule = benchSchedule(options.runs, options.warmup, options.sides.baseline !== undefined);
+  const timesCpu = wantsCpuTime(options.metrics);
   for (const run of schedule) {
     const side = options.sides[run.side];
     if (!side) continue;
+    const timed = timesCpu ? cpuTimedCommand(options.command, `${side.logFile}.cpu`) : undefined;
     const started = performance.now();
     const outcome = await runProcess({
-      command: options.command,
+      command: timed ? timed.command : options.command,
+      ...(timed ? { input: timed.input } : {}),
       cwd: side.cwd,
       env: { ...options.env, SLUICE_BENCH_SIDE: run.side },
       // At least a moment, so a spent budget ends as a timeout of this run rather than never starting it.
@@ -77,12 +81,13 @@ export async function runBenchSchedule(options: BenchRunsOptions): Promise<Bench
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProcessStart ? { onStart: options.onProcessStart } : {}),
     });
-    const wallTimeMs = performance.now() - started;
+    const times: RunTimes = { wallMs: performance.now() - started };
+    if (timed) times.cpu = await readCpuTime(timed);
     if (outcome.status !== 'exited' || outcome.exitCode !== 0) return { status: 'run-failed', run, outcome };
     if (run.warmup) continue;
     const output = await readOutput(side.logFile);
     for (const name of names) {
-      const reading = await readMetric(options.metrics[name] as MetricConfig, output, wallTimeMs);
+      const reading = await readMetric(options.metrics[name] as MetricConfig, output, times);
       if (!reading.ok) return { status: 'metric-unreadable', run, metric: name, problem: reading.problem };
       samples[run.side][name]?.push(reading.value);
     }

@@ -179,13 +179,27 @@ export interface ChangeEvidence {
 
 /**
  * Improved or regressed only when three things agree: the ratio's interval excludes 1, the ratio
- * moved by more than `minEffect`, and Mann-Whitney rejects "no difference"; else a wash.
+ * moved by more than `minEffect`, and Mann-Whitney rejects "no difference". A wash only when the
+ * interval is bounded within ±`minEffect`: whatever the change did, it did less than that. Anything
+ * else is unclear — the runs could not tell a change from noise, and calling that a wash would pass a
+ * real regression on a noisy machine.
  */
 export function judgeChange(evidence: ChangeEvidence): MetricChange {
   const { ratio, interval, p, minEffect } = evidence;
   const significant = p < 1 - evidence.confidence;
   const wentDown = interval[1] < 1 && ratio < 1 - minEffect && significant;
   const wentUp = interval[0] > 1 && ratio > 1 + minEffect && significant;
-  if (evidence.better === 'lower') return wentDown ? 'improved' : wentUp ? 'regressed' : 'wash';
-  return wentUp ? 'improved' : wentDown ? 'regressed' : 'wash';
+  if (wentDown) return evidence.better === 'lower' ? 'improved' : 'regressed';
+  if (wentUp) return evidence.better === 'lower' ? 'regressed' : 'improved';
+  const bounded = interval[0] >= 1 - minEffect && interval[1] <= 1 + minEffect;
+  return bounded ? 'wash' : 'unclear';
+}
+
+/** Coefficient of variation: sample standard deviation over the mean; NaN for fewer than two samples or a zero mean. */
+export function coefficientOfVariation(samples: readonly number[]): number {
+  if (samples.length < 2) return Number.NaN;
+  const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
+  if (mean === 0) return Number.NaN;
+  const variance = samples.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (samples.length - 1);
+  return Math.sqrt(variance) / Math.abs(mean);
 }

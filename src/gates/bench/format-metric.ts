@@ -12,13 +12,15 @@ export function formatMetricResult(metric: MetricResult): string {
     line += ` vs ${formatNumber(metric.baseline.median)}${unit}`;
     if (metric.ratio) line += `: ${formatRatio(metric.ratio.value)} ${formatInterval(metric.ratio.interval, 2)}`;
     if (metric.change) line += ` ${metric.change}`;
+    // How noisy the runs were is the point of an unclear verdict.
+    if (metric.change === 'unclear' && metric.cv !== undefined) line += ` (spread ${Math.round(metric.cv * 100)}%)`;
   }
   for (const goal of metric.goals) {
     const text = goalText(goal.goal, metric.metric);
     const met = goal.verdict === 'goal-met';
     const isRatio = goal.on === undefined ? /^ratio\b/.test(text) : goal.on === 'ratio';
     const value = isRatio ? formatRatio(goal.value) : `${formatNumber(goal.value)}${unit}`;
-    line += ` · goal ${text} ${met ? 'met' : `missed (${value})`}`;
+    line += ` · goal ${text} ${met ? 'met' : `missed (${value})`}${goal.unclear ? ' unclear' : ''}`;
   }
   return line;
 }

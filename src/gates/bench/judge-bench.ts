@@ -1,7 +1,14 @@
 import { type BenchGoal, meetsBound } from '../../config/bench-goal.ts';
 import type { BenchConfig, MetricConfig } from '../../config/bench-schema.ts';
 import type { Failure } from '../reports/report-types.ts';
-import { judgeChange, mannWhitney, median, medianInterval, ratioOfMedians } from './bench-statistics.ts';
+import {
+  coefficientOfVariation,
+  judgeChange,
+  mannWhitney,
+  median,
+  medianInterval,
+  ratioOfMedians,
+} from './bench-statistics.ts';
 import type { MetricResult } from './bench-types.ts';
 import { formatConfidence, formatInterval, formatNumber, formatRatio } from './format-metric.ts';
 
@@ -32,6 +39,8 @@ export function judgeMetric(
     confidence: bench.noise.confidence,
     goals: [],
   };
+  const cv = coefficientOfVariation(samples.change);
+  if (Number.isFinite(cv)) result.cv = cv;
   if (baseline && samples.baseline) {
     result.baseline = {
       ...baseline,
@@ -58,27 +67,28 @@ export function judgeMetric(
   }
   for (const goal of goals.filter((candidate) => candidate.metric === name)) {
     const value = goal.on === 'value' ? result.median : (result.ratio?.value ?? Number.NaN);
-    const met = Number.isFinite(value) && meetsBound(value, goal);
-    result.goals.push({ goal: goal.text, verdict: met ? 'goal-met' : 'goal-missed', value, on: goal.on });
+    const interval = goal.on === 'value' ? result.interval : result.ratio?.interval;
+    // A bound inside the interval: the runs cannot say on which side of it the truth lies.
+    const unclear = interval !== undefined && interval[0] < goal.bound && goal.bound < interval[1];
+    const met = Number.isFinite(value) && meetsBound(value, goal) && !(unclear && bench.unclear === 'fail');
+    result.goals.push({
+      goal: goal.text,
+      verdict: met ? 'goal-met' : 'goal-missed',
+      value,
+      on: goal.on,
+      ...(unclear ? { unclear } : {}),
+    });
   }
   return result;
 }
 
 /**
- * Whether more runs could settle what these samples leave open: a metric that moved beyond
- * `min_effect` but whose interval still holds 1 (a wash only for want of runs), or a goal whose
- * bound lies inside the interval of the value it judges.
+ * Whether more runs could settle what these samples leave open: a metric whose change is unclear
+ * (its interval neither excludes 1 nor stays within `min_effect`), or a goal whose bound lies inside
+ * the interval of the value it judges.
  */
-export function needsMoreRuns(metrics: MetricResult[], bench: BenchConfig, goals: BenchGoal[]): boolean {
-  return metrics.some((metric) => {
-    const ratio = metric.ratio;
-    if (ratio && metric.change === 'wash' && Math.abs(ratio.value - 1) > bench.noise.min_effect) return true;
-    return goals.some((goal) => {
-      if (goal.metric !== metric.metric) return false;
-      const interval = goal.on === 'ratio' ? ratio?.interval : metric.interval;
-      return interval !== undefined && interval[0] < goal.bound && goal.bound < interval[1];
-    });
-  });
+export function needsMoreRuns(metrics: MetricResult[]): boolean {
+  return metrics.some((metric) => metric.change === 'unclear' || metric.goals.some((goal) => goal.unclear));
 }
 
 /** The gate's verdict on its metrics: what failed it, exactly, and a one-line reason. */
@@ -88,15 +98,32 @@ export interface BenchVerdict {
   reason?: string;
 }
 
-/** Passed when every goal is met and (with `fail_on_regression`) no metric regressed beyond the noise. */
-export function judgeBench(metrics: MetricResult[], bench: BenchConfig, goals: BenchGoal[]): BenchVerdict {
+/**
+ * Passed when every goal is met and (with `fail_on_regression`) no metric regressed beyond the noise
+ * — nor left it unclear whether it did, unless `bench.unclear` is `pass`. `runs`: per side, for the feedback.
+ */
+export function judgeBench(
+  metrics: MetricResult[],
+  bench: BenchConfig,
+  goals: BenchGoal[],
+  runs = bench.max_runs,
+): BenchVerdict {
   const failures: Failure[] = [];
   for (const metric of metrics) {
     for (const judged of metric.goals) {
       const goal = goals.find((candidate) => candidate.text === judged.goal && candidate.metric === metric.metric);
-      if (goal && judged.verdict === 'goal-missed') failures.push(missedGoalFailure(metric, goal, judged.value));
+      if (!goal || judged.verdict !== 'goal-missed') continue;
+      const settledMiss = Number.isFinite(judged.value) && !meetsBound(judged.value, goal);
+      failures.push(
+        judged.unclear && !settledMiss
+          ? unclearGoalFailure(metric, goal, judged.value, runs)
+          : missedGoalFailure(metric, goal, judged.value),
+      );
     }
     if (bench.fail_on_regression && metric.change === 'regressed') failures.push(regressionFailure(metric));
+    if (bench.fail_on_regression && metric.change === 'unclear' && bench.unclear === 'fail') {
+      failures.push(unclearChangeFailure(metric, bench, runs));
+    }
   }
   const first = failures[0];
   if (!first) return { passed: true, failures };
@@ -143,6 +170,53 @@ function regressionFailure(metric: MetricResult): Failure {
     expected: `no worse than ${baselineText(metric)} (baseline ${metric.baseline?.ref ?? '?'})`,
     received: `${valueText(metric)}, ${ratioText(metric)}${p}`,
   };
+}
+
+/** What was measured, how noisy it was, and what would settle it. */
+function unclearChangeFailure(metric: MetricResult, bench: BenchConfig, runs: number): Failure {
+  const unit = unitSuffix(metric);
+  const ratio = metric.ratio;
+  const confidence = formatConfidence(metric.confidence);
+  const effect = formatPercent(bench.noise.min_effect);
+  const ratioPart = ratio ? `${formatRatio(ratio.value)}, ${confidence} CI ${formatInterval(ratio.interval, 2)}` : '';
+  return {
+    message:
+      `${metric.metric} unclear: ${formatNumber(metric.median)}${unit} vs ${formatNumber(metric.baseline?.median ?? Number.NaN)}${unit} (${ratioPart}) ` +
+      `after ${runs} runs per side — the interval holds 1 and reaches beyond ±${effect}, so neither a change nor its absence is shown`,
+    expected: `no worse than ${baselineText(metric)} (baseline ${metric.baseline?.ref ?? '?'}), shown within ±${effect}`,
+    received: `${valueText(metric)}, ${ratioText(metric)}${pText(metric)}; ${noiseText(metric)}. ${settleHint}`,
+  };
+}
+
+function unclearGoalFailure(metric: MetricResult, goal: BenchGoal, value: number, runs: number): Failure {
+  const unit = unitSuffix(metric);
+  const isRatio = goal.on === 'ratio';
+  const shown = isRatio ? `ratio ${ratioText(metric)}` : `median ${valueText(metric)}`;
+  return {
+    message:
+      `goal unclear: ${metric.metric} ${isRatio ? formatRatio(value) : `${formatNumber(value)}${unit}`} ` +
+      `(goal ${goal.op} ${goal.bound}) after ${runs} runs per side — the bound lies inside the interval`,
+    expected: goal.text,
+    received: `${shown}; ${noiseText(metric)}. ${settleHint}`,
+  };
+}
+
+const settleHint =
+  'More runs (`bench.max_runs`) or a quieter machine would settle it; `bench.unclear: pass` lets unsettled results through.';
+
+function noiseText(metric: MetricResult): string {
+  const cv = metric.cv === undefined ? 'unknown' : formatPercent(metric.cv);
+  const baselineCv = metric.baseline ? coefficientOfVariation(metric.baseline.samples) : Number.NaN;
+  const baseline = Number.isFinite(baselineCv) ? ` (baseline ${formatPercent(baselineCv)})` : '';
+  return `run-to-run spread: coefficient of variation ${cv}${baseline}`;
+}
+
+function pText(metric: MetricResult): string {
+  return metric.mannWhitneyP === undefined ? '' : `, Mann-Whitney p=${formatNumber(metric.mannWhitneyP)}`;
+}
+
+function formatPercent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(2))}%`;
 }
 
 function unitSuffix(metric: MetricResult): string {

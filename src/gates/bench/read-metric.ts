@@ -5,14 +5,30 @@ import { lastJsonDocument } from '../last-json-document.ts';
 /** A number read from one run's output, or what stood in the way. */
 export type MetricReading = { ok: true; value: number } | { ok: false; problem: string };
 
+/** How long a run took: wall time, and CPU time (user + system) when it was measured. */
+export interface RunTimes {
+  wallMs: number;
+  cpu?: { ok: true; ms: number } | { ok: false; problem: string };
+}
+
 /**
  * Read one metric from a run: the JSONata path into the last JSON document of the output, the first
- * capture group of the regex's first match, or (neither) the run's wall time in milliseconds.
+ * capture group of the regex's first match, or (neither) the run's wall time — or, with `time: cpu`,
+ * its CPU time — in milliseconds.
  */
-export async function readMetric(metric: MetricConfig, output: string, wallTimeMs: number): Promise<MetricReading> {
+export async function readMetric(metric: MetricConfig, output: string, times: RunTimes): Promise<MetricReading> {
   if (metric.json !== undefined) return readJsonMetric(metric.json, output);
   if (metric.regex !== undefined) return readRegexMetric(metric.regex, output);
-  return { ok: true, value: wallTimeMs };
+  if (metric.time === 'cpu') {
+    if (!times.cpu) return { ok: false, problem: 'the CPU time of the run was not measured' };
+    return times.cpu.ok ? { ok: true, value: times.cpu.ms } : times.cpu;
+  }
+  return { ok: true, value: times.wallMs };
+}
+
+/** Whether any metric needs the run's CPU time. */
+export function wantsCpuTime(metrics: Record<string, MetricConfig>): boolean {
+  return Object.values(metrics).some((metric) => metric.time === 'cpu' && !metric.json && !metric.regex);
 }
 
 async function readJsonMetric(path: string, output: string): Promise<MetricReading> {

@@ -10,6 +10,7 @@ import { type BaselineCheckout, BaselineError, type BaselineWorktrees } from './
 import { type BenchRunsOutcome, type BenchSide, describeRun, runBenchSchedule } from './bench-runs.ts';
 import type { MetricResult } from './bench-types.ts';
 import { type BaselineRef, judgeBench, judgeMetric, needsMoreRuns } from './judge-bench.ts';
+import { sampleMachineLoad } from './machine-load.ts';
 
 /** What a bench gate needs of the check (a GateRunContext fits; importing it would make a cycle with run-gate). */
 export interface BenchGateContext {
@@ -24,7 +25,8 @@ export interface BenchGateContext {
   baselines?: BaselineWorktrees;
 }
 
-type Outcome = Pick<GateResult, 'status' | 'reason' | 'exitCode' | 'failures' | 'outputTail' | 'logPath' | 'bench'>;
+type Outcome = Pick<GateResult, 'status' | 'reason' | 'exitCode' | 'failures' | 'outputTail' | 'logPath' | 'bench'> &
+  Partial<Pick<GateResult, 'problems'>>;
 
 /** Run a bench gate: k runs interleaved with the baseline, metrics, noise model, goals. */
 export async function runBenchGate(name: string, gate: GateConfig, context: BenchGateContext): Promise<GateResult> {
@@ -44,8 +46,8 @@ export async function runBenchGate(name: string, gate: GateConfig, context: Benc
     tier: gate.tier,
     blocking: gate.blocking,
     durationMs: Math.round(performance.now() - started),
-    problems: [],
     ...outcome,
+    problems: outcome.problems ?? [],
   };
 }
 
@@ -82,6 +84,9 @@ async function measureAndJudge(name: string, gate: GateConfig, context: BenchGat
     const reason = `its working directory ${gate.cwd} does not exist at the baseline ${baselineRef} (${baseline?.commit.slice(0, 12)})`;
     return { status: 'failed', reason, failures: [] };
   }
+  // Before the first run, so the gate's own runs do not count as load; and before the deadline is set, so
+  // the sample does not eat into the runs' budget.
+  const machine = await sampleMachineLoad();
   const deadline = performance.now() + gate.timeout;
   const schedule = (runs: number, warmup: number) =>
     runBenchSchedule({
@@ -121,7 +126,7 @@ async function measureAndJudge(name: string, gate: GateConfig, context: BenchGat
   let metrics = judgeAll(samples);
   // An unclear verdict gets more rounds, while the budget lasts: noise is answered with data, not a guess.
   const roundMs = performance.now() - roundStarted;
-  while (runs < bench.max_runs && needsMoreRuns(metrics, bench, goals) && !context.signal?.aborted) {
+  while (runs < bench.max_runs && needsMoreRuns(metrics) && !context.signal?.aborted) {
     const more = Math.min(bench.runs, bench.max_runs - runs);
     if (deadline - performance.now() < roundMs * (more / bench.runs) * 1.5) break;
     const extra = await schedule(more, 0);
@@ -132,13 +137,17 @@ async function measureAndJudge(name: string, gate: GateConfig, context: BenchGat
     runs += more;
     metrics = judgeAll(samples);
   }
-  const verdict = judgeBench(metrics, bench, goals);
+  const verdict = judgeBench(metrics, bench, goals, runs);
+  // A failure on a loaded machine says so: the agent should not chase noise the machine made.
+  const loadNote = machine.note ? ` — ${machine.note}` : '';
+  const reason = verdict.reason ? `${verdict.reason}${loadNote}` : machine.note;
   return {
     status: verdict.passed ? 'passed' : 'failed',
-    ...(verdict.reason ? { reason: verdict.reason } : {}),
+    ...(reason ? { reason } : {}),
     failures: verdict.failures,
     logPath: logPathOf('change'),
-    bench: { runs, metrics },
+    bench: { runs, metrics, machine },
+    ...(machine.note ? { problems: [machine.note] } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { parse, type SgNode } from '@ast-grep/napi';
 import { hasParseErrors, sourceKey, type TestForms, withLazyForms } from '../tests/lazy-forms.ts';
 import type { Assertion, TestCase, TestMarker, TokenForm } from '../tests/test-case.ts';
-import { type SkippedNodes, type TokenRules, tokenForm, tokenForms } from '../tests/token-form.ts';
+import { joinTokenForms, type SkippedNodes, type TokenRules, tokenForm, tokenForms } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { bodyFormOf } from './body-form.ts';
 import { buildIgnoreMarkers } from './build-constraints.ts';
@@ -108,8 +108,10 @@ function formsOf(test: OpenTest, file: FileScan, bodyForm: BodyForm): TestForms 
       line: node.range().start.line + 1,
     }),
   );
-  if (test.output) assertions.unshift(test.output);
-  return { body: walked.form, assertions };
+  if (!test.output) return { body: walked.form, assertions };
+  // The printed output is a comment, which the body's tokens leave out: it is what the example checks.
+  assertions.unshift(test.output);
+  return { body: joinTokenForms([walked.form, test.output]), assertions };
 }
 
 /** `go test`'s rule: the prefix, then nothing or a character that is not a lower-case letter. */

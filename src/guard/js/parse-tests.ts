@@ -9,6 +9,7 @@ import {
   tokenForm,
   tokenForms,
 } from '../tests/token-form.ts';
+import { topLevelTest } from '../tests/top-level.ts';
 import { type CallSite, callSitesOf } from './call-sites.ts';
 import { modifierMarker, nameMarkers, optionMarkersOf } from './markers.ts';
 import { isAssertionCallee, messageArgumentIds, usesNodeAssert } from './message-arguments.ts';
@@ -48,12 +49,30 @@ interface FileForms {
  * Calls are read up front, token forms only when a rule asks for them.
  */
 export function parseTests(path: string, source: string): TestCase[] {
+  return parseTestCalls(path, source, 'file');
+}
+
+/**
+ * vitest's in-source tests of a source file: the tests inside `if (import.meta.vitest) { ... }` blocks, and
+ * nothing else of the file (its own calls named `test` are not tests).
+ */
+export function parseInSourceTests(path: string, source: string): TestCase[] {
+  return parseTestCalls(path, source, 'in-source');
+}
+
+function parseTestCalls(path: string, source: string, where: 'file' | 'in-source'): TestCase[] {
   const language = languageOf(path);
-  const { calls, parseErrors } = callSitesOf(parse(language, source).root());
+  const root = parse(language, source).root();
+  const blocks = where === 'in-source' ? inSourceBlocks(root) : undefined;
+  // In a source file only the in-source blocks are searched for calls: the rest of it may be large.
+  const found = (blocks ?? [root]).map(callSitesOf);
+  const calls = found.flatMap((part) => part.calls);
+  const parseErrors = found.some((part) => part.parseErrors);
   const file: FileForms = { calls, nodeAssert: usesNodeAssert(source) };
   const context = `${language} ${file.nodeAssert ? 'node:assert' : 'assert'}`;
   const tests: TestCase[] = [];
   const scopes: Scope[] = [];
+  const topLevel: SgNode[] = [];
   for (const call of calls) {
     while (scopes.length > 0 && !within(call, scopes.at(-1)?.call)) scopes.pop();
     const scope = scopes.at(-1);
@@ -62,6 +81,7 @@ export function parseTests(path: string, source: string): TestCase[] {
     const callee = mayNameTest.test(call.calleeText) ? classifyCallee(call.callee) : undefined;
     if (!callee) {
       if (scope?.test) noteInsideTest(call, scope.test);
+      else if (!scope && !blocks && isAssertionCallee(call.calleeText)) topLevel.push(call.node);
       continue;
     }
     const opened = openScope(call, callee, scope);
@@ -74,7 +94,41 @@ export function parseTests(path: string, source: string): TestCase[] {
     }
     scopes.push(opened);
   }
-  return tests;
+  const statements = topLevel.map(assertionChainTop);
+  const code = sourceKey(context, statements.map((statement) => statement.text()).join('\n'), parseErrors);
+  const outside = topLevelTest(path, code, () => topLevelForms(statements, file), statements.length);
+  return outside ? [...tests, outside] : tests;
+}
+
+/** The forms of assertions made outside any test (see `topLevelTest`). */
+function topLevelForms(statements: SgNode[], file: FileForms): Assertion[] {
+  file.messages ??= messageArgumentIds(file.calls, file.nodeAssert);
+  const messages = file.messages;
+  return statements.map((statement) => ({
+    ...tokenForm(statement, tokenRules, messages),
+    text: statement.text(),
+    line: statement.range().start.line + 1,
+  }));
+}
+
+// `if (import.meta.vitest)`, as vitest documents it, or spelled as a check for its presence. Any other condition
+// (`import.meta.vitest && false`) may keep the tests from running: their tests are then not found, so removed.
+const vitestCondition =
+  /^\(?(?:import\.meta\.vitest|import\.meta\.vitest(?:!==?undefined|!=null)|typeof import\.meta\.vitest!==?['"]undefined['"])\)?$/;
+
+/** The blocks run only under vitest: `if (import.meta.vitest) { ... }`. */
+function inSourceBlocks(root: SgNode): SgNode[] {
+  const rule = { kind: 'if_statement', regex: 'import\\s*\\.\\s*meta\\s*\\.\\s*vitest' };
+  return root.findAll({ rule }).flatMap((statement) => {
+    const condition = statement
+      .field('condition')
+      ?.text()
+      .replace(/\s+/g, (space, offset, text) =>
+        /\w/.test(text[offset - 1] ?? '') && /\w/.test(text[offset + space.length] ?? '') ? ' ' : '',
+      );
+    const block = statement.field('consequence');
+    return block && condition !== undefined && vitestCondition.test(condition) ? [block] : [];
+  });
 }
 
 function within(call: CallSite, range: { start: number; end: number } | undefined): boolean {

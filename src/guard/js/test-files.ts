@@ -9,6 +9,11 @@ export function isJsTestFile(path: string): boolean {
   return scriptExtension.test(path) && testFileName.test(path) && !path.endsWith('.d.ts');
 }
 
+/** Whether `path` is a JavaScript or TypeScript file (declaration files aside), test file or not. */
+export function isScriptFile(path: string): boolean {
+  return scriptExtension.test(path) && !path.endsWith('.d.ts');
+}
+
 /** The ast-grep language that parses `path`. */
 export function languageOf(path: string): Lang {
   const extension = scriptExtension.exec(path)?.[1] ?? 'js';

@@ -2,6 +2,7 @@ import { parse, type SgNode } from '@ast-grep/napi';
 import { hasParseErrors, sourceKey, withLazyForms } from '../tests/lazy-forms.ts';
 import type { TestCase, TestMarker } from '../tests/test-case.ts';
 import type { SkippedNodes } from '../tests/token-form.ts';
+import { topLevelTest } from '../tests/top-level.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { scanBody } from './body-scan.ts';
 import { decoratorMarkers, suiteStatementMarkers } from './markers.ts';
@@ -56,7 +57,35 @@ export function parseTests(path: string, source: string): TestCase[] {
   const root = parse(DynamicLanguages.python, source).root();
   const scan: FileScan = { path, root, tests: [], unittestClasses: new Set() };
   visitSuite(root, { titles: [], markers: [] }, scan);
-  return scan.tests;
+  const outside = topLevelAssertions(root, scan);
+  return outside ? [...scan.tests, outside] : scan.tests;
+}
+
+/**
+ * The assertions of a test module outside its tests: plain `assert` statements run on import, and those of
+ * helpers and fixtures (see `topLevelTest`).
+ */
+function topLevelAssertions(root: SgNode, scan: FileScan): TestCase | undefined {
+  const outside = statementsOf(root).filter((statement) => {
+    const [definition] = definitionOf(statement);
+    if (!definition) return true;
+    if (definition.node.kind() === 'class_definition')
+      return !scan.unittestClasses.has(definition.name) && !definition.name.startsWith('Test');
+    return !definition.name.startsWith('test');
+  });
+  const contents = outside.map(scanBody);
+  const statements = contents.flatMap((content) => content.assertions);
+  const parseErrors = contents.some((content) => content.parseErrors);
+  const code = sourceKey('python', statements.map((statement) => statement.text()).join('\n'), parseErrors);
+  return topLevelTest(
+    scan.path,
+    code,
+    () => {
+      scan.messages ??= messageArgumentIds(scan.root);
+      return testForms(null, [], statements, scan.messages).assertions;
+    },
+    statements.length,
+  );
 }
 
 /** Collect the tests of a module or class body; nested test classes become suites of their own. */

@@ -11,7 +11,7 @@ import {
 } from '../tests/token-form.ts';
 import { calleeName, lastCalleeName, lineOf } from './syntax.ts';
 
-const tokenRules: TokenRules = {
+export const tokenRules: TokenRules = {
   // Commas and semicolons come and go with formatters (black's magic trailing comma); so do `\` continuations.
   dropped: new Set(['comment', ',', ';', 'line_continuation']),
   literals: new Set(['string', 'integer', 'float', 'true', 'false', 'none']),

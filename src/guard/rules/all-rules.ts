@@ -1,5 +1,7 @@
 import type { GuardRule } from '../finding.ts';
+import { assertionWeakened } from './assertion-weakened.ts';
 import { assertionsRemoved } from './assertions-removed.ts';
+import { assertionsUnreachable } from './assertions-unreachable.ts';
 import { expectedValueChanged } from './expected-value-changed.ts';
 import { protectedPathChanged } from './protected-path-changed.ts';
 import { runnerCodeLoaded } from './runner-code-loaded.ts';
@@ -16,7 +18,9 @@ export const guardRules: readonly GuardRule[] = [
   testsRemoved,
   skipMarkerAdded,
   assertionsRemoved,
+  assertionsUnreachable,
   expectedValueChanged,
+  assertionWeakened,
   runnerConfigNarrowed,
   runnerCodeLoaded,
   snapshotRewritten,

@@ -1,6 +1,6 @@
 import { parse, type SgNode } from '@ast-grep/napi';
 import { hasParseErrors, sourceKey, type TestForms, withLazyForms } from '../tests/lazy-forms.ts';
-import type { Assertion, TestCase } from '../tests/test-case.ts';
+import type { Assertion, TestCase, TestMarker } from '../tests/test-case.ts';
 import { joinTokenForms, type SkippedNodes, type TokenRules, tokenForm, tokenForms } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { macroNameOf, messageArgumentIds } from './message-arguments.ts';
@@ -44,7 +44,7 @@ interface FileScan {
   messages?: SkippedNodes;
 }
 
-function visitItems(container: SgNode, titles: string[], file: FileScan): void {
+function visitItems(container: SgNode, titles: string[], file: FileScan, markers: TestMarker[] = []): void {
   let attributes: SgNode[] = [];
   for (const item of container.children()) {
     const kind = item.kind();
@@ -55,15 +55,27 @@ function visitItems(container: SgNode, titles: string[], file: FileScan): void {
     if (commentKinds.has(String(kind))) continue;
     if (kind === 'function_item') {
       const test = testOf(item, attributes, titles, file);
+      if (test) test.markers.unshift(...markers, ...attributes.flatMap(conditionMarkers));
       if (test) file.tests.push(test);
     } else if (kind === 'mod_item') {
       const body = item.field('body');
-      if (body) visitItems(body, [...titles, item.field('name')?.text() ?? ''], file);
+      const inner = [...markers, ...attributes.flatMap(conditionMarkers)];
+      if (body) visitItems(body, [...titles, item.field('name')?.text() ?? ''], file, inner);
     } else if (kind === 'ERROR') {
-      visitItems(item, titles, file);
+      visitItems(item, titles, file, markers);
     }
     attributes = [];
   }
+}
+
+/**
+ * `#[cfg(...)]` on a test or its module with another condition than `test`: `#[cfg(any())]` or
+ * `#[cfg(all(test, not(test)))]` keeps the tests from being compiled at all, so it counts as a skip.
+ */
+function conditionMarkers(item: SgNode): TestMarker[] {
+  const text = item.text().replace(/\s+/g, '');
+  if (!text.startsWith('#[cfg(') || text === '#[cfg(test)]') return [];
+  return [{ kind: 'skip', text: item.text().replace(/\s+/g, ' '), line: item.range().start.line + 1 }];
 }
 
 function testOf(fn: SgNode, attributes: SgNode[], titles: string[], file: FileScan): TestCase | undefined {

@@ -53,4 +53,15 @@ export interface TestLanguage {
   isTestFile(path: string): boolean;
   /** The test cases of one file; a file that does not parse yields what could be read. */
   parseTests(path: string, source: string): TestCase[];
+  /** Tests that live in source files of the language (Rust `#[cfg(test)]` modules, doctests), if it has such. */
+  inSource?: InSourceTests;
+}
+
+/** How a language's tests inside source files are found: by path, then a cheap text check, then a parse. */
+export interface InSourceTests {
+  /** Whether a file that is no test file may hold tests, by its path alone (its extension). */
+  mayHold(path: string): boolean;
+  /** Whether `source` may hold tests: a text search, so that most source files are never parsed. */
+  holds(source: string): boolean;
+  parseTests(path: string, source: string): TestCase[];
 }

@@ -1,6 +1,7 @@
 import type { ChangedFile } from '../changed-files.ts';
 import type { TestCase } from './test-case.ts';
-import { testLanguageOf } from './test-languages.ts';
+import { inSourceTestsOf, testLanguageOf } from './test-languages.ts';
+import { withTopLevelCounterpart } from './top-level.ts';
 
 /** A test file the change touched; `before`/`after` undefined when the file is absent on that side. */
 export interface TestFileChange {
@@ -62,14 +63,16 @@ export function sameCode(a: TestCase, b: TestCase): boolean {
 
 /** Parse both sides of every changed test file and match their tests. */
 export function compareTests(base: string, changed: ChangedFile[]): TestChangeSet {
-  const files = changed.flatMap((file) => {
-    const language = testLanguageOf(file.path);
-    if (!language) return [];
+  const files = changed.flatMap((file): TestFileChange[] => {
+    const parse = parserOf(file);
+    if (!parse) return [];
+    const before = file.before === undefined ? undefined : parse(file.before);
+    const after = file.after === undefined ? undefined : parse(file.after);
     return [
       {
         path: file.path,
-        before: file.before === undefined ? undefined : language.parseTests(file.path, file.before),
-        after: file.after === undefined ? undefined : language.parseTests(file.path, file.after),
+        before: before && withTopLevelCounterpart(before, after),
+        after: after && withTopLevelCounterpart(after, before),
       },
     ];
   });
@@ -86,6 +89,19 @@ export function compareTests(base: string, changed: ChangedFile[]): TestChangeSe
     }
   }
   return { base, files, pairs, removed: unmatchedBefore, added: unmatchedAfter };
+}
+
+/**
+ * How the tests of a changed file are read: a test file by its language; a source file by its language's
+ * in-source tests, only when one side of it may hold some (a text check, so big diffs stay cheap to guard).
+ */
+function parserOf(file: ChangedFile): ((source: string) => TestCase[]) | undefined {
+  const language = testLanguageOf(file.path);
+  if (language) return (source) => language.parseTests(file.path, source);
+  const inSource = inSourceTestsOf(file.path);
+  const holds = (source: string | undefined) => source !== undefined && inSource?.holds(source) === true;
+  if (!inSource || !(holds(file.before) || holds(file.after))) return undefined;
+  return (source) => inSource.parseTests(file.path, source);
 }
 
 /** "suite > test", as a person reads it. */

@@ -12,7 +12,7 @@ const side = process.env.SLUICE_BENCH_SIDE;
 const counter = process.env.COUNTER_DIR + '/' + side;
 const index = existsSync(counter) ? Number(readFileSync(counter, 'utf8')) : 0;
 writeFileSync(counter, String(index + 1));
-const spread = [100, 80, 120, 100, 90, 110, 100];
+const spread = SPREAD;
 console.log(JSON.stringify({ ms: spread[index % spread.length] * SCALE }));
 `;
 
@@ -30,11 +30,15 @@ function config(): string {
 `;
 }
 
-async function project(changeScale: number) {
+/** Spread out by ±20%: a 10% change stays hidden in the first round. */
+const noisy = [100, 80, 120, 100, 90, 110, 100];
+
+async function project(changeScale: number, spread = noisy) {
+  const withSpread = bench.replace('SPREAD', JSON.stringify(spread));
   const repo = await gitdir({
-    files: { 'bench.mjs': bench.replace('SCALE', 'Number(process.env.SCALE ?? 1)'), 'counts/.keep': '' },
+    files: { 'bench.mjs': withSpread.replace('SCALE', 'Number(process.env.SCALE ?? 1)'), 'counts/.keep': '' },
   });
-  writeFiles(repo, { 'bench.mjs': bench.replace('SCALE', String(changeScale)) });
+  writeFiles(repo, { 'bench.mjs': withSpread.replace('SCALE', String(changeScale)) });
   return repo;
 }
 
@@ -51,10 +55,36 @@ describe('a bench gate whose first runs leave the verdict unclear', () => {
     expect(result.gates[0]?.bench?.runs).toBeGreaterThan(7);
     expect(metric?.samples.length).toBe(result.gates[0]?.bench?.runs);
     expect(metric?.baseline?.samples.length).toBe(result.gates[0]?.bench?.runs);
+    // A 10% slowdown is never passed as a wash: regressed, or unclear (which fails the gate by default).
+    expect(['regressed', 'unclear']).toContain(metric?.change);
+    expect(result.gates[0]?.status).toBe('failed');
+  }, 60_000);
+
+  it('fails a no-op it cannot settle as unclear, saying how noisy it was, unless `unclear: pass`', async () => {
+    const repo = await project(1);
+    const result = await runGateGraph({
+      config: parseConfigText(config(), 'sluice.yaml'),
+      root: repo,
+      baseRef: 'HEAD',
+    });
+    const gate = result.gates[0];
+    expect(gate?.bench?.runs).toBe(21);
+    expect(gate?.bench?.metrics[0]?.change).toBe('unclear');
+    expect(gate?.status).toBe('failed');
+    expect(gate?.reason).toMatch(/^ms unclear: .* after 21 runs per side/);
+    expect(gate?.failures[0]?.received).toMatch(/coefficient of variation 1\d%/);
+    const lenient = await project(1);
+    const passed = await runGateGraph({
+      config: parseConfigText(config().replace('max_runs: 21', 'max_runs: 21\n      unclear: pass'), 'sluice.yaml'),
+      root: lenient,
+      baseRef: 'HEAD',
+    });
+    expect(passed.gates[0]?.bench?.metrics[0]?.change).toBe('unclear');
+    expect(passed.gates[0]?.status).toBe('passed');
   }, 60_000);
 
   it('stops after the first round when the samples already agree', async () => {
-    const repo = await project(1);
+    const repo = await project(1, [100, 99.5, 100.5, 100, 99.8, 100.2, 100]);
     const result = await runGateGraph({
       config: parseConfigText(config(), 'sluice.yaml'),
       root: repo,

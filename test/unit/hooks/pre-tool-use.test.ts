@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPreToolUse } from '../../../src/hooks/pre-tool-use.ts';
-import { gitdir } from '../../support/gitdir.ts';
+import { git, gitdir } from '../../support/gitdir.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { writeFiles } from '../../support/write-files.ts';
 
@@ -66,6 +67,107 @@ describe('runPreToolUse', () => {
       files: { ...files, 'sluice.yaml': `guard:\n  protect_tests: false\n${files['sluice.yaml']}` },
     });
     expect(await call(open, 'Edit', { file_path: 'test/add.test.js' })).toEqual({ decision: 'allow' });
+  });
+
+  it('denies shell writes to protected files however spelled, naming the file and the diff guard as the authority', async () => {
+    const repo = await gitdir({ files });
+    mkdirSync(join(repo, 'lib'));
+    const commands = [
+      'echo x>sluice.yaml',
+      'echo x 1>>sluice.yaml',
+      'f=sluice.yaml; echo x > "$f"',
+      'cd test && truncate -s 0 add.test.js',
+      'git checkout -- sluice.yaml',
+      'git restore --source=HEAD test/add.test.js',
+      `python3 -c "open('sluice.yaml', 'w').write('x')"`,
+      `node -e "require('fs').writeFileSync('test/add.test.js', '')"`,
+      "perl -pi -e 's/adds/x/' test/add.test.js",
+      'rm -rf test',
+      'rm test/*.test.js',
+      'git checkout -- .',
+      'cp /tmp/x lib/../sluice.yaml',
+      'cp -t test /tmp/add.test.js',
+      "find test -name '*.test.js' -delete",
+      "find . -name '*.test.js' -exec sed -i 's/adds/x/' {} +",
+    ];
+    for (const command of commands) {
+      const outcome = await call(repo, 'Bash', { command });
+      expect(outcome, command).toMatchObject({ decision: 'deny' });
+      if (outcome.decision !== 'deny') continue;
+      expect(outcome.reason, command).toMatch(/Bash on (sluice\.yaml|test\/add\.test\.js)\b/);
+      expect(outcome.reason, command).toContain('the diff guard on your changes is the authority');
+    }
+  });
+
+  it('lets shell commands through that read protected files, add tests or write other files', async () => {
+    const repo = await gitdir({ files: { ...files, 'src/lib/keep.js': '' } });
+    const commands = [
+      'cat sluice.yaml',
+      'grep -rn adds test/ > /tmp/matches.txt',
+      'echo "export const x = 1;" > test/new.test.js',
+      'cp test/add.test.js test/copy.test.js',
+      'mv src/add.js src/lib',
+      'echo x>src/add.js',
+      'f=src/add.js; sed -i s/-/+/ "$f"',
+      `python3 -c "print(open('sluice.yaml').read()); open('src/add.js', 'w').write('')"`,
+      'git checkout -b feature',
+      'git restore --staged test/add.test.js',
+      'git stash list',
+      'rm -rf src/lib',
+      "find . -name '*.tmp' -delete",
+      "find test -name '*.test.js' -exec grep -l adds {} +",
+    ];
+    for (const command of commands) {
+      expect(await call(repo, 'Bash', { command }), command).toEqual({ decision: 'allow' });
+    }
+  });
+
+  it('follows symlinks to the protected file, for the file and for a folder on the way', async () => {
+    const repo = await gitdir({ files });
+    symlinkSync('sluice.yaml', join(repo, 'config-link'));
+    symlinkSync('test', join(repo, 'tests-link'));
+    const viaFile = await call(repo, 'Write', { file_path: 'config-link' });
+    expect(viaFile).toMatchObject({
+      decision: 'deny',
+      reason: expect.stringContaining('Write on sluice.yaml (through config-link) is not allowed'),
+    });
+    const viaFolder = await call(repo, 'Bash', { command: 'echo x>tests-link/add.test.js' });
+    expect(viaFolder).toMatchObject({
+      decision: 'deny',
+      reason: expect.stringContaining('on test/add.test.js (through tests-link/add.test.js)'),
+    });
+    expect(await call(repo, 'Bash', { command: 'cat config-link' })).toEqual({ decision: 'allow' });
+    expect(await call(repo, 'Write', { file_path: 'tests-link/new.test.js' })).toEqual({ decision: 'allow' });
+  });
+
+  it('denies git commands that rewrite protected or test files across the tree, and not others', async () => {
+    const repo = await gitdir({ files });
+    writeFileSync(join(repo, 'test/add.test.js'), `${files['test/add.test.js']}// more\n`);
+    await git(repo, 'commit', '-qam', 'test grows');
+    await git(repo, 'branch', 'old', 'HEAD~1');
+    for (const command of [
+      'git reset --hard HEAD~1',
+      'git checkout old',
+      'git switch old',
+      'git revert --no-edit HEAD',
+    ]) {
+      const outcome = await call(repo, 'Bash', { command });
+      expect(outcome, command).toMatchObject({
+        decision: 'deny',
+        reason: expect.stringContaining('on test/add.test.js (through git'),
+      });
+    }
+    // With only the code changed, stash and reset touch no protected file.
+    writeFileSync(join(repo, 'src/add.js'), 'export const add = (a, b) => a + b;\n');
+    for (const command of ['git stash', 'git reset --hard', 'git checkout -b next', 'git reset --hard no-such-rev']) {
+      expect(await call(repo, 'Bash', { command }), command).toEqual({ decision: 'allow' });
+    }
+    // A stash holding a test change may not be popped back.
+    writeFileSync(join(repo, 'test/add.test.js'), '// gone\n');
+    await git(repo, 'stash');
+    expect(await call(repo, 'Bash', { command: 'git stash pop' })).toMatchObject({ decision: 'deny' });
+    writeFileSync(join(repo, 'test/add.test.js'), '// gone again\n');
+    expect(await call(repo, 'Bash', { command: 'git stash' })).toMatchObject({ decision: 'deny' });
   });
 
   it("denies Codex's apply_patch on an existing test file, as its own tool or inside a shell command", async () => {

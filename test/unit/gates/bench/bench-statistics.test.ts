@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  coefficientOfVariation,
   judgeChange,
   mannWhitney,
   median,
@@ -115,11 +116,15 @@ describe('Mann-Whitney U', () => {
 });
 
 describe('judging a change', () => {
-  it('calls identical samples a wash', () => {
+  it('never calls identical samples a change: a wash when they are tight, unclear when they are not', () => {
     fc.assert(
       fc.property(samplesArbitrary, (samples) => {
-        expect(verdict(samples, [...samples])).toBe('wash');
-        expect(verdict(samples, [...samples], 'higher')).toBe('wash');
+        for (const better of ['lower', 'higher'] as const) {
+          const judged = verdict(samples, [...samples], better);
+          const ratio = ratioOfMedians(samples, [...samples], bootstrap);
+          const bounded = ratio !== undefined && ratio.interval[0] >= 0.97 && ratio.interval[1] <= 1.03;
+          expect(judged).toBe(bounded ? 'wash' : 'unclear');
+        }
       }),
       { numRuns: 50 },
     );
@@ -151,15 +156,64 @@ describe('judging a change', () => {
     expect(verdict(change, baseline)).toBe('wash');
   });
 
-  it('needs Mann-Whitney to agree: an interval off 1 without a significant test is a wash', () => {
+  it('needs Mann-Whitney to agree: an interval off 1 without a significant test is unclear', () => {
     expect(
       judgeChange({ ratio: 1.5, interval: [1.2, 1.8], p: 0.2, better: 'lower', confidence: 0.95, minEffect: 0.03 }),
-    ).toBe('wash');
+    ).toBe('unclear');
     expect(
       judgeChange({ ratio: 1.5, interval: [1.2, 1.8], p: 0.01, better: 'lower', confidence: 0.95, minEffect: 0.03 }),
     ).toBe('regressed');
     expect(
       judgeChange({ ratio: 1.5, interval: [0.9, 1.8], p: 0.01, better: 'lower', confidence: 0.95, minEffect: 0.03 }),
-    ).toBe('wash');
+    ).toBe('unclear');
+  });
+});
+
+describe('unclear is not a wash', () => {
+  // Fixed samples of a noisy machine: the baseline around 100 with a run-to-run spread of about 15%.
+  const noisyBaseline = [84, 118, 97, 131, 90, 106, 78, 122, 101, 94, 113, 87, 126, 99];
+  const slower = (factor: number) => noisyBaseline.map((value) => value * factor);
+
+  it('calls a 25% slowdown that the noise hides unclear, never a wash', () => {
+    // Interleaved differently from the baseline, so the samples overlap as on a loaded machine.
+    const change = [...slower(1.25)].reverse().map((value, index) => value * (index % 2 === 0 ? 0.8 : 1.05));
+    const ratio = ratioOfMedians(change, noisyBaseline, bootstrap);
+    expect(ratio?.interval[0]).toBeLessThan(1); // the interval holds 1 ...
+    expect(ratio?.interval[1]).toBeGreaterThan(1.03); // ... and reaches beyond min_effect
+    expect(verdict(change, noisyBaseline)).toBe('unclear');
+  });
+
+  it('calls a clean 25% slowdown of the same noisy samples regressed', () => {
+    const change = slower(1.25).map((value) => value + 200); // shifted well clear of the baseline
+    expect(verdict(change, noisyBaseline)).toBe('regressed');
+    expect(verdict(change, noisyBaseline, 'higher')).toBe('improved');
+  });
+
+  it('calls a no-op a wash only when the runs bound it within min_effect', () => {
+    const tight = [100, 100.4, 99.8, 100.2, 99.9, 100.1, 100.3];
+    const tightChange = [100.1, 99.9, 100.3, 100, 100.2, 99.8, 100.4];
+    expect(verdict(tightChange, tight)).toBe('wash');
+    // The same no-op on the noisy machine: nothing shows a change, but nothing bounds it either.
+    expect(verdict([...noisyBaseline].reverse(), noisyBaseline)).toBe('unclear');
+  });
+
+  it('bounds are inclusive of min_effect and fixed by the interval, not the point estimate', () => {
+    const judge = (interval: [number, number], ratio = 1) =>
+      judgeChange({ ratio, interval, p: 0.5, better: 'lower', confidence: 0.95, minEffect: 0.03 });
+    expect(judge([0.97, 1.03])).toBe('wash');
+    expect(judge([0.969, 1.01])).toBe('unclear');
+    expect(judge([0.99, 1.031])).toBe('unclear');
+    // A point estimate of x1.00 does not make a wide interval a wash.
+    expect(judge([0.8, 1.25])).toBe('unclear');
+  });
+});
+
+describe('coefficient of variation', () => {
+  it('is the sample standard deviation over the mean', () => {
+    expect(coefficientOfVariation([10, 10, 10])).toBe(0);
+    // [2, 4, 6, 8]: mean 5, squared deviations 20 over 3, sd 2.582, cv 0.5164
+    expect(coefficientOfVariation([2, 4, 6, 8])).toBeCloseTo(0.5164, 4);
+    expect(coefficientOfVariation([7])).toBeNaN();
+    expect(coefficientOfVariation([-1, 1])).toBeNaN();
   });
 });

@@ -3,7 +3,7 @@ import { type BenchGoal, parseBenchGoal } from '../../../../src/config/bench-goa
 import { benchSchema } from '../../../../src/config/bench-schema.ts';
 import { benchSchedule } from '../../../../src/gates/bench/bench-runs.ts';
 import { formatMetricResult } from '../../../../src/gates/bench/format-metric.ts';
-import { judgeBench, judgeMetric } from '../../../../src/gates/bench/judge-bench.ts';
+import { judgeBench, judgeMetric, needsMoreRuns } from '../../../../src/gates/bench/judge-bench.ts';
 import { renderFailure } from '../../../../src/gates/feedback/compact-feedback.ts';
 
 const baselineRef = { ref: 'main', commit: 'a'.repeat(40) };
@@ -104,6 +104,87 @@ describe('judging a bench gate', () => {
     const less = judgeMetric('ops', metricConfig, { change: faster, baseline: base }, config, parsed, baselineRef);
     expect(less.change).toBe('regressed');
     expect(judgeBench([less], config, parsed).failures).toHaveLength(2); // the goal, and the regression
+  });
+});
+
+describe('an unsettled result', () => {
+  // A noisy machine: about 15% run-to-run spread; the change is 25% slower, but overlaps the baseline.
+  const noisy = [84, 118, 97, 131, 90, 106, 78, 122, 101, 94, 113, 87, 126, 99];
+  const noisySlower = [...noisy].reverse().map((value, index) => value * 1.25 * (index % 2 === 0 ? 0.8 : 1.05));
+
+  it('fails a no-regression gate by default, saying what was measured, how noisy, and what would settle it', () => {
+    const { config, parsed } = bench([]);
+    const metricConfig = config.metrics.p50_ms;
+    if (!metricConfig) throw new Error('no metric');
+    const samples = { change: noisySlower, baseline: noisy };
+    const metric = judgeMetric('p50_ms', metricConfig, samples, config, parsed, baselineRef);
+    expect(metric.change).toBe('unclear');
+    expect(needsMoreRuns([metric])).toBe(true);
+    expect(metric.cv).toBeGreaterThan(0.1);
+    const verdict = judgeBench([metric], config, parsed, 14);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.reason).toMatch(
+      /^p50_ms unclear: [\d.]+ ms vs [\d.]+ ms \(x1\.\d\d, 95% CI \[0\.\d\d-1\.\d\d\]\) after 14 runs per side/,
+    );
+    expect(verdict.reason).toContain('holds 1 and reaches beyond ±3%');
+    const [failure] = verdict.failures;
+    expect(failure?.received).toMatch(/coefficient of variation [\d.]+%/);
+    expect(failure?.received).toContain('More runs (`bench.max_runs`) or a quieter machine would settle it');
+    expect(failure?.expected).toContain('shown within ±3%');
+    expect(formatMetricResult(metric)).toMatch(/ unclear \(spread \d+%\)$/);
+  });
+
+  it('passes it with `unclear: pass`, and still fails a clear regression then', () => {
+    const { config, parsed } = bench([], { unclear: 'pass' });
+    const metricConfig = config.metrics.p50_ms;
+    if (!metricConfig) throw new Error('no metric');
+    const unclear = judgeMetric(
+      'p50_ms',
+      metricConfig,
+      { change: noisySlower, baseline: noisy },
+      config,
+      parsed,
+      baselineRef,
+    );
+    expect(judgeBench([unclear], config, parsed).passed).toBe(true);
+    const regressed = judgeMetric(
+      'p50_ms',
+      metricConfig,
+      { change: slower, baseline: base },
+      config,
+      parsed,
+      baselineRef,
+    );
+    expect(judgeBench([regressed], config, parsed).passed).toBe(false);
+  });
+
+  it('does not meet a goal whose bound lies inside the interval, unless `unclear: pass`', () => {
+    // Point estimate x0.9x meets `ratio <= 1.0`, but the interval reaches well above 1.
+    const faintlyFaster = noisy.map((value, index) => value * (index % 2 === 0 ? 0.9 : 0.98));
+    const strict = judge(['p50_ms ratio <= 1.0'], faintlyFaster, noisy, { fail_on_regression: false });
+    expect(strict.metric.ratio?.value).toBeLessThan(1);
+    expect(strict.metric.ratio?.interval[1]).toBeGreaterThan(1);
+    expect(strict.metric.goals[0]).toMatchObject({ verdict: 'goal-missed', unclear: true });
+    expect(strict.verdict.reason).toMatch(/^goal unclear: p50_ms x0\.\d\d \(goal <= 1\) after \d+ runs per side/);
+    expect(needsMoreRuns([strict.metric])).toBe(true);
+    const lenient = judge(['p50_ms ratio <= 1.0'], faintlyFaster, noisy, {
+      fail_on_regression: false,
+      unclear: 'pass',
+    });
+    expect(lenient.metric.goals[0]).toMatchObject({ verdict: 'goal-met', unclear: true });
+    expect(lenient.verdict.passed).toBe(true);
+  });
+
+  it('is a plain miss, not "unclear", when the point estimate misses the bound anyway', () => {
+    const { verdict } = judge(
+      ['p50_ms ratio <= 0.95'],
+      noisy.map((value) => value * 1.02),
+      noisy,
+      {
+        fail_on_regression: false,
+      },
+    );
+    expect(verdict.reason).toMatch(/^goal missed: p50_ms ratio 1\.0\d \(goal <= 0\.95\)/);
   });
 });
 

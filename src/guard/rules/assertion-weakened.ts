@@ -1,0 +1,168 @@
+import type { Finding, GuardRule } from '../finding.ts';
+import { addedShadows } from '../tests/assertion-shadows.ts';
+import { type Judgement, judgeAssertion } from '../tests/assertion-strength.ts';
+import type { Assertion, TestCase } from '../tests/test-case.ts';
+import { sameSource, testName } from '../tests/test-changes.ts';
+import { oneLine } from './describe.ts';
+
+/**
+ * An assertion of an existing test still there but checking less than at the base: a tautology
+ * (`assert True`, `expect(f(2)).toBe(f(2))`), a weaker matcher (`toBe(6)` -> `toBeDefined()`,
+ * `assert_eq!(x, 3)` -> `assert!(x >= 0)`), an assertion put behind `||`/`&&`, or the assertion function
+ * redefined in the test file. Another matcher that checks as much (`toEqual`), swapped operands or a stricter
+ * check are not findings. Removed assertions are `assertions-removed`, changed values `expected-value-changed`.
+ */
+export const assertionWeakened: GuardRule = {
+  id: 'assertion-weakened',
+  check({ base, pairs, files, changed }) {
+    const contents = new Map(changed.map((file) => [file.path, file]));
+    const weakened = pairs.flatMap(({ before, after }) => {
+      if (sameSource(before, after)) return [];
+      const beforeSource = contents.get(before.path)?.before;
+      const afterSource = contents.get(after.path)?.after;
+      return [
+        ...replacedAssertions(base, before, after),
+        ...shortCircuited(base, before, after, beforeSource, afterSource),
+      ];
+    });
+    const shadowed = files.flatMap((file) => {
+      const source = contents.get(file.path);
+      if (source?.after === undefined || !file.after?.length) return [];
+      return addedShadows(file.path, source.before, source.after).map(
+        (shadow): Finding => ({
+          rule: 'assertion-weakened',
+          path: file.path,
+          line: shadow.line,
+          severity: 'block',
+          message:
+            `${file.path}:${shadow.line} redefines \`${shadow.name}\` (\`${oneLine(shadow.text)}\`), so the assertions ` +
+            `that call it no longer check anything; delete this line and use the real \`${shadow.name}\`` +
+            (source.before === undefined ? '' : ` as ${base}:${file.path} does`),
+        }),
+      );
+    });
+    return [...weakened, ...shadowed];
+  },
+};
+
+/**
+ * Base assertions gone from the test against the new ones in their place: strongest first, each takes the
+ * strongest new one left (among equals the most alike), and is reported when even that checks less. So
+ * reordering or rewriting several assertions at once is no finding, and a finding names the right pair.
+ */
+function replacedAssertions(base: string, before: TestCase, after: TestCase): Finding[] {
+  const gone = judged(without(before.assertions, after.assertions));
+  const fresh = judged(without(after.assertions, before.assertions));
+  return gone.flatMap(({ assertion: was, judgement: then }) => {
+    const best = fresh.reduce<number>((chosen, candidate, index) => {
+      const current = fresh[chosen];
+      if (!current) return index;
+      const stronger = candidate.judgement.strength - current.judgement.strength;
+      return stronger > 0 || (stronger === 0 && alike(was, candidate.assertion) > alike(was, current.assertion))
+        ? index
+        : chosen;
+    }, -1);
+    const [counterpart] = best === -1 ? [] : fresh.splice(best, 1);
+    if (!counterpart || counterpart.judgement.strength >= then.strength) return [];
+    const { assertion: now, judgement: judged } = counterpart;
+    return [
+      {
+        rule: 'assertion-weakened',
+        path: after.path,
+        line: now.line,
+        severity: 'block',
+        message:
+          `test "${testName(after)}" (${after.path}:${now.line}) now asserts \`${oneLine(now.text)}\`, which ${judged.reason}; ` +
+          `at ${base} it asserted \`${oneLine(was.text)}\` (line ${was.line} of ${before.path}), which ${then.reason}. ` +
+          `Restore \`${oneLine(was.text)}\`.`,
+      },
+    ];
+  });
+}
+
+/** How many tokens two assertions share. */
+function alike(a: Assertion, b: Assertion): number {
+  const tokens = new Set(a.key.split(' '));
+  return b.key.split(' ').filter((token) => tokens.has(token)).length;
+}
+
+/** The assertions whose strength can be told, strongest first (in source order among equals). */
+function judged(assertions: readonly Assertion[]): Array<{ assertion: Assertion; judgement: Judgement }> {
+  return assertions
+    .flatMap((assertion) => {
+      const judgement = judgeAssertion(assertion.text);
+      return judgement ? [{ assertion, judgement }] : [];
+    })
+    .sort((a, b) => b.judgement.strength - a.judgement.strength);
+}
+
+/** Assertions unchanged in themselves but now behind `||`, `&&` or `??`: they run only if the left side lets them. */
+function shortCircuited(
+  base: string,
+  before: TestCase,
+  after: TestCase,
+  beforeSource: string | undefined,
+  afterSource: string | undefined,
+): Finding[] {
+  if (afterSource === undefined) return [];
+  const wasGuarded = new Map<string, number>();
+  for (const assertion of before.assertions) {
+    if (beforeSource !== undefined && guardOf(beforeSource, assertion)) {
+      wasGuarded.set(assertion.key, (wasGuarded.get(assertion.key) ?? 0) + 1);
+    }
+  }
+  return after.assertions.flatMap((now): Finding[] => {
+    const guard = guardOf(afterSource, now);
+    if (!guard) return [];
+    const left = wasGuarded.get(now.key) ?? 0;
+    if (left > 0) {
+      wasGuarded.set(now.key, left - 1);
+      return [];
+    }
+    const was = before.assertions.find((assertion) => assertion.key === now.key);
+    return [
+      {
+        rule: 'assertion-weakened',
+        path: after.path,
+        line: now.line,
+        severity: 'block',
+        message:
+          `test "${testName(after)}" (${after.path}:${now.line}) now runs \`${oneLine(now.text)}\` only behind ` +
+          `\`${guard}\`, which short-circuits it; ` +
+          (was ? `at ${base} it ran unconditionally (line ${was.line} of ${before.path}). ` : '') +
+          `Remove \`${guard}\` and what precedes it so that the assertion always runs.`,
+      },
+    ];
+  });
+}
+
+/** The `||`, `&&`, `??`, `or` or `and` right before the assertion in `source`, if any. */
+function guardOf(source: string, assertion: Assertion): string | undefined {
+  const lineStart = nthLineStart(source, assertion.line);
+  if (lineStart === undefined) return undefined;
+  const at = source.indexOf(assertion.text, lineStart);
+  if (at === -1) return undefined;
+  const preceding = source.slice(Math.max(0, at - 200), at).replace(/[\s(]*$/, '');
+  return /(\|\||&&|\?\?|\bor|\band)$/.exec(preceding)?.[1];
+}
+
+function nthLineStart(source: string, line: number): number | undefined {
+  let offset = 0;
+  for (let current = 1; current < line; current++) {
+    const next = source.indexOf('\n', offset);
+    if (next === -1) return undefined;
+    offset = next + 1;
+  }
+  return offset;
+}
+
+/** `items` without one of each key in `others`, in order. */
+function without(items: readonly Assertion[], others: readonly Assertion[]): Assertion[] {
+  const left = others.map((item) => item.key);
+  return items.filter((item) => {
+    const index = left.indexOf(item.key);
+    if (index === -1) return true;
+    left.splice(index, 1);
+    return false;
+  });
+}

@@ -1,0 +1,223 @@
+import {
+  insideParens,
+  isLiteral,
+  sameExpression,
+  shortCircuitsTrue,
+  splitTopLevel,
+  stripParens,
+  topComparison,
+} from './assertion-text.ts';
+
+/**
+ * How much an assertion pins down, weakest first: `constant` passes whatever the code does (`assert True`,
+ * `expect(f(2)).toBe(f(2))`), `presence` only that there is a value (`toBeDefined()`, `assertIsNotNone`),
+ * `range` a bound, type or inequality (`assert!(x >= 0)`, `not.toBe(5)`), `value` the value itself.
+ */
+export const Strengths = { constant: 0, presence: 1, range: 2, value: 3 } as const;
+export type Strength = (typeof Strengths)[keyof typeof Strengths];
+
+/** What an assertion checks, as far as its text tells: undefined when it is not a form this module knows. */
+export interface Judgement {
+  strength: Strength;
+  /** Why, for messages: "compares `f(2)` with itself". */
+  reason: string;
+}
+
+const judge = (strength: Strength, reason: string): Judgement => ({ strength, reason });
+const falsy = /^(?:false|False|0|null|None|undefined|nil|""|'')$/;
+
+/** Values that equal anything: `expect.anything()`, `mock.ANY`, testify's `mock.Anything`. */
+const wildcard = /^(?:expect\.(?:anything|any)\(|(?:unittest\.)?(?:mock\.)?ANY$|mock\.Anything$|gomock\.Any\(\))/;
+
+/** `a` against `b`, where equal means pass: the same code on both sides, or two constants, check nothing. */
+function equality(a: string | undefined, b: string | undefined): Judgement | undefined {
+  if (a === undefined || b === undefined || a === '' || b === '') return undefined;
+  const any = [a, b].find((side) => wildcard.test(stripParens(side)));
+  if (any) return judge(Strengths.presence, `only checks against \`${any}\`, which matches any value`);
+  if (sameExpression(a, b)) return judge(Strengths.constant, `compares \`${stripParens(a)}\` with itself`);
+  if (isLiteral(a) && isLiteral(b)) return judge(Strengths.constant, `compares two constants`);
+  return judge(Strengths.value, `checks that \`${a}\` equals \`${b}\``);
+}
+
+/** A condition that must be true: `x == 6` pins a value, `x >= 0` a bound, `x` only that it is truthy. */
+export function condition(expression: string | undefined): Judgement | undefined {
+  if (expression === undefined || expression === '') return undefined;
+  const bare = stripParens(expression);
+  if (falsy.test(bare)) return undefined;
+  if (shortCircuitsTrue(bare)) return judge(Strengths.constant, `is short-circuited by a constant true`);
+  if (isLiteral(bare)) return judge(Strengths.constant, `asserts the constant \`${bare}\``);
+  const comparison = topComparison(bare);
+  if (comparison) {
+    const { left, operator, right } = comparison;
+    if (operator === '==' || operator === '===' || operator === 'is') return equality(left, right);
+    if (sameExpression(left, right) || (isLiteral(left) && isLiteral(right))) {
+      return judge(
+        Strengths.constant,
+        `compares \`${left}\` with ${sameExpression(left, right) ? 'itself' : `\`${right}\``}`,
+      );
+    }
+    if (
+      (operator === '!=' || operator === '!==' || operator === 'is not') &&
+      /^(?:null|None|undefined|nil)$/.test(right)
+    ) {
+      return judge(Strengths.presence, `only checks that \`${left}\` is not \`${right}\``);
+    }
+    return judge(Strengths.range, `only checks \`${bare}\`, not the value`);
+  }
+  if (/^(?:isinstance|matches!|callable|hasattr)\s*\(/.test(bare))
+    return judge(Strengths.range, `only checks \`${bare}\``);
+  return judge(Strengths.presence, `only checks that \`${bare}\` is truthy`);
+}
+
+const parts = (strength: Strength, names: string) => names.split(' ').map((name) => [name, strength] as const);
+
+/** jest/vitest and chai `expect` matchers, by what they pin when not negated. */
+const expectMatchers = new Map<string, Strength>([
+  ...parts(
+    Strengths.value,
+    'toBe toEqual toStrictEqual toBeCloseTo toMatchObject toMatchSnapshot toMatchInlineSnapshot toHaveBeenCalledWith toHaveBeenLastCalledWith toHaveBeenNthCalledWith toHaveBeenCalledTimes toHaveReturnedWith toBeNull toBeUndefined toBeNaN toBeTrue toBeFalse toThrowError equal equals eq eql members true false null undefined NaN',
+  ),
+  ...parts(
+    Strengths.range,
+    'toBeGreaterThan toBeGreaterThanOrEqual toBeLessThan toBeLessThanOrEqual toContain toContainEqual toHaveLength toBeInstanceOf toBeTypeOf toHaveProperty toMatch toThrow toHaveBeenCalled toHaveReturned above below least most within a an instanceOf instanceof include includes contain contains lengthOf length match property keys throw',
+  ),
+  ...parts(Strengths.presence, 'toBeDefined toBeTruthy toBeFalsy ok exist exists'),
+]);
+
+/** `expect(subject).not.toBe(x)`, `expect(x).to.deep.equal(y)`, `expect(x).to.be.ok`. */
+function expectation(text: string): Judgement | undefined {
+  const open = text.indexOf('(');
+  const subject = insideParens(text, open);
+  if (!subject) return undefined;
+  const chain = text.slice(subject.end + 1).trim();
+  const matched = /^((?:\.\s*\w+\s*)+?)(?:\(([\s\S]*)\))?\s*;?$/.exec(chain);
+  if (!matched) return undefined;
+  const names = (matched[1] ?? '')
+    .split('.')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const matcher = names.at(-1) ?? '';
+  const strength = expectMatchers.get(matcher);
+  if (strength === undefined) return undefined;
+  const args = matched[2] === undefined ? [] : splitTopLevel(matched[2]);
+  const [expected] = args;
+  if (shortCircuitsTrue(subject.inner)) return judge(Strengths.constant, 'is short-circuited by a constant true');
+  if (expected !== undefined && wildcard.test(stripParens(expected))) {
+    return judge(Strengths.presence, `only checks against \`${expected}\`, which matches any value`);
+  }
+  if (expected !== undefined && sameExpression(subject.inner, expected)) {
+    return judge(Strengths.constant, `compares \`${stripParens(subject.inner)}\` with itself`);
+  }
+  if (isLiteral(subject.inner) && args.every(isLiteral))
+    return judge(Strengths.constant, `checks a constant, not the code`);
+  if (names.includes('not')) {
+    const nullLike = /^(?:toBeNull|toBeUndefined|null|undefined|toBeNaN)$/.test(matcher);
+    if (strength === Strengths.value && !nullLike)
+      return judge(Strengths.range, `only checks that it is not \`${expected ?? matcher}\``);
+    return judge(Strengths.presence, `only checks \`.not.${matcher}\``);
+  }
+  if (strength === Strengths.presence) return judge(strength, `only checks \`${matcher}\`, not the value`);
+  return judge(
+    strength,
+    strength === Strengths.value ? `checks the value` : `only checks \`${matcher}\`, not the value`,
+  );
+}
+
+const assertMethods = new Map<string, Strength>([
+  ...parts(
+    Strengths.value,
+    'equal equals strictEqual deepEqual deepStrictEqual eql sameMembers sameDeepMembers sameOrderedMembers isNull isUndefined isNaN fail assertEqual assertEquals assertListEqual assertDictEqual assertTupleEqual assertSetEqual assertSequenceEqual assertMultiLineEqual assertCountEqual assertAlmostEqual assertAlmostEquals assertIs assertIsNone Equal EqualValues Exactly JSONEq YAMLEq ElementsMatch Same Nil NoError Zero Empty InDelta InEpsilon EqualError ErrorIs',
+  ),
+  ...parts(
+    Strengths.range,
+    'notEqual notStrictEqual notDeepEqual notDeepStrictEqual isAbove isBelow isAtLeast isAtMost include includes instanceOf typeOf lengthOf match throws rejects isString isNumber isArray isObject isFunction isBoolean assertNotEqual assertNotEqual assertNotAlmostEqual assertGreater assertGreaterEqual assertLess assertLessEqual assertIn assertNotIn assertIsInstance assertNotIsInstance assertRegex assertRaises assertRaisesRegex assertIsNot NotEqual Greater GreaterOrEqual Less LessOrEqual Contains NotContains Len IsType Implements Positive Negative Subset ErrorContains Regexp Panics',
+  ),
+  ...parts(
+    Strengths.presence,
+    'exists isDefined isNotNull isNotUndefined isOk notOk isFalse assertIsNotNone assertFalse NotNil NotEmpty NotZero Error False',
+  ),
+]);
+/** Methods whose first argument is a condition that must hold. */
+const conditionMethods = new Set(['ok', 'isTrue', 'assertTrue', 'True', 'assert']);
+/** Methods comparing their first two arguments for equality. */
+const equalityMethods =
+  /^(?:equal|equals|strictEqual|deepEqual|deepStrictEqual|eql|assert(?:Almost)?Equals?|assert(?:List|Dict|Tuple|Set|Sequence|MultiLine|Count)Equal|assertIs|Equal|EqualValues|Exactly|JSONEq|YAMLEq|Same|ElementsMatch|InDelta|InEpsilon)$/;
+/** The testing handle testify takes first (`assert.Equal(t, ...)`); `assert.New(t)` forms have none. */
+const testingHandle = /^(?:t|tb|b|f|\w+\.T\(\))$/;
+
+/** `assert.equal(a, b)`, `self.assertEqual(a, b)`, `assert.Equal(t, a, b)`, `require.True(t, ok)`. */
+function methodCall(method: string, argsText: string, go: boolean): Judgement | undefined {
+  const name = go ? method.replace(/f$/, '') : method;
+  let args = splitTopLevel(argsText);
+  if (go && testingHandle.test(args[0] ?? '')) args = args.slice(1);
+  if (conditionMethods.has(name)) return condition(args[0]);
+  if (equalityMethods.test(name)) return equality(args[0], args[1]);
+  const strength = assertMethods.get(name);
+  if (strength === undefined) return undefined;
+  if (args.length > 0 && args.every(isLiteral) && strength !== Strengths.value) {
+    return judge(Strengths.constant, `checks a constant, not the code`);
+  }
+  return judge(strength, strength === Strengths.value ? 'checks the value' : `only checks \`${name}\`, not the value`);
+}
+
+/** `if got != want { t.Errorf(...) }`: the condition says when the test fails. */
+function goIfCheck(text: string): Judgement | undefined {
+  const header = /^if\s+([^{]*)\{/.exec(text)?.[1];
+  if (header === undefined) return undefined;
+  const cond = stripParens(splitTopLevel(header, ';').at(-1) ?? '');
+  if (cond === 'false' || splitTopLevel(cond, '&&').some((side) => stripParens(side) === 'false')) {
+    return judge(Strengths.constant, `can never fail: its condition is false`);
+  }
+  const comparison = topComparison(cond);
+  if (!comparison) return judge(Strengths.presence, `only fails when \`${cond}\``);
+  const { left, operator, right } = comparison;
+  if (sameExpression(left, right)) return judge(Strengths.constant, `compares \`${left}\` with itself`);
+  if (operator === '!=') return equality(left, right);
+  if (operator === '==' && right === 'nil') return judge(Strengths.presence, `only checks that \`${left}\` is not nil`);
+  return judge(Strengths.range, `only fails when \`${cond}\`, not on a wrong value`);
+}
+
+/** How much the assertion written as `text` checks, in any language the guard reads; undefined when unknown. */
+export function judgeAssertion(text: string): Judgement | undefined {
+  const code = text
+    .trim()
+    .replace(/^await\s+/, '')
+    .replace(/^_\s*=\s*/, '');
+  // `true || assert.Equal(t, 3, got)`, `False and self.assertEqual(...)`: the assertion never runs.
+  if (
+    shortCircuitsTrue(code) ||
+    splitTopLevel(code, '&&').some((side) => /^(?:false|False)$/.test(stripParens(side)))
+  ) {
+    return judge(Strengths.constant, 'is short-circuited by a constant');
+  }
+  const rust = /^(?:debug_)?assert(_eq|_ne)?!\s*[([{]/.exec(code);
+  if (rust) {
+    const inner = insideParens(code.replace(/[[{]/, '('), code.search(/[([{]/))?.inner ?? '';
+    const args = splitTopLevel(inner);
+    if (rust[1] === '_eq') return equality(args[0], args[1]);
+    if (rust[1] === '_ne')
+      return sameExpression(args[0] ?? '', args[1] ?? '')
+        ? undefined
+        : judge(Strengths.range, 'only checks that the values differ');
+    return condition(args[0]);
+  }
+  if (/^expect(?:\.soft)?\s*\(/.test(code)) return expectation(code);
+  if (/^if\s/.test(code)) return goIfCheck(code);
+  const method = /^(?:self\.|assert\.|require\.|chai\.assert\.)(\w+)\s*\(/.exec(code);
+  if (method?.[1]) {
+    const open = code.indexOf('(', method[0].length - 1);
+    const args = insideParens(code, open);
+    return args && methodCall(method[1], args.inner, /^(?:assert|require)\.[A-Z]/.test(code));
+  }
+  const bare = /^assert\b\s*/.exec(code);
+  if (bare) {
+    const rest = code.slice(bare[0].length);
+    const wrapped = rest.startsWith('(') ? insideParens(rest, 0) : undefined;
+    const args =
+      wrapped && wrapped.end >= rest.replace(/;\s*$/, '').length - 1
+        ? splitTopLevel(wrapped.inner)
+        : splitTopLevel(rest);
+    return condition(args[0]);
+  }
+  return undefined;
+}

@@ -1,0 +1,134 @@
+import { parse, type SgNode } from '@ast-grep/napi';
+import { languageOf } from '../js/test-files.ts';
+import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
+import { constantNames, constantTruth } from './constant-condition.ts';
+import { endLineOf, headOf, kindOf, lineOf, type Neutralizer, type NeutralizerKind } from './neutralizer.ts';
+import { type StatementSyntax, syntaxOf, unwrapStatement } from './statement-syntax.ts';
+import { swallowersOf } from './swallowers.ts';
+
+/** Every construct in a file that makes the code after or inside it unreachable or unable to fail. */
+export function neutralizersOf(path: string, source: string): Neutralizer[] {
+  const found = syntaxOf(path);
+  if (!found) return [];
+  if (found.language !== 'js') ensureTreeSitterLanguages();
+  const root = parse(found.language === 'js' ? languageOf(path) : DynamicLanguages[found.language], source).root();
+  const reader = new NeutralizerReader(found.syntax, constantNames(source));
+  reader.read(root);
+  for (const swallower of swallowersOf(found.language, root, found.syntax)) reader.found.push(swallower);
+  return reader.found;
+}
+
+function findKinds(root: SgNode, kinds: ReadonlySet<string>): SgNode[] {
+  return kinds.size === 0 ? [] : root.findAll({ rule: { any: [...kinds].map((kind) => ({ kind })) } });
+}
+
+class NeutralizerReader {
+  readonly found: Neutralizer[] = [];
+  private readonly syntax: StatementSyntax;
+  private readonly names: ReadonlyMap<string, boolean>;
+
+  constructor(syntax: StatementSyntax, names: ReadonlyMap<string, boolean>) {
+    this.syntax = syntax;
+    this.names = names;
+  }
+
+  /**
+   * Every exit, dead branch and dead loop under `root`. The tree is searched natively by kind (a walk in JS
+   * costs seconds on a large file): only the statement lists around a `return` or skip call are read.
+   */
+  read(root: SgNode): void {
+    const exits = [...this.syntax.returns].map((kind) => ({ kind }));
+    const skip = this.syntax.skipCall?.source;
+    if (skip) exits.push(...this.syntax.skipStatements.map((kind) => ({ kind, regex: skip })));
+    const lists = new Map<number, SgNode>();
+    for (const exit of root.findAll({ rule: { any: exits } })) {
+      for (let node = exit.parent(); node; node = node.parent()) {
+        if (this.syntax.statementLists.has(kindOf(node))) lists.set(node.id(), node);
+      }
+    }
+    for (const list of lists.values()) this.noteExit(list);
+    for (const node of findKinds(root, this.syntax.ifs)) this.noteDeadBranch(node);
+    for (const node of findKinds(root, this.syntax.whileLoops)) this.noteDeadLoop(node);
+  }
+
+  /** Statements after one that always leaves (`return`, `t.Skip()`, `if (true) return`) never run. */
+  private noteExit(list: SgNode): void {
+    const statements = list.children().filter((child) => child.isNamed() && child.kind() !== 'comment');
+    for (const [index, statement] of statements.entries()) {
+      const exit = this.exitOf(statement);
+      const rest = statements.slice(index + 1);
+      const first = rest[0];
+      const last = rest.at(-1);
+      if (!exit || !first || !last) continue;
+      this.found.push({ ...exit, line: lineOf(statement), from: lineOf(first), to: endLineOf(last) });
+      return;
+    }
+  }
+
+  private exitOf(statement: SgNode): { kind: NeutralizerKind; construct: string } | undefined {
+    const inner = unwrapStatement(statement);
+    const text = inner.text().trim();
+    if (this.syntax.returns.has(kindOf(inner))) return { kind: 'exit', construct: text.split('\n')[0] ?? text };
+    if (this.syntax.skipCall?.test(text)) return { kind: 'skip', construct: text.split('\n')[0] ?? text };
+    if (this.syntax.ifs.has(kindOf(inner))) {
+      const condition = inner.field('condition');
+      if (!condition || constantTruth(condition, this.names) !== true) return undefined;
+      const exit = this.firstExit(inner.field('consequence'));
+      return (
+        exit && { ...exit, construct: `${headOf(inner, inner.field('consequence') ?? undefined)} ${exit.construct}` }
+      );
+    }
+    return this.statementsOf(inner) ? this.firstExit(inner) : undefined;
+  }
+
+  private firstExit(body: SgNode | null): { kind: NeutralizerKind; construct: string } | undefined {
+    if (!body) return undefined;
+    const statements = this.statementsOf(body) ?? [body];
+    for (const statement of statements) {
+      const exit = this.exitOf(statement);
+      if (exit) return exit;
+    }
+    return undefined;
+  }
+
+  /** The statements of a block: its own children, or those of the one statement list it holds (Go). */
+  private statementsOf(node: SgNode): SgNode[] | undefined {
+    const named = node.children().filter((child) => child.isNamed() && child.kind() !== 'comment');
+    if (this.syntax.statementLists.has(kindOf(node))) return named;
+    const [only] = named;
+    if (named.length === 1 && only && this.syntax.statementLists.has(kindOf(only))) {
+      return only.children().filter((child) => child.isNamed() && child.kind() !== 'comment');
+    }
+    return undefined;
+  }
+
+  private noteDeadBranch(node: SgNode): void {
+    const condition = node.field('condition');
+    const truth = condition ? constantTruth(condition, this.names) : undefined;
+    if (truth === undefined) return;
+    const consequence = node.field('consequence');
+    const head = headOf(node, consequence ?? undefined);
+    const dead =
+      truth === false
+        ? [consequence]
+        : node.children().filter((child) => child.kind() === 'else_clause' || child.kind() === 'elif_clause');
+    for (const branch of dead) {
+      if (!branch) continue;
+      const construct = truth === false ? head : `the else of ${head}`;
+      this.found.push({ kind: 'dead', construct, line: lineOf(node), from: lineOf(branch), to: endLineOf(branch) });
+    }
+  }
+
+  private noteDeadLoop(node: SgNode): void {
+    const condition = node.field('condition');
+    const body = node.field('body');
+    if (!condition || !body || constantTruth(condition, this.names) !== false) return;
+    this.found.push({
+      kind: 'dead',
+      construct: headOf(node, body),
+      line: lineOf(node),
+      from: lineOf(body),
+      to: endLineOf(body),
+    });
+  }
+}

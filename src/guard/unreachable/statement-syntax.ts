@@ -1,0 +1,76 @@
+import type { SgNode } from '@ast-grep/napi';
+
+/** What makes code unreachable or harmless in one language: the words its syntax tree uses for them. */
+export interface StatementSyntax {
+  /** Nodes whose children are statements run one after another. */
+  statementLists: ReadonlySet<string>;
+  /** Nodes that always leave the function they are in (`return`). */
+  returns: ReadonlySet<string>;
+  /** Statements that stop the test as skipped: `pytest.skip()`, `t.Skip()`, `this.skip()`. */
+  skipCall: RegExp | undefined;
+  /** The kinds of statement a skip call is written as. */
+  skipStatements: string[];
+  ifs: ReadonlySet<string>;
+  /** Loops whose body runs only while the `condition` field holds. */
+  whileLoops: ReadonlySet<string>;
+  /** A handler (catch/except) that lets a failure through again or checks the error: then nothing is swallowed. */
+  handlerChecks: RegExp;
+}
+
+const jsSyntax: StatementSyntax = {
+  statementLists: new Set(['statement_block', 'program']),
+  returns: new Set(['return_statement']),
+  skipStatements: ['expression_statement'],
+  skipCall: /^(this|ctx|context)\.skip\(/,
+  ifs: new Set(['if_statement']),
+  whileLoops: new Set(['while_statement']),
+  handlerChecks: /\bthrow\b|\b(expect|assert\w*|should|fail)\b|\b(done|reject|next|callback|cb)\s*\(/,
+};
+
+const pythonSyntax: StatementSyntax = {
+  statementLists: new Set(['block', 'module']),
+  returns: new Set(['return_statement']),
+  skipStatements: ['expression_statement', 'raise_statement'],
+  skipCall: /^(pytest\.(skip|xfail)|self\.skipTest|cls\.skipTest)\(|^raise\s+([\w.]+\.)?SkipTest\b/,
+  ifs: new Set(['if_statement']),
+  whileLoops: new Set(['while_statement']),
+  handlerChecks: /\braise\b|\bassert\w*\b|\bfail\(/,
+};
+
+const goSyntax: StatementSyntax = {
+  statementLists: new Set(['statement_list']),
+  returns: new Set(['return_statement']),
+  skipStatements: ['expression_statement'],
+  skipCall: /^\w+\.(Skip|Skipf|SkipNow)\(/,
+  ifs: new Set(['if_statement']),
+  whileLoops: new Set(),
+  handlerChecks: /$^/,
+};
+
+const rustSyntax: StatementSyntax = {
+  statementLists: new Set(['block']),
+  returns: new Set(['return_expression']),
+  skipStatements: [],
+  skipCall: undefined,
+  ifs: new Set(['if_expression']),
+  whileLoops: new Set(['while_expression']),
+  handlerChecks: /$^/,
+};
+
+/** The syntax of the language `path` is written in, by its extension; undefined for other files. */
+export function syntaxOf(
+  path: string,
+): { syntax: StatementSyntax; language: 'js' | 'python' | 'go' | 'rust' } | undefined {
+  if (/\.[cm]?[jt]sx?$/.test(path)) return { syntax: jsSyntax, language: 'js' };
+  if (path.endsWith('.py')) return { syntax: pythonSyntax, language: 'python' };
+  if (path.endsWith('.go')) return { syntax: goSyntax, language: 'go' };
+  if (path.endsWith('.rs')) return { syntax: rustSyntax, language: 'rust' };
+  return undefined;
+}
+
+/** A statement without its wrapper: `expression_statement` around a call or a Rust `return`. */
+export function unwrapStatement(node: SgNode): SgNode {
+  if (node.kind() !== 'expression_statement') return node;
+  const named = node.children().filter((child) => child.isNamed());
+  return named.length === 1 && named[0] ? named[0] : node;
+}

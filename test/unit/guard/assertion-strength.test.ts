@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { judgeAssertion, type Strength, Strengths } from '../../../src/guard/tests/assertion-strength.ts';
+
+const { constant, presence, range, value } = Strengths;
+
+const cases: Array<[string, Strength | undefined]> = [
+  // Python
+  ['assert True', constant],
+  ['assert 1 == 1', constant],
+  ['assert True or total(2) == 6', constant],
+  ['assert total(2) == 6', value],
+  ['assert total(2) == 6, "the sum"', value],
+  ['assert (total(2) == 6)', value],
+  ['assert total(2) is not None', presence],
+  ['assert total(2)', presence],
+  ['assert total(2) >= 0', range],
+  ['assert isinstance(total(2), int)', range],
+  ['assert False', undefined],
+  ['self.assertEqual(total(2), 6)', value],
+  ['self.assertEqual(total(2), total(2))', constant],
+  ['self.assertIsNotNone(total(2))', presence],
+  ['self.assertTrue(total(2))', presence],
+  ['self.assertTrue(total(2) == 6)', value],
+  ['self.assertTrue(True)', constant],
+  ['self.assertGreater(total(2), 0)', range],
+  // JS: vitest/jest, chai, node:assert
+  ['expect(true).toBe(true)', constant],
+  ['expect(sum(1, 2)).toBe(3)', value],
+  ['expect(6).toBe(sum(1, 5))', value],
+  ['expect(sum(1, 2)).toStrictEqual(3)', value],
+  ['await expect(load()).resolves.toEqual({ a: 1 })', value],
+  ['expect(sum(1, 2)).toBeDefined()', presence],
+  ['expect(sum(1, 2)).toBeTruthy()', presence],
+  ['expect(sum(1, 2)).not.toBeNull()', presence],
+  ['expect(sum(1, 2)).not.toBe(4)', range],
+  ['expect(sum(1, 2)).toBeGreaterThan(0)', range],
+  ['expect(f(2)).toBe(f(2))', constant],
+  ['expect(sum(1, 2) === 3 || true).toBe(true)', constant],
+  ['expect(sum(1, 2)).toEqual(expect.anything())', presence],
+  ['self.assertEqual(total(2), mock.ANY)', presence],
+  ['assert.Equal(t, mock.Anything, got)', presence],
+  ['expect(f(2)).toBe(f( 2 ))', constant],
+  ['expect(sum(1, 2)).to.equal(3)', value],
+  ['expect(sum(1, 2)).to.be.ok', presence],
+  ['expect(sum(1, 2)).to.exist', presence],
+  ['assert.ok(true)', constant],
+  ['assert.ok(sum(1, 2))', presence],
+  ['assert(sum(1, 2) === 3)', value],
+  ['assert.equal(x, x)', constant],
+  ['assert.equal(sum(1, 2), 3)', value],
+  ['assert.strictEqual(sum(1, 2), 3, "adds")', value],
+  ['assert.notEqual(sum(1, 2), 4)', range],
+  ['assert.isDefined(sum(1, 2))', presence],
+  // Go
+  ['assert.Equal(t, 3, Count("a", "b", "c"))', value],
+  ['require.Equalf(t, 3, got, "count %d", n)', value],
+  ['assert.Equal(t, got, got)', constant],
+  ['assert.NotNil(t, Count())', presence],
+  ['assert.True(t, true)', constant],
+  ['assert.True(t, got == 3)', value],
+  ['assert.GreaterOrEqual(t, got, 0)', range],
+  ['if got != want {\n\tt.Errorf("got %d", got)\n}', value],
+  ['if got := Count(); got != 3 {\n\tt.Fatal(got)\n}', value],
+  ['if false {\n\tt.Errorf("x")\n}', constant],
+  ['if false && got != 3 {\n\tt.Errorf("x")\n}', constant],
+  ['if got != got {\n\tt.Errorf("x")\n}', constant],
+  ['if got < 0 {\n\tt.Errorf("x")\n}', range],
+  ['if got == nil {\n\tt.Fatal("x")\n}', presence],
+  // Rust
+  ['assert!(true)', constant],
+  ['assert!(true || add(1, 2) == 3)', constant],
+  ['assert_eq!(a, a)', constant],
+  ['assert_eq!(add(1, 2), 3)', value],
+  ['assert_eq!(add(1, 2), 3, "sum of {} and {}", 1, 2)', value],
+  ['assert!(add(1, 2) >= 0)', range],
+  ['assert!(add(1, 2) == 3)', value],
+  ['assert!(matches!(parse("x"), Ok(_)))', range],
+  ['assert_ne!(add(1, 2), 4)', range],
+  ['debug_assert_eq!(add(1, 2), 3)', value],
+  // Not assertions this module knows
+  ['t.Errorf("x")', undefined],
+  ['mock.assert_called_once_with(3)', undefined],
+];
+
+describe('judgeAssertion', () => {
+  it.each(cases)('%s', (text, strength) => {
+    expect(judgeAssertion(text)?.strength).toBe(strength);
+  });
+
+  it('says why a constant assertion checks nothing', () => {
+    expect(judgeAssertion('expect(f(2)).toBe(f(2))')?.reason).toBe('compares `f(2)` with itself');
+    expect(judgeAssertion('assert True or x == 6')?.reason).toContain('short-circuited');
+  });
+});
