@@ -28,6 +28,8 @@ git(
   'Shop with a test for bulk discounts',
 );
 
+// Sluice runs from the folder `npm run demo` was started in, with -C naming the demo repository, so
+// every command it suggests (`npx sluice review show ... -C ...`) works as printed.
 const sluice = join(examples, '..', 'bin', 'sluice.js');
 const agent = `"${process.execPath}" "${join(examples, 'agents', 'demo-agent.mjs')}"`;
 console.log(`demo repository: ${repo}\n`);
@@ -45,10 +47,12 @@ const run = spawnSync(
     'stdin',
     '--max-iterations',
     '5',
+    '-C',
+    repo,
   ],
-  { cwd: repo, stdio: 'inherit' },
+  { stdio: 'inherit' },
 );
 if (run.status === 0) {
-  console.log(`\nThe receipts: node ${sluice} runs -C ${repo}   (then: show <run-id>, usage)`);
+  console.log(`\nThe receipts: npx sluice runs -C ${repo}   (then: show <run-id> --feedback, usage)`);
 }
 process.exitCode = run.status ?? 1;

@@ -8,48 +8,30 @@ import { agentSchema, budgetsSchema, notifySchema, stallSchema } from './run-sch
 import { configSchema, feedbackSchema, gateSchema, reportSchema, type SluiceConfig } from './schema.ts';
 import { closestMatch } from './suggest.ts';
 
-export const configFileNames = ['sluice.yaml', 'sluice.yml'] as const;
-
-export interface LoadedConfig {
-  config: SluiceConfig;
-  /** Absolute path of the file read. */
-  path: string;
-  /** Folder of the config file: gate cwd, inputs and `.sluice/` are relative to it. */
-  root: string;
-}
-
-/**
- * Find sluice.yaml in `startDir` or the nearest folder above it, never above the repository root
- * (the folder holding `.git`): another project's config must not judge this one.
- */
-export function findConfigFile(startDir: string): string | undefined {
-  let dir = resolve(startDir);
-  for (;;) {
-    for (const name of configFileNames) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-    if (existsSync(join(dir, '.git'))) return undefined;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-/** Read and validate a config file; every problem is reported as `file:line:column: what was expected`. */
-export async function loadConfig(path: string): Promise<LoadedConfig> {
-  const absolute = resolve(path);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  return { config: parseConfigText(text, absolute), path: absolute, root: dirname(absolute) };
-}
+export { configFileNames, findConfigFile, type LoadedConfig, loadConfig } from './config-file.ts';
 
 /** Validate config text; `fileLabel` names the file in error messages. */
 export function parseConfigText(text: string, fileLabel: string): SluiceConfig {
+  return parseYamlText(text, fileLabel, configSchema, { what: 'config', knownKeysAt });
+}
+
+export interface YamlSchemaOptions {
+  /** What the file is, for the first line of the error: "invalid <what>". */
+  what: string;
+  /** The keys allowed at a path, to suggest one for a typo. */
+  knownKeysAt?: (path: string[]) => string[];
+}
+
+/**
+ * Parse YAML text and validate it with a zod schema; every problem is reported as
+ * `file:line:column: what was expected` in one ConfigError (sluice.yaml, workflow files).
+ */
+export function parseYamlText<T>(
+  text: string,
+  fileLabel: string,
+  schema: z.ZodType<T>,
+  options: YamlSchemaOptions,
+): T {
   const label = relative(process.cwd(), fileLabel) || fileLabel;
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -70,17 +52,18 @@ export function parseConfigText(text: string, fileLabel: string): SluiceConfig {
       const position = lineCounter.linePos(locate(document.contents, path, true));
       return `${label}:${position.line}:${position.col}: ${path.join('.')}: ${protoKeyMessage(path)}`;
     });
-    throw new ConfigError(`invalid config\n${lines.join('\n')}`);
+    throw new ConfigError(`invalid ${options.what}\n${lines.join('\n')}`);
   }
-  const result = configSchema.safeParse(value, { reportInput: true });
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
+  const keysAt = options.knownKeysAt ?? (() => []);
   const lines = result.error.issues
     .flatMap(splitUnknownKeys)
-    .map((issue) => describeIssue(issue, document.contents, lineCounter, label))
+    .map((issue) => describeIssue(issue, document.contents, lineCounter, label, keysAt))
     .sort((a, b) => a.line - b.line || a.col - b.col)
     .slice(0, 10)
     .map((entry) => entry.text);
-  throw new ConfigError(`invalid config\n${lines.join('\n')}`);
+  throw new ConfigError(`invalid ${options.what}\n${lines.join('\n')}`);
 }
 
 /**
@@ -157,6 +140,7 @@ function describeIssue(
   root: Node | null,
   lineCounter: LineCounter,
   label: string,
+  knownKeysAt: (path: string[]) => string[],
 ): LocatedIssue {
   const path = issue.path.map(String);
   let keyPath = path;

@@ -40,6 +40,8 @@ export const reportFormats = [
   'go-test-json',
   'eslint-json',
   'tsc',
+  'mocha-json',
+  'ava',
   'generic',
 ] as const;
 export type ReportFormat = (typeof reportFormats)[number];
@@ -73,7 +75,9 @@ export const reportSchema = z
   })
   .describe('Where the failures of this gate can be read, so the feedback names them exactly.');
 
-export const minimumFeedbackBudget = 200;
+import { minimumFeedbackBudget } from './feedback-limits.ts';
+
+export { minimumFeedbackBudget };
 
 export const feedbackSchema = z
   .strictObject({

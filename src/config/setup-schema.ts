@@ -29,7 +29,4 @@ export const setupSchema = z
     "Prepares a checkout for the gates: run in each new run's worktree before the agent starts, in Sluice's own judge checkout of every commit it judges, and in bench baselines (copy .env, install dependencies). Where setup says nothing, the judge checkout borrows node_modules/.venv from your own checkout.",
   );
 
-/** The commands of the setup steps, in order. */
-export function setupCommands(steps: readonly SetupStep[]): string[] {
-  return steps.map((step) => step.run);
-}
+export { setupCommands } from './setup-steps.ts';

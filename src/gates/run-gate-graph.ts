@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { GateConfig, SluiceConfig } from '../config/schema.ts';
-import { setupCommands } from '../config/setup-schema.ts';
+import { setupCommands } from '../config/setup-steps.ts';
 import { computeGateKey, GateCache } from './cache/gate-cache.ts';
 import { InputHasher } from './cache/hash-inputs.ts';
 import type { CheckEventListener } from './check-events.ts';

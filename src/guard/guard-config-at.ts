@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
+import { loadConfig, validConfig } from '../config/config-file.ts';
 import { defaultGuardConfig, type GuardConfig } from '../config/guard-schema.ts';
-import { loadConfig, parseConfigText } from '../config/load-config.ts';
 import { readFileAtRef } from '../workspace/refs.ts';
 
 /**
@@ -16,6 +16,6 @@ export async function guardConfigAt(
   if (!configPath) return defaultGuardConfig;
   const inRepo = relative(repoRoot, configPath);
   const text = await readFileAtRef(repoRoot, baseCommit, inRepo);
-  if (text !== undefined) return parseConfigText(text, `${baseCommit.slice(0, 12)}:${inRepo}`).guard;
+  if (text !== undefined) return (await validConfig(text, `${baseCommit.slice(0, 12)}:${inRepo}`)).guard;
   return (await loadConfig(configPath)).config.guard;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { findConfigFile } from '../config/load-config.ts';
+import { findConfigFile } from '../config/config-file.ts';
 import { ensureSluiceDir } from '../gates/sluice-dir.ts';
 import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { protectionOf } from '../guard/protection.ts';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { findConfigFile, loadConfig } from '../config/load-config.ts';
+import { findConfigFile, loadConfig } from '../config/config-file.ts';
 import { ConfigError } from '../errors.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
 import { runGateGraph } from '../gates/run-gate-graph.ts';

@@ -1,5 +1,6 @@
 import { dirname, relative } from 'node:path';
 import { parseDocument } from 'yaml';
+import { validConfig } from '../config/config-file.ts';
 import { parseConfigText } from '../config/load-config.ts';
 import type { SluiceConfig } from '../config/schema.ts';
 import { ConfigError, SluiceError, UsageError } from '../errors.ts';
@@ -35,7 +36,7 @@ export async function loadBaseConfig(configPath: string, baseRef: string): Promi
       `${inRepo} is not committed at ${baseRef}: commit it first, the judge of a run comes from its base`,
     );
   }
-  const config = parseConfigText(text, `${baseRef}:${inRepo}`);
+  const config = await validConfig(text, `${baseRef}:${inRepo}`);
   return { repoRoot, baseCommit, configDir: dirname(inRepo) === '.' ? '' : dirname(inRepo), config, text };
 }
 

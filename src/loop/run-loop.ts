@@ -72,7 +72,17 @@ export interface LoopInput {
 export type RunLoopEvent =
   | { type: 'run:iteration:start'; iteration: number }
   | { type: 'run:iteration:agent'; iteration: number; agent: AgentTurnResult }
-  | { type: 'run:iteration:finish'; iteration: number; check: CheckResult; guard: GuardReport; changedFiles: boolean }
+  | {
+      type: 'run:iteration:finish';
+      iteration: number;
+      check: CheckResult;
+      guard: GuardReport;
+      changedFiles: boolean;
+      /** What the agent is told for its next turn. */
+      feedback: string;
+      /** The checks passed, the guard did not block and the change is not too big: nothing to fix. */
+      settled: boolean;
+    }
   | { type: 'run:gym:progress'; iteration: number; step: GymStep };
 
 export interface LoopOutcome {
@@ -210,7 +220,15 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       ...(signature ? { failureSignature: signature } : {}),
     });
     history.push({ number: iteration, failureSignature: signature, changedFiles: committed.commit !== null });
-    input.onEvent?.({ type: 'run:iteration:finish', iteration, check, guard, changedFiles: committed.commit !== null });
+    input.onEvent?.({
+      type: 'run:iteration:finish',
+      iteration,
+      check,
+      guard,
+      changedFiles: committed.commit !== null,
+      feedback,
+      settled: check.verdict === 'passed' && !guardBlocks && !oversize,
+    });
     const gymStep = input.gym?.observe(iteration, await ports.headCommit(), check);
     if (gymStep) input.onEvent?.({ type: 'run:gym:progress', iteration, step: gymStep });
 

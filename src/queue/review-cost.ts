@@ -33,6 +33,6 @@ export function estimateReviewCost(change: ChangeSize, cost: ReviewCostConfig): 
   return {
     minutes,
     risky,
-    explanation: `${lines} lines, ${change.files.length} file${change.files.length === 1 ? '' : 's'}${riskNote}: ${minutes} min`,
+    explanation: `${lines} line${lines === 1 ? '' : 's'}, ${change.files.length} file${change.files.length === 1 ? '' : 's'}${riskNote}: ${minutes} min`,
   };
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findConfigFile } from '../../config/load-config.ts';
+import { findConfigFile } from '../../config/config-file.ts';
 import { UsageError } from '../../errors.ts';
 import type { Finding } from '../../guard/finding.ts';
 import { guardConfigAt } from '../../guard/guard-config-at.ts';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { findConfigFile, loadConfig } from '../../config/load-config.ts';
+import { findConfigFile, loadConfig } from '../../config/config-file.ts';
 import { UsageError } from '../../errors.ts';
 import { chainedHookSuffix } from '../../hooks/git-hook-script.ts';
 import type { GitHooksLocation } from '../../hooks/git-hooks.ts';

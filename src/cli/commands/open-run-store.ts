@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { findConfigFile } from '../../config/load-config.ts';
+import { findConfigFile } from '../../config/config-file.ts';
 import { UsageError } from '../../errors.ts';
 import { RunStore, runStorePath } from '../../store/run-store.ts';
 import { queueReviewsLeftDue } from '../work-ports.ts';

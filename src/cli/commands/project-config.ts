@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { findConfigFile, loadConfig } from '../../config/load-config.ts';
+import { findConfigFile, loadConfig } from '../../config/config-file.ts';
 import type { SluiceConfig } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 

@@ -5,6 +5,7 @@ import { resumeRun, runSettingsOf } from '../../loop/resume-run.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
 import { enqueueForReview } from '../../review/review-queue.ts';
 import { agentOfRun } from '../create-agent.ts';
+import { commandHint } from '../output/command-hint.ts';
 import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
 import { writeOut } from '../output/write.ts';
 import { withInterruptSignal } from './interrupt.ts';
@@ -39,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!found) throw new SluiceError('RUN_NOT_FOUND', `no run ${runId}; "sluice runs" lists them`);
     const base = await loadBaseConfig(join(found.repoRoot, runSettingsOf(found).configFile), found.baseCommit);
     const agent = agentOfRun(found, base.config, values['agent-command']);
-    const reporter = createRunReporter(process.stdout);
+    const reporter = createRunReporter(process.stdout, { repositoryDir: found.repoRoot, runId: found.id });
     const summary = await withInterruptSignal((signal) =>
       resumeRun({
         store,
@@ -57,7 +58,9 @@ export async function run(argv: string[]): Promise<number> {
         cost: base.config.review.cost,
         evidencePath: summary.reportPath,
       });
-      writeOut(`waiting for review (${item.costExplanation}): sluice review show ${summary.run.id}`);
+      writeOut(
+        `waiting for review (${item.costExplanation}): ${commandHint(`review show ${summary.run.id}`, found.repoRoot)}`,
+      );
     }
     return runExitCode(summary.outcome.verdict);
   } finally {

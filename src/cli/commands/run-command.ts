@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../config/duration.ts';
-import { findConfigFile } from '../../config/load-config.ts';
+import { findConfigFile } from '../../config/config-file.ts';
 import type { SluiceConfig } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
@@ -9,6 +9,7 @@ import { startRun } from '../../loop/start-run.ts';
 import { enqueueForReview } from '../../review/review-queue.ts';
 import { RunStore, runStorePath } from '../../store/run-store.ts';
 import { currentBranch } from '../../workspace/refs.ts';
+import { commandHint } from '../output/command-hint.ts';
 import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
 import { writeOut } from '../output/write.ts';
 import { prepareRun } from '../prepare-run.ts';
@@ -114,7 +115,7 @@ export async function startFromFlags(
   const config = base.config;
   const settings = gym ? { ...prepared.settings, gym: { patience: gym.patience } } : prepared.settings;
   const store = await RunStore.open(runStorePath(resolve(base.repoRoot, base.configDir)));
-  const reporter = createRunReporter(process.stdout);
+  const reporter = createRunReporter(process.stdout, { repositoryDir: base.repoRoot });
   try {
     await queueReviewsLeftDue(store);
     const summary = await withInterruptSignal((signal) =>
@@ -141,7 +142,9 @@ export async function startFromFlags(
         cost: config.review.cost,
         evidencePath: summary.reportPath,
       });
-      writeOut(`waiting for review (${item.costExplanation}): sluice review show ${summary.run.id}`);
+      writeOut(
+        `waiting for review (${item.costExplanation}): ${commandHint(`review show ${summary.run.id}`, base.repoRoot)}`,
+      );
     }
     return runExitCode(summary.outcome.verdict);
   } finally {

@@ -5,11 +5,18 @@ import { guardEvent } from '../../loop/run-ports.ts';
 import { formatUsageLine } from '../../usage/format-usage.ts';
 import { writeOut } from '../output/write.ts';
 import { openProjectRunStore } from './open-run-store.ts';
+import { parseWholeNumber } from './parse-flags.ts';
 
-const help = `Usage: sluice show <run-id> [--json] [-C <dir>]
+const help = `Usage: sluice show <run-id> [--feedback] [--iteration <n>] [--json] [-C <dir>]
 
 One run: goal, verdict and reason, each iteration with its agent status, gate states, test-guard
-findings and diff, and usage.`;
+findings and diff, and usage.
+
+Options:
+      --feedback         Also print the feedback the agent received after each iteration, in full
+      --iteration <n>    Only this iteration
+      --json             Everything as JSON
+  -C, --dir <path>       Repository folder (default: current folder)`;
 
 interface GuardRecord {
   iteration: number;
@@ -23,7 +30,13 @@ export async function run(argv: string[]): Promise<number> {
     args: argv,
     strict: true,
     allowPositionals: true,
-    options: { dir: { type: 'string', short: 'C' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      dir: { type: 'string', short: 'C' },
+      json: { type: 'boolean' },
+      feedback: { type: 'boolean' },
+      iteration: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     writeOut(help);
@@ -35,7 +48,13 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const found = await store.getRun(runId);
     if (!found) throw new SluiceError('RUN_NOT_FOUND', `no run ${runId}; "sluice runs" lists them`);
-    const iterations = await store.listIterations(runId);
+    const only = values.iteration === undefined ? undefined : parseWholeNumber(values.iteration, '--iteration');
+    const iterations = (await store.listIterations(runId)).filter(
+      (iteration) => only === undefined || iteration.number === only,
+    );
+    if (only !== undefined && iterations.length === 0) {
+      throw new UsageError(`run ${runId} has no iteration ${only}`);
+    }
     const gates = await store.gateResults(runId);
     const usage = await store.runUsage(runId);
     const guard = (await store.events(runId))
@@ -69,6 +88,17 @@ export async function run(argv: string[]): Promise<number> {
           lines.push(`  guard     ${finding.rule} (${finding.severity}) ${finding.path}:${finding.line}`);
         }
         for (const finding of record.reverted) lines.push(`  restored  ${finding.path} (${finding.rule})`);
+      }
+      // The feedback of a done run's last iteration went to no one.
+      const last = iteration.number === Math.max(...iterations.map((entry) => entry.number));
+      if (iteration.feedback && !(found.status === 'done' && last && only === undefined)) {
+        if (values.feedback) {
+          lines.push('  feedback to the agent:');
+          for (const line of iteration.feedback.trimEnd().split('\n')) lines.push(`  │ ${line}`.trimEnd());
+        } else {
+          const count = iteration.feedback.trimEnd().split('\n').length;
+          lines.push(`  feedback  ${count} line${count === 1 ? '' : 's'} to the agent (--feedback shows them)`);
+        }
       }
     }
     lines.push('', 'usage:');

@@ -4,6 +4,7 @@ import type { RunLoopEvent } from '../../loop/run-loop.ts';
 import type { RunVerdict } from '../../loop/run-verdicts.ts';
 import { formatUsageLine } from '../../usage/format-usage.ts';
 import { totalTokens } from '../../usage/model-usage.ts';
+import { commandHint } from './command-hint.ts';
 import { gymLines } from './gym-line.ts';
 import { formatDuration } from './paint.ts';
 
@@ -13,12 +14,32 @@ function describeFailingGate(gate: GateResult): string {
   return gate.status === 'timed-out' ? `${gate.name} (timed out)` : gate.name;
 }
 
-/** Plain progress lines for `sluice run`: one line per step a person wants to see. */
-export function createRunReporter(stream: NodeJS.WriteStream) {
+/** Feedback longer than this is cut in the live output; `sluice show --feedback` has all of it. */
+const feedbackLinesShown = 40;
+
+/**
+ * Plain progress lines for `sluice run`: one line per step a person wants to see, and the feedback the
+ * agent receives for its next turn, as it receives it (that feedback is what keeps a loop short).
+ */
+export function createRunReporter(stream: NodeJS.WriteStream, where: { repositoryDir: string; runId?: string }) {
   const say = (line: string) => stream.write(`${line}\n`);
+  let runId = where.runId;
+  const showFeedback = (iteration: number, feedback: string) => {
+    const lines = feedback.trimEnd().split('\n');
+    say('  feedback to the agent:');
+    for (const line of lines.slice(0, feedbackLinesShown)) say(`  │ ${line}`.trimEnd());
+    if (lines.length > feedbackLinesShown) {
+      const rest = lines.length - feedbackLinesShown;
+      const all = runId
+        ? `: ${commandHint(`show ${runId} --feedback --iteration ${iteration}`, where.repositoryDir)}`
+        : '';
+      say(`  │ … ${rest} more line${rest === 1 ? '' : 's'}${all}`);
+    }
+  };
   return {
-    started(runId: string, worktreePath: string) {
-      say(`run ${runId} on branch sluice/${runId} (worktree ${worktreePath})`);
+    started(id: string, worktreePath: string) {
+      runId = id;
+      say(`run ${id} on branch sluice/${id} (worktree ${worktreePath})`);
     },
     onEvent(event: RunLoopEvent) {
       switch (event.type) {
@@ -51,6 +72,7 @@ export function createRunReporter(stream: NodeJS.WriteStream) {
           ].join('');
           if (failing.length === 0) say(`  checks passed${guard}${change}`);
           else say(`  checks failed: ${failing.map(describeFailingGate).join(', ')}${guard}${change}`);
+          if (!event.settled && event.feedback) showFeedback(event.iteration, event.feedback);
           break;
         }
         case 'run:gym:progress':
