@@ -4,9 +4,10 @@ export type { AgentAdapter, AgentTurn, AgentTurnResult, AgentTurnStatus } from '
 export { ClaudeCodeAgent } from './agents/claude-code/claude-code-agent.ts';
 export { createCodexAdapter } from './agents/codex/codex-adapter.ts';
 export { CommandAgent } from './agents/command/command-agent.ts';
+export { findConfigFile, type LoadedConfig, loadConfig } from './config/config-file.ts';
 export { initConfig } from './config/init/init-config.ts';
 export { configJsonSchema } from './config/json-schema.ts';
-export { findConfigFile, type LoadedConfig, loadConfig, parseConfigText } from './config/load-config.ts';
+export { parseConfigText } from './config/load-config.ts';
 export {
   configSchema,
   type GateConfig,

@@ -8,8 +8,6 @@ import { agentSchema, budgetsSchema, notifySchema, stallSchema } from './run-sch
 import { configSchema, feedbackSchema, gateSchema, reportSchema, type SluiceConfig } from './schema.ts';
 import { closestMatch } from './suggest.ts';
 
-export { configFileNames, findConfigFile, type LoadedConfig, loadConfig } from './config-file.ts';
-
 /** Validate config text; `fileLabel` names the file in error messages. */
 export function parseConfigText(text: string, fileLabel: string): SluiceConfig {
   return parseYamlText(text, fileLabel, configSchema, { what: 'config', knownKeysAt });
@@ -26,15 +24,20 @@ export interface YamlSchemaOptions {
  * Parse YAML text and validate it with a zod schema; every problem is reported as
  * `file:line:column: what was expected` in one ConfigError (sluice.yaml, workflow files).
  */
-export function parseYamlText<T>(
-  text: string,
-  fileLabel: string,
-  schema: z.ZodType<T>,
-  options: YamlSchemaOptions,
-): T {
+export function parseYamlText<T>(text: string, fileLabel: string, schema: z.ZodType<T>, options: YamlSchemaOptions): T {
   const label = relative(process.cwd(), fileLabel) || fileLabel;
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // yaml's own duplicate-key check compares each key with every other (10,000 gates: seconds).
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  if (document.errors.length === 0) {
+    const duplicate = firstDuplicateKey(document.contents);
+    if (duplicate) {
+      const position = lineCounter.linePos(duplicate.offset);
+      throw new ConfigError(
+        `invalid YAML\n${label}:${position.line}:${position.col}: Map keys must be unique ("${duplicate.key}" is there twice)`,
+      );
+    }
+  }
   if (document.errors.length > 0) {
     const lines = document.errors.slice(0, 5).map((error) => {
       const offset =
@@ -64,6 +67,26 @@ export function parseYamlText<T>(
     .slice(0, 10)
     .map((entry) => entry.text);
   throw new ConfigError(`invalid ${options.what}\n${lines.join('\n')}`);
+}
+
+/** The first key a YAML mapping holds twice, anywhere in the document, in one pass. */
+function firstDuplicateKey(root: Node | null): { key: string; offset: number } | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) return { key: String(key), offset: rangeStart(pair.key) };
+        seen.add(key);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      stack.push(...node.items);
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -142,7 +142,14 @@ export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
     version: z.literal(1).default(1).describe('Config format version.'),
-    concurrency: z.number().int().min(1).optional().describe('Gates run at once. Default: the number of cores.'),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Gates run at once. Default: one per core, and more while cores sit idle (gates that wait overlap; CPU-bound ones do not oversubscribe).',
+      ),
     feedback: feedbackSchema.default({ budget: 4000 }),
     acceptance: z
       .array(z.string().min(1))

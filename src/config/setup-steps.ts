@@ -1,6 +1,4 @@
-import type { SetupStep } from './setup-schema.ts';
-
 /** The commands of the setup steps, in order. */
-export function setupCommands(steps: readonly SetupStep[]): string[] {
+export function setupCommands(steps: readonly { run: string }[]): string[] {
   return steps.map((step) => step.run);
 }

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { GateConfig, SluiceConfig } from '../config/schema.ts';
 import { setupCommands } from '../config/setup-steps.ts';
@@ -7,6 +6,7 @@ import { InputHasher } from './cache/hash-inputs.ts';
 import type { CheckEventListener } from './check-events.ts';
 import { type CheckResult, checkVerdict, describeGate, type GateResult, isGatePass } from './gate-results.ts';
 import { type GateRunContext, runGate } from './run-gate.ts';
+import { scheduleTier } from './schedule-tier.ts';
 import { selectGates } from './select-gates.ts';
 import { ServiceSet, ServiceStartError } from './services/service-set.ts';
 import { ensureSluiceDir } from './sluice-dir.ts';
@@ -17,7 +17,7 @@ export interface RunGateGraphOptions {
   root: string;
   /** Run only these gates and what they need. */
   only?: string[];
-  /** Gates running at once; default: config, else the number of cores. */
+  /** Gates running at once; default: config, else one per core and more while cores sit idle. */
   concurrency?: number;
   /** False: ignore recorded passes (still record new ones). */
   useCache?: boolean;
@@ -43,7 +43,9 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
   const sluiceDir = await ensureSluiceDir(options.root);
   const cache = new GateCache(options.cacheDir ?? join(sluiceDir, 'cache'));
   const inputHasher = new InputHasher(options.root);
-  const concurrency = Math.max(1, options.concurrency ?? options.config.concurrency ?? availableParallelism());
+  // Unset: one gate per core, and more while cores sit idle (see IdleCores).
+  const fixed = options.concurrency ?? options.config.concurrency;
+  const concurrency = fixed === undefined ? undefined : Math.max(1, fixed);
   const emit = options.onEvent ?? (() => {});
   const results = new Map<string, GateResult>();
   const keys = new Map<string, string | undefined>();
@@ -67,6 +69,8 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
       })
     : undefined;
 
+  // The process groups each running gate started: the default concurrency looks at what they do.
+  const gateProcesses = new Map<string, number[]>();
   const finish = (result: GateResult) => {
     results.set(result.name, result);
     emit({ type: 'gate:finish', result });
@@ -99,7 +103,10 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
       root: options.root,
       sluiceDir,
       ...signalOption(options.signal),
-      ...(options.onProcessStart ? { onProcessStart: options.onProcessStart } : {}),
+      onProcessStart: (group) => {
+        gateProcesses.set(name, [...(gateProcesses.get(name) ?? []), group.pgid]);
+        options.onProcessStart?.(group);
+      },
       services,
       ...(baselines ? { baselines } : {}),
       ...(options.baseRef ? { baseRef: options.baseRef } : {}),
@@ -116,44 +123,25 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
   };
 
   const runTier = (tierGates: Array<[string, GateConfig]>) =>
-    new Promise<void>((resolveTier) => {
-      const pending = new Map(tierGates);
-      let running = 0;
-      let benchRunning = false;
-      const schedule = () => {
-        let progressed = true;
-        while (progressed) {
-          progressed = false;
-          for (const [name, gate] of pending) {
-            if (running >= concurrency || benchRunning) break;
-            // A benchmark measures alone: other gates would steal its cores and skew its numbers.
-            if (gate.bench && running > 0) continue;
-            const needs = gate.needs.filter((needed) => selected.has(needed));
-            if (needs.some((needed) => !results.has(needed))) continue;
-            pending.delete(name);
-            progressed = true;
-            const failedNeed = needs.find((needed) => !isGatePass(results.get(needed)?.status ?? 'failed'));
-            if (failedNeed || options.signal?.aborted) {
-              const reason = failedNeed ? `needs "${failedNeed}", which did not pass` : 'cancelled';
-              finish(skippedResult(name, gate, reason));
-              continue;
-            }
-            running++;
-            if (gate.bench) benchRunning = true;
-            void startGate(name, gate)
-              .catch((error: unknown) => failedToRun(name, gate, error))
-              .then((result) => {
-                running--;
-                if (result.status !== 'cached') inputHasher.invalidate();
-                if (gate.bench) benchRunning = false;
-                finish(result);
-                schedule();
-              });
-          }
-        }
-        if (pending.size === 0 && running === 0) resolveTier();
-      };
-      schedule();
+    scheduleTier({
+      gates: tierGates,
+      selected,
+      results,
+      concurrency,
+      runningProcesses: () => [...gateProcesses.values()].flat(),
+      ...signalOption(options.signal),
+      run: (name, gate) =>
+        startGate(name, gate)
+          .catch((error: unknown) => failedToRun(name, gate, error))
+          .then((result) => {
+            if (result.status !== 'cached') inputHasher.invalidate();
+            return result;
+          }),
+      finish: (result) => {
+        gateProcesses.delete(result.name);
+        finish(result);
+      },
+      skip: skippedResult,
     });
 
   try {

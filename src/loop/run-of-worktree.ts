@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { RunStore, runStorePath } from '../store/run-store.ts';
+import { runStorePath } from '../store/store-paths.ts';
 import { currentBranch } from '../workspace/refs.ts';
 import { mainCheckoutOf } from '../workspace/repo-root.ts';
 
@@ -22,6 +22,8 @@ export async function runOfWorktree(repoRoot: string, configPath: string): Promi
   const main = await mainCheckoutOf(repoRoot);
   const storePath = runStorePath(join(main, dirname(relative(repoRoot, configPath))));
   if (!existsSync(storePath)) return undefined;
+  // Loaded only here: the store and its query builder cost more than a guard of an empty diff.
+  const { RunStore } = await import('../store/run-store.ts');
   const store = await RunStore.open(storePath);
   try {
     const run = await store.getRun(runId);

@@ -73,6 +73,19 @@ interface ProcessTable {
   children: Map<number, number[]>;
   /** Process group of each live, non-zombie process. */
   groups: Map<number, number>;
+  /** The pids in state R: running, or ready to run and waiting for a core. */
+  runnable: Set<number>;
+}
+
+/**
+ * How many processes under `roots` (themselves included) are running or waiting for a core, in one
+ * pass over /proc; undefined where /proc is missing. Processes that sleep (on a timer, a socket, a
+ * child) do not count: a gate whose processes all sleep is waiting, not computing.
+ */
+export function runnableUnder(roots: readonly number[]): number | undefined {
+  const table = readProcessTable();
+  if (!table) return undefined;
+  return withDescendants([...roots], table).filter((pid) => table.runnable.has(pid)).length;
 }
 
 /** One pass over /proc: who is whose child, and which group each live process is in. */
@@ -85,6 +98,7 @@ function readProcessTable(): ProcessTable | undefined {
   }
   const children = new Map<number, number[]>();
   const groups = new Map<number, number>();
+  const runnable = new Set<number>();
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -93,6 +107,7 @@ function readProcessTable(): ProcessTable | undefined {
       const [state, parent, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const pid = Number(entry);
       if (state !== 'Z') groups.set(pid, Number(group));
+      if (state === 'R') runnable.add(pid);
       const siblings = children.get(Number(parent)) ?? [];
       siblings.push(pid);
       children.set(Number(parent), siblings);
@@ -100,7 +115,7 @@ function readProcessTable(): ProcessTable | undefined {
       // The process ended while we looked.
     }
   }
-  return { children, groups };
+  return { children, groups, runnable };
 }
 
 /** The given processes and all their descendants, each once. */

@@ -32,7 +32,7 @@ Options:
                           own, without the cache; untracked and ignored files do not count (pre-push)
       --base <ref>        What bench gates compare with (default: the run's base in a run's
                           worktree, else HEAD)
-  -j, --concurrency <n>   Gates at once (default: config, else the number of cores)
+  -j, --concurrency <n>   Gates at once (default: config, else one per core and more while cores sit idle)
       --json              Print machine-readable results only
       --feedback          Print only the compact feedback an agent reads
       --budget <chars>    Size limit of the feedback, >= 200 (default: config, else 4000)

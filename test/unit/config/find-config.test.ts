@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findConfigFile } from '../../../src/config/load-config.ts';
+import { findConfigFile } from '../../../src/config/config-file.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { writeFiles } from '../../support/write-files.ts';
 

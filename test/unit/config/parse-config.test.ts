@@ -37,3 +37,14 @@ describe('parseConfigText', () => {
     expect(() => parseConfigText('gates:\n  "a/b": { run: x }\n', 'sluice.yaml')).toThrow(/gate names use letters/);
   });
 });
+
+describe('duplicate keys', () => {
+  it('names the second occurrence, in a gate and at the top', () => {
+    expect(() => parseConfigText('gates:\n  a: { run: x }\n  b: { run: y }\n  a: { run: z }\n', 'sluice.yaml')).toThrow(
+      'sluice.yaml:4:3: Map keys must be unique ("a" is there twice)',
+    );
+    expect(() => parseConfigText('gates:\n  a: { run: x, run: y }\n', 'sluice.yaml')).toThrow(
+      'sluice.yaml:2:16: Map keys must be unique ("run" is there twice)',
+    );
+  });
+});
