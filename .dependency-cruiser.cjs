@@ -3,7 +3,7 @@
 // process/ (the one module that spawns processes) and errors.ts sit at the bottom beside config/.
 const layers = {
   top: ['cli', 'server'],
-  flow: ['loop', 'queue', 'review'],
+  flow: ['loop', 'queue', 'review', 'workflow'],
   domain: ['gates', 'guard', 'agents', 'workspace', 'store', 'usage', 'hooks', 'judge'],
   base: ['config', 'process'],
 };

@@ -6,6 +6,7 @@ import { benchNoise } from './bench-noise.ts';
 import { benchCachedCheckInputs } from './cached-check-inputs.ts';
 import { benchCachedRecheck } from './cached-recheck.ts';
 import { benchContainmentOverhead } from './containment-overhead.ts';
+import { benchFeedbackRealWorld } from './feedback-real-world.ts';
 import { benchFeedbackSize } from './feedback-size.ts';
 import { benchFeedbackTokens } from './feedback-tokens.ts';
 import { benchGuardManyFiles } from './guard-many-files.ts';
@@ -21,6 +22,7 @@ const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/cached-recheck.ts', run: benchCachedRecheck },
   { file: 'bench/cached-check-inputs.ts', run: benchCachedCheckInputs },
   { file: 'bench/feedback-size.ts', run: benchFeedbackSize },
+  { file: 'bench/feedback-real-world.ts', run: benchFeedbackRealWorld },
   { file: 'bench/loop-overhead.ts', run: benchLoopOverhead },
   { file: 'bench/judge-checkout.ts', run: benchJudgeCheckout },
   { file: 'bench/feedback-tokens.ts', run: benchFeedbackTokens },

@@ -20,6 +20,9 @@ const commands = {
   status: () => import('./commands/status-command.ts'),
   gym: () => import('./commands/gym-command.ts'),
   trend: () => import('./commands/trend-command.ts'),
+  workflow: () => import('./commands/workflow-command.ts'),
+  approve: () => import('./commands/approve-command.ts'),
+  serve: () => import('./commands/serve-command.ts'),
 } as const;
 type CommandName = keyof typeof commands;
 
@@ -33,6 +36,8 @@ Commands:
   run       Hand an agent a goal; keep it working until the gates say done
   gym       A run with measurable goals: iterate until the bench goals are met or it stalls
   trend     How each bench metric moved: every measurement, per metric
+  workflow  Run, list, show, resume or cancel a workflow of .sluice/workflows (steps in a DAG)
+  approve   Decide a workflow's approval step (shows what is approved, then drives it on)
   resume    Continue a run that was interrupted
   add       Queue a task (a goal, or every open item of a checklist) for "sluice work"
   work      Start runs for queued tasks while review capacity, spend and slots allow
@@ -40,6 +45,7 @@ Commands:
   runs      List runs
   show      One run: iterations, gate states, diff, usage, reason
   review    The review queue: list, show, approve (land), reject, changes (back to the agent)
+  serve     The dashboard: watch runs live, review changes, queue tasks (HTTP on 127.0.0.1)
   usage     Tokens, cost and API time by model, day or run
   init      Detect the stack and write a commented sluice.yaml
   schema    Print the JSON Schema of sluice.yaml

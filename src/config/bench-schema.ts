@@ -16,10 +16,10 @@ export const metricSchema = z
     better: z.enum(['lower', 'higher']).default('lower').describe('Which direction is an improvement.'),
     unit: z.string().min(1).optional().describe('Shown after the numbers (ms, MB, ops/s).'),
     time: z
-      .enum(['wall', 'cpu'])
+      .enum(['wall', 'cpu', 'instructions'])
       .optional()
       .describe(
-        'Without `json` or `regex`: `wall` (default) times the run from start to end; `cpu` takes the CPU time (user + system, in ms) of the command and every process it waited for — steadier than wall time on a busy machine.',
+        'Without `json` or `regex`: `wall` (default) times the run from start to end; `cpu` takes the CPU time (user + system, in ms) of the command and every process it waited for — steadier than wall time on a busy machine; `instructions` counts the machine instructions the command and every process it started executed, under valgrind (cachegrind; must be installed) — the same count on a busy machine as on a quiet one, but each run is some 20-50x slower.',
       ),
   })
   .refine((metric) => !(metric.json && metric.regex), 'give `json` or `regex`, not both')
@@ -40,7 +40,7 @@ export const noiseSchema = z
       .lt(1)
       .default(0.03)
       .describe(
-        'A wash is a change whose interval lies within this fraction of the baseline either way; one that moved beyond it, significantly, is improved or regressed; anything else is unclear.',
+        'A wash is a change shown to move less than this fraction of the baseline either way (an equivalence test: the interval at level 2·confidence − 1, 90% for 95%, lies within it); one that moved beyond it, significantly, is improved or regressed; anything else is unclear.',
       ),
     resamples: z.number().int().min(200).default(2000).describe('Bootstrap resamples.'),
   })
@@ -60,9 +60,9 @@ export const benchSchema = z
       .number()
       .int()
       .min(3)
-      .default(21)
+      .default(28)
       .describe(
-        'When the first `runs` leave a verdict unclear (a move beyond `min_effect` that the interval cannot tell from noise, or a goal bound inside the interval), more rounds of `runs` are measured, up to this many per side.',
+        "When the first `runs` leave a verdict unclear (a move beyond `min_effect` that the interval cannot tell from noise, or a goal bound inside the interval), more rounds of `runs` are measured, up to this many per side (while the gate's `timeout` lasts).",
       ),
     warmup: z.number().int().min(0).default(1).describe('Runs per side before measuring, thrown away.'),
     metrics: z
@@ -98,6 +98,17 @@ export const benchSchema = z
     noise: noiseSchema.prefault({}),
   })
   .superRefine((bench, context) => {
+    const timing = (metric: MetricConfig) =>
+      metric.json === undefined && metric.regex === undefined ? (metric.time ?? 'wall') : undefined;
+    const counted = Object.entries(bench.metrics).find(([, metric]) => timing(metric) === 'instructions');
+    const timed = Object.entries(bench.metrics).find(([, metric]) => ['wall', 'cpu'].includes(timing(metric) ?? ''));
+    if (counted && timed) {
+      context.addIssue({
+        code: 'custom',
+        path: ['metrics', timed[0]],
+        message: `\`${counted[0]}\` counts instructions, so every run is under valgrind, which makes its times meaningless: measure \`${timed[0]}\` (time: ${timing(timed[1])}) in a gate of its own`,
+      });
+    }
     if (bench.max_runs < bench.runs) {
       context.addIssue({ code: 'custom', path: ['max_runs'], message: `must be at least runs (${bench.runs})` });
     }

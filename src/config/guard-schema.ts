@@ -9,6 +9,7 @@ export const guardRuleIds = [
   'assertions-removed',
   'assertions-unreachable',
   'expected-value-changed',
+  'table-row-changed',
   'assertion-weakened',
   'runner-config-narrowed',
   'runner-code-loaded',
@@ -24,6 +25,7 @@ export type GuardPolicy = (typeof guardPolicies)[number];
 export const defaultProtectedGlobs = [
   'sluice.yaml',
   '**/sluice.yaml',
+  '.sluice/workflows/**',
   '.github/workflows/**',
   '.gitlab-ci.yml',
   '.circleci/**',

@@ -1,5 +1,6 @@
 import { defaultGuardConfig, type GuardConfig, type GuardPolicy } from '../config/guard-schema.ts';
 import { resolveCommit } from '../workspace/refs.ts';
+import { avaTestFiles } from './ava-test-files.ts';
 import { changedFiles } from './changed-files.ts';
 import type { Finding, GuardRule } from './finding.ts';
 import { protectionOf } from './protection.ts';
@@ -31,7 +32,9 @@ export async function runGuard(options: GuardOptions): Promise<GuardResult> {
   const rules = options.rules ?? guardRules;
   // A full sha (what runs and hooks pass) needs no lookup; a wrong one fails in the diff below.
   const baseCommit = /^[0-9a-f]{40}$/.test(base) ? base : await resolveCommit(options.repoRoot, base);
-  const read = (path: string) => mayHoldTests(path) || rules.some((rule) => rule.reads?.(path) ?? false);
+  const configuredJsTests = await avaTestFiles(options.repoRoot, baseCommit);
+  const read = (path: string) =>
+    mayHoldTests(path) || configuredJsTests?.(path) === true || rules.some((rule) => rule.reads?.(path) ?? false);
   const changed = await changedFiles(options.repoRoot, baseCommit, read);
   const protection = protectionOf(config);
   const atBase = rules.flatMap((rule) => rule.readsAtBase?.(changed) ?? []);
@@ -41,7 +44,12 @@ export async function runGuard(options: GuardOptions): Promise<GuardResult> {
       : await unchangedFilesAtBase(options.repoRoot, baseCommit, changed, (path) =>
           atBase.some((reads) => reads(path)),
         );
-  const context = { ...compareTests(base, changed), changed, protectedBy: protection.protectedBy, unchangedAtBase };
+  const context = {
+    ...compareTests(base, changed, configuredJsTests),
+    changed,
+    protectedBy: protection.protectedBy,
+    unchangedAtBase,
+  };
   const findings = rules.flatMap((rule) => withPolicy(rule.check(context), config.rules[rule.id as never]));
   findings.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule));
   return { base, baseCommit, findings };

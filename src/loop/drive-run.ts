@@ -44,6 +44,8 @@ export interface RunSettings {
   configDir: string;
   /** The queued task this run works on (`sluice work`). */
   taskId?: string;
+  /** The workflow step (and round) that started this run, so a resumed workflow finds it (src/workflow). */
+  workflowStep?: string;
   /** `sluice gym`: stop after this many iterations without coming closer to the bench goals. */
   gym?: { patience: number };
   /** `--sandbox` when it was given (over `agent.sandbox`), so a resume confines the agent the same way. */

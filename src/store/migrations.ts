@@ -3,6 +3,8 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import { tasksAndReviews } from './migration-0002-tasks.ts';
 import { benchResults } from './migration-0003-bench.ts';
 import { reviewDue } from './migration-0004-review-due.ts';
+import { reviewActiveTime } from './migration-0005-review-active-time.ts';
+import { workflows } from './migration-0006-workflows.ts';
 
 // Column types are the portable subset: text, integer, bigint, double precision. A PostgreSQL store
 // runs these same migrations. Migrations are applied in name order and never edited once released:
@@ -118,6 +120,8 @@ export const storeMigrations: Record<string, Migration> = {
   '0002_tasks_reviews': tasksAndReviews,
   '0003_bench_results': benchResults,
   '0004_review_due': reviewDue,
+  '0005_review_active_time': reviewActiveTime,
+  '0006_workflows': workflows,
 };
 
 /** Hands Kysely's `Migrator` the migrations above; nothing is read from disk at runtime. */

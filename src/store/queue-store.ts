@@ -134,6 +134,7 @@ export class QueueStore {
         decided_at: null,
         decision_note: null,
         landed_commit: null,
+        active_ms: null,
       };
       await trx.insertInto('review_items').values(row).execute();
       return toReviewItemRecord(row);
@@ -164,6 +165,65 @@ export class QueueStore {
         .execute(),
     );
     return rows.map(toReviewItemRecord);
+  }
+
+  /**
+   * Add measured active review time to the waiting round of a run; returns the round and its total.
+   * Refused (STORE_REVIEW_NOT_WAITING) once the round is decided: time after a decision is not review.
+   */
+  async addReviewActiveTime(runId: string, ms: number): Promise<{ round: number; activeMs: number }> {
+    return this.#write('record review time', async (trx) => {
+      const waiting = await trx
+        .selectFrom('review_items')
+        .select(['round', 'active_ms'])
+        .where('run_id', '=', runId)
+        .where('status', '=', 'waiting')
+        .executeTakeFirst();
+      if (!waiting)
+        throw new StoreError(storeErrorCodes.reviewNotWaiting, `run ${runId} has no change waiting for review`);
+      const activeMs = Number(waiting.active_ms ?? 0) + Math.max(0, Math.round(ms));
+      await trx
+        .updateTable('review_items')
+        .set({ active_ms: activeMs })
+        .where('run_id', '=', runId)
+        .where('round', '=', waiting.round)
+        .execute();
+      return { round: waiting.round, activeMs };
+    });
+  }
+
+  /**
+   * Put queued tasks in the given order: positions follow it, and a task's priority is raised where
+   * needed so it stays above the ones after it (the queue orders by priority first). Ids that are not
+   * queued are ignored; returns the ids reordered.
+   */
+  async reorderQueuedTasks(ids: readonly string[]): Promise<string[]> {
+    return this.#write('reorder tasks', async (trx, at) => {
+      const rows = await trx
+        .selectFrom('tasks')
+        .select(['id', 'priority', 'position'])
+        .where('status', '=', 'queued')
+        .execute();
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const ordered = [...new Set(ids)].flatMap((id) => {
+        const row = byId.get(id);
+        return row ? [row] : [];
+      });
+      if (ordered.length === 0) return [];
+      const positions = ordered.map((row) => Number(row.position)).sort((a, b) => a - b);
+      const priorities = ordered.map((row) => Number(row.priority));
+      for (let index = priorities.length - 2; index >= 0; index--) {
+        priorities[index] = Math.max(priorities[index] ?? 0, priorities[index + 1] ?? 0);
+      }
+      for (const [index, row] of ordered.entries()) {
+        await trx
+          .updateTable('tasks')
+          .set({ position: positions[index] ?? 0, priority: priorities[index] ?? 0, updated_at: at })
+          .where('id', '=', row.id)
+          .execute();
+      }
+      return ordered.map((row) => row.id);
+    });
   }
 
   /** Record a human's decision on the waiting round of a run; timestamped, which is what measures capacity. */

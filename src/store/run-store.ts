@@ -1,9 +1,16 @@
-import { join } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { GateResult } from '../gates/gate-results.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
 import { BenchStore } from './bench-store.ts';
+import {
+  type ChangeMarks,
+  countRunsEndedSince,
+  type RunIterationStats,
+  readChangeMarks,
+  readRunIterationStats,
+  runsChangedSince,
+} from './change-marks.ts';
 import { writeGateResults, writeIterationOutcome, writeIterationStart, writeUsage } from './iteration-writes.ts';
 import { storeMigrationProvider } from './migrations.ts';
 import { withProcessWriteLock } from './process-write-lock.ts';
@@ -27,17 +34,15 @@ import type { StoreDatabase } from './schema.ts';
 import { databaseFilePath, openSqliteKysely } from './sqlite-dialect.ts';
 import { StoreError, storeErrorCodes, toStoreError } from './store-error.ts';
 import { toIterationRecord, toRecordedGateResult, toRunEvent, toRunRecord } from './store-rows.ts';
-import { sumUsage, totalAsModelUsage } from './usage-totals.ts';
+import { sumUsage, sumUsageByIteration, totalAsModelUsage } from './usage-totals.ts';
+import { WorkflowStore } from './workflow-store.ts';
 
 export interface RunStoreOptions {
   /** The clock for timestamps (tests pin it). */
   now?: () => Date;
 }
 
-/** Where the store of a config folder lives: `.sluice/sluice.db` beside sluice.yaml. */
-export function runStorePath(configDir: string): string {
-  return join(configDir, '.sluice', 'sluice.db');
-}
+export { runStorePath } from './store-paths.ts';
 
 type Work<T> = (trx: Transaction<StoreDatabase>, at: string) => Promise<T>;
 
@@ -55,6 +60,8 @@ export class RunStore {
   readonly queue: QueueStore;
   /** Bench measurements per gate and metric, in the same database. */
   readonly bench: BenchStore;
+  /** Workflow runs and their steps, in the same database. */
+  readonly workflows: WorkflowStore;
 
   private constructor(path: string, db: Kysely<StoreDatabase>, now: () => Date) {
     this.path = path;
@@ -65,6 +72,10 @@ export class RunStore {
       (doing, work) => this.#read(doing, work),
     );
     this.bench = new BenchStore(
+      (doing, work) => this.#write(doing, work),
+      (doing, work) => this.#read(doing, work),
+    );
+    this.workflows = new WorkflowStore(
       (doing, work) => this.#write(doing, work),
       (doing, work) => this.#read(doing, work),
     );
@@ -194,6 +205,11 @@ export class RunStore {
     return this.#read('sum usage', (db) => sumUsage(db, query));
   }
 
+  /** A run's usage per iteration and model. */
+  async iterationUsage(runId: string): Promise<Array<ModelUsage & { iteration: number }>> {
+    return this.#read('sum usage by iteration', (db) => sumUsageByIteration(db, runId));
+  }
+
   /** What a run has spent, per model: the `Spent.usage` a resumed run starts from. */
   async runUsage(runId: string): Promise<ModelUsage[]> {
     return (await this.usageTotals({ by: 'model', runId })).map(totalAsModelUsage);
@@ -232,6 +248,26 @@ export class RunStore {
         .execute(),
     );
     return rows.map(toRunEvent);
+  }
+
+  /** A cheap fingerprint per table: compare two to learn what changed (any process's writes). */
+  async changeMarks(): Promise<ChangeMarks> {
+    return this.#read('read change marks', (db) => readChangeMarks(db));
+  }
+
+  /** Ids of the runs changed at or after `since` (ISO time). */
+  async runsChangedSince(since: string): Promise<string[]> {
+    return this.#read('list changed runs', (db) => runsChangedSince(db, since));
+  }
+
+  /** Runs that ended at or after `since` (ISO time), counted by final status. */
+  async runsEndedSince(since: string): Promise<Record<string, number>> {
+    return this.#read('count ended runs', (db) => countRunsEndedSince(db, since));
+  }
+
+  /** Per run id: iterations started and the latest one's verdict, for the given runs (default every run) at once. */
+  async runIterationStats(runIds?: readonly string[]): Promise<Map<string, RunIterationStats>> {
+    return this.#read('read iteration stats', (db) => readRunIterationStats(db, runIds));
   }
 
   /** Close the database; later calls fail with STORE_CLOSED. Closing twice is harmless. */

@@ -5,6 +5,7 @@ import type { GateKind } from '../config/schema.ts';
 import type { CheckVerdict, GateStatus } from '../gates/gate-results.ts';
 import type { IterationStatus, RunStatus } from './run-records.ts';
 import type { ReviewStatus, TaskStatus } from './task-records.ts';
+import type { StepStatus, WorkflowStatus } from './workflow-records.ts';
 
 export interface StoreDatabase {
   runs: RunsTable;
@@ -16,6 +17,44 @@ export interface StoreDatabase {
   review_items: ReviewItemsTable;
   bench_results: BenchResultsTable;
   review_due: ReviewDueTable;
+  workflow_runs: WorkflowRunsTable;
+  workflow_steps: WorkflowStepsTable;
+}
+
+/** A workflow run (migration-0006-workflows.ts); the definition is the snapshot it started with. */
+export interface WorkflowRunsTable {
+  id: string;
+  name: string;
+  definition_json: string;
+  inputs_json: string;
+  status: WorkflowStatus;
+  reason: string | null;
+  parent_id: string | null;
+  parent_step: string | null;
+  repo_root: string;
+  config_root: string;
+  pid: number | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface WorkflowStepsTable {
+  workflow_id: string;
+  step_id: string;
+  kind: string;
+  status: StepStatus;
+  attempt: number;
+  round: number;
+  run_id: string | null;
+  child_id: string | null;
+  outputs_json: string;
+  reason: string | null;
+  decision: 'approved' | 'rejected' | null;
+  decision_reason: string | null;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
 }
 
 /** A `done` verdict whose review item is not written yet (see migration-0004-review-due.ts). */
@@ -70,6 +109,8 @@ export interface ReviewItemsTable {
   decided_at: string | null;
   decision_note: string | null;
   landed_commit: string | null;
+  /** Active review time measured by the review page (migration 0005); null until measured. */
+  active_ms: number | null;
 }
 
 export interface RunsTable {

@@ -42,4 +42,6 @@ export interface ReviewItemRecord extends NewReviewItem {
   decidedAt?: string;
   decisionNote?: string;
   landedCommit?: string;
+  /** Active reviewer time measured by the review page, in ms; absent until measured. */
+  activeMs?: number;
 }

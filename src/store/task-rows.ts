@@ -32,5 +32,6 @@ export function toReviewItemRecord(row: Selectable<ReviewItemsTable>): ReviewIte
     ...(row.decided_at ? { decidedAt: row.decided_at } : {}),
     ...(row.decision_note ? { decisionNote: row.decision_note } : {}),
     ...(row.landed_commit ? { landedCommit: row.landed_commit } : {}),
+    ...(row.active_ms !== null && row.active_ms !== undefined ? { activeMs: Number(row.active_ms) } : {}),
   };
 }

@@ -60,3 +60,42 @@ export function totalAsModelUsage(total: UsageTotal): ModelUsage {
   const { key, records: _records, unknownCostRecords: _unknown, ...sums } = total;
   return { model: key, ...sums };
 }
+
+/** A run's usage summed per iteration and model, in iteration order. */
+export async function sumUsageByIteration(
+  db: Kysely<StoreDatabase>,
+  runId: string,
+): Promise<Array<ModelUsage & { iteration: number }>> {
+  const rows = await db
+    .selectFrom('usage')
+    .select((eb) => [
+      'iteration',
+      'model',
+      eb.fn.sum<number>('input_tokens').as('input_tokens'),
+      eb.fn.sum<number>('output_tokens').as('output_tokens'),
+      eb.fn.sum<number>('cache_read_tokens').as('cache_read_tokens'),
+      eb.fn.sum<number>('cache_write_tokens').as('cache_write_tokens'),
+      eb.fn.sum<number | null>('cost_usd').as('cost_usd'),
+      eb.fn.count<number>('cost_usd').as('known_cost_records'),
+      eb.fn.countAll<number>().as('records'),
+      eb.fn.sum<number>('api_ms').as('api_ms'),
+      eb.fn.sum<number>('turns').as('turns'),
+    ])
+    .where('run_id', '=', runId)
+    .groupBy(['iteration', 'model'])
+    .orderBy('iteration')
+    .orderBy('model')
+    .execute();
+  return rows.map((row) => ({
+    iteration: Number(row.iteration),
+    model: row.model,
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cacheReadTokens: Number(row.cache_read_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
+    costUsd:
+      Number(row.known_cost_records) < Number(row.records) || row.cost_usd === null ? null : Number(row.cost_usd),
+    apiMs: Number(row.api_ms),
+    turns: Number(row.turns),
+  }));
+}

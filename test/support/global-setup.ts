@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureChromium } from './chromium.ts';
 import { ensureDebianPackages } from './debian-packages.ts';
@@ -17,6 +19,7 @@ export default async function setUp(): Promise<void> {
     cwd: root,
     stdio: 'inherit',
   });
+  buildWebIfStale(root);
   await ensureChromium();
   await ensureSandboxTools();
   // The store tests on PostgreSQL start throwaway clusters with the machine's initdb and pg_ctl.
@@ -26,4 +29,27 @@ export default async function setUp(): Promise<void> {
       'the PostgreSQL store and job-queue tests start throwaway clusters',
     );
   }
+}
+
+/**
+ * `sluice serve` serves dist/web, the front end Vite builds from web/ (`npm run build` does it too):
+ * rebuilt here only when a source is newer than the build, so test runs side by side rarely rebuild it.
+ */
+function buildWebIfStale(root: string): void {
+  const built = join(root, 'dist/web/index.html');
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
+        entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
+      ),
+    );
+  const sources = Math.max(newest(join(root, 'web')), statSync(join(root, 'src/server/api-types.ts')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  execFileSync(
+    process.execPath,
+    [`${root}node_modules/vite/bin/vite.js`, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    // Vitest sets NODE_ENV=test, which would build the development bundle (with preact/debug).
+    { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
+  );
 }

@@ -5,12 +5,14 @@ import { writeError, writeOut } from '../output/write.ts';
 
 const help = `Usage: sluice init [options]
 
-Detect the stack (package.json scripts, tsconfig, vitest/jest, eslint/biome, pytest, go.mod,
-Cargo.toml, Makefile) and write a commented sluice.yaml with gates, inputs and tiers.
+Detect the stack (package.json scripts, tsconfig, test runners, linters, formatters, pytest,
+go.mod, Cargo.toml, Makefile) and write a commented sluice.yaml with gates, inputs and tiers.
+A script that chains tools (\`eslint . && vitest run\`) gets one gate per tool.
 
 Options:
   -C, --dir <path>   Repository folder (default: current folder)
       --force        Overwrite an existing sluice.yaml
+      --dry-run      Print the sluice.yaml and where each gate came from; write nothing
   -h, --help         Show this help`;
 
 /** `sluice init`: write sluice.yaml from what the repository shows, and say what was guessed. */
@@ -21,6 +23,7 @@ export async function run(argv: string[]): Promise<number> {
     options: {
       dir: { type: 'string', short: 'C' },
       force: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -28,13 +31,19 @@ export async function run(argv: string[]): Promise<number> {
     writeOut(help);
     return 0;
   }
-  const result = await initConfig({ dir: resolve(values.dir ?? '.'), force: values.force ?? false });
+  const dryRun = values['dry-run'] ?? false;
+  const result = await initConfig({ dir: resolve(values.dir ?? '.'), force: values.force ?? false, dryRun });
   switch (result.status) {
     case 'exists':
       writeError(`sluice: ${result.path} exists; run "sluice init --force" to overwrite it`);
       return 2;
     case 'written':
     case 'nothing-found': {
+      for (const warning of result.warnings) writeError(`sluice: warning: ${warning}`);
+      if (result.dryRun) {
+        writeOut(dryRunText(result.path, result.text, result.gates));
+        return 0;
+      }
       const lines = result.actions.map((action) => action.charAt(0).toUpperCase() + action.slice(1));
       if (result.found.length > 0) lines.push('', 'Found:', ...result.found.map((line) => `  ${line}`));
       if (result.guessed.length > 0)
@@ -44,4 +53,22 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
   }
+}
+
+/**
+ * What `--dry-run` prints: the file that would be written, then one line per gate with its source. The format is
+ * stable (scripts read it): a `Would write <path>:` line, the YAML, then `Gates:` and `  <name>: <why>` lines.
+ */
+function dryRunText(path: string, text: string, gates: ReadonlyArray<{ name: string; why: string }>): string {
+  const origins = gates.map((gate) => `  ${gate.name}: ${gate.why}`);
+  return [
+    `Would write ${path}:`,
+    '',
+    text.trimEnd(),
+    '',
+    'Gates:',
+    ...origins,
+    '',
+    'Nothing written (--dry-run).',
+  ].join('\n');
 }

@@ -45,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
         : {}),
     });
     const waitingItems = await store.queue.listReviewItems(['waiting']);
+    const workflows = await store.workflows.listRuns({ statuses: ['running', 'waiting'], topLevel: true });
     const limit = (state.capacity.minutesPerDay * config.review.target_latency) / 86_400_000;
     if (values.json) {
       writeOut(
@@ -56,9 +57,11 @@ export async function run(argv: string[]): Promise<number> {
               in_flight_minutes: running * state.expectedRunMinutes,
               limit_minutes: limit,
               capacity: state.capacity,
+              calibration: state.calibration ?? null,
             },
             runs_in_flight: running,
             tasks,
+            workflows: workflows.map(({ definition: _definition, ...workflow }) => workflow),
           },
           null,
           2,
@@ -71,8 +74,14 @@ export async function run(argv: string[]): Promise<number> {
         ` + ${formatMinutes(running * state.expectedRunMinutes)} expected from ${running} run${running === 1 ? '' : 's'} in flight` +
         ` · limit ${formatMinutes(limit)} (capacity ${state.capacity.explanation})`,
     );
+    if (state.calibration) writeOut(`review time: ${state.calibration.sentence}`);
     if (tasks.length === 0) writeOut('no tasks: sluice add "<goal>"');
     for (const task of tasks) writeOut(taskLine(task));
+    for (const workflow of workflows) {
+      writeOut(
+        `workflow ${workflow.id}  ${workflow.status.padEnd(8)} ${workflow.name}${workflow.reason ? ` — ${workflow.reason}` : ''}`,
+      );
+    }
     return 0;
   } finally {
     await store.close();

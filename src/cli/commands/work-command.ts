@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../../config/duration.ts';
 import { findConfigFile } from '../../config/config-file.ts';
+import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../errors.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
 import { type DispatchEvent, dispatch } from '../../queue/dispatcher.ts';

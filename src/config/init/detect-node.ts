@@ -13,11 +13,39 @@ const lockfiles: ReadonlyArray<readonly [string, PackageManager]> = [
 /** Script names tried for each role, in order of preference. */
 const scriptNames: Record<ScriptRole, readonly string[]> = {
   build: ['build'],
-  typecheck: ['typecheck', 'type-check', 'tsc'],
-  lint: ['lint'],
-  test: ['test', 'test:unit'],
-  e2e: ['test:e2e', 'e2e'],
+  typecheck: [
+    'typecheck',
+    'type-check',
+    'check:type',
+    'check:types',
+    'check-types',
+    'types:check',
+    'lint:types',
+    'lint:type',
+    'types',
+    'tsc',
+  ],
+  lint: ['lint', 'check:lint', 'lint:check', 'lint:js', 'lint:ts', 'eslint'],
+  format: [
+    'format:check',
+    'check:format',
+    'format-check',
+    'check-format',
+    'fmt:check',
+    'lint:format',
+    'prettier:check',
+    'lint:prettier',
+  ],
+  test: ['test', 'test:unit', 'unit'],
+  e2e: ['test:e2e', 'e2e', 'test:integration'],
 };
+
+/** More check scripts, besides the chosen ones: `lint:css`, or a `check` that runs every check in turn. */
+const extraScriptName = /^((lint|check|test|typecheck|types|format):.+|check|ci|verify|validate)$/;
+
+/** Script names and commands that change files or never end, so they are no check. */
+const notACheck =
+  /(^|[:_-])(fix|write|watch|dev|update|ui|debug|serve|open|snapshot|prepare|release|publish)($|[\s:_-])|--fix\b|--write\b|--watch\b/;
 
 const vitestConfigs = configNames(['vitest.config', 'vitest.workspace']);
 const jestConfigs = [...configNames(['jest.config']), 'jest.config.json'];
@@ -38,7 +66,12 @@ interface PackageJson {
 }
 
 /** Reads package.json and the files around it; undefined when there is no package.json. */
-export async function detectNode(dir: string, root: RootListing, findings: Finding[]): Promise<NodeStack | undefined> {
+export async function detectNode(
+  dir: string,
+  root: RootListing,
+  findings: Finding[],
+  isInstalled: (program: string) => boolean = () => true,
+): Promise<NodeStack | undefined> {
   const text = root.files.has('package.json') ? await readTextIfPresent(dir, 'package.json') : undefined;
   if (text === undefined) return undefined;
   const manifest = parsePackageJson(text);
@@ -54,6 +87,12 @@ export async function detectNode(dir: string, root: RootListing, findings: Findi
     scripts[role] = script;
     findings.push({ file: 'package.json', subject: `script ${script.name}`, says: script.command });
   }
+  const chosen = new Set(Object.values(scripts).map((script) => script.name));
+  const extraScripts = Object.entries(manifest.scripts)
+    .filter(
+      ([name, command]) => !chosen.has(name) && extraScriptName.test(name) && !notACheck.test(`${name} ${command}`),
+    )
+    .map(([name, command]) => ({ name, command }));
 
   const lock = lockfiles.find(([file]) => root.files.has(file));
   const fromField = /^(npm|pnpm|yarn|bun)@/.exec(manifest.packageManagerField ?? '')?.[1] as PackageManager | undefined;
@@ -66,6 +105,10 @@ export async function detectNode(dir: string, root: RootListing, findings: Findi
     packageManager = fromField;
     packageManagerEvidence = 'package.json';
     findings.push({ file: 'package.json', subject: 'packageManager field', says: packageManager });
+  }
+  const packageManagerMissing = packageManager !== 'npm' && !isInstalled(packageManager);
+  if (packageManagerMissing) {
+    findings.push({ file: packageManagerEvidence ?? 'package.json', says: `${packageManager} is not on PATH` });
   }
 
   const has = (name: string): boolean => manifest.dependencies.has(name);
@@ -91,7 +134,10 @@ export async function detectNode(dir: string, root: RootListing, findings: Findi
   return {
     packageManager,
     ...(packageManagerEvidence ? { packageManagerEvidence } : {}),
+    ...(packageManagerMissing ? { packageManagerMissing } : {}),
     scripts,
+    ...(extraScripts.length > 0 ? { extraScripts } : {}),
+    scriptTable: manifest.scripts,
     ...(tsconfig ? { typescript: { tsconfig, installed: has('typescript') } } : {}),
     ...(testRunner ? { testRunner } : {}),
     ...(jestTransform ? { jestTransform } : {}),

@@ -48,6 +48,7 @@ export async function detectPython(
   dir: string,
   root: RootListing,
   findings: Finding[],
+  isInstalled: (program: string) => boolean = () => true,
 ): Promise<PythonStack | undefined> {
   const requirementFiles = [...root.files].filter((name) => /^requirements.*\.(txt|in)$/.test(name)).sort();
   const present = [...new Set([...markerFiles.filter((name) => root.files.has(name)), ...requirementFiles])];
@@ -79,8 +80,12 @@ export async function detectPython(
   };
 
   findings.push({ file: present[0] ?? 'pyproject.toml', says: 'Python project' });
-  const prefix = runPrefixes.find(([lockfile]) => root.files.has(lockfile));
+  const locked = runPrefixes.find(([lockfile]) => root.files.has(lockfile));
+  const runner = locked?.[1].split(' ')[0] ?? '';
+  // A runner that is not installed would fail every gate with exit 127.
+  const prefix = locked && isInstalled(runner) ? locked : undefined;
   if (prefix) findings.push({ file: prefix[0], says: `commands run with ${prefix[1]}` });
+  if (locked && !prefix) findings.push({ file: locked[0], says: `${runner} is not on PATH` });
   const pytest = findTool('pytest');
   const ruff = findTool('ruff');
   const mypy = findTool('mypy');
@@ -89,6 +94,7 @@ export async function detectPython(
 
   return {
     ...(prefix ? { runPrefix: { name: prefix[1], evidence: prefix[0] } } : {}),
+    ...(locked && !prefix ? { missingRunner: { name: runner, evidence: locked[0] } } : {}),
     ...(pytest ? { pytest } : {}),
     ...(ruff ? { ruff } : {}),
     ...(mypy ? { mypy } : {}),

@@ -4,6 +4,7 @@ import { detectPython } from './detect-python.ts';
 import {
   firstPresent,
   listRoot,
+  programsOnPath,
   type RootListing,
   readTextIfPresent,
   sectionNames,
@@ -23,15 +24,27 @@ export type * from './stack-detection.ts';
 
 const golangciConfigs = ['.golangci.yml', '.golangci.yaml', '.golangci.toml', '.golangci.json'];
 
+export interface DetectOptions {
+  /** The PATH searched for package managers (pnpm, yarn, bun); the process's own by default. */
+  searchPath?: string;
+}
+
 /** Finds the languages, tools and scripts of the repository at `dir` by reading its files (it never runs them). */
-export async function detectStack(dir: string): Promise<StackDetection> {
+export async function detectStack(dir: string, options: DetectOptions = {}): Promise<StackDetection> {
   const absoluteDir = resolve(dir);
   const root = await listRoot(absoluteDir);
   const findings: Finding[] = [];
-  const node = await detectNode(absoluteDir, root, findings);
-  const python = await detectPython(absoluteDir, root, findings);
+  const installed = await programsOnPath(
+    ['pnpm', 'yarn', 'bun', 'cargo-nextest', 'uv', 'poetry', 'pdm', 'pipenv', 'deno'],
+    options.searchPath ?? process.env.PATH ?? '',
+  );
+  const node = await detectNode(absoluteDir, root, findings, (program) => installed.has(program));
+  const python = await detectPython(absoluteDir, root, findings, (program) => installed.has(program));
   const go = await detectGo(absoluteDir, root, findings);
-  const rust = await detectRust(absoluteDir, root, findings);
+  const rust = await detectRust(absoluteDir, root, findings, installed.has('cargo-nextest'));
+  const denoConfig = firstPresent(root, ['deno.json', 'deno.jsonc']);
+  const deno = denoConfig ? { config: denoConfig, installed: installed.has('deno') } : undefined;
+  if (deno) findings.push({ file: deno.config, says: deno.installed ? 'Deno' : 'Deno, but deno is not on PATH' });
   const make = await detectMake(absoluteDir, root, findings);
   return {
     dir: absoluteDir,
@@ -40,6 +53,7 @@ export async function detectStack(dir: string): Promise<StackDetection> {
     ...(python ? { python } : {}),
     ...(go ? { go } : {}),
     ...(rust ? { rust } : {}),
+    ...(deno ? { deno } : {}),
     ...(make ? { make } : {}),
     findings,
   };
@@ -58,14 +72,49 @@ async function detectGo(dir: string, root: RootListing, findings: Finding[]): Pr
   };
 }
 
-async function detectRust(dir: string, root: RootListing, findings: Finding[]): Promise<RustStack | undefined> {
+async function detectRust(
+  dir: string,
+  root: RootListing,
+  findings: Finding[],
+  hasNextest: boolean,
+): Promise<RustStack | undefined> {
   const text = root.files.has('Cargo.toml') ? await readTextIfPresent(dir, 'Cargo.toml') : undefined;
   if (text === undefined) return undefined;
   const crate = tomlString(text, 'package', 'name');
   const workspace = sectionNames(text).includes('workspace');
   const description = [crate ? `Rust crate ${crate}` : 'Rust', workspace ? 'workspace' : ''].filter(Boolean).join(' ');
   findings.push({ file: 'Cargo.toml', says: description });
-  return { ...(crate ? { crate } : {}), workspace };
+  const nextest = await nextestJunit(dir, findings, hasNextest);
+  return { ...(crate ? { crate } : {}), workspace, ...(nextest ? { nextest } : {}) };
+}
+
+const nextestConfig = '.config/nextest.toml';
+
+/**
+ * The nextest profile that writes a JUnit report (`[profile.ci.junit]` with `path`), when cargo-nextest is
+ * installed. nextest writes it under `target/nextest/<profile>/`.
+ */
+async function nextestJunit(
+  dir: string,
+  findings: Finding[],
+  hasNextest: boolean,
+): Promise<RustStack['nextest'] | undefined> {
+  const text = await readTextIfPresent(dir, nextestConfig);
+  if (text === undefined) return undefined;
+  const profile = sectionNames(text)
+    .map((section) => /^profile\.([A-Za-z0-9_-]+)\.junit$/.exec(section)?.[1])
+    .find((name) => name !== undefined && tomlString(text, `profile.${name}.junit`, 'path') !== undefined);
+  if (!profile) return undefined;
+  if (!hasNextest) {
+    findings.push({
+      file: nextestConfig,
+      says: `nextest profile ${profile} writes JUnit, but cargo-nextest is not on PATH`,
+    });
+    return undefined;
+  }
+  const path = tomlString(text, `profile.${profile}.junit`, 'path') ?? 'junit.xml';
+  findings.push({ file: nextestConfig, subject: `[profile.${profile}.junit]`, says: `nextest JUnit report ${path}` });
+  return { profile, reportPath: `target/nextest/${profile}/${path}`, evidence: nextestConfig };
 }
 
 async function detectMake(dir: string, root: RootListing, findings: Finding[]): Promise<MakeStack | undefined> {

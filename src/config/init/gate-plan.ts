@@ -2,7 +2,7 @@ import type { GateKind, ReportFormat } from '../schema.ts';
 import type { PlannedSetupStep } from './plan-setup.ts';
 
 /** Which part of the repository a gate comes from. */
-export type GateStack = 'node' | 'python' | 'go' | 'rust' | 'make';
+export type GateStack = 'node' | 'python' | 'go' | 'rust' | 'deno' | 'make';
 
 /** A package or Makefile script is the project's own command; a tool is Sluice's pick. */
 export type GateSource = 'script' | 'tool' | 'make';
@@ -11,6 +11,8 @@ export type GateSource = 'script' | 'tool' | 'make';
 export interface ReportTarget {
   format: ReportFormat;
   extension?: 'xml' | 'json';
+  /** A report the tool writes where its own config says (nextest's profile), instead of `.sluice/reports/`. */
+  path?: string;
 }
 
 /** A gate before its name is final: the name may change to avoid a clash, and the report path with it. */
@@ -57,6 +59,8 @@ export interface GatePlan {
   guessed: string[];
   /** Assumptions about the whole repository rather than one gate (a Makefile target left out, say). */
   notes: string[];
+  /** What will not work as written until the user acts (a package manager that is not installed). */
+  warnings?: string[];
 }
 
 /** Cheap gates first: static checks and builds, then unit tests, then end-to-end tests. */

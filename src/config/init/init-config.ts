@@ -2,7 +2,7 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { SluiceError } from '../../errors.ts';
-import { configFileNames } from '../load-config.ts';
+import { configFileNames } from '../config-file.ts';
 import { configSchema } from '../schema.ts';
 import { detectStack } from './detect-stack.ts';
 import type { GatePlan, PlannedGate } from './gate-plan.ts';
@@ -14,11 +14,34 @@ export interface InitOptions {
   dir: string;
   /** Overwrite an existing sluice.yaml. */
   force?: boolean;
+  /** Plan and render only: write nothing (not sluice.yaml, not .gitignore); the result carries the text. */
+  dryRun?: boolean;
+  /** The PATH searched for package managers; the process's own by default. */
+  searchPath?: string;
+}
+
+/** Why each gate is there, for `--dry-run`: its name, command and the script or file it came from. */
+export interface GateOrigin {
+  name: string;
+  run: string;
+  why: string;
 }
 
 /** What `sluice init` did; the CLI prints it. `actions` lists the changes made besides sluice.yaml. */
 export type InitResult =
-  | { status: 'written'; path: string; found: string[]; guessed: string[]; gateNames: string[]; actions: string[] }
+  | {
+      status: 'written';
+      path: string;
+      found: string[];
+      guessed: string[];
+      warnings: string[];
+      gateNames: string[];
+      gates: GateOrigin[];
+      actions: string[];
+      /** The sluice.yaml text (written, or with `dryRun` what would be). */
+      text: string;
+      dryRun: boolean;
+    }
   | { status: 'exists'; path: string }
   // `found` can list facts that gave no gate (a package.json without check scripts, a bare pyproject.toml).
   | {
@@ -26,8 +49,12 @@ export type InitResult =
       path: string;
       found: string[];
       guessed: string[];
+      warnings: string[];
       gateNames: string[];
+      gates: GateOrigin[];
       actions: string[];
+      text: string;
+      dryRun: boolean;
     };
 
 /**
@@ -57,26 +84,30 @@ const gitignoreEntries = new Set([
 ]);
 
 /** Detects the stack at `dir` and writes a commented sluice.yaml there, unless one exists and `force` is off. */
-export async function initConfig({ dir, force = false }: InitOptions): Promise<InitResult> {
+export async function initConfig({ dir, force = false, dryRun = false, searchPath }: InitOptions): Promise<InitResult> {
   const root = resolve(dir);
   const existing = await firstExisting(configFileNames.map((name) => join(root, name)));
   const path = existing ?? join(root, 'sluice.yaml');
-  if (existing && !force) return { status: 'exists', path };
+  if (existing && !force && !dryRun) return { status: 'exists', path };
 
-  const detected = planGates(await detectStack(root));
+  const detected = planGates(await detectStack(root, searchPath === undefined ? {} : { searchPath }));
   const nothingFound = detected.gates.length === 0;
   const plan: GatePlan = nothingFound
     ? { ...detected, gates: [placeholderGate], guessed: [...detected.guessed, `check: ${placeholderGate.guesses[0]}`] }
     : detected;
   const text = renderConfig(plan);
   assertValidConfig(text);
-  await writeFile(path, text);
-
-  const actions = [`wrote ${path}`];
-  if (await ignoreSluiceFolder(root)) actions.push('added .sluice/ to .gitignore');
+  const actions: string[] = [];
+  if (!dryRun) {
+    await writeFile(path, text);
+    actions.push(`wrote ${path}`);
+    if (await ignoreSluiceFolder(root)) actions.push('added .sluice/ to .gitignore');
+  }
   const gateNames = plan.gates.map((gate) => gate.name);
+  const gates = plan.gates.map(({ name, run, why }) => ({ name, run, why }));
   const status = nothingFound ? 'nothing-found' : 'written';
-  return { status, path, found: plan.found, guessed: plan.guessed, gateNames, actions };
+  const warnings = plan.warnings ?? [];
+  return { status, path, found: plan.found, guessed: plan.guessed, warnings, gateNames, gates, actions, text, dryRun };
 }
 
 /** The written file must load; a failure here is a bug in init, not in the user's repository. */

@@ -3,7 +3,7 @@ import type { GateCandidate, GatePlan, GateStack, PlannedGate } from './gate-pla
 import { tierOf } from './gate-plan.ts';
 import { planNodeGates } from './plan-node.ts';
 import { planSetup } from './plan-setup.ts';
-import { planGoGates, planPythonGates, planRustGates } from './plan-tools.ts';
+import { planDenoGates, planGoGates, planPythonGates, planRustGates } from './plan-tools.ts';
 import type { Finding, MakeStack, MakeTarget, StackDetection } from './stack-detection.ts';
 
 export type * from './gate-plan.ts';
@@ -18,6 +18,7 @@ const makeKinds: Record<MakeTarget, GateKind> = { build: 'build', lint: 'lint', 
  * the inputs, or every gate that writes them would change the cache key of the next run.
  */
 const outputFolders: Record<Exclude<GateStack, 'make'>, readonly string[]> = {
+  deno: [],
   node: ['dist', 'build', 'coverage'],
   python: ['**/__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache', '**/*.egg-info', '.tox', '.venv', 'venv'],
   go: [],
@@ -30,19 +31,23 @@ const mayHoldSources = new Set(['build']);
 /** Turns what `detectStack` found into gates: names, commands, tiers, needs, inputs and report formats. */
 export function planGates(detection: StackDetection): GatePlan {
   const notes: string[] = [];
+  const warnings: string[] = [];
   const inputs = repositoryInputs(detection, notes);
   const candidates: GateCandidate[] = [];
-  const { node, python, go, rust, make } = detection;
-  if (node) candidates.push(...planNodeGates(node, inputs, notes));
-  if (python) candidates.push(...planPythonGates(python, inputs, notes));
+  const { node, python, go, rust, deno, make } = detection;
+  if (node) candidates.push(...planNodeGates(node, inputs, notes, warnings));
+  if (python) candidates.push(...planPythonGates(python, inputs, notes, warnings));
   if (go) candidates.push(...planGoGates(go, inputs));
   if (rust) candidates.push(...planRustGates(rust, inputs));
+  // A package.json beside deno.json runs the project through its scripts already.
+  if (deno && !node) candidates.push(...planDenoGates(deno, inputs, warnings));
   const gates = make ? mergeMakeTargets(candidates, make, inputs, notes) : candidates;
   const planned = finalizeGates(gates);
   const guessed = [...notes, ...planned.flatMap((gate) => gate.guesses.map((guess) => `${gate.name}: ${guess}`))];
   const setup = planned.length > 0 ? planSetup(detection) : [];
   return {
     gates: planned,
+    warnings,
     ...(setup.length > 0 ? { setup } : {}),
     found: detection.findings.map(describeFinding),
     guessed,
@@ -56,7 +61,7 @@ export function planGates(detection: StackDetection): GatePlan {
  * node_modules/ and what the root .gitignore ignores.
  */
 function repositoryInputs(detection: StackDetection, notes: string[]): string[] {
-  const stacks = (['node', 'python', 'go', 'rust'] as const).filter((stack) => detection[stack]);
+  const stacks = (['node', 'python', 'go', 'rust', 'deno'] as const).filter((stack) => detection[stack]);
   const folders = [...new Set(stacks.flatMap((stack) => outputFolders[stack]))];
   const excluded = folders.filter((folder) => {
     // A folder that is there and not ignored may be committed sources: leaving it out could cache a false pass.
@@ -137,7 +142,7 @@ function finalizeGates(candidates: GateCandidate[]): PlannedGate[] {
   const buildNames = named.filter(({ candidate }) => candidate.kind === 'build').map(({ name }) => name);
   return named.map(({ candidate, name }) => {
     const { extension, format } = candidate.report;
-    const reportPath = extension ? `${reportsDir}/${name}.${extension}` : undefined;
+    const reportPath = candidate.report.path ?? (extension ? `${reportsDir}/${name}.${extension}` : undefined);
     const testing = candidate.kind === 'test' || candidate.kind === 'e2e';
     const needsBuild = testing && !candidate.buildFree;
     const buildFreeGuess =

@@ -1,108 +1,106 @@
-import type { GateKind } from '../schema.ts';
-import type { GateCandidate, ReportTarget } from './gate-plan.ts';
-import {
-  type KnownTool,
-  nodeTestLoadsTypeScript,
-  nodeTestPatterns,
-  plainTscRun,
-  runInstalledTool,
-  runScript,
-  toolAtEnd,
-  vitestRunsOnce,
-} from './script-command.ts';
-import type { NodeStack, PackageScript, ScriptRole } from './stack-detection.ts';
+import type { GateCandidate } from './gate-plan.ts';
+import { planScriptGates, roleKinds, type ScriptPlanning } from './plan-script-steps.ts';
+import { plainTscRun, runInstalledTool } from './script-command.ts';
+import type { NodeStack, PackageManager, ScriptRole } from './stack-detection.ts';
+import { buildFreeReason, eslintCaveat, exactReports } from './tool-reports.ts';
 
-/** How to get exact failures out of a tool: the report it can write and the flags that make it write one. */
-interface ExactReport {
-  report: ReportTarget;
-  flags?: (reportPath: string, command: string) => string;
-  /** Whether the flags must go in NODE_OPTIONS because options appended to the script would not reach the tool. */
-  viaNodeOptions?: (command: string) => boolean;
-  /** Flags that show the script already chose an output; appending ours would clash. */
-  alreadyChosen?: RegExp;
-  /** Said in the guess when the flags are added. */
-  summary?: string;
-  /** Side effects of the flags, or limits of the command, worth a guess of their own. */
-  caveats?: (command: string) => string[];
-}
+/** The roles in the order their gates are planned: a tool two scripts run gets its gate from the first. */
+const roleOrder: readonly ScriptRole[] = ['build', 'typecheck', 'lint', 'format', 'test', 'e2e'];
 
-const eslintCaveat = 'ESLint writes one format only, so the JSON report replaces its terminal output';
-
-const exactReports: Record<KnownTool, ExactReport> = {
-  vitest: {
-    report: { format: 'junit', extension: 'xml' },
-    flags: (path, command) =>
-      `${vitestRunsOnce(command) ? '' : '--run '}--reporter=default --reporter=junit --outputFile.junit=${path}`,
-    alreadyChosen: /--outputFile/,
-    summary: '"--reporter=junit" (a JUnit report) to vitest',
-  },
-  jest: {
-    report: { format: 'jest-json', extension: 'json' },
-    flags: (path) => `--json --outputFile=${path}`,
-    alreadyChosen: /--json|--outputFile/,
-    summary: '"--json --outputFile" (a JSON report) to jest',
-  },
-  eslint: {
-    report: { format: 'eslint-json', extension: 'json' },
-    flags: (path) => `-f json -o ${path}`,
-    alreadyChosen: /(^|\s)(-f|--format|-o|--output-file)(\s|=|$)/,
-    summary: '"-f json -o" (a JSON report) to eslint',
-    caveats: () => [eslintCaveat],
-  },
-  'node-test': {
-    report: { format: 'junit', extension: 'xml' },
-    // spec keeps the terminal output readable; junit is the exact report.
-    flags: (path) =>
-      `--test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=${path}`,
-    viaNodeOptions: (command) => nodeTestPatterns(command).length > 0,
-    alreadyChosen: /--test-reporter/,
-    summary: '"--test-reporter=junit" (a JUnit report) to node --test',
-    caveats: nodeTestCaveats,
-  },
-  tsc: { report: { format: 'tsc' } },
-  biome: { report: { format: 'generic' } },
-};
-
-/** Node reads no options after `node --test`'s first file pattern, and expands globs only from Node 21. */
-function nodeTestCaveats(command: string): string[] {
-  const patterns = nodeTestPatterns(command);
-  return [
-    ...(patterns.length > 0
-      ? ['node --test reads no options after its file patterns, so the reporters go in NODE_OPTIONS']
-      : []),
-    ...(patterns.some((pattern) => /[*?{[]/.test(pattern))
-      ? [`the patterns (${patterns.join(' ')}) are passed as written: Node 21+ expands their globs, Node 20 does not`]
-      : []),
-  ];
-}
-
-/** A Node build writes one of these folders; a test command that names one runs built code. */
-const builtOutput = /(^|[\s'"=:(])(\.\/)?(dist|build|out)\//;
-
-const roleKinds: Record<ScriptRole, GateKind> = {
-  build: 'build',
-  typecheck: 'typecheck',
-  lint: 'lint',
-  test: 'test',
-  e2e: 'e2e',
-};
-
-/** Gates for a Node project: its package.json scripts first, the detected tools where a script is missing. */
-export function planNodeGates(node: NodeStack, inputs: string[], notes: string[]): GateCandidate[] {
-  const candidates: GateCandidate[] = [];
+/**
+ * Gates for a Node project: its package.json scripts first, split into one gate per tool when a script chains
+ * several, then the detected tools where a script is missing, then extra check scripts for tools no gate runs.
+ */
+export function planNodeGates(
+  node: NodeStack,
+  inputs: string[],
+  notes: string[],
+  warnings: string[] = [],
+): GateCandidate[] {
+  const manager = commandManager(node, warnings);
   const repeatedTypecheck = typecheckRepeatingBuild(node);
-  for (const role of Object.keys(roleKinds) as ScriptRole[]) {
+  const planning: ScriptPlanning = {
+    node,
+    manager,
+    inputs,
+    notes,
+    scripts: node.scriptTable ?? fallbackTable(node),
+    gateScripts: new Set(Object.values(node.scripts).map((script) => script.name)),
+    candidates: [],
+    commandsRun: new Map(),
+    toolsRun: new Map(),
+  };
+  for (const role of roleOrder) {
     if (role === 'typecheck' && repeatedTypecheck) continue;
     const script = node.scripts[role];
-    const candidate = script ? gateFromScript(node, role, script, inputs) : gateFromTool(node, role, inputs);
-    if (!candidate) continue;
-    const guesses = role === 'build' && repeatedTypecheck ? [repeatedTypecheck] : [];
-    candidates.push({ ...candidate, guesses: [...candidate.guesses, ...guesses] });
+    if (script) {
+      const guesses = role === 'build' && repeatedTypecheck ? [repeatedTypecheck] : [];
+      planScriptGates(planning, role, script, 'chosen', guesses);
+      continue;
+    }
+    const candidate = gateFromTool(node, manager, role, inputs);
+    if (candidate && !planning.candidates.some((other) => other.kind === candidate.kind)) {
+      planning.candidates.push(candidate);
+    }
   }
-  if (!node.packageManagerEvidence && candidates.length > 0) {
+  for (const script of node.extraScripts ?? []) planScriptGates(planning, extraRole(script.name), script, 'extra', []);
+  if (node.packageManagerMissing) warnScriptsCallingMissingManager(planning, warnings);
+  if (!node.packageManagerEvidence && planning.candidates.length > 0) {
     notes.push('package.json: no lockfile or packageManager field, so npm is assumed');
   }
-  return candidates;
+  return planning.candidates;
+}
+
+/**
+ * The manager the gates call. When the lockfile's manager is not installed, npm stands in, with a warning: gates
+ * that call a missing program all fail with exit 127 and tell the agent nothing.
+ */
+function commandManager(node: NodeStack, warnings: string[]): PackageManager {
+  if (!node.packageManagerMissing) return node.packageManager;
+  const evidence = node.packageManagerEvidence ?? 'package.json';
+  warnings.push(
+    `${evidence} names ${node.packageManager}, which is not on PATH: the gates run with npm instead and setup installs with npm, so dependency versions may differ from the lockfile; install ${node.packageManager} (corepack enable ${node.packageManager}) and run "sluice init --force" again`,
+  );
+  return 'npm';
+}
+
+/** Warns about the scripts that the gates run and that call the missing manager themselves (`pnpm exec x`). */
+function warnScriptsCallingMissingManager(planning: ScriptPlanning, warnings: string[]): void {
+  const manager = planning.node.packageManager;
+  const calls = new RegExp(`(^|[\\s;&|(])${manager}x?(\\s|$)`);
+  const reached = new Set<string>();
+  const visit = (name: string): void => {
+    const text = Object.hasOwn(planning.scripts, name) ? planning.scripts[name] : undefined;
+    if (text === undefined || reached.has(name)) return;
+    reached.add(name);
+    // Any script named in the text may run: `npm run x`, `run-s x`, `pnpm x`.
+    for (const word of text.split(/[\s'"]+/)) visit(word);
+  };
+  for (const candidate of planning.candidates) {
+    for (const match of candidate.run('').matchAll(/npm run (\S+)/g)) visit(match[1] ?? '');
+  }
+  const calling = [...reached].filter((name) => calls.test(planning.scripts[name] ?? ''));
+  if (calling.length > 0) {
+    warnings.push(`scripts ${calling.join(', ')} call ${manager} themselves: their gates fail until it is installed`);
+  }
+}
+
+/** The role of an extra check script, from its name: `lint:css` lints, a bare `check` or `ci` checks anything. */
+function extraRole(name: string): ScriptRole {
+  const prefix = name.split(':')[0] ?? name;
+  if (prefix === 'test') return /e2e|integration|browser/.test(name) ? 'e2e' : 'test';
+  if (prefix === 'typecheck' || prefix === 'types') return 'typecheck';
+  if (prefix === 'format') return 'format';
+  return 'lint';
+}
+
+/** The scripts a detection made without the whole table (tests build these by hand) still expand. */
+function fallbackTable(node: NodeStack): Record<string, string> {
+  const table: Record<string, string> = {};
+  for (const script of [...Object.values(node.scripts), ...(node.extraScripts ?? [])]) {
+    table[script.name] = script.command;
+  }
+  return table;
 }
 
 /**
@@ -119,74 +117,13 @@ function typecheckRepeatingBuild(node: NodeStack): string | undefined {
   return `its tsc reports every type error in ${build.project}, so ${left} left out: it would check the same again`;
 }
 
-/** Why a test gate can run without waiting for the build (its runner compiles the sources), or undefined. */
-function buildFreeReason(
+function gateFromTool(
   node: NodeStack,
+  manager: PackageManager,
   role: ScriptRole,
-  tool: KnownTool | undefined,
-  command: string,
-): string | undefined {
-  if (role !== 'test' || builtOutput.test(command)) return undefined;
-  switch (tool) {
-    case 'vitest':
-      return 'vitest compiles the sources itself';
-    case 'jest':
-      if (node.jestTransform) return `jest compiles the TypeScript itself with ${node.jestTransform}`;
-      return node.typescript ? undefined : 'jest runs the JavaScript sources';
-    case 'node-test':
-      if (nodeTestLoadsTypeScript(command)) return 'node loads the TypeScript sources itself';
-      return node.typescript ? undefined : 'node --test runs the JavaScript sources';
-    default:
-      return undefined;
-  }
-}
-
-function gateFromScript(node: NodeStack, role: ScriptRole, script: PackageScript, inputs: string[]): GateCandidate {
-  const tool = toolAtEnd(script.command);
-  const exact = tool ? exactReports[tool] : undefined;
-  const buildFree = buildFreeReason(node, role, tool, script.command);
-  const base = {
-    stack: 'node',
-    source: 'script',
-    name: role,
-    kind: roleKinds[role],
-    inputs,
-    ...(buildFree ? { buildFree } : {}),
-    why: `package.json script ${script.name} (${script.command})`,
-  } as const;
-  const plainRun = () => runScript(node.packageManager, script.name);
-  if (!exact) {
-    // A build's plain output is fine; for checks, say that failures will be less exact.
-    const guesses =
-      role === 'build' || role === 'typecheck'
-        ? []
-        : [`script ${script.name} runs a tool Sluice has no report for: its output is read as plain text`];
-    return { ...base, report: { format: 'generic' }, run: plainRun, guesses };
-  }
-  const { flags, viaNodeOptions, alreadyChosen, summary, caveats } = exact;
-  if (!flags) return { ...base, report: exact.report, run: plainRun, guesses: [] };
-  if (alreadyChosen?.test(script.command)) {
-    return {
-      ...base,
-      report: { format: 'generic' },
-      run: plainRun,
-      guesses: [`script ${script.name} already picks its output format: its terminal output is read as plain text`],
-    };
-  }
-  const inNodeOptions = viaNodeOptions?.(script.command) ?? false;
-  return {
-    ...base,
-    report: exact.report,
-    run: (path) =>
-      inNodeOptions
-        ? `NODE_OPTIONS="$NODE_OPTIONS ${flags(path, script.command)}" ${plainRun()}`
-        : runScript(node.packageManager, script.name, flags(path, script.command)),
-    guesses: [`added ${summary} in script ${script.name} so failures are exact`, ...(caveats?.(script.command) ?? [])],
-  };
-}
-
-function gateFromTool(node: NodeStack, role: ScriptRole, inputs: string[]): GateCandidate | undefined {
-  const run = (command: string): string => runInstalledTool(node.packageManager, command);
+  inputs: string[],
+): GateCandidate | undefined {
+  const run = (command: string): string => runInstalledTool(manager, command);
   const base = { stack: 'node', source: 'tool', name: role, kind: roleKinds[role], inputs } as const;
   const { typescript, testRunner, linter } = node;
   if (role === 'typecheck' && typescript) {

@@ -21,7 +21,16 @@ export function planSetup(detection: StackDetection): PlannedSetupStep[] {
     const hasLock = lockfile !== undefined && lockfile !== 'package.json';
     const inputs = hasLock ? ['package.json', lockfile] : ['package.json'];
     const why = hasLock ? `${lockfile} pins the dependencies` : 'package.json lists the dependencies';
-    switch (node.packageManager) {
+    // A manager that is not installed cannot install: npm reads package.json instead, and init warns.
+    const manager = node.packageManagerMissing ? 'npm' : node.packageManager;
+    if (node.packageManagerMissing) {
+      steps.push({
+        run: 'npm install --no-audit --no-fund',
+        inputs,
+        why: `${node.packageManager} is not installed, so npm installs from package.json (it cannot read ${lockfile ?? 'the lockfile'})`,
+      });
+    }
+    switch (node.packageManagerMissing ? undefined : manager) {
       case 'npm':
         steps.push({ run: hasLock ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', inputs, why });
         break;

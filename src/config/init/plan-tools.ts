@@ -1,8 +1,13 @@
 import type { GateCandidate } from './gate-plan.ts';
-import type { GoStack, PythonStack, RustStack } from './stack-detection.ts';
+import type { DenoStack, GoStack, PythonStack, RustStack } from './stack-detection.ts';
 
 /** Gates for a Python project: ruff, mypy and pytest, each when the project configures or lists it. */
-export function planPythonGates(python: PythonStack, inputs: string[], notes: string[]): GateCandidate[] {
+export function planPythonGates(
+  python: PythonStack,
+  inputs: string[],
+  notes: string[],
+  warnings: string[] = [],
+): GateCandidate[] {
   const { python: interpreter, ruff } = pythonCommands(python);
   const base = { stack: 'python', source: 'tool', inputs } as const;
   const candidates: GateCandidate[] = [];
@@ -44,6 +49,12 @@ export function planPythonGates(python: PythonStack, inputs: string[], notes: st
   }
   const environment = pythonEnvironmentNote(python, interpreter);
   if (environment && candidates.length > 0) notes.push(environment);
+  const missing = python.missingRunner;
+  if (missing && candidates.length > 0) {
+    warnings.push(
+      `${missing.evidence} names ${missing.name}, which is not on PATH: the gates run ${interpreter} instead; install ${missing.name} and run "sluice init --force" again`,
+    );
+  }
   return candidates;
 }
 
@@ -116,13 +127,58 @@ export function planRustGates(rust: RustStack, inputs: string[]): GateCandidate[
       run: () => `cargo build${workspace} --all-targets`,
       guesses: [],
     },
+    rust.nextest
+      ? {
+          ...base,
+          name: 'test',
+          kind: 'test',
+          // nextest writes the report where its profile says; the gate reads it from there.
+          report: { format: 'junit', path: rust.nextest.reportPath },
+          run: () => `cargo nextest run${workspace} --profile ${rust.nextest?.profile}`,
+          why: `Cargo.toml, and the JUnit report of nextest profile ${rust.nextest.profile} (${rust.nextest.evidence})`,
+          guesses: [],
+        }
+      : {
+          ...base,
+          name: 'test',
+          kind: 'test',
+          report: { format: 'generic' },
+          run: () => `cargo test${workspace}`,
+          guesses: [
+            'cargo test has no machine-readable report on stable Rust: its output is read as plain text (a nextest profile with a JUnit path in .config/nextest.toml gives exact failures)',
+          ],
+        },
+  ];
+}
+
+/** Gates for a Deno project: `deno lint`, `deno fmt --check`, and `deno test` with a JUnit report. */
+export function planDenoGates(deno: DenoStack, inputs: string[], warnings: string[]): GateCandidate[] {
+  const base = { stack: 'deno', source: 'tool', inputs, why: `${deno.config} (Deno)` } as const;
+  if (!deno.installed) {
+    warnings.push(
+      `${deno.config} makes this a Deno project, but deno is not on PATH: its gates fail until it is installed`,
+    );
+  }
+  return [
+    { ...base, name: 'lint', kind: 'lint', report: { format: 'generic' }, run: () => 'deno lint', guesses: [] },
+    {
+      ...base,
+      name: 'format',
+      kind: 'lint',
+      report: { format: 'generic' },
+      run: () => 'deno fmt --check',
+      guesses: [],
+    },
     {
       ...base,
       name: 'test',
       kind: 'test',
-      report: { format: 'generic' },
-      run: () => `cargo test${workspace}`,
-      guesses: ['cargo test has no machine-readable report on stable Rust: its output is read as plain text'],
+      report: { format: 'junit', extension: 'xml' },
+      run: (path) => `deno test -A --junit-path=${path}`,
+      buildFree: 'deno compiles the TypeScript itself',
+      guesses: [
+        'runs "deno test -A": every permission, as tests often read files or the network; narrow it if yours do not',
+      ],
     },
   ];
 }

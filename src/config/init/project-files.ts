@@ -1,5 +1,5 @@
 import { access, constants, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import ignore from 'ignore';
 
 /** The names at the top of a repository, split into files and directories. */
@@ -85,4 +85,22 @@ export function mentionsPackage(text: string, name: string): boolean {
   // The name must stand alone: `mypy` but not `mypy-extensions`, `pytest` but not `[tool.pytest...]`.
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|["'\\s])${escaped}\\s*(\\[[^\\]]*\\])?\\s*([=<>!~;,"']|$)`, 'mi').test(text);
+}
+
+/**
+ * Which of `programs` can be started from `searchPath` (a PATH value): init reads the lockfile for the package
+ * manager, but gates that call a manager that is not installed all fail with exit 127.
+ */
+export async function programsOnPath(programs: readonly string[], searchPath: string): Promise<Set<string>> {
+  const dirs = searchPath.split(delimiter).filter((dir) => dir !== '' && isAbsolute(dir));
+  const found = new Set<string>();
+  for (const program of programs) {
+    for (const dir of dirs) {
+      if (await isExecutable(dir, program)) {
+        found.add(program);
+        break;
+      }
+    }
+  }
+  return found;
 }

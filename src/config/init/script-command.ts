@@ -1,14 +1,55 @@
 import type { PackageManager } from './stack-detection.ts';
 
-/** The tools whose output Sluice knows how to make exact; `node-test` is `node --test`, Node's test runner. */
-export type KnownTool = 'vitest' | 'jest' | 'eslint' | 'biome' | 'tsc' | 'node-test';
+/**
+ * The tools `sluice init` recognizes in a script: `node-test` is `node --test`, Node's test runner; `node-tap` is
+ * the `tap` package; `bun-test` and `deno-test` are `bun test` and `deno test`. Formatters count when they check.
+ */
+export const knownTools = [
+  'vitest',
+  'jest',
+  'eslint',
+  'biome',
+  'tsc',
+  'node-test',
+  'ava',
+  'mocha',
+  'node-tap',
+  'uvu',
+  'bun-test',
+  'deno-test',
+  'prettier',
+  'dprint',
+  'xo',
+] as const;
+export type KnownTool = (typeof knownTools)[number];
 
-/** Launchers that only start the real program: `npx vitest`, `pnpm exec jest`, `cross-env CI=1 jest`. */
-const launchers = new Set(['npx', 'bunx', 'pnpm', 'yarn', 'bun', 'exec', 'x', 'dlx', 'cross-env', 'node']);
+/** Launchers that only start the real program: `npx vitest`, `pnpm exec jest`, `cross-env CI=1 jest`, `c8 ava`. */
+const launchers = new Set(['npx', 'bunx', 'pnpm', 'yarn', 'bun', 'exec', 'x', 'dlx', 'cross-env', 'node', 'c8', 'nyc']);
+
+/** Programs that are the tool itself, by the name of their bin. */
+const toolPrograms = new Map<string, KnownTool>(
+  Object.entries({
+    vitest: 'vitest',
+    jest: 'jest',
+    eslint: 'eslint',
+    biome: 'biome',
+    tsc: 'tsc',
+    'vue-tsc': 'tsc',
+    ava: 'ava',
+    mocha: 'mocha',
+    _mocha: 'mocha',
+    tap: 'node-tap',
+    uvu: 'uvu',
+    prettier: 'prettier',
+    dprint: 'dprint',
+    xo: 'xo',
+  } satisfies Record<string, KnownTool>),
+);
 
 /** The command that runs package.json script `script`, passing `extraArgs` on to it. */
-export function runScript(manager: PackageManager, script: string, extraArgs = ''): string {
+export function runScript(manager: PackageManager, name: string, extraArgs = ''): string {
   const args = extraArgs ? ` ${extraArgs}` : '';
+  const script = shellWord(name);
   switch (manager) {
     case 'npm':
       return `npm run ${script}${args ? ` --${args}` : ''}`;
@@ -19,6 +60,14 @@ export function runScript(manager: PackageManager, script: string, extraArgs = '
     case 'bun':
       return `bun run ${script}${args}`;
   }
+}
+
+/**
+ * A script name as one shell word: names are any text in package.json (`lint:$(curl x)`), and the gate runs in
+ * sh, so anything beyond plain characters is single-quoted.
+ */
+function shellWord(name: string): string {
+  return /^[A-Za-z0-9_.:@/+=,-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The command that runs a tool installed in node_modules/.bin. */
@@ -43,25 +92,33 @@ export function lastCommand(script: string): string {
 
 /** The known tool the last command of `script` runs, if any; arguments appended to the script reach it. */
 export function toolAtEnd(script: string): KnownTool | undefined {
-  const words = lastCommand(script).split(/\s+/);
+  return toolOf(lastCommand(script));
+}
+
+/** The known tool one simple command (no `&&`, `|`, `;`) runs, if any. */
+export function toolOf(command: string): KnownTool | undefined {
+  const words = command.trim().split(/\s+/);
   for (const [index, token] of words.entries()) {
     if (token === '' || /^[A-Za-z_][A-Za-z0-9_]*=/.test(token) || token.startsWith('-')) continue;
     const program = programName(token);
+    const next = words[index + 1];
     if (program === 'node' && nodeTestArgs(words.slice(index + 1))) return 'node-test';
+    // `bun test` and `deno test` are runners of their own; `bun run x` and `bunx` only launch.
+    if (program === 'bun' && next === 'test') return 'bun-test';
+    if (program === 'deno') return next === 'test' ? 'deno-test' : undefined;
     if (launchers.has(program)) continue;
-    if (program === 'vue-tsc') return 'tsc';
-    if (
-      program === 'vitest' ||
-      program === 'jest' ||
-      program === 'eslint' ||
-      program === 'biome' ||
-      program === 'tsc'
-    ) {
-      return program;
-    }
-    return undefined;
+    return toolPrograms.get(program);
   }
   return undefined;
+}
+
+/** The program a simple command starts, after environment assignments: `CI=1 jest` → `jest`. */
+export function commandProgram(command: string): string | undefined {
+  const word = command
+    .trim()
+    .split(/\s+/)
+    .find((token) => token !== '' && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(token));
+  return word === undefined ? undefined : programName(word);
 }
 
 /** Node options whose value is the next word (`--import tsx`): the value is not a script or a pattern. */

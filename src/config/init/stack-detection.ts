@@ -4,7 +4,7 @@ export const packageManagers = ['npm', 'pnpm', 'yarn', 'bun'] as const;
 export type PackageManager = (typeof packageManagers)[number];
 
 /** The jobs a package.json script can do for Sluice. */
-export type ScriptRole = 'build' | 'typecheck' | 'lint' | 'test' | 'e2e';
+export type ScriptRole = 'build' | 'typecheck' | 'lint' | 'format' | 'test' | 'e2e';
 
 /** The Makefile targets Sluice turns into gates. */
 export const makeTargets = ['build', 'lint', 'test', 'check'] as const;
@@ -33,7 +33,14 @@ export interface NodeStack {
   packageManager: PackageManager;
   /** The lockfile or package.json field that names the manager; absent when npm is assumed. */
   packageManagerEvidence?: string;
+  /** The lockfile's manager is not on PATH: gates run with npm instead, and init warns. */
+  packageManagerMissing?: boolean;
+  /** The script chosen for each role, by name. */
   scripts: Partial<Record<ScriptRole, PackageScript>>;
+  /** Check scripts besides the chosen ones (`lint:css`, `check`, `ci`): gates only for tools no gate runs yet. */
+  extraScripts?: PackageScript[];
+  /** Every script of package.json, to follow `npm run x` and `run-s` inside a script. */
+  scriptTable?: Record<string, string>;
   typescript?: { tsconfig: string; installed: boolean };
   testRunner?: DetectedTool<'vitest' | 'jest'>;
   /** The dependency that lets jest run TypeScript tests without a build (ts-jest, @swc/jest, ...). */
@@ -44,6 +51,8 @@ export interface NodeStack {
 export interface PythonStack {
   /** A tool that runs commands inside the project's environment (`uv run`), from its lockfile. */
   runPrefix?: DetectedTool<'uv run' | 'poetry run' | 'pdm run' | 'pipenv run'>;
+  /** The runner a lockfile names (uv, poetry...) that is not on PATH: the tools come from elsewhere, with a warning. */
+  missingRunner?: DetectedTool<string>;
   pytest?: DetectedTool<'pytest'>;
   ruff?: DetectedTool<'ruff'>;
   mypy?: DetectedTool<'mypy'>;
@@ -66,6 +75,15 @@ export interface RustStack {
   /** The package name, or undefined for a virtual workspace. */
   crate?: string;
   workspace: boolean;
+  /** A nextest profile in `.config/nextest.toml` that writes JUnit, and cargo-nextest on PATH: exact failures. */
+  nextest?: { profile: string; reportPath: string; evidence: string };
+}
+
+/** A Deno project (deno.json): its own linter, formatter and test runner. */
+export interface DenoStack {
+  config: string;
+  /** Whether `deno` is on PATH; without it every gate would fail with exit 127. */
+  installed: boolean;
 }
 
 export interface MakeStack {
@@ -81,6 +99,7 @@ export interface StackDetection {
   python?: PythonStack;
   go?: GoStack;
   rust?: RustStack;
+  deno?: DenoStack;
   make?: MakeStack;
   findings: Finding[];
 }

@@ -2,7 +2,8 @@ import { open, stat } from 'node:fs/promises';
 import type { MetricConfig } from '../../config/bench-schema.ts';
 import { type ProcessResult, runProcess } from '../../process/run-process.ts';
 import { cpuTimedCommand, readCpuTime } from './cpu-time.ts';
-import { type RunTimes, readMetric, wantsCpuTime } from './read-metric.ts';
+import { instructionCountedCommand, readInstructionCount } from './instruction-count.ts';
+import { countsInstructions, type RunTimes, readMetric, wantsCpuTime } from './read-metric.ts';
 
 /** Which tree a run measures: the working tree under check, or the baseline's worktree. */
 export type BenchSide = 'change' | 'baseline';
@@ -63,13 +64,16 @@ export async function runBenchSchedule(options: BenchRunsOptions): Promise<Bench
   const samples: Record<BenchSide, Record<string, number[]>> = { change: empty(), baseline: empty() };
   const schedule = benchSchedule(options.runs, options.warmup, options.sides.baseline !== undefined);
   const timesCpu = wantsCpuTime(options.metrics);
+  // The schema keeps instruction counts and times out of one gate: valgrind would stretch the times.
+  const countsWork = countsInstructions(options.metrics) !== undefined;
   for (const run of schedule) {
     const side = options.sides[run.side];
     if (!side) continue;
     const timed = timesCpu ? cpuTimedCommand(options.command, `${side.logFile}.cpu`) : undefined;
+    const counted = countsWork ? await instructionCountedCommand(options.command) : undefined;
     const started = performance.now();
     const outcome = await runProcess({
-      command: timed ? timed.command : options.command,
+      command: timed ? timed.command : (counted?.command ?? options.command),
       ...(timed ? { input: timed.input } : {}),
       cwd: side.cwd,
       env: { ...options.env, SLUICE_BENCH_SIDE: run.side },
@@ -83,6 +87,7 @@ export async function runBenchSchedule(options: BenchRunsOptions): Promise<Bench
     });
     const times: RunTimes = { wallMs: performance.now() - started };
     if (timed) times.cpu = await readCpuTime(timed);
+    if (counted) times.instructions = await readInstructionCount(counted.dir);
     if (outcome.status !== 'exited' || outcome.exitCode !== 0) return { status: 'run-failed', run, outcome };
     if (run.warmup) continue;
     const output = await readOutput(side.logFile);

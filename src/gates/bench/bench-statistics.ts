@@ -63,12 +63,16 @@ export function medianInterval(samples: readonly number[], options: BootstrapOpt
   return percentileInterval(statistics, options.confidence, point);
 }
 
-/** The ratio of medians (change / baseline) and its bootstrap interval, both sides resampled independently. */
+/**
+ * The ratio of medians (change / baseline) and its bootstrap interval, both sides resampled independently;
+ * `equivalence` is the narrower interval at level 2·confidence − 1 (90% for 95%) that an equivalence test
+ * checks against ±min_effect (see judgeChange).
+ */
 export function ratioOfMedians(
   change: readonly number[],
   baseline: readonly number[],
   options: BootstrapOptions,
-): { value: number; interval: Interval } | undefined {
+): { value: number; interval: Interval; equivalence: Interval } | undefined {
   const baselineMedian = median(baseline);
   // A ratio against zero or a negative number says nothing about better or worse.
   if (!(baselineMedian > 0) || !(median(change) >= 0)) return undefined;
@@ -78,7 +82,19 @@ export function ratioOfMedians(
     const changeMedian = resampleMedian(change, random);
     return changeMedian / resampleMedian(baseline, random);
   });
-  return { value, interval: percentileInterval(statistics, options.confidence, value) };
+  return {
+    value,
+    interval: percentileInterval(statistics, options.confidence, value),
+    equivalence: percentileInterval(statistics, equivalenceLevel(options.confidence), value),
+  };
+}
+
+/**
+ * The level of the interval an equivalence test at 1 − confidence checks: two one-sided tests (TOST), each
+ * at 1 − confidence, reject "moved by min_effect or more" exactly when this interval lies within ±min_effect.
+ */
+export function equivalenceLevel(confidence: number): number {
+  return 2 * confidence - 1;
 }
 
 /** A Mann-Whitney U test of two independent samples: U of `a`, and the two-sided p value. */
@@ -169,6 +185,8 @@ export function normalCdf(z: number): number {
 export interface ChangeEvidence {
   ratio: number;
   interval: Interval;
+  /** The interval of the equivalence test (level 2·confidence − 1); without it, `interval` (a stricter test). */
+  equivalence?: Interval;
   /** Two-sided Mann-Whitney p value. */
   p: number;
   better: 'lower' | 'higher';
@@ -179,10 +197,11 @@ export interface ChangeEvidence {
 
 /**
  * Improved or regressed only when three things agree: the ratio's interval excludes 1, the ratio
- * moved by more than `minEffect`, and Mann-Whitney rejects "no difference". A wash only when the
- * interval is bounded within ±`minEffect`: whatever the change did, it did less than that. Anything
- * else is unclear — the runs could not tell a change from noise, and calling that a wash would pass a
- * real regression on a noisy machine.
+ * moved by more than `minEffect`, and Mann-Whitney rejects "no difference". A wash only when an
+ * equivalence test (TOST) shows the change moved less than `minEffect` either way: the `equivalence`
+ * interval lies within ±`minEffect`, so a real move of `minEffect` or more is called a wash at most
+ * 1 − confidence of the time — the same error rate as calling a change. Anything else is unclear: the runs
+ * could not tell a change from noise, and calling that a wash would pass a real regression on a noisy machine.
  */
 export function judgeChange(evidence: ChangeEvidence): MetricChange {
   const { ratio, interval, p, minEffect } = evidence;
@@ -191,7 +210,8 @@ export function judgeChange(evidence: ChangeEvidence): MetricChange {
   const wentUp = interval[0] > 1 && ratio > 1 + minEffect && significant;
   if (wentDown) return evidence.better === 'lower' ? 'improved' : 'regressed';
   if (wentUp) return evidence.better === 'lower' ? 'regressed' : 'improved';
-  const bounded = interval[0] >= 1 - minEffect && interval[1] <= 1 + minEffect;
+  const [low, high] = evidence.equivalence ?? interval;
+  const bounded = low >= 1 - minEffect && high <= 1 + minEffect;
   return bounded ? 'wash' : 'unclear';
 }
 

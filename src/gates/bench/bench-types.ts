@@ -1,6 +1,6 @@
 /**
  * How a metric moved against the baseline: `improved` or `regressed` beyond the noise; `wash` when
- * the interval of the ratio lies within ±min_effect (no change worth the name); `unclear` when the
+ * an equivalence test bounds the ratio within ±min_effect (no change worth the name); `unclear` when the
  * runs could neither show a change nor bound it below min_effect (too noisy, or too few runs).
  */
 export type MetricChange = 'improved' | 'regressed' | 'wash' | 'unclear';
@@ -24,8 +24,11 @@ export interface MetricResult {
     median: number;
     interval: [number, number];
   };
-  /** Median of the change / median of the baseline, with its confidence interval. */
-  ratio?: { value: number; interval: [number, number] };
+  /**
+   * Median of the change / median of the baseline, with its confidence interval, and the narrower interval
+   * of the equivalence test that calls a wash (level 2·confidence − 1; absent in results stored before it).
+   */
+  ratio?: { value: number; interval: [number, number]; equivalence?: [number, number] };
   /** Against the baseline; absent without one. */
   change?: MetricChange;
   /** Two-sided Mann-Whitney p value of change against baseline (the second opinion on `change`). */

@@ -3,6 +3,7 @@ import type { BenchConfig, MetricConfig } from '../../config/bench-schema.ts';
 import type { Failure } from '../reports/report-types.ts';
 import {
   coefficientOfVariation,
+  equivalenceLevel,
   judgeChange,
   mannWhitney,
   median,
@@ -28,7 +29,8 @@ export function judgeMetric(
   baseline?: BaselineRef,
 ): MetricResult {
   const bootstrap = { confidence: bench.noise.confidence, resamples: bench.noise.resamples };
-  const unit = config.unit ?? (config.json === undefined && config.regex === undefined ? 'ms' : undefined);
+  const timed = config.json === undefined && config.regex === undefined;
+  const unit = config.unit ?? (timed ? (config.time === 'instructions' ? 'instructions' : 'ms') : undefined);
   const result: MetricResult = {
     metric: name,
     ...(unit ? { unit } : {}),
@@ -56,6 +58,7 @@ export function judgeMetric(
       result.change = judgeChange({
         ratio: ratio.value,
         interval: ratio.interval,
+        equivalence: ratio.equivalence,
         p: test.p,
         better: config.better,
         confidence: bench.noise.confidence,
@@ -116,7 +119,7 @@ export function judgeBench(
       const settledMiss = Number.isFinite(judged.value) && !meetsBound(judged.value, goal);
       failures.push(
         judged.unclear && !settledMiss
-          ? unclearGoalFailure(metric, goal, judged.value, runs)
+          ? unclearGoalFailure(metric, goal, judged.value, runs, bench.metrics[metric.metric])
           : missedGoalFailure(metric, goal, judged.value),
       );
     }
@@ -172,23 +175,60 @@ function regressionFailure(metric: MetricResult): Failure {
   };
 }
 
-/** What was measured, how noisy it was, and what would settle it. */
+/** What was measured, how noisy it was, why that settles nothing, and what would settle it. */
 function unclearChangeFailure(metric: MetricResult, bench: BenchConfig, runs: number): Failure {
   const unit = unitSuffix(metric);
   const ratio = metric.ratio;
   const confidence = formatConfidence(metric.confidence);
   const effect = formatPercent(bench.noise.min_effect);
   const ratioPart = ratio ? `${formatRatio(ratio.value)}, ${confidence} CI ${formatInterval(ratio.interval, 2)}` : '';
+  const equivalence = ratio?.equivalence ?? ratio?.interval;
+  const washLevel = ratio?.equivalence ? formatConfidence(equivalenceLevel(metric.confidence ?? 0.95)) : confidence;
+  const why =
+    ratio && ratio.interval[0] <= 1 && ratio.interval[1] >= 1
+      ? `the interval holds 1 and reaches beyond ±${effect}, so neither a change nor its absence is shown`
+      : `the ratio is not shown to be beyond ±${effect}, nor within it`;
+  const washPart = equivalence
+    ? ` (a wash needs the ${washLevel} interval ${formatInterval(equivalence, 2)} within ${formatRatio(1 - bench.noise.min_effect)}-${formatRatio(1 + bench.noise.min_effect)})`
+    : '';
+  const config = bench.metrics[metric.metric];
   return {
     message:
       `${metric.metric} unclear: ${formatNumber(metric.median)}${unit} vs ${formatNumber(metric.baseline?.median ?? Number.NaN)}${unit} (${ratioPart}) ` +
-      `after ${runs} runs per side — the interval holds 1 and reaches beyond ±${effect}, so neither a change nor its absence is shown`,
+      `after ${runs} runs per side — ${why}${washPart}`,
     expected: `no worse than ${baselineText(metric)} (baseline ${metric.baseline?.ref ?? '?'}), shown within ±${effect}`,
-    received: `${valueText(metric)}, ${ratioText(metric)}${pText(metric)}; ${noiseText(metric)}. ${settleHint}`,
+    received:
+      `measured ${config ? measuredText(config) : 'the metric'}: ${valueText(metric)}, ${ratioText(metric)}${pText(metric)}; ` +
+      `${noiseText(metric)}. ${settleHint}${config ? steadierHint(config) : ''}`,
   };
 }
 
-function unclearGoalFailure(metric: MetricResult, goal: BenchGoal, value: number, runs: number): Failure {
+/** What one sample of the metric is, for people. */
+function measuredText(config: MetricConfig): string {
+  if (config.json !== undefined) return `\`${config.json}\` from the JSON each run printed`;
+  if (config.regex !== undefined) return `/${config.regex}/ from what each run printed`;
+  if (config.time === 'cpu') return "each run's CPU time (user + system of its process tree)";
+  if (config.time === 'instructions') return "the instructions each run's process tree executed (valgrind)";
+  return "each run's wall time";
+}
+
+/** A timing that a busy machine stretches has steadier alternatives. */
+function steadierHint(config: MetricConfig): string {
+  if (config.json !== undefined || config.regex !== undefined) return '';
+  if (config.time === 'instructions') return '';
+  const instructions = ' `time: instructions` (valgrind) counts work, which load does not change at all.';
+  return config.time === 'cpu'
+    ? instructions
+    : ` \`time: cpu\` is much steadier than wall time on a busy machine;${instructions}`;
+}
+
+function unclearGoalFailure(
+  metric: MetricResult,
+  goal: BenchGoal,
+  value: number,
+  runs: number,
+  config: MetricConfig | undefined,
+): Failure {
   const unit = unitSuffix(metric);
   const isRatio = goal.on === 'ratio';
   const shown = isRatio ? `ratio ${ratioText(metric)}` : `median ${valueText(metric)}`;
@@ -197,7 +237,9 @@ function unclearGoalFailure(metric: MetricResult, goal: BenchGoal, value: number
       `goal unclear: ${metric.metric} ${isRatio ? formatRatio(value) : `${formatNumber(value)}${unit}`} ` +
       `(goal ${goal.op} ${goal.bound}) after ${runs} runs per side — the bound lies inside the interval`,
     expected: goal.text,
-    received: `${shown}; ${noiseText(metric)}. ${settleHint}`,
+    received:
+      `measured ${config ? measuredText(config) : 'the metric'}: ${shown}; ${noiseText(metric)}. ` +
+      `${settleHint}${config ? steadierHint(config) : ''}`,
   };
 }
 

@@ -5,20 +5,25 @@ import { lastJsonDocument } from '../last-json-document.ts';
 /** A number read from one run's output, or what stood in the way. */
 export type MetricReading = { ok: true; value: number } | { ok: false; problem: string };
 
-/** How long a run took: wall time, and CPU time (user + system) when it was measured. */
+/** How long a run took: wall time, CPU time (user + system) and instructions executed when they were measured. */
 export interface RunTimes {
   wallMs: number;
   cpu?: { ok: true; ms: number } | { ok: false; problem: string };
+  instructions?: { ok: true; count: number } | { ok: false; problem: string };
 }
 
 /**
  * Read one metric from a run: the JSONata path into the last JSON document of the output, the first
  * capture group of the regex's first match, or (neither) the run's wall time — or, with `time: cpu`,
- * its CPU time — in milliseconds.
+ * its CPU time — in milliseconds, or with `time: instructions` the instructions its process tree executed.
  */
 export async function readMetric(metric: MetricConfig, output: string, times: RunTimes): Promise<MetricReading> {
   if (metric.json !== undefined) return readJsonMetric(metric.json, output);
   if (metric.regex !== undefined) return readRegexMetric(metric.regex, output);
+  if (metric.time === 'instructions') {
+    if (!times.instructions) return { ok: false, problem: 'the instructions of the run were not counted' };
+    return times.instructions.ok ? { ok: true, value: times.instructions.count } : times.instructions;
+  }
   if (metric.time === 'cpu') {
     if (!times.cpu) return { ok: false, problem: 'the CPU time of the run was not measured' };
     return times.cpu.ok ? { ok: true, value: times.cpu.ms } : times.cpu;
@@ -29,6 +34,13 @@ export async function readMetric(metric: MetricConfig, output: string, times: Ru
 /** Whether any metric needs the run's CPU time. */
 export function wantsCpuTime(metrics: Record<string, MetricConfig>): boolean {
   return Object.values(metrics).some((metric) => metric.time === 'cpu' && !metric.json && !metric.regex);
+}
+
+/** The first metric that counts the run's instructions (so every run goes under valgrind), if any. */
+export function countsInstructions(metrics: Record<string, MetricConfig>): string | undefined {
+  return Object.entries(metrics).find(
+    ([, metric]) => metric.time === 'instructions' && metric.json === undefined && metric.regex === undefined,
+  )?.[0];
 }
 
 async function readJsonMetric(path: string, output: string): Promise<MetricReading> {

@@ -9,8 +9,11 @@ import { stripAnsi } from '../reports/failure-text.ts';
 import { type BaselineCheckout, BaselineError, type BaselineWorktrees } from './baseline-worktrees.ts';
 import { type BenchRunsOutcome, type BenchSide, describeRun, runBenchSchedule } from './bench-runs.ts';
 import type { MetricResult } from './bench-types.ts';
-import { type BaselineRef, judgeBench, judgeMetric, needsMoreRuns } from './judge-bench.ts';
+import { canCountInstructions, missingCounterProblem } from './instruction-count.ts';
+import type { BaselineRef } from './judge-bench.ts';
+import { judgeBench, judgeMetric, needsMoreRuns } from './judge-bench.ts';
 import { sampleMachineLoad } from './machine-load.ts';
+import { countsInstructions } from './read-metric.ts';
 
 /** What a bench gate needs of the check (a GateRunContext fits; importing it would make a cycle with run-gate). */
 export interface BenchGateContext {
@@ -67,6 +70,11 @@ async function measureAndJudge(name: string, gate: GateConfig, context: BenchGat
       `goal "${ratioGoal.text}" needs a baseline to compare with: run \`sluice check --base REF\`, ` +
       'check inside `sluice run` (its base commit), or set `bench.baseline`';
     return { status: 'failed', reason, failures: [] };
+  }
+  // Before a baseline is checked out: a missing tool is the first thing to hear about.
+  const counter = countsInstructions(bench.metrics);
+  if (counter !== undefined && !canCountInstructions()) {
+    return { status: 'failed', reason: missingCounterProblem(counter), failures: [] };
   }
   let baseline: (BaselineCheckout & { ref: string }) | undefined;
   if (wantsBaseline) {

@@ -1,5 +1,6 @@
 import type { CheckResult, GateResult } from '../gate-results.ts';
 import { isGatePass } from '../gate-results.ts';
+import { isSameFile } from '../reports/failure-text.ts';
 import type { Failure } from '../reports/report-types.ts';
 
 export const defaultFeedbackBudget = 4000;
@@ -94,11 +95,13 @@ export function renderFailure(failure: Failure): string {
     .map((line) => line.trim())
     .filter(Boolean)
     .filter((line) => !/^(expected|received|actual)\s*:/i.test(line) || failure.expected === undefined)
-    .filter((line) => !restatesValues(line, failure));
+    .filter((line) => !restatesValues(line, failure) && !isDiffOfValues(line, failure));
   let title: string;
   let details: string[];
   if (failure.test) {
-    title = location ? `${failure.test} (${location})` : failure.test;
+    const test = withoutFileName(failure.test, failure.file);
+    // The name gives way in its middle, so the file:line after it is never cut.
+    title = location ? `${clipMiddle(test, maxLineLength - location.length - 5)} (${location})` : test;
     details = messageLines.slice(0, maxMessageLines);
   } else {
     const first = messageLines[0] ?? failure.message;
@@ -113,6 +116,31 @@ export function renderFailure(failure: Failure): string {
     lines.push(`  expected: ${expected}  received: ${received}`);
   }
   return lines.join('\n');
+}
+
+/** "- Tea  $7.00" under a snapshot says again what the expected/received line shows. */
+function isDiffOfValues(line: string, failure: Failure): boolean {
+  if (failure.expected === undefined || failure.received === undefined) return false;
+  const diff = /^([+-])\s+(.*\S)/.exec(line);
+  if (!diff?.[2]) return false;
+  return (diff[1] === '-' ? [failure.expected, failure.received] : [failure.received, failure.expected]).some((value) =>
+    value.includes(diff[2] ?? ''),
+  );
+}
+
+/** vitest and others start a test's name with its file ("test/a.test.js > sum > adds"); the location says it. */
+function withoutFileName(test: string, file: string | undefined): string {
+  const [first, ...rest] = test.split(' > ');
+  if (file === undefined || first === undefined || rest.length === 0 || !/\.\w+$/.test(first)) return test;
+  return isSameFile(first, file) ? rest.join(' > ') : test;
+}
+
+/** "a very long … test name": the start and the end of a name say most about it. */
+function clipMiddle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const keep = Math.max(max - 1, 2);
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
 }
 
 /** "400 !== 450" says nothing the expected/received line does not. */

@@ -27,7 +27,7 @@ function isStackFrameLine(line: string): boolean {
 }
 
 // Headers of the diffs printed by node:assert, jest, vitest and pytest; they carry no content.
-const diffHeaderPattern = /^(?:[+-] (?:actual|expected|received)(?:\s+[+-] \d+)?\s*)+$/i;
+const diffHeaderPattern = /^(?:[+-] (?:actual|expected|received|snapshot):?(?:\s+[+-] \d+)?\s*)+$/i;
 const bracketOnlyPattern = /^[{}[\]()]+,?$/;
 // Source excerpts under an error: "4 |   return a + b", ">  6 |   expect(5).toBe(4);", "  |   ^".
 const codeFramePattern = /^(?:>\s*)?\d*\s*\|/;
@@ -37,6 +37,7 @@ const diffLinePattern = /^([+-])\s+(.*\S)\s*$/;
 export function summarizeMessage(text: string, maxLines = 3): string {
   const meaningful: string[] = [];
   let hasDiffHeader = false;
+  let hasValueBlocks = false;
   for (const rawLine of joinRustSides(scannedLines(text))) {
     if (isStackFrameLine(rawLine) || rustPanicTrailer.test(rawLine)) {
       if (meaningful.length > 0) break;
@@ -47,6 +48,7 @@ export function summarizeMessage(text: string, maxLines = 3): string {
     if (line === '' || bracketOnlyPattern.test(line) || codeFramePattern.test(line)) continue;
     if (diffHeaderPattern.test(line)) {
       hasDiffHeader = true;
+      hasValueBlocks ||= line.endsWith(':');
       continue;
     }
     meaningful.push(clip(meaningful.length === 0 ? line.replace(/^Error: (?=expect\()/, '') : line));
@@ -54,7 +56,8 @@ export function summarizeMessage(text: string, maxLines = 3): string {
   const [first, ...rest] = meaningful;
   if (first === undefined) return '';
   const diffLines = hasDiffHeader ? rest.filter((line) => diffLinePattern.test(line)) : [];
-  const chosen = diffLines.length > 0 ? diffLines : rest;
+  // vitest's "- Expected:" / "+ Received:" blocks hold whole values, read as expected/received rather than shown.
+  const chosen = diffLines.length > 0 || hasValueBlocks ? diffLines : rest;
   return [first, ...chosen].slice(0, maxLines).join('\n');
 }
 
@@ -98,6 +101,8 @@ export function extractExpectedReceived(text: string): ExpectedReceived {
   // assert_eq!(actual, expected) is the common Rust idiom, so left is taken as received; the message keeps both sides.
   if (rustSides) return { expected: cleanValue(rustSides.right), received: cleanValue(rustSides.left) };
   const plain = lines.join('\n');
+  const thrown = thrownValues(plain);
+  if (thrown) return thrown;
   const expectedLine = labelledExpected.exec(plain)?.[1];
   const receivedLine = labelledReceived.exec(plain)?.[1];
   if (expectedLine !== undefined && receivedLine !== undefined) {
@@ -115,6 +120,31 @@ export function extractExpectedReceived(text: string): ExpectedReceived {
   const diff = diffSides(plain.split(/\r?\n/));
   if (diff.expected !== undefined || diff.received !== undefined) return diff;
   return phrased ?? {};
+}
+
+// jest: "Expected constructor: RangeError / Received constructor: TypeError / Received message: "bad"";
+// vitest: "expected error to be instance of RangeError", then "+ Received:" and the error inspected as an object.
+const jestExpectedClass = /^\s*Expected constructor: (\S+)/m;
+const jestReceivedClass = /^\s*Received constructor: (\S+)/m;
+const jestReceivedMessage = /^\s*Received message: +(.*\S)/m;
+const vitestExpectedClass = /\bexpected error to be instance of (\w+)/;
+const vitestReceivedError = /^\+ Received:\s*\n\s*(\w+) \{\s*\n\s*"message": "((?:[^"\\]|\\.)*)"/m;
+const noThrow = /^\s*Received function did not throw\b/m;
+
+/** For a toThrow(ErrorClass) failure: the class it expected, and the error it got (class and message). */
+function thrownValues(plain: string): ExpectedReceived | undefined {
+  const expected = jestExpectedClass.exec(plain)?.[1] ?? vitestExpectedClass.exec(plain)?.[1];
+  if (expected === undefined) return undefined;
+  const jestClass = jestReceivedClass.exec(plain)?.[1];
+  const jestMessage = jestReceivedMessage.exec(plain)?.[1];
+  const vitestError = vitestReceivedError.exec(plain);
+  let received = noThrow.test(plain) ? 'no error thrown' : undefined;
+  const message = jestMessage?.replace(/^"(.*)"$/, '$1').replaceAll('\\"', '"');
+  if (jestClass) received = message ? `${jestClass}: ${message}` : jestClass;
+  else if (vitestError?.[1]) received = `${vitestError[1]}: ${vitestError[2]?.replaceAll('\\"', '"')}`;
+  // vitest's JSON report has the class it expected but not the error it got: better unknown than "error".
+  if (received === undefined) return { expected: clip(expected) };
+  return { expected: clip(expected), received: clip(received) };
 }
 
 const phrasings: Array<[RegExp, 'received-first' | 'expected-first']> = [

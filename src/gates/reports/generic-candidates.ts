@@ -45,3 +45,18 @@ export function mergeSameTests(candidates: Candidate[]): Candidate[] {
   }
   return merged;
 }
+
+/**
+ * Runners print one error more than once (in the progress list, the details and a summary, or once per retry);
+ * the agent needs it once. Errors are the same when they say the same thing at the same place for the same test.
+ */
+export function dropRepeats(candidates: Candidate[]): Candidate[] {
+  const seen = new Set<string>();
+  return candidates.filter((candidate) => {
+    const place = candidate.location ? `${candidate.location.file}:${candidate.location.line ?? ''}` : '';
+    const key = JSON.stringify([candidate.test ?? '', candidate.message ?? candidate.headerLine ?? '', place]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -5,7 +5,7 @@ import {
   summarizeMessage,
   textLines,
 } from './failure-text.ts';
-import { type Candidate, mergeSameTests } from './generic-candidates.ts';
+import { type Candidate, dropRepeats, mergeSameTests } from './generic-candidates.ts';
 import { nodeExitBanner, readThrownAt, refineThrownAt } from './node-load-error.ts';
 import { pytestErrorText } from './pytest-errors.ts';
 import type { Failure, ParsedReport } from './report-types.ts';
@@ -217,7 +217,7 @@ export function parseGeneric(text: string): ParsedReport {
       index = block.end - 1;
     }
   }
-  const kept = mergeSameTests(candidates);
+  const kept = dropRepeats(mergeSameTests(candidates));
   const informative = kept.some((candidate) => candidate.quality > 0)
     ? kept.filter((candidate) => candidate.quality > 0)
     : kept;

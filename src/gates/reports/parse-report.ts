@@ -1,10 +1,12 @@
 import type { ReportFormat } from '../../config/schema.ts';
+import { parseAva } from './ava.ts';
 import { parseEslintJson } from './eslint-json.ts';
 import { parseGeneric } from './generic.ts';
 import { parseGoTestJson } from './go-test-json.ts';
 import { parseJestJson } from './jest-json.ts';
 import { parseJunit } from './junit.ts';
-import type { ParsedReport, ReportParser } from './report-types.ts';
+import { parseMochaJson } from './mocha-json.ts';
+import type { Failure, ParsedReport, ReportParser } from './report-types.ts';
 import { parseTap } from './tap.ts';
 import { parseTsc } from './tsc.ts';
 
@@ -16,6 +18,8 @@ const parsers: Record<ReportFormat, ReportParser> = {
   'go-test-json': parseGoTestJson,
   'eslint-json': parseEslintJson,
   tsc: parseTsc,
+  'mocha-json': parseMochaJson,
+  ava: parseAva,
   generic: parseGeneric,
 };
 
@@ -55,5 +59,22 @@ export function parseReport(format: ReportFormat, text: string): ParsedReport {
       return { ...parsed, format, failures: fallback, problems: [...parsed.problems, 'read as plain text instead'] };
     }
   }
-  return { ...parsed, format };
+  return { ...parsed, format, failures: finishOrder.has(format) ? inSourceOrder(parsed.failures) : parsed.failures };
+}
+
+// Reports whose order is the order in which parallel workers finished.
+const finishOrder = new Set<ReportFormat>(['junit', 'vitest-json', 'ava']);
+const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+
+/**
+ * Runners that run files in parallel (vitest, jest, ava) report them in the order they finished; by file and line,
+ * the same failures read the same way every run. Failures without a file keep their order, after the others.
+ */
+function inSourceOrder(failures: Failure[]): Failure[] {
+  return [...failures].sort(
+    (a, b) =>
+      (a.file === undefined ? 1 : 0) - (b.file === undefined ? 1 : 0) ||
+      (a.file !== undefined && b.file !== undefined ? naturalOrder(a.file, b.file) : 0) ||
+      (a.line ?? 0) - (b.line ?? 0),
+  );
 }

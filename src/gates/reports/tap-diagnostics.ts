@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { type AvaDetails, avaThrownError, avaValues } from './ava-details.ts';
 import {
   chooseLocation,
   clip,
@@ -47,6 +48,9 @@ function reportedLocation(diagnostics: Diagnostics): SourceLocation | undefined 
     }
   }
   const at = diagnostics.at;
+  // ava: at: 'file:///a/test.js:8:9' when a test threw (and a stack frame of its own when an assertion failed).
+  const bareAt = typeof at === 'string' ? /^(?:file:\/\/)?(\/\S+?):(\d+):(\d+)$/.exec(at.trim()) : null;
+  if (bareAt?.[1]) return { file: bareAt[1], line: Number(bareAt[2]), column: Number(bareAt[3]) };
   if (isJsonObject(at)) {
     const file = at.file ?? at.fileName;
     const line = Number(at.line ?? at.lineNumber);
@@ -60,6 +64,31 @@ function reportedLocation(diagnostics: Diagnostics): SourceLocation | undefined 
     }
   }
   return undefined;
+}
+
+// node:test leaves out `actual` (or `expected`) when it is undefined: its YAML cannot hold undefined.
+const comparingOperator = /^(?:(?:deep|notDeep)?(?:Strict)?Equal|notStrictEqual|notEqual|==|===|!=|!==)$/i;
+
+function comparedValues(diagnostics: Diagnostics): { expected?: string; received?: string } {
+  const expected = scalarText(diagnostics.expected ?? diagnostics.wanted);
+  const received = scalarText(diagnostics.actual ?? diagnostics.found);
+  const compares = typeof diagnostics.operator === 'string' && comparingOperator.test(diagnostics.operator);
+  if (!compares || (expected === undefined && received === undefined)) {
+    return { ...(expected !== undefined ? { expected } : {}), ...(received !== undefined ? { received } : {}) };
+  }
+  const hasActual = 'actual' in diagnostics || 'found' in diagnostics;
+  const hasExpected = 'expected' in diagnostics || 'wanted' in diagnostics;
+  return {
+    expected: hasExpected ? (expected ?? 'null') : 'undefined',
+    received: hasActual ? (received ?? 'null') : 'undefined',
+  };
+}
+
+// ava's TAP: `details` maps its labels ("Difference (- actual, + expected):") to their text.
+function avaDetails(diagnostics: Diagnostics): AvaDetails {
+  const details = diagnostics.details;
+  if (!isJsonObject(details)) return [];
+  return Object.entries(details).map(([label, value]) => ({ label, value: scalarText(value) ?? '' }));
 }
 
 function messageFromComments(comments: string[]): string {
@@ -87,15 +116,20 @@ export function failureFromDiagnostics(
     message = `${errorName}: ${message}`;
   }
   if (message === '' || vagueErrorPattern.test(message)) message = messageFromComments(comments) || message;
-  const expected = scalarText(diagnostics.expected ?? diagnostics.wanted);
-  const received = scalarText(diagnostics.actual ?? diagnostics.found);
+  const details = avaDetails(diagnostics);
+  // ava: "Error thrown in test" says less than the error; an empty message, less than the assertion ("t.is()").
+  message = avaThrownError(details) ?? message;
+  if (message === '' && typeof diagnostics.assertion === 'string') message = diagnostics.assertion;
+  const { expected, received } = comparedValues(diagnostics);
   const values =
     expected !== undefined || received !== undefined
       ? {
           ...(expected !== undefined ? { expected: clip(expected) } : {}),
           ...(received !== undefined ? { received: clip(received) } : {}),
         }
-      : extractExpectedReceived(errorText);
+      : details.length > 0
+        ? avaValues(details)
+        : extractExpectedReceived(errorText);
   const stack = [scalarText(diagnostics.stack), typeof diagnostics.at === 'string' ? diagnostics.at : undefined]
     .filter((part) => part !== undefined)
     .join('\n');

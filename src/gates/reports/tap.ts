@@ -79,7 +79,7 @@ export function parseTap(text: string): ParsedReport {
       else if (summaryMatch?.[1]) summary.set(summaryMatch[1], Number(summaryMatch[2]));
       else if (comment) {
         comments.push(comment[1] ?? '');
-        if (/^#/.test(line) && comment[1]?.trim()) commentGroup = comment[1].trim();
+        if (/^#/.test(line) && isGroupName(comment[1] ?? '')) commentGroup = comment[1]?.trim();
       }
       sawTap ||= Boolean(bailOut || planMatch || versionLine.test(line));
       continue;
@@ -101,8 +101,12 @@ export function parseTap(text: string): ParsedReport {
       else if (point.ok) computed.passed++;
       else computed.failed++;
     }
-    // A YAML block directly after the point belongs to it; it is skipped for passing points.
-    const yamlStart = yamlStartLine.exec(lines[index + 1] ?? '');
+    // A YAML block directly after the point belongs to it; it is skipped for passing points. ava prints a test's
+    // logs as comments between the two.
+    let logLines = 0;
+    while (logComment.test(lines[index + 1 + logLines] ?? '')) logLines++;
+    const yamlStart = yamlStartLine.exec(lines[index + 1 + logLines] ?? '');
+    if (yamlStart) index += logLines;
     let yamlLines: string[] = [];
     if (yamlStart && indentOf(yamlStart[1]) > point.indent) {
       const yamlIndent = indentOf(yamlStart[1]);
@@ -126,6 +130,14 @@ export function parseTap(text: string): ParsedReport {
   else if (topLevelPoints < plan) problems.push(`TAP ended early: plan says ${plan} tests, ${topLevelPoints} reported`);
   const counts = summary.has('tests') ? summaryCounts(summary) : computed;
   return { format: 'tap', failures, ...(counts.total > 0 ? { counts } : {}), problems };
+}
+
+// tape names its tests in "# name" comments; ava's hook titles and indented logs ("#   message") are no names.
+const avaHookTitle = /(?:^|› )(?:before|after)(?:Each)?(?:\.always)? hook\b/;
+const logComment = /^\s*#\s{2,}\S/;
+
+function isGroupName(comment: string): boolean {
+  return comment.trim() !== '' && !/^\s{2,}/.test(comment) && !avaHookTitle.test(comment);
 }
 
 function summaryCounts(summary: Map<string, number>): TestCounts {

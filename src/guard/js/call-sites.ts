@@ -1,4 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
+import { avaAssertionNames } from './ava.ts';
 import { markerModifiers } from './markers.ts';
 import { suiteNames, testNames } from './test-calls.ts';
 
@@ -17,9 +18,11 @@ export interface CallSite {
 const words = [...testNames, ...suiteNames, 'expect', 'assert'];
 /**
  * Callees that may name a test or suite (`it`, `describe.each(...)`, `t.test`), an assertion (`expect`,
- * `assert.equal`) or an in-body skip (`t.skip`): a loose match, each call is then classified exactly.
+ * `assert.equal`, ava's `t.is`) or an in-body skip (`t.skip`): a loose match, each call is then classified exactly.
  */
-const mayMatter = new RegExp(`\\b(?:${words.join('|')})\\b|(?:${Object.keys(markerModifiers).join('|')})$`);
+const mayMatter = new RegExp(
+  `\\b(?:${words.join('|')})\\b|(?:${Object.keys(markerModifiers).join('|')})$|(?:^|\\.)\\s*(?:${avaAssertionNames.join('|')})$`,
+);
 
 /**
  * The calls of a file whose callee may matter to the parser, in source order (parents before the calls inside

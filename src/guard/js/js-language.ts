@@ -2,7 +2,7 @@ import type { TestLanguage } from '../tests/test-case.ts';
 import { parseInSourceTests, parseTests } from './parse-tests.ts';
 import { isJsTestFile, isScriptFile } from './test-files.ts';
 
-/** JavaScript and TypeScript: vitest, jest, mocha, node:test. */
+/** JavaScript and TypeScript: vitest, jest, mocha, node:test, ava. */
 export const javascript: TestLanguage = {
   name: 'javascript',
   isTestFile: isJsTestFile,

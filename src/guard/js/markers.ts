@@ -12,6 +12,13 @@ export const markerModifiers: Record<string, MarkerKind> = {
 export function modifierMarker(name: string): MarkerKind | undefined {
   return Object.hasOwn(markerModifiers, name) ? markerModifiers[name] : undefined;
 }
+/**
+ * The marker a modifier of a test call makes: those above, and `test.failing` (ava, jest), which passes only while
+ * the test fails. Only on the test call: a `failing()` call inside a test is no marker.
+ */
+export function testModifierMarker(name: string): MarkerKind | undefined {
+  return name === 'failing' ? 'xfail' : modifierMarker(name);
+}
 /** Test and suite functions whose name marks them: `xit`, `fdescribe`. */
 export const nameMarkers: Record<string, MarkerKind> = {
   xit: 'skip',

@@ -1,5 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { SkippedNodes } from '../tests/token-form.ts';
+import { avaMessageArgument } from './ava.ts';
 import type { CallSite } from './call-sites.ts';
 
 /** `expect(...)`, `assert(...)`, `assert.equal(...)`, `t.assert.ok(...)`, `chai.expect(...)`, `expect.soft(...)`. */
@@ -42,13 +43,22 @@ export function usesNodeAssert(source: string): boolean {
 export function messageArgumentIds(calls: readonly CallSite[], nodeAssert: boolean): SkippedNodes {
   const ids = new Set<number>();
   for (const { node, calleeText } of calls) {
-    if (!isAssertionCallee(calleeText)) continue;
+    if (!isAssertionCallee(calleeText)) {
+      const ava = avaMessageArgument(node, calleeText);
+      if (ava) ids.add(ava.id());
+      continue;
+    }
     let args: SgNode[] | undefined;
     const argumentsOfCall = () => {
       args ??= argumentsOf(node);
       return args;
     };
-    const message = messageOf(calleeText.replace(/\s+/g, '').split('.'), argumentsOfCall, nodeAssert);
+    const path = calleeText.replace(/\s+/g, '').split('.');
+    const method = path.at(-1) ?? '';
+    // An ava context parameter may be named `assert`: `assert.is(a, 5, 'message')`, a method node and chai lack.
+    const known = assertValueCounts.has(method) || throwsMethods.has(method) || method === 'fail';
+    const message =
+      messageOf(path, argumentsOfCall, nodeAssert) ?? (known ? undefined : avaMessageArgument(node, calleeText));
     if (message) ids.add(message.id());
   }
   return ids;

@@ -10,8 +10,16 @@ import {
   tokenForms,
 } from '../tests/token-form.ts';
 import { topLevelTest } from '../tests/top-level.ts';
+import {
+  type AvaContext,
+  avaContextOf,
+  avaHelperAssertion,
+  helperAssertionsOf,
+  isAvaAssertion,
+  isAvaHelperDefinition,
+} from './ava.ts';
 import { type CallSite, callSitesOf } from './call-sites.ts';
-import { modifierMarker, nameMarkers, optionMarkersOf } from './markers.ts';
+import { modifierMarker, nameMarkers, optionMarkersOf, testModifierMarker } from './markers.ts';
 import { isAssertionCallee, messageArgumentIds, usesNodeAssert } from './message-arguments.ts';
 import { argumentsOf, type Callee, classifyCallee, eachTables, mayNameTest, titleOf } from './test-calls.ts';
 import { languageOf } from './test-files.ts';
@@ -25,6 +33,8 @@ const tokenRules: TokenRules = {
 interface OpenTest {
   markers: TestMarker[];
   assertionCalls: SgNode[];
+  /** How the body reaches ava's assertions (`t.is`), if it takes a context parameter. */
+  ava: AvaContext;
 }
 
 /** A test or suite call being read: calls inside its body function belong to it, calls elsewhere in it to nothing. */
@@ -42,6 +52,8 @@ interface FileForms {
   calls: CallSite[];
   nodeAssert: boolean;
   messages?: SkippedNodes;
+  /** The ava assertions of named helpers and macros (`check(t, 2)`, `test('x', macro, 2)`), by name. */
+  helpers: Map<string, SgNode[]>;
 }
 
 /**
@@ -68,7 +80,7 @@ function parseTestCalls(path: string, source: string, where: 'file' | 'in-source
   const found = (blocks ?? [root]).map(callSitesOf);
   const calls = found.flatMap((part) => part.calls);
   const parseErrors = found.some((part) => part.parseErrors);
-  const file: FileForms = { calls, nodeAssert: usesNodeAssert(source) };
+  const file: FileForms = { calls, nodeAssert: usesNodeAssert(source), helpers: new Map() };
   const context = `${language} ${file.nodeAssert ? 'node:assert' : 'assert'}`;
   const tests: TestCase[] = [];
   const scopes: Scope[] = [];
@@ -78,15 +90,17 @@ function parseTestCalls(path: string, source: string, where: 'file' | 'in-source
     const scope = scopes.at(-1);
     // Of a test or suite call, only the body function is read: not its title, options or `.each` table.
     if (scope && !within(call, scope.bodyRange)) continue;
-    const callee = mayNameTest.test(call.calleeText) ? classifyCallee(call.callee) : undefined;
+    const classified = mayNameTest.test(call.calleeText) ? classifyCallee(call.callee) : undefined;
+    // ava's hooks and macros (`test.beforeEach(fn)`, `test.macro(fn)`) are no tests: they count as top level.
+    const callee = classified && !isAvaHelperDefinition(classified) ? classified : undefined;
     if (!callee) {
       if (scope?.test) noteInsideTest(call, scope.test);
-      else if (!scope && !blocks && isAssertionCallee(call.calleeText)) topLevel.push(call.node);
+      else if (!scope && !blocks && isTopLevelAssertion(call, file)) topLevel.push(call.node);
       continue;
     }
     const opened = openScope(call, callee, scope);
     if (callee.kind === 'test') {
-      const test: OpenTest = { markers: opened.markers, assertionCalls: [] };
+      const test: OpenTest = { markers: opened.markers, assertionCalls: [], ava: avaContextOf(opened.body) };
       const fields = { path, titles: opened.titles, line: call.line, markers: test.markers };
       const code = sourceKey(context, call.node.text(), parseErrors);
       tests.push(withLazyForms({ ...fields, source: code }, () => formsOf(call, opened.body, test, file)));
@@ -143,7 +157,7 @@ function openScope(call: CallSite, callee: Callee, scope: Scope | undefined): Sc
   const nameMarker = nameMarkers[callee.name];
   if (nameMarker) own.push({ kind: nameMarker, text: callee.name, line: call.line });
   for (const modifier of callee.modifiers) {
-    const kind = modifierMarker(modifier);
+    const kind = testModifierMarker(modifier);
     if (kind) own.push({ kind, text: call.calleeText.replace(/\s+/g, ''), line: call.line });
   }
   for (const option of rest.filter((arg) => arg.kind === 'object')) own.push(...optionMarkersOf(option.node));
@@ -163,11 +177,20 @@ function openScope(call: CallSite, callee: Callee, scope: Scope | undefined): Sc
 /** The body and assertion forms of a test, from one walk of its body function. */
 function formsOf(call: CallSite, body: SgNode | undefined, test: OpenTest, file: FileForms): TestForms {
   file.messages ??= messageArgumentIds(file.calls, file.nodeAssert);
-  const statements = test.assertionCalls.map(assertionChainTop);
+  // ava macros and helpers given the context run their assertions for the test.
+  const helped = helperAssertionsOf(call.node, body, test.ava, file.helpers);
+  const statements = [...test.assertionCalls, ...helped].map(assertionChainTop);
   const walked = body ? tokenForms(body, statements, tokenRules, file.messages) : undefined;
   // `test.each(table)(...)`: the table's rows are part of what the test asserts.
   const parts = eachTables(call.callee).map((table) => tokenForm(table, tokenRules, file.messages));
   if (walked) parts.push(walked.form);
+  // No body function: an ava macro (`test('adds', macro, 2, 3)`), whose arguments are what the test checks.
+  else
+    parts.push(
+      ...argumentsOf(call.node)
+        .slice(1)
+        .map((arg) => tokenForm(arg.node, tokenRules, file.messages)),
+    );
   const assertions = statements.map(
     (statement, index): Assertion => ({
       ...(walked?.inner[index] ?? tokenForm(statement, tokenRules, file.messages)),
@@ -180,7 +203,7 @@ function formsOf(call: CallSite, body: SgNode | undefined, test: OpenTest, file:
 
 /** Assertions and in-body skips (`t.skip()`, `this.skip()`, `ctx.skip()`) of the test being read. */
 function noteInsideTest(call: CallSite, test: OpenTest): void {
-  if (isAssertionCallee(call.calleeText)) {
+  if (isAssertionCallee(call.calleeText) || isAvaAssertion(call.callee, test.ava)) {
     test.assertionCalls.push(call.node);
     return;
   }
@@ -192,6 +215,14 @@ function noteInsideTest(call: CallSite, test: OpenTest): void {
   if (kind && kind !== 'only' && (objectKind === 'identifier' || objectKind === 'this')) {
     test.markers.push({ kind, text: `${call.calleeText.replace(/\s+/g, '')}()`, line: call.line });
   }
+}
+
+/** An assertion outside any test: `expect`/`assert`, or an ava assertion of a macro or hook (`t.is`). */
+function isTopLevelAssertion(call: CallSite, file: FileForms): boolean {
+  if (isAssertionCallee(call.calleeText)) return true;
+  const ava = avaHelperAssertion(call.node, call.callee);
+  if (ava?.helper !== undefined) file.helpers.set(ava.helper, [...(file.helpers.get(ava.helper) ?? []), call.node]);
+  return ava !== undefined;
 }
 
 /** `expect(x)` is the start of `expect(x).not.toBe(y)`: the whole chain is the assertion. */

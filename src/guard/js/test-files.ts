@@ -1,7 +1,8 @@
 import { Lang } from '@ast-grep/napi';
 
 const scriptExtension = /\.([cm]?[jt]sx?)$/;
-// vitest/jest (*.test.*, *.spec.*, __tests__/), mocha (test/), node:test (test.js, test-*.js, *-test.js, *_test.js).
+// vitest/jest (*.test.*, *.spec.*, __tests__/), mocha (test/), node:test (test.js, test-*.js, *-test.js, *_test.js),
+// ava's defaults (all of these); files named by ava's `files` setting are found by run-guard's avaTestFiles.
 const testFileName = /(^|\/)(__tests__|tests?)\/|[._-](test|spec)\.[cm]?[jt]sx?$|(^|\/)test(-[^/]*)?\.[cm]?[jt]sx?$/;
 
 /** Whether `path` is a JavaScript or TypeScript test file by the conventions of vitest, jest, mocha and node:test. */

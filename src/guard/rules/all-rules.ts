@@ -8,6 +8,7 @@ import { runnerCodeLoaded } from './runner-code-loaded.ts';
 import { runnerConfigNarrowed } from './runner-config-narrowed.ts';
 import { skipMarkerAdded } from './skip-marker-added.ts';
 import { snapshotRewritten } from './snapshot-rewritten.ts';
+import { tableRowChanged } from './table-row-changed.ts';
 import { testFileDeleted } from './test-file-deleted.ts';
 import { testsRemoved } from './tests-removed.ts';
 
@@ -20,6 +21,7 @@ export const guardRules: readonly GuardRule[] = [
   assertionsRemoved,
   assertionsUnreachable,
   expectedValueChanged,
+  tableRowChanged,
   assertionWeakened,
   runnerConfigNarrowed,
   runnerCodeLoaded,

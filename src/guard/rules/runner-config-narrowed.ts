@@ -27,7 +27,10 @@ export const runnerConfigNarrowed: GuardRule = {
           message:
             `\`${narrowing.setting}\`${narrowing.effect.startsWith('`') ? ':' : ''} ${narrowing.effect} ` +
             `(${base}: ${oneLine(narrowing.before)}; now: ` +
-            `${oneLine(narrowing.after)}). Restore it: git checkout ${base} -- ${file.path}`,
+            `${oneLine(narrowing.after)}). ` +
+            (file.before === undefined
+              ? `Delete ${file.path}: it is not in ${base}.`
+              : `Restore it: git checkout ${base} -- ${file.path}`),
         }),
       );
     });

@@ -8,7 +8,7 @@ export interface CommandArgs {
 }
 
 /**
- * Options of test runners (jest, vitest, mocha, pytest, go test, cargo test, node --test) that leave tests
+ * Options of test runners (jest, vitest, mocha, ava, pytest, go test, cargo test, node --test) that leave tests
  * out, run only some, or let an empty or failing run pass. `narrows` says which values count (`-p no:x`).
  */
 const narrowingOptions: Record<string, (value: string) => boolean> = Object.fromEntries([
@@ -19,6 +19,7 @@ const narrowingOptions: Record<string, (value: string) => boolean> = Object.from
     '--testPathPatterns',
     '--testPathIgnorePatterns',
     '--grep',
+    '--match',
     '-g',
     '--fgrep',
     '-f',
@@ -61,6 +62,11 @@ const narrowingOptions: Record<string, (value: string) => boolean> = Object.from
     '--bins',
     '--doc',
     '--ignore-errors',
+    // Snapshots rewritten on every run (ava, jest, vitest; see `runnerOnly`): they can never fail.
+    '-u',
+    '--update-snapshots',
+    '--updateSnapshot',
+    '--update',
   ].map((name) => [name, () => true]),
   // Turning off the cache plugin changes no result; turning off any other plugin may drop checks.
   ['-p', (value: string) => value.startsWith('no:') && value !== 'no:cacheprovider'],
@@ -69,6 +75,8 @@ const narrowingOptions: Record<string, (value: string) => boolean> = Object.from
 /** Options whose value is the next word (when not written `--name=value`). */
 const valueOptions = new Set([
   ...['-t', '--testNamePattern', '--testPathPattern', '--testPathPatterns', '--testPathIgnorePatterns', '--grep'],
+  // ava's title filter.
+  '--match',
   ...['-g', '--fgrep', '-f', '--exclude', '--project', '--shard', '--changedSince', '-k', '-m', '--deselect'],
   ...['--ignore', '--ignore-glob', '-p', '-o', '-run', '-skip', '--skip', '--test-name-pattern'],
   ...['--test-skip-pattern', '--reporter', '--config', '-c', '--environment', '--pool', '--maxWorkers'],
@@ -146,12 +154,17 @@ function splitOption(word: string): [string, string | undefined] {
   return [word, undefined];
 }
 
+/** Runners whose `-u` rewrites every snapshot to what the code does now, so snapshot assertions pass. */
+const snapshotRunners = /(?:^|\/)(?:ava|jest|vitest)$/;
+/** Options that mean something else to other programs (`python -u`): counted for the snapshot runners only. */
+const runnerOnly = new Set(['-u', '--update']);
+
 /** The values of the options in `args` that narrow the run, by option name. */
 export function narrowingOptionsOf(args: CommandArgs): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const [name, values] of args.options) {
     const narrows = narrowingOptions[name];
-    if (!narrows) continue;
+    if (!narrows || (runnerOnly.has(name) && !snapshotRunners.test(args.program))) continue;
     const counted = values.filter(narrows);
     if (counted.length > 0) found.set(name, counted);
   }

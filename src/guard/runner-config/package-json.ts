@@ -1,9 +1,10 @@
+import { avaSettings } from './ava-config.ts';
 import { configEntries, runnerSettings } from './js-config.ts';
 import { type RunnerSetting, SettingKinds } from './runner-setting.ts';
 import { shellTokens, simpleCommands } from './shell-words.ts';
 import { isTestTaskName } from './test-task.ts';
 
-/** The runner settings of a package.json: its `jest` options and its test scripts (`test`, `test:*`, `ci`). */
+/** The runner settings of a package.json: its `jest` and `ava` options and its test scripts (`test`, `test:*`, `ci`). */
 export function packageJsonSettings(source: string): RunnerSetting[] {
   const entries = configEntries('package.json', source);
   const scripts = entries.flatMap((entry): RunnerSetting[] => {
@@ -16,5 +17,5 @@ export function packageJsonSettings(source: string): RunnerSetting[] {
       { kind: SettingKinds.command, name: `scripts.${name}`, line: entry.line, text, commands, unset: undefined },
     ];
   });
-  return [...runnerSettings(entries, 'jest'), ...scripts];
+  return [...runnerSettings(entries, 'jest'), ...avaSettings(entries, 'ava'), ...scripts];
 }

@@ -1,3 +1,4 @@
+import { avaSettings } from './ava-config.ts';
 import { cargoSettings } from './cargo-targets.ts';
 import { conftestSettings } from './conftest-ignores.ts';
 import { configEntries, runnerSettings, workspaceSettings } from './js-config.ts';
@@ -29,6 +30,10 @@ const runnerConfigFiles: readonly RunnerConfigFile[] = [
   {
     matches: (name) => vitestWorkspace.test(name),
     settings: (name, source) => workspaceSettings(configEntries(name, source)),
+  },
+  {
+    matches: (name) => /^ava\.config\.[cm]?js$/.test(name),
+    settings: (name, source) => avaSettings(configEntries(name, source), undefined),
   },
   { matches: (name) => name === 'package.json', settings: (_, source) => packageJsonSettings(source) },
   {

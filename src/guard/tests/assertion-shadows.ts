@@ -23,6 +23,12 @@ const jsPatterns: RegExp[] = [
   /^\s*(?:globalThis\.|global\.|window\.)?(expect|assert)\s*=(?!=)/,
   // `assert.equal = () => {}`, `expect.extend(...)` is fine: only assignments to a member.
   /^\s*(?:globalThis\.|global\.)?((?:expect|assert)(?:\.\w+)+)\s*=(?!=)/,
+  // ava's assertions live on the test's context: `t.is = () => {}`, `Object.assign(t, { is() {} })`.
+  /^\s*(t\.(?:is|not|deepEqual|notDeepEqual|like|true|false|truthy|falsy|assert|regex|notRegex|throws|throwsAsync|notThrows|notThrowsAsync|snapshot|pass|fail|plan))\s*=(?!=)/,
+  /\bObject\.(?:assign|defineProperty|defineProperties|setPrototypeOf)\(\s*(t)\s*,/,
+  // ava's `test` from a file of the repository, which may never run the bodies: `import test from './fake.js'`.
+  /^\s*import\s+(test)\s+from\s+['"](\.{1,2}\/[^'"]*)['"]/,
+  /\b(?:const|let|var)\s+(test)\s*=\s*((?:await\s+import|require)\s*\(.*)$/,
   /\b(?:vi|jest)\.(?:mock|doMock)\(\s*['"]((?:node:)?assert(?:\/strict)?|chai|vitest|expect|@jest\/globals)['"]/,
   /\b(?:vi|jest)\.spyOn\(\s*(assert|expect|chai)\b/,
   // A custom matcher under a built-in's name replaces it: `expect.extend({ toBe: () => ({ pass: true }) })`.

@@ -152,6 +152,11 @@ function methodCall(method: string, argsText: string, go: boolean): Judgement | 
   if (go && testingHandle.test(args[0] ?? '')) args = args.slice(1);
   if (conditionMethods.has(name)) return condition(args[0]);
   if (equalityMethods.test(name)) return equality(args[0], args[1]);
+  // node's and chai's `assert.throws(fn, /text/)` check the error as ava's `t.throws(fn, { message })` does; a
+  // lone string is only a failure message in node.
+  if (!go && (name === 'throws' || name === 'rejects') && args[1] !== undefined && !/^['"`]/.test(args[1])) {
+    return thrown(args[1], name === 'throws' ? 'throws' : 'rejects');
+  }
   const strength = assertMethods.get(name);
   if (strength === undefined) return undefined;
   if (args.length > 0 && args.every(isLiteral) && strength !== Strengths.value) {
@@ -176,6 +181,85 @@ function goIfCheck(text: string): Judgement | undefined {
   if (operator === '==' && right === 'nil') return judge(Strengths.presence, `only checks that \`${left}\` is not nil`);
   return judge(Strengths.range, `only fails when \`${cond}\`, not on a wrong value`);
 }
+
+const isNullish = (text: string | undefined) => /^(?:null|undefined)$/.test(stripParens(text ?? ''));
+
+/** `a` must differ from `b`: a bound, or only presence when `b` is null or undefined. */
+function inequality(a: string | undefined, b: string | undefined): Judgement | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  if (isLiteral(a) && isLiteral(b)) return judge(Strengths.constant, 'compares two constants');
+  if (isNullish(b) || isNullish(a)) return judge(Strengths.presence, `only checks that it is not \`${b}\``);
+  return judge(Strengths.range, `only checks that it is not \`${b}\``);
+}
+
+/** A condition that must be false: `t.false(x !== 6)` pins a value, `t.false(x)` only that it is falsy. */
+function falseCondition(expression: string | undefined): Judgement | undefined {
+  if (expression === undefined || expression === '') return undefined;
+  const bare = stripParens(expression);
+  if (isLiteral(bare))
+    return falsy.test(bare) ? judge(Strengths.constant, `asserts the constant \`${bare}\``) : undefined;
+  if (bare.startsWith('!') && !bare.startsWith('!=')) return condition(bare.slice(1));
+  const comparison = topComparison(bare);
+  if (comparison?.operator === '!==' || comparison?.operator === '!=')
+    return equality(comparison.left, comparison.right);
+  if (comparison) return inequality(comparison.left, comparison.right);
+  return judge(Strengths.presence, `only checks that \`${bare}\` is falsy`);
+}
+
+/** A pattern match (`t.regex`): a range of values, nothing when both sides are constants. */
+function patternMatch([subject, pattern]: string[]): Judgement | undefined {
+  if (subject === undefined || pattern === undefined) return undefined;
+  if (isLiteral(subject) && (isLiteral(pattern) || /^\/.*\/\w*$/.test(pattern))) {
+    return judge(Strengths.constant, 'checks a constant, not the code');
+  }
+  // `/.*/`, `/(?:)/`, `/^/`: a pattern any text matches.
+  if (/^\/(?:\.\*|\(\?:\)|\^|\$|\^\.\*|\.\*\$|\^\.\*\$|[\s\S]\*)?\/\w*$/.test(pattern.trim())) {
+    return judge(Strengths.presence, `only checks against \`${pattern}\`, which any text matches`);
+  }
+  return judge(Strengths.range, `only checks that \`${subject}\` matches a pattern`);
+}
+
+/** `t.throws(fn, { message: 'x' })` pins the error; without an expectation (or `{ any: true }`) any error passes. */
+function thrown(expectation: string | undefined, verb: string): Judgement {
+  const bare = expectation === undefined ? '' : stripParens(expectation).replace(/\s+/g, '');
+  return bare === '' || /^(?:undefined|null|\{\}|\{any:true,?\})$/.test(bare)
+    ? judge(Strengths.range, `only checks that it ${verb}, with any error`)
+    : judge(Strengths.value, `checks the error it ${verb === 'throws' ? 'throws' : 'rejects with'}`);
+}
+
+/**
+ * ava's assertions (`t.is(a, b)`, on a context parameter of any name), ranked like jest's matchers: `is`,
+ * `deepEqual`, `like`, `snapshot` and `throws` with an expectation pin the value, `not`/`regex` a range, `truthy`/`notThrows` presence,
+ * `pass()` nothing. `t.plan(n)` is no check of a value: `expected-value-changed` compares it.
+ */
+const avaMethods: Record<string, (args: string[]) => Judgement | undefined> = {
+  is: ([a, b]) => equality(a, b),
+  deepEqual: ([a, b]) => equality(a, b),
+  // `t.like(x, {})` holds for any object.
+  like: ([a, b]) =>
+    b !== undefined && /^(?:\{\s*\}|\[\s*\])$/.test(stripParens(b))
+      ? judge(Strengths.presence, `only checks \`like(${b})\`, which any object matches`)
+      : equality(a, b),
+  not: ([a, b]) => inequality(a, b),
+  notDeepEqual: ([a, b]) => inequality(a, b),
+  true: ([a]) => condition(a),
+  assert: ([a]) => condition(a),
+  truthy: ([a]) => condition(a),
+  false: ([a]) => falseCondition(a),
+  falsy: ([a]) => falseCondition(a),
+  regex: patternMatch,
+  notRegex: patternMatch,
+  throws: ([, expectation]) => thrown(expectation, 'throws'),
+  throwsAsync: ([, expectation]) => thrown(expectation, 'rejects'),
+  notThrows: () => judge(Strengths.presence, 'only checks that it does not throw'),
+  notThrowsAsync: () => judge(Strengths.presence, 'only checks that it does not reject'),
+  snapshot: ([a]) =>
+    a !== undefined && isLiteral(a)
+      ? judge(Strengths.constant, 'checks a constant, not the code')
+      : judge(Strengths.value, 'checks the value'),
+  pass: () => judge(Strengths.constant, 'passes whatever the code does'),
+  fail: () => judge(Strengths.value, 'fails the test'),
+};
 
 /** How much the assertion written as `text` checks, in any language the guard reads; undefined when unknown. */
 export function judgeAssertion(text: string): Judgement | undefined {
@@ -207,7 +291,15 @@ export function judgeAssertion(text: string): Judgement | undefined {
   if (method?.[1]) {
     const open = code.indexOf('(', method[0].length - 1);
     const args = insideParens(code, open);
-    return args && methodCall(method[1], args.inner, /^(?:assert|require)\.[A-Z]/.test(code));
+    const judged = args && methodCall(method[1], args.inner, /^(?:assert|require)\.[A-Z]/.test(code));
+    // Else maybe ava's, on a context parameter named `assert`: `assert.is(a, 6)`, `assert.true(ok)`.
+    if (judged || !Object.hasOwn(avaMethods, method[1])) return judged;
+  }
+  // `t.is(a, 6)`, or `is(a, 6)` destructured from the context (a bare `assert(x)` is read below).
+  const ava = /^(?!self\.)(?:[A-Za-z_$][\w$]*\s*\.\s*)?(\w+)\s*\(/.exec(code);
+  if (ava?.[1] && Object.hasOwn(avaMethods, ava[1]) && !/^assert\s*\(/.test(code)) {
+    const args = insideParens(code, ava[0].length - 1);
+    return args && avaMethods[ava[1]]?.(splitTopLevel(args.inner));
   }
   const bare = /^assert\b\s*/.exec(code);
   if (bare) {

@@ -19,8 +19,11 @@ describe('bench gates against the base ref, in its own worktree', () => {
       seen.push(line);
       expect(metric.change, seen.join('\n')).toBe('wash');
       expect(result.verdict).toBe('passed');
-      expect(metric.samples).toHaveLength(7);
-      expect(metric.baseline?.samples).toHaveLength(7);
+      // 7 runs a side, or more rounds of 7 when a busy machine left the first round unclear.
+      const runs = speedOf(result).bench.runs;
+      expect([7, 14, 21, 28]).toContain(runs);
+      expect(metric.samples).toHaveLength(runs);
+      expect(metric.baseline?.samples).toHaveLength(runs);
       expect(metric.baseline?.commit).toBe(commit);
       if (check === 0) writeFileSync(join(worktree, 'left-by-check-1'), ''); // survives only if the worktree is reused
     }

@@ -6,7 +6,7 @@ import { gitdir } from '../../support/gitdir.ts';
 import { writeFiles } from '../../support/write-files.ts';
 
 // The bench prints the next value of a fixed, spread-out sequence for its side (a counter file per
-// side), so the samples are the same every time: `scale` x [100, 80, 120, 100, 90, 110, 100, ...].
+// side), so the samples are the same every time: `scale` x [100, 80, 120, 92, 108, 86, 114, ...].
 const bench = `import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 const side = process.env.SLUICE_BENCH_SIDE;
 const counter = process.env.COUNTER_DIR + '/' + side;
@@ -30,8 +30,11 @@ function config(): string {
 `;
 }
 
-/** Spread out by ±20%: a 10% change stays hidden in the first round. */
-const noisy = [100, 80, 120, 100, 90, 110, 100];
+/**
+ * Spread out by ±20%, every value distinct: a 10% change stays hidden in the first round, and the median
+ * of a resample lands on different values (a spread with many runs at exactly 100 would pin it there).
+ */
+const noisy = [100, 80, 120, 92, 108, 86, 114];
 
 async function project(changeScale: number, spread = noisy) {
   const withSpread = bench.replace('SPREAD', JSON.stringify(spread));

@@ -56,3 +56,30 @@ describe("the main checkout's .sluice/ is ignored by git however it was first cr
     expect(await stagedSluiceFiles(repo)).toEqual([]);
   });
 });
+
+describe('workflow files under .sluice/workflows/', () => {
+  it('are committed by git add -A, while everything else Sluice keeps there is not', async () => {
+    const repo = await gitdir();
+    await ensureSluiceDir(repo);
+    mkdirSync(join(repo, '.sluice', 'workflows', 'parts'), { recursive: true });
+    writeFileSync(join(repo, '.sluice', 'workflows', 'plan.yaml'), 'steps: {}\n');
+    writeFileSync(join(repo, '.sluice', 'workflows', 'parts', 'nested.yaml'), 'steps: {}\n');
+    writeFileSync(join(repo, '.sluice', 'sluice.db'), '');
+    expect(await stagedSluiceFiles(repo)).toEqual([
+      '.sluice/workflows/parts/nested.yaml',
+      '.sluice/workflows/plan.yaml',
+    ]);
+  });
+
+  it('brings the .gitignore an earlier Sluice wrote up to date', async () => {
+    const repo = await gitdir();
+    mkdirSync(join(repo, '.sluice', 'workflows'), { recursive: true });
+    writeFileSync(
+      join(repo, '.sluice', '.gitignore'),
+      '# Written by Sluice: logs, reports, cache, the run store and transcripts are not for git.\n*\n',
+    );
+    writeFileSync(join(repo, '.sluice', 'workflows', 'plan.yaml'), 'steps: {}\n');
+    await ensureSluiceDir(repo);
+    expect(await stagedSluiceFiles(repo)).toEqual(['.sluice/workflows/plan.yaml']);
+  });
+});

@@ -218,7 +218,10 @@ describe('runner-config-narrowed: pytest, conftest.py and Cargo.toml', () => {
     expect(findings.map((finding) => finding.severity)).toContain('block');
     const message = findings.map((finding) => finding.message).join('\n');
     expect(message).toContain(expected);
-    expect(message).toContain(`Restore it: git checkout main -- ${path}`);
+    // A file new since the base cannot be checked out from it: the fix is to delete it.
+    expect(message).toContain(
+      before === undefined ? `Delete ${path}: it is not in main.` : `Restore it: git checkout main -- ${path}`,
+    );
   });
 
   it.each(neutral)('passes: %s', (_, path, before, after) => {

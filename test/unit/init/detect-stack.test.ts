@@ -2,7 +2,7 @@ import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectStack } from '../../../src/config/init/detect-stack.ts';
-import { fixturePath, removeTempRepos, tempRepo } from './fixture-repo.ts';
+import { fixturePath, pathWithManagers, removeTempRepos, tempRepo } from './fixture-repo.ts';
 
 afterEach(removeTempRepos);
 
@@ -33,6 +33,12 @@ describe('detectStack on Node projects', () => {
         build: { name: 'build', command: 'tsc -p tsconfig.build.json' },
         typecheck: { name: 'typecheck', command: 'tsc --noEmit' },
         test: { name: 'test', command: 'vitest run' },
+      },
+      scriptTable: {
+        build: 'tsc -p tsconfig.build.json',
+        start: 'node dist/index.js',
+        test: 'vitest run',
+        typecheck: 'tsc --noEmit',
       },
       typescript: { tsconfig: 'tsconfig.json', installed: true },
       testRunner: { name: 'vitest', evidence: 'package.json' },
@@ -120,8 +126,13 @@ describe('detectStack on Python projects', () => {
       'setup.cfg': '[metadata]\nname = widget\n\n[mypy]\nstrict = True\n',
       'poetry.lock': '',
     });
-    const { python } = await detectStack(dir);
+    const { python } = await detectStack(dir, { searchPath: await pathWithManagers(['poetry']) });
     expect(python?.runPrefix).toEqual({ name: 'poetry run', evidence: 'poetry.lock' });
+    // Without poetry installed, its lockfile gives no runner: every gate would fail with exit 127.
+    const withoutPoetry = await detectStack(dir, { searchPath: await pathWithManagers([]) });
+    expect(withoutPoetry.python?.runPrefix).toBeUndefined();
+    expect(withoutPoetry.python?.missingRunner).toEqual({ name: 'poetry', evidence: 'poetry.lock' });
+    expect(withoutPoetry.findings).toContainEqual({ file: 'poetry.lock', says: 'poetry is not on PATH' });
     expect(python?.pytest).toEqual({ name: 'pytest', evidence: 'requirements-dev.txt' });
     expect(python?.ruff).toEqual({ name: 'ruff', evidence: 'requirements-dev.txt' });
     expect(python?.mypy).toEqual({ name: 'mypy', evidence: 'setup.cfg' });
@@ -186,5 +197,34 @@ describe('detectStack on Go, Rust and Makefiles', () => {
     const detection = await detectStack(fixturePath('mixed-go-make'));
     expect(detection.go?.module).toBe('example.com/mixed');
     expect(detection.make?.targets).toEqual(['build', 'lint', 'test']);
+  });
+});
+
+describe('detectStack on script names', () => {
+  it('chooses check:type, check:lint, check:format and test:unit, and lists the other check scripts', async () => {
+    const scripts = {
+      'check:type': 'tsc --noEmit',
+      'check:lint': 'eslint .',
+      'check:format': 'prettier --check .',
+      'test:unit': 'vitest run',
+      'test:e2e': 'playwright test',
+      'lint:css': 'stylelint "**/*.css"',
+      'lint:fix': 'eslint --fix .',
+      'test:watch': 'vitest',
+      format: 'prettier --write .',
+      ci: 'npm run check:lint && npm run test:unit',
+    };
+    const dir = await tempRepo();
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ scripts }));
+    const { node } = await detectStack(dir);
+    const chosen = Object.fromEntries(Object.entries(node?.scripts ?? {}).map(([role, script]) => [role, script.name]));
+    expect(chosen).toEqual({
+      typecheck: 'check:type',
+      lint: 'check:lint',
+      format: 'check:format',
+      test: 'test:unit',
+      e2e: 'test:e2e',
+    });
+    expect(node?.extraScripts?.map((script) => script.name)).toEqual(['lint:css', 'ci']);
   });
 });

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +36,23 @@ export async function readConfig(path: string): Promise<{ text: string; config: 
   return { text, config: configSchema.parse(parse(text)) };
 }
 
+/**
+ * A PATH holding `pnpm`, `yarn` and `bun` (scripts that exit 0), so init plans with the lockfile's manager as on
+ * a machine that has them; the directory is removed with the temp repositories.
+ */
+export async function pathWithManagers(programs: readonly string[] = ['pnpm', 'yarn', 'bun']): Promise<string> {
+  const dir = await tempRepo();
+  await mkdir(join(dir, 'bin'));
+  for (const program of programs) {
+    await writeFile(join(dir, 'bin', program), '#!/bin/sh\nexit 0\n');
+    await chmod(join(dir, 'bin', program), 0o755);
+  }
+  return join(dir, 'bin');
+}
+
 /** Runs init in `dir` and returns the path of the new sluice.yaml (throws when one existed). */
-export async function writtenConfigPath(dir: string): Promise<string> {
-  const result = await initConfig({ dir });
+export async function writtenConfigPath(dir: string, searchPath?: string): Promise<string> {
+  const result = await initConfig({ dir, ...(searchPath === undefined ? {} : { searchPath }) });
   if (result.status === 'exists') throw new Error(`expected a new sluice.yaml in ${dir}`);
   return result.path;
 }

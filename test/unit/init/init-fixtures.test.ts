@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { initConfig } from '../../../src/config/init/init-config.ts';
 import type { GateKind, ReportFormat, SluiceConfig } from '../../../src/config/schema.ts';
 import { hashInputs } from '../../../src/gates/cache/hash-inputs.ts';
-import { readConfig, removeTempRepos, tempRepo, writtenConfigPath } from './fixture-repo.ts';
+import { pathWithManagers, readConfig, removeTempRepos, tempRepo, writtenConfigPath } from './fixture-repo.ts';
 
 afterEach(removeTempRepos);
 
@@ -227,7 +227,8 @@ const expectations: Record<string, FixtureExpectation> = {
 describe('initConfig on fixture repositories', () => {
   it.each(Object.entries(expectations))('%s: writes the expected gates', async (fixture, expected) => {
     const dir = await tempRepo(fixture);
-    const result = await initConfig({ dir });
+    // The fixtures' lockfiles name yarn and pnpm: plan as on a machine that has them.
+    const result = await initConfig({ dir, searchPath: await pathWithManagers() });
     if (result.status === 'exists') throw new Error('a fresh fixture has no sluice.yaml');
 
     expect(result.status).toBe(expected.status);
@@ -248,7 +249,9 @@ describe('initConfig on fixture repositories', () => {
   });
 
   it('gives every gate the whole repository as inputs, less the build output of the stack', async () => {
-    const node = await readConfig(await writtenConfigPath(await tempRepo('node-jest-eslint')));
+    const node = await readConfig(
+      await writtenConfigPath(await tempRepo('node-jest-eslint'), await pathWithManagers()),
+    );
     for (const gate of Object.values(node.config.gates)) {
       expect(gate.inputs).toEqual(['**/*', '!dist/**', '!build/**', '!coverage/**']);
     }

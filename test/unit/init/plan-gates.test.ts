@@ -30,8 +30,8 @@ function byName(gates: PlannedGate[]): Record<string, PlannedGate> {
 }
 
 describe('planGates for package.json scripts', () => {
-  it('adds the report flags to the last command of a chained script', () => {
-    const scripts = { test: { name: 'test', command: 'tsc -p . && vitest run' } };
+  it('adds the report flags to the last command of a chain it cannot split (a command it does not know)', () => {
+    const scripts = { test: { name: 'test', command: 'node scripts/fixtures.js && vitest run' } };
     const { gates } = planGates(detection({ node: nodeStack({ scripts }) }));
     expect(gates[0]?.run).toBe(
       'npm run test -- --reporter=default --reporter=junit --outputFile.junit=.sluice/reports/test.xml',
@@ -196,7 +196,10 @@ describe('planGates and the needs of Node tests', () => {
     ],
     ['node --test on built files', "node --test './dist/**/*.test.js'", {}, ['build'], undefined],
     ['node --test in a TypeScript project', 'node --test', { typescript }, ['build'], undefined],
-    ['a runner Sluice does not know', 'ava', {}, ['build'], undefined],
+    ['a runner Sluice does not know', 'tape test/*.js', {}, ['build'], undefined],
+    ['ava in a JavaScript project', 'ava', {}, [], 'ava runs the JavaScript sources'],
+    ['mocha in a TypeScript project', 'mocha', { typescript }, ['build'], undefined],
+    ['bun test', 'bun test', { typescript }, [], 'bun compiles the TypeScript itself'],
   ])('%s', (_, command, parts, needs, reason) => {
     const scripts = { build, test: { name: 'test', command } };
     const plan = planGates(detection({ node: nodeStack({ ...parts, scripts }) }));
@@ -289,7 +292,7 @@ describe('planGates across stacks', () => {
   it('orders gates by tier and makes tests and e2e need the build', () => {
     const scripts = {
       e2e: { name: 'e2e', command: 'playwright test' },
-      test: { name: 'test', command: 'mocha' },
+      test: { name: 'test', command: 'tape test/*.js' },
       build: { name: 'build', command: 'vite build' },
     };
     const { gates } = planGates(detection({ node: nodeStack({ scripts }) }));
@@ -388,6 +391,12 @@ describe('planGates across stacks', () => {
   });
 
   it('plans nothing for a detection with no checks', () => {
-    expect(planGates(detection({ node: nodeStack({}) }))).toEqual({ gates: [], found: [], guessed: [], notes: [] });
+    expect(planGates(detection({ node: nodeStack({}) }))).toEqual({
+      warnings: [],
+      gates: [],
+      found: [],
+      guessed: [],
+      notes: [],
+    });
   });
 });

@@ -51,7 +51,7 @@ describe('renderConfig', () => {
   });
 
   it('starts with what was detected, the repository-wide guesses and a pointer to the JSON Schema', () => {
-    const header = renderConfig(plan).split('\nversion: 1')[0] ?? '';
+    const header = renderConfig(plan).split('\n---\n')[0] ?? '';
     expect(header).toContain('#   package.json script test → vitest run');
     expect(header).toContain('#   Makefile target test not added');
     expect(header).toContain('`sluice schema`');
@@ -59,7 +59,7 @@ describe('renderConfig', () => {
   });
 
   it('says what "**/*" covers and how to narrow a gate', () => {
-    const header = (renderConfig(plan).split('\nversion: 1')[0] ?? '').replace(/\n# /g, ' ');
+    const header = (renderConfig(plan).split('\n---\n')[0] ?? '').replace(/\n# /g, ' ');
     expect(header).toContain(
       '"**/*" is every file of the repository except .git/, .sluice/, node_modules/ and what the root .gitignore ignores',
     );
@@ -75,5 +75,46 @@ describe('renderConfig', () => {
   it('says so when nothing was detected', () => {
     const empty: GatePlan = { ...plan, found: [], notes: [] };
     expect(renderConfig(empty)).toContain('# Detected: nothing Sluice recognizes');
+  });
+});
+
+/** The yamllint default rules a written sluice.yaml can break, checked line by line. */
+function yamllintProblems(text: string): string[] {
+  const lines = text.split('\n');
+  const problems: string[] = [];
+  const lengthOff = lines.includes('# yamllint disable rule:line-length');
+  if (!text.endsWith('\n') || text.endsWith('\n\n')) problems.push('new-line-at-end-of-file / empty-lines');
+  if (!lines.includes('---')) problems.push('document-start');
+  lines.forEach((line, index) => {
+    const at = `line ${index + 1}`;
+    if (/[ \t]$/.test(line)) problems.push(`${at}: trailing-spaces`);
+    if (line.includes('\t')) problems.push(`${at}: tab`);
+    if (line.length > 80 && (!lengthOff || /^\s*#/.test(line))) problems.push(`${at}: line-length ${line.length}`);
+    if (/^\s*#[^ \n]/.test(line) && !/^\s*#$/.test(line)) problems.push(`${at}: comments (starting space)`);
+    // braces and brackets: no spaces inside; Prettier wants spaces inside braces, so no flow mappings at all.
+    if (/:\s*\{/.test(line)) problems.push(`${at}: flow mapping`);
+    if (/\[ | \]/.test(line.replace(/"[^"]*"/g, '""'))) problems.push(`${at}: brackets`);
+  });
+  return problems;
+}
+
+describe('renderConfig and YAML linters', () => {
+  it('passes the yamllint default rules, keys in one order, with short commands', () => {
+    const short = plan.gates.map((gate) => ({ ...gate, run: `npm run ${gate.name}` }));
+    const text = renderConfig({ ...plan, gates: short, warnings: ['pnpm is not on PATH '.repeat(8)] });
+    expect(yamllintProblems(text)).toEqual([]);
+    expect(text).not.toContain('yamllint disable');
+    expect(text).toContain('\n---\nversion: 1\ngates:\n');
+    const testGate = text.slice(text.indexOf('\n  test:\n'));
+    const keys = [...testGate.matchAll(/^ {4}([a-z]+):/gm)].map((match) => match[1]);
+    expect(keys).toEqual(['run', 'kind', 'tier', 'needs', 'inputs', 'report']);
+  });
+
+  it('keeps a long command on one line and tells yamllint so, before the document starts', () => {
+    const long = plannedGate({ name: 'e2e', run: `npx playwright test ${'--project=chromium '.repeat(5)}`.trim() });
+    const text = renderConfig({ ...plan, gates: [...plan.gates, long] });
+    expect(yamllintProblems(text)).toEqual([]);
+    expect(text).toMatch(/# yamllint disable rule:line-length\n---\n/);
+    expect(configSchema.parse(parse(text)).gates.e2e?.run).toBe(long.run);
   });
 });

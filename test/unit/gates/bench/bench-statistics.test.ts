@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   coefficientOfVariation,
+  equivalenceLevel,
   judgeChange,
   mannWhitney,
   median,
@@ -19,7 +20,15 @@ function verdict(change: number[], baseline: number[], better: 'lower' | 'higher
   const ratio = ratioOfMedians(change, baseline, bootstrap);
   if (!ratio) throw new Error('no ratio');
   const p = mannWhitney(change, baseline).p;
-  return judgeChange({ ratio: ratio.value, interval: ratio.interval, p, better, confidence: 0.95, minEffect: 0.03 });
+  return judgeChange({
+    ratio: ratio.value,
+    interval: ratio.interval,
+    equivalence: ratio.equivalence,
+    p,
+    better,
+    confidence: 0.95,
+    minEffect: 0.03,
+  });
 }
 
 describe('median', () => {
@@ -205,6 +214,57 @@ describe('unclear is not a wash', () => {
     expect(judge([0.99, 1.031])).toBe('unclear');
     // A point estimate of x1.00 does not make a wide interval a wash.
     expect(judge([0.8, 1.25])).toBe('unclear');
+  });
+});
+
+describe('a wash is shown by an equivalence test', () => {
+  it('checks the interval at level 2·confidence − 1 (90% for 95%), which lies inside the 95% one', () => {
+    const baseline = [100, 103, 98, 101, 99, 104, 97, 102, 100, 101, 99, 98, 103, 100];
+    const change = [...baseline].reverse().map((value, index) => value * (index % 2 === 0 ? 1.01 : 0.995));
+    const ratio = ratioOfMedians(change, baseline, bootstrap);
+    if (!ratio) throw new Error('no ratio');
+    expect(equivalenceLevel(0.95)).toBeCloseTo(0.9, 10);
+    expect(ratio.equivalence[0]).toBeGreaterThanOrEqual(ratio.interval[0]);
+    expect(ratio.equivalence[1]).toBeLessThanOrEqual(ratio.interval[1]);
+    expect(ratio.equivalence[1] - ratio.equivalence[0]).toBeLessThan(ratio.interval[1] - ratio.interval[0]);
+  });
+
+  it('calls a wash on the equivalence interval; the wider interval alone would leave it unclear', () => {
+    const judge = (equivalence?: [number, number]) =>
+      judgeChange({
+        ratio: 1.005,
+        interval: [0.965, 1.045],
+        ...(equivalence ? { equivalence } : {}),
+        p: 0.6,
+        better: 'lower',
+        confidence: 0.95,
+        minEffect: 0.03,
+      });
+    expect(judge([0.975, 1.028])).toBe('wash');
+    expect(judge([0.975, 1.031])).toBe('unclear');
+    expect(judge()).toBe('unclear'); // no equivalence interval: the stricter 95% one decides
+  });
+
+  it('calls a real move of min_effect or more a wash in at most ~5% of noisy samplings', () => {
+    // 4% slower, 2% run-to-run noise, 21 runs a side: sampled with a fixed seed, 80 times.
+    const random = seededRandom(42);
+    const noise = () => {
+      // Sum of uniforms: roughly normal, sd about 2%.
+      let sum = 0;
+      for (let draw = 0; draw < 6; draw++) sum += random() - 0.5;
+      return 1 + sum * 0.028;
+    };
+    let washes = 0;
+    let regressed = 0;
+    for (let trial = 0; trial < 80; trial++) {
+      const baseline = Array.from({ length: 21 }, () => 100 * noise());
+      const change = Array.from({ length: 21 }, () => 104 * noise());
+      const call = verdict(change, baseline);
+      if (call === 'wash') washes++;
+      if (call === 'regressed') regressed++;
+    }
+    expect(washes).toBeLessThanOrEqual(4);
+    expect(regressed).toBeGreaterThan(40);
   });
 });
 

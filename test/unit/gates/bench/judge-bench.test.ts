@@ -131,7 +131,27 @@ describe('an unsettled result', () => {
     expect(failure?.received).toMatch(/coefficient of variation [\d.]+%/);
     expect(failure?.received).toContain('More runs (`bench.max_runs`) or a quieter machine would settle it');
     expect(failure?.expected).toContain('shown within ±3%');
+    expect(failure?.received).toMatch(/^measured `p50_ms` from the JSON each run printed: /);
+    expect(verdict.reason).toMatch(/a wash needs the 90% interval \[0\.\d\d-1\.\d\d\] within x0\.97-x1\.03/);
     expect(formatMetricResult(metric)).toMatch(/ unclear \(spread \d+%\)$/);
+  });
+
+  it('names the timing it measured, and the steadier one, for run-time metrics', () => {
+    const timed = (time?: 'cpu' | 'instructions') => {
+      const config = benchSchema.parse({ metrics: { t: time ? { time } : {} } });
+      const metricConfig = config.metrics.t;
+      if (!metricConfig) throw new Error('no metric');
+      const metric = judgeMetric('t', metricConfig, { change: noisySlower, baseline: noisy }, config, [], baselineRef);
+      return judgeBench([metric], config, []).failures[0]?.received ?? '';
+    };
+    expect(timed()).toMatch(/^measured each run's wall time: [\d.]+ ms /);
+    expect(timed()).toContain('`time: cpu` is much steadier than wall time on a busy machine');
+    expect(timed('cpu')).toMatch(/^measured each run's CPU time \(user \+ system of its process tree\): /);
+    expect(timed('cpu')).toContain('`time: instructions` (valgrind) counts work');
+    expect(timed('instructions')).toMatch(
+      /^measured the instructions each run's process tree executed \(valgrind\): [\d.]+ instructions/,
+    );
+    expect(timed('instructions')).not.toContain('steadier');
   });
 
   it('passes it with `unclear: pass`, and still fails a clear regression then', () => {
@@ -166,6 +186,9 @@ describe('an unsettled result', () => {
     expect(strict.metric.ratio?.interval[1]).toBeGreaterThan(1);
     expect(strict.metric.goals[0]).toMatchObject({ verdict: 'goal-missed', unclear: true });
     expect(strict.verdict.reason).toMatch(/^goal unclear: p50_ms x0\.\d\d \(goal <= 1\) after \d+ runs per side/);
+    expect(strict.verdict.failures[0]?.received).toMatch(
+      /^measured `p50_ms` from the JSON each run printed: ratio x0\.\d\d .*coefficient of variation/,
+    );
     expect(needsMoreRuns([strict.metric])).toBe(true);
     const lenient = judge(['p50_ms ratio <= 1.0'], faintlyFaster, noisy, {
       fail_on_regression: false,
