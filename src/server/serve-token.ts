@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What `sluice serve` leaves for the CLI beside the store: where it listens and its token. */
@@ -40,6 +40,11 @@ export async function writeServeFile(configFolder: string, file: ServeFile): Pro
   return path;
 }
 
-export async function removeServeFile(configFolder: string): Promise<void> {
-  await rm(serveFilePath(configFolder), { force: true });
+/** Remove the serve file if this process wrote it (another `sluice serve` may own it now). */
+export async function removeServeFile(configFolder: string, pid: number = process.pid): Promise<void> {
+  const path = serveFilePath(configFolder);
+  const owner = await readFile(path, 'utf8')
+    .then((text) => (JSON.parse(text) as Partial<ServeFile>).pid)
+    .catch(() => undefined);
+  if (owner === pid) await rm(path, { force: true });
 }

@@ -83,21 +83,24 @@ export async function run(argv: string[]): Promise<number> {
             ...(values['prompt-via'] ? { promptVia: values['prompt-via'] } : {}),
           })
         : undefined;
-      server = await startServer({
-        store,
-        repoRoot: probe.repoRoot,
-        configDir: probe.configDir,
-        config,
-        version: await readVersion(),
-        token,
-        host: values.host ?? '127.0.0.1',
-        port,
-        ...(work ? { cancelInProcess: (runId: string) => work.cancel(runId) } : {}),
-        reportInternalError: (error) =>
-          writeError(
-            `sluice serve: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-          ),
-      });
+      const version = await readVersion();
+      server = await listenOrExplain(port, () =>
+        startServer({
+          store,
+          repoRoot: probe.repoRoot,
+          configDir: probe.configDir,
+          config,
+          version,
+          token,
+          host: values.host ?? '127.0.0.1',
+          port,
+          ...(work ? { cancelInProcess: (runId: string) => work.cancel(runId) } : {}),
+          reportInternalError: (error) =>
+            writeError(
+              `sluice serve: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+            ),
+        }),
+      );
       const address = urlWithToken(server, token);
       await writeServeFile(configFolder, {
         url: server.url,
@@ -152,6 +155,20 @@ async function workPorts(store: RunStore, configPath: string, baseRef: string, o
     import('../work-ports.ts'),
   ]);
   return cancellablePorts(store, createWorkPorts({ store, configPath, baseRef, overrides }));
+}
+
+/** A port already taken is the user's to fix, not a crash. */
+async function listenOrExplain(port: number, listen: () => Promise<RunningServer>): Promise<RunningServer> {
+  try {
+    return await listen();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`port ${port} is in use: pick another with --port (0 picks a free one)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new UsageError(`cannot listen on that --host: ${(error as Error).message}`);
+    throw error;
+  }
 }
 
 async function workBase(repoRoot: string, base: string | undefined): Promise<string> {

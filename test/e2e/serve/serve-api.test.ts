@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import type {
 } from '../../../src/server/api-types.ts';
 import { git } from '../../support/gitdir.ts';
 import { brokenAdderRepo, rightAdd, wrongAdd } from '../../support/run-fixtures.ts';
+import { runSluice } from '../../support/sluice-cli.ts';
 import { sluiceRunDone } from '../review/review-fixtures.ts';
 import { getJson, postJson, rawRequest, startServe } from './serve-fixtures.ts';
 
@@ -121,6 +122,13 @@ describe('sluice serve: the API over a store filled by real runs', () => {
     const stored = JSON.parse(await readFile(join(repo, '.sluice', 'serve.json'), 'utf8')) as { token: string };
     expect(stored.token).toBe(serve.token);
     expect(statSync(join(repo, '.sluice', 'serve.json')).mode & 0o777).toBe(0o600);
+    // A second server on the same port is told so, and leaves the first one's file alone.
+    const clash = await runSluice(['serve', '--port', String(serve.port)], { cwd: repo });
+    expect([clash.exitCode, clash.stderr]).toEqual([
+      2,
+      `sluice: port ${serve.port} is in use: pick another with --port (0 picks a free one)\n`,
+    ]);
+    expect(existsSync(join(repo, '.sluice', 'serve.json'))).toBe(true);
 
     const cases: Array<[string, Promise<{ status: number; body: string }>, number, string]> = [
       ['no token', add({}), 401, 'UNAUTHORIZED'],
