@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// `npm test` marks the environment as npm's (npm_command), and Sluice then spells its hints
+// `npx sluice ...`. The tests run the CLI as a person with sluice on PATH would; a test that wants
+// the npm spelling sets the variable itself.
+delete process.env.npm_command;
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],

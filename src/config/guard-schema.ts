@@ -1,44 +1,14 @@
 import { z } from 'zod';
+import { guardPolicies, guardRuleIds } from './guard-defaults.ts';
 
-/** Every rule of `sluice guard`, by the id findings carry. */
-export const guardRuleIds = [
-  'protected-path-changed',
-  'test-file-deleted',
-  'tests-removed',
-  'skip-marker-added',
-  'assertions-removed',
-  'assertions-unreachable',
-  'expected-value-changed',
-  'table-row-changed',
-  'assertion-weakened',
-  'runner-config-narrowed',
-  'runner-code-loaded',
-  'snapshot-rewritten',
-] as const;
-export type GuardRuleId = (typeof guardRuleIds)[number];
-
-/** What happens to a rule's blocking findings. */
-export const guardPolicies = ['block', 'revert', 'ask', 'warn', 'off'] as const;
-export type GuardPolicy = (typeof guardPolicies)[number];
-
-/** Files the agent must not change at all, besides the tests (whose changes the rules judge one by one). */
-export const defaultProtectedGlobs = [
-  'sluice.yaml',
-  '**/sluice.yaml',
-  '.sluice/workflows/**',
-  '.github/workflows/**',
-  '.gitlab-ci.yml',
-  '.circleci/**',
-  '.buildkite/**',
-  'azure-pipelines.yml',
-  'bitbucket-pipelines.yml',
-  '.travis.yml',
-  'Jenkinsfile',
-  '.ci/**',
-  '.husky/**',
-  'lefthook.yml',
-  '.pre-commit-config.yaml',
-] as const;
+export {
+  defaultGuardConfig,
+  defaultProtectedGlobs,
+  type GuardPolicy,
+  type GuardRuleId,
+  guardPolicies,
+  guardRuleIds,
+} from './guard-defaults.ts';
 
 const globList = z.array(z.string().min(1));
 
@@ -66,4 +36,3 @@ export const guardSchema = z
   .describe('`sluice guard`: what counts as weakening the tests, and what happens then.');
 
 export type GuardConfig = z.output<typeof guardSchema>;
-export const defaultGuardConfig: GuardConfig = guardSchema.parse({});

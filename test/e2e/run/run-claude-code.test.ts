@@ -87,7 +87,7 @@ describe('sluice run with the real Claude Code against a scripted model', () => 
     expect(secondTurn).toContain('adds two numbers (test/add.test.js:6)');
     expect(secondTurn).toContain('expected: 5  received: 6');
     expect(run.stdout).toMatch(
-      /iteration 1\n {2}agent finished .*\n {2}checks failed: unit\b.*\niteration 2\n {2}agent finished .*\n {2}checks passed\n/,
+      /iteration 1\n {2}agent finished .*\n {2}checks failed: unit\b.*\n {2}feedback to the agent:\n( {2}│.*\n)* {2}│ - adds two numbers \(test\/add\.test\.js:6\)\n( {2}│.*\n)*iteration 2\n {2}agent finished .*\n {2}checks passed\n/,
     );
 
     // The run's branch holds both turns and the fix; the user's checkout is untouched.

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { UnpricedUsage } from '../../../src/usage/pricing.ts';
@@ -103,8 +103,9 @@ describe('sluice run with the real Codex CLI against a scripted model', () => {
     expect(readFileSync(join(repo, 'src/add.js'), 'utf8')).toBe('export function add(a, b) {\n  return a - b;\n}\n');
     expect(await git(repo, 'rev-parse', 'main')).toBe(mainBefore);
     expect(await git(repo, 'symbolic-ref', '--short', 'HEAD')).toBe('main');
-    // Only Sluice's own folder (store, logs, evidence) is new in the checkout.
-    expect(await git(repo, 'status', '--porcelain', '--untracked-files=normal')).toBe('?? .sluice/');
+    // Nothing new in the checkout for git: Sluice's own folder (store, logs, evidence) ignores itself.
+    expect(await git(repo, 'status', '--porcelain', '--untracked-files=normal')).toBe('');
+    expect(existsSync(join(repo, '.sluice', 'sluice.db'))).toBe(true);
 
     // Receipts: per iteration, then summed, exactly as the fake reported and priced by the pricing table.
     const prices = pricesFor(model);

@@ -216,7 +216,8 @@ describe('the sandbox of a command agent', () => {
         '--prompt-via',
         'stdin',
       ],
-      { cwd: repo, env: { HOME: home } },
+      // Sluice keeps its config cache in the user's cache folder: outside HOME here, so HOME shows the agent's writes alone.
+      { cwd: repo, env: { HOME: home, XDG_CACHE_HOME: tempDir('sluice-cache-') } },
     );
     expect(run.stdout).toContain('agent sandbox: bubblewrap: everything read-only except the worktree');
     expect(run.exitCode).toBe(0);

@@ -156,10 +156,11 @@ describe('two sluice runs at once in the same repository', () => {
     expect(readFileSync(join(runA?.worktreePath ?? '', 'src/add.js'), 'utf8')).toBe(rightAdd);
     expect(readFileSync(join(runB?.worktreePath ?? '', 'src/add.js'), 'utf8')).toBe(attemptOfB(3));
 
-    // The user's checkout is untouched: same commit, same branch, same files; only Sluice's folder is new.
+    // The user's checkout is untouched: same commit, same branch, same files; only Sluice's folder is new,
+    // and it ignores itself, so git sees nothing new.
     expect(await git(repo, 'rev-parse', 'main')).toBe(mainBefore);
     expect(await git(repo, 'symbolic-ref', '--short', 'HEAD')).toBe('main');
     expect(readFileSync(join(repo, 'src/add.js'), 'utf8')).toBe('export function add(a, b) {\n  return a - b;\n}\n');
-    expect(await git(repo, 'status', '--porcelain', '--untracked-files=normal')).toBe('?? .sluice/');
+    expect(await git(repo, 'status', '--porcelain', '--untracked-files=normal')).toBe('');
   });
 });
