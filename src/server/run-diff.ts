@@ -42,11 +42,7 @@ export async function diffBetween(
   if (range.from === range.to) {
     return { runId: run.id, iteration, from: range.from, to: range.to, files: [], patch: '', truncated: false };
   }
-  const [stats, patch] = await Promise.all([
-    diffStats(run.repoRoot, range.from, range.to),
-    // Plumbing: the user's diff drivers, textconv and colour settings do not run here.
-    runGitChecked(run.repoRoot, ['diff-tree', '-p', '-M', '--no-color', '--full-index', range.from, range.to]),
-  ]);
+  const { stats, patch } = await gitDiff(run.repoRoot, range);
   const truncated = Buffer.byteLength(patch) > maxPatchBytes;
   return {
     runId: run.id,
@@ -64,4 +60,42 @@ export async function diffBetween(
     patch: truncated ? Buffer.from(patch).subarray(0, maxPatchBytes).toString() : patch,
     truncated,
   };
+}
+
+type GitDiff = { stats: Awaited<ReturnType<typeof diffStats>>; patch: string };
+
+/** Diffs already read, by repository and commit pair: two commits always differ the same way. */
+const diffs = new Map<string, Promise<GitDiff>>();
+const diffBytes = new Map<string, number>();
+let cachedBytes = 0;
+/** What the cache may hold in patches before the oldest entries go. */
+const maxCachedBytes = 64 * 1024 * 1024;
+
+function gitDiff(repoRoot: string, range: { from: string; to: string }): Promise<GitDiff> {
+  const key = `${repoRoot}\u0000${range.from}..${range.to}`;
+  const cached = diffs.get(key);
+  if (cached) return cached;
+  const reading = Promise.all([
+    diffStats(repoRoot, range.from, range.to),
+    // Plumbing: the user's diff drivers, textconv and colour settings do not run here.
+    runGitChecked(repoRoot, ['diff-tree', '-p', '-M', '--no-color', '--full-index', range.from, range.to]),
+  ]).then(([stats, patch]) => ({ stats, patch }));
+  diffs.set(key, reading);
+  reading.then(
+    ({ patch }) => remember(key, Buffer.byteLength(patch)),
+    () => diffs.delete(key), // a commit not there yet (or gone) is asked again next time
+  );
+  return reading;
+}
+
+function remember(key: string, bytes: number): void {
+  if (!diffs.has(key)) return;
+  diffBytes.set(key, bytes);
+  cachedBytes += bytes;
+  for (const [oldest] of diffs) {
+    if (cachedBytes <= maxCachedBytes || oldest === key) break;
+    cachedBytes -= diffBytes.get(oldest) ?? 0;
+    diffBytes.delete(oldest);
+    diffs.delete(oldest);
+  }
 }
