@@ -21,7 +21,7 @@ export class StoreWatch {
   readonly #listeners = new Set<Listener>();
   readonly #onError: (error: unknown) => void;
   #marks: ChangeMarks | undefined;
-  #runsSince = '';
+  #runStamps: Map<string, string> | undefined;
   #watchedSince = '';
   #seqs = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
@@ -58,13 +58,13 @@ export class StoreWatch {
       const before = this.#marks;
       this.#marks = marks;
       if (!before) {
-        this.#runsSince = latestOf(marks.runs);
+        this.#runStamps = await this.#store.runStamps();
         this.#watchedSince = new Date().toISOString();
         return;
       }
       const tables = (Object.keys(marks) as Array<keyof ChangeMarks>).filter((table) => marks[table] !== before[table]);
       if (tables.length === 0) return;
-      const runIds = tables.includes('runs') || tables.includes('iterations') ? await this.#changedRuns(marks) : [];
+      const runIds = tables.includes('runs') || tables.includes('iterations') ? await this.#changedRuns() : [];
       this.#emit({ name: 'change', data: { tables: tables.map(tableName), runIds } });
       for (const runId of runIds) await this.#newEvents(runId);
     } catch (error) {
@@ -74,10 +74,12 @@ export class StoreWatch {
     }
   }
 
-  async #changedRuns(marks: ChangeMarks): Promise<string[]> {
-    const since = this.#runsSince;
-    this.#runsSince = latestOf(marks.runs);
-    return since === '' ? (await this.#store.listRuns()).map((run) => run.id) : this.#store.runsChangedSince(since);
+  /** The runs written since the last look, by their stamps (not by time: another writer's clock may lag). */
+  async #changedRuns(): Promise<string[]> {
+    const before = this.#runStamps;
+    const now = await this.#store.runStamps();
+    this.#runStamps = now;
+    return [...now].filter(([id, stamp]) => before?.get(id) !== stamp).map(([id]) => id);
   }
 
   async #newEvents(runId: string): Promise<void> {
@@ -99,9 +101,4 @@ export class StoreWatch {
 
 function tableName(table: keyof ChangeMarks): ChangedTable {
   return table;
-}
-
-/** The latest timestamp of a `count/max(updated_at)` mark. */
-function latestOf(mark: string): string {
-  return mark.slice(mark.indexOf('/') + 1);
 }

@@ -2,7 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import type { StoreDatabase } from './schema.ts';
 
 /**
- * A cheap fingerprint of what the store holds, table by table: a watcher (the `sluice serve` event
+ * A cheap fingerprint of what the store holds, table by table (counts, and sums over the timestamps
+ * every write sets, so a write is seen even when the clock of the writer was behind a latest stamp): a watcher (the `sluice serve` event
  * stream) compares two of them to learn what another process changed, without reading the rows.
  */
 export interface ChangeMarks {
@@ -18,8 +19,9 @@ export interface ChangeMarks {
 export async function readChangeMarks(db: Kysely<StoreDatabase>): Promise<ChangeMarks> {
   const result = await sql<Record<keyof ChangeMarks, string>>`
     select
-      (select count(*) || '/' || coalesce(max(updated_at), '') from runs) as runs,
-      (select count(*) || '/' || coalesce(max(seq), 0) || '/' || coalesce(max(at), '') from run_events) as iterations,
+      (select count(*) || '/' || coalesce(max(updated_at), '') || '/' || total(julianday(updated_at)) from runs) as runs,
+      (select count(*) || '/' || coalesce(max(seq), 0) || '/' || coalesce(max(at), '') from run_events)
+        || '/' || (select count(*) || '/' || total(julianday(coalesce(finished_at, started_at))) from iterations) as iterations,
       (select count(*) || '/' || coalesce(max(updated_at), '') || '/' || coalesce(sum(length(coalesce(wait_reason, ''))), 0) from tasks) as tasks,
       (select count(*) || '/' || coalesce(max(created_at), '') || '/' || coalesce(max(decided_at), '') || '/' || coalesce(sum(active_ms), 0) from review_items) as review,
       (select count(*) || '/' || coalesce(max(recorded_at), '') from usage) as usage,
@@ -34,6 +36,12 @@ export async function readChangeMarks(db: Kysely<StoreDatabase>): Promise<Change
     usage: String(row?.usage ?? ''),
     bench: String(row?.bench ?? ''),
   };
+}
+
+/** Each run's last write time: a watcher compares two of these to learn which runs changed, whatever the clocks. */
+export async function readRunStamps(db: Kysely<StoreDatabase>): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('runs').select(['id', 'updated_at']).execute();
+  return new Map(rows.map((row) => [row.id, row.updated_at]));
 }
 
 /** Ids of the runs whose record changed at or after `since` (ISO time): each store write touches it. */

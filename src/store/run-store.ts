@@ -9,6 +9,7 @@ import {
   type RunIterationStats,
   readChangeMarks,
   readRunIterationStats,
+  readRunStamps,
   runsChangedSince,
 } from './change-marks.ts';
 import { writeGateResults, writeIterationOutcome, writeIterationStart, writeUsage } from './iteration-writes.ts';
@@ -253,6 +254,11 @@ export class RunStore {
   /** A cheap fingerprint per table: compare two to learn what changed (any process's writes). */
   async changeMarks(): Promise<ChangeMarks> {
     return this.#read('read change marks', (db) => readChangeMarks(db));
+  }
+
+  /** Each run's last write time, by run id. */
+  async runStamps(): Promise<Map<string, string>> {
+    return this.#read('read run stamps', (db) => readRunStamps(db));
   }
 
   /** Ids of the runs changed at or after `since` (ISO time). */
