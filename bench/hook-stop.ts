@@ -28,6 +28,7 @@ const rounds = 9;
 const warmups = 1;
 const targetRatio = 0.5;
 const targetMs = 500;
+const targetNodeRatio = 3;
 const modules = ['cart', 'pricing', 'format', 'inventory', 'shipping'];
 const testsPerModule = 12;
 const gateNames = ['lint', 'typecheck', 'test'];
@@ -329,6 +330,11 @@ export async function benchHookStop(): Promise<BenchReport> {
           target: `cached hook process < ${formatMs(targetMs)} wall`,
           measured: `${formatMs(hook.medianMs)} median, ${formatMs(hook.maxMs)} worst`,
           met: hook.medianMs < targetMs,
+        },
+        {
+          target: `cached hook <= ${formatRatio(targetNodeRatio)} a bare Node start-up (issue 16)`,
+          measured: formatRatio(hook.medianMs / bare.medianMs),
+          met: hook.medianMs / bare.medianMs <= targetNodeRatio,
         },
       ],
       checks,

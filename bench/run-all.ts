@@ -6,6 +6,7 @@ import { benchNoise } from './bench-noise.ts';
 import { benchCachedCheckInputs } from './cached-check-inputs.ts';
 import { benchCachedRecheck } from './cached-recheck.ts';
 import { benchContainmentOverhead } from './containment-overhead.ts';
+import { benchDashboard } from './dashboard.ts';
 import { benchFeedbackRealWorld } from './feedback-real-world.ts';
 import { benchFeedbackSize } from './feedback-size.ts';
 import { benchFeedbackTokens } from './feedback-tokens.ts';
@@ -15,6 +16,7 @@ import { benchJudgeCheckout } from './judge-checkout.ts';
 import { benchLoopOverhead } from './loop-overhead.ts';
 import { benchParallelGates } from './parallel-gates.ts';
 import { benchReviewSimulation } from './review-simulation.ts';
+import { benchWorkflowOverhead } from './workflow-overhead.ts';
 import { type BenchReport, formatMs, machineDescription, renderReport, repoRoot } from './support.ts';
 
 const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
@@ -30,6 +32,8 @@ const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/containment-overhead.ts', run: benchContainmentOverhead },
   { file: 'bench/guard-many-files.ts', run: benchGuardManyFiles },
   { file: 'bench/review-simulation.ts', run: benchReviewSimulation },
+  { file: 'bench/dashboard.ts', run: benchDashboard },
+  { file: 'bench/workflow-overhead.ts', run: benchWorkflowOverhead },
   { file: 'bench/bench-noise.ts', run: benchNoise },
 ];
 

@@ -22,6 +22,7 @@ const commands = {
   trend: () => import('./commands/trend-command.ts'),
   workflow: () => import('./commands/workflow-command.ts'),
   approve: () => import('./commands/approve-command.ts'),
+  plan: () => import('./commands/plan-command.ts'),
   serve: () => import('./commands/serve-command.ts'),
 } as const;
 type CommandName = keyof typeof commands;
@@ -38,6 +39,7 @@ Commands:
   trend     How each bench metric moved: every measurement, per metric
   workflow  Run, list, show, resume or cancel a workflow of .sluice/workflows (steps in a DAG)
   approve   Decide a workflow's approval step (shows what is approved, then drives it on)
+  plan      Plan a change in phases, review and approve the plan, then one agent run per phase
   resume    Continue a run that was interrupted
   add       Queue a task (a goal, or every open item of a checklist) for "sluice work"
   work      Start runs for queued tasks while review capacity, spend and slots allow

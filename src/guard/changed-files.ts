@@ -18,15 +18,17 @@ export interface ChangedFile {
 
 const statusOfLetter: Record<string, ChangeStatus> = { A: 'added', D: 'deleted' };
 
+/** A path that differs between the base commit and the working tree, before any content is read. */
+export interface ChangedPath {
+  path: string;
+  status: ChangeStatus;
+}
+
 /**
  * Every file that differs from `baseCommit` in the working tree of `repoRoot`, committed or not, tracked
- * or untracked (ignored files excepted). Both contents are read for the paths `read` accepts.
+ * or untracked (ignored files excepted), sorted by path. Only names: an empty list costs two git calls.
  */
-export async function changedFiles(
-  repoRoot: string,
-  baseCommit: string,
-  read: (path: string) => boolean,
-): Promise<ChangedFile[]> {
+export async function changedPaths(repoRoot: string, baseCommit: string): Promise<ChangedPath[]> {
   // diff-index without --cached compares the base tree with the working tree: commits, staged and unstaged
   // edits alike. Untracked files come from ls-files. Renames are left unpaired: the rules match tests by
   // content across files, so a moved test is found wherever it went.
@@ -41,24 +43,28 @@ export async function changedFiles(
     if (path) statuses.set(path, statusOfLetter[tokens[index] ?? ''] ?? 'modified');
   }
   for (const path of untracked.split('\0')) if (path) statuses.set(path, 'added');
-  const paths = [...statuses.keys()].sort();
-  const wanted = paths.filter((path) => read(path));
+  return [...statuses.keys()].sort().map((path) => ({ path, status: statuses.get(path) ?? 'modified' }));
+}
+
+/** Both contents of the changed paths that `read` accepts (at the base, and in the working tree). */
+export async function readChanges(
+  repoRoot: string,
+  baseCommit: string,
+  paths: readonly ChangedPath[],
+  read: (path: string) => boolean,
+): Promise<ChangedFile[]> {
+  const wanted = paths.filter(({ path }) => read(path));
   const atBase = await readFilesAtRef(
     repoRoot,
     baseCommit,
-    wanted.filter((path) => statuses.get(path) !== 'added'),
+    wanted.filter(({ status }) => status !== 'added').map(({ path }) => path),
   );
   const inTree = new Map(
     await Promise.all(
       wanted
-        .filter((path) => statuses.get(path) !== 'deleted')
-        .map(async (path) => [path, await readFile(join(repoRoot, path), 'utf8').catch(() => undefined)] as const),
+        .filter(({ status }) => status !== 'deleted')
+        .map(async ({ path }) => [path, await readFile(join(repoRoot, path), 'utf8').catch(() => undefined)] as const),
     ),
   );
-  return paths.map((path) => ({
-    path,
-    status: statuses.get(path) ?? 'modified',
-    before: atBase.get(path),
-    after: inTree.get(path),
-  }));
+  return paths.map(({ path, status }) => ({ path, status, before: atBase.get(path), after: inTree.get(path) }));
 }

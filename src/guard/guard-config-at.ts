@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { loadConfig, validConfig } from '../config/config-file.ts';
-import { defaultGuardConfig, type GuardConfig } from '../config/guard-schema.ts';
+import { defaultGuardConfig } from '../config/guard-defaults.ts';
+import type { GuardConfig } from '../config/guard-schema.ts';
 import { readFileAtRef } from '../workspace/refs.ts';
 
 /**

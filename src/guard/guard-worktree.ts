@@ -1,7 +1,6 @@
-import type { GuardConfig } from '../config/guard-schema.ts';
 import { restorePaths } from '../workspace/restore-paths.ts';
 import type { Finding } from './finding.ts';
-import { runGuard } from './run-guard.ts';
+import { type GuardOptions, runGuard } from './run-guard.ts';
 
 /** The guard's verdict on a change, after Sluice restored what the `revert` policy covers. */
 export interface GuardReport {
@@ -19,7 +18,7 @@ export interface GuardReport {
 export async function guardWorktree(options: {
   repoRoot: string;
   base: string;
-  config?: GuardConfig;
+  config?: GuardOptions['config'];
 }): Promise<GuardReport> {
   const result = await runGuard(options);
   const reverted = result.findings.filter((finding) => finding.severity === 'revert');

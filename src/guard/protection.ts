@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
-import { defaultProtectedGlobs, type GuardConfig } from '../config/guard-schema.ts';
+import { defaultProtectedGlobs } from '../config/guard-defaults.ts';
+import type { GuardConfig } from '../config/guard-schema.ts';
 import { isTestFile } from './tests/test-languages.ts';
 
 /** Which files the agent may not change, from `guard:` in sluice.yaml. */

@@ -1,21 +1,21 @@
-import { defaultGuardConfig, type GuardConfig, type GuardPolicy } from '../config/guard-schema.ts';
+import { defaultGuardConfig } from '../config/guard-defaults.ts';
+import type { GuardConfig } from '../config/guard-schema.ts';
 import { resolveCommit } from '../workspace/refs.ts';
-import { avaTestFiles } from './ava-test-files.ts';
-import { changedFiles } from './changed-files.ts';
+import { changedPaths } from './changed-files.ts';
 import type { Finding, GuardRule } from './finding.ts';
-import { protectionOf } from './protection.ts';
-import { guardRules } from './rules/all-rules.ts';
-import { compareTests } from './tests/test-changes.ts';
-import { mayHoldTests } from './tests/test-languages.ts';
-import { unchangedFilesAtBase } from './unchanged-files.ts';
 
 export interface GuardOptions {
   /** Top folder of the git working tree. */
   repoRoot: string;
   /** The ref the change is measured from (default HEAD: the uncommitted work). */
   base?: string;
-  /** `guard:` of sluice.yaml: protected globs and policies. */
-  config?: GuardConfig;
+  /** The commit `base` names, when the caller resolved it already (saves a git call). */
+  baseCommit?: string;
+  /**
+   * `guard:` of sluice.yaml: protected globs and policies; a function is called only when something changed
+   * (reading the config at the base costs a git call that an empty diff does not need).
+   */
+  config?: GuardConfig | (() => Promise<GuardConfig>);
   rules?: readonly GuardRule[];
 }
 
@@ -28,37 +28,23 @@ export interface GuardResult {
 /** Check the change from `base` to the working tree (uncommitted and untracked files included) for weakened tests. */
 export async function runGuard(options: GuardOptions): Promise<GuardResult> {
   const base = options.base ?? 'HEAD';
-  const config = options.config ?? defaultGuardConfig;
-  const rules = options.rules ?? guardRules;
   // A full sha (what runs and hooks pass) needs no lookup; a wrong one fails in the diff below.
-  const baseCommit = /^[0-9a-f]{40}$/.test(base) ? base : await resolveCommit(options.repoRoot, base);
-  const configuredJsTests = await avaTestFiles(options.repoRoot, baseCommit);
-  const read = (path: string) =>
-    mayHoldTests(path) || configuredJsTests?.(path) === true || rules.some((rule) => rule.reads?.(path) ?? false);
-  const changed = await changedFiles(options.repoRoot, baseCommit, read);
-  const protection = protectionOf(config);
-  const atBase = rules.flatMap((rule) => rule.readsAtBase?.(changed) ?? []);
-  const unchangedAtBase =
-    atBase.length === 0
-      ? undefined
-      : await unchangedFilesAtBase(options.repoRoot, baseCommit, changed, (path) =>
-          atBase.some((reads) => reads(path)),
-        );
-  const context = {
-    ...compareTests(base, changed, configuredJsTests),
-    changed,
-    protectedBy: protection.protectedBy,
-    unchangedAtBase,
-  };
-  const findings = rules.flatMap((rule) => withPolicy(rule.check(context), config.rules[rule.id as never]));
-  findings.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule));
+  const baseCommit =
+    options.baseCommit ?? (/^[0-9a-f]{40}$/.test(base) ? base : await resolveCommit(options.repoRoot, base));
+  const paths = await changedPaths(options.repoRoot, baseCommit);
+  // Nothing changed, nothing weakened: an empty diff (every Stop hook of a turn that only read) loads no
+  // rule, parser or runner-config reader; they are most of the guard's start-up.
+  if (paths.length === 0) return { base, baseCommit, findings: [] };
+  const { judgeChange } = await import('./judge-change.ts');
+  const findings = await judgeChange({
+    repoRoot: options.repoRoot,
+    base,
+    baseCommit,
+    paths,
+    config: typeof options.config === 'function' ? await options.config() : (options.config ?? defaultGuardConfig),
+    rules: options.rules,
+  });
   return { base, baseCommit, findings };
-}
-
-function withPolicy(findings: Finding[], policy: GuardPolicy | undefined): Finding[] {
-  if (policy === 'off') return [];
-  if (policy === undefined || policy === 'block') return findings;
-  return findings.map((finding) => (finding.severity === 'block' ? { ...finding, severity: policy } : finding));
 }
 
 /** Whether any finding keeps the change from being done: `block`, or a `revert` not yet applied. */

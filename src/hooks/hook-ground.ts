@@ -1,13 +1,29 @@
+import { runGit } from '../workspace/git.ts';
 import { GitError, GitErrorCodes } from '../workspace/git-error.ts';
 import { isGitRepo, resolveCommit } from '../workspace/refs.ts';
 import { repoRootOf } from '../workspace/repo-root.ts';
 
+/** Where the hooks stand in a folder: its repository's top folder and HEAD commit, or why they cannot judge there. */
+export type HookGround = { repoRoot: string; head: string } | { missing: string };
+
 /**
- * Why the agent hooks cannot guard or judge work in `dir`, or undefined when they can. Outside git, or
- * in a repository with no commit yet, there is no base to measure a change from: the hooks let the agent
- * work and say so once per call, instead of failing (which Claude Code reads as "deny every tool call").
+ * Whether the agent hooks can guard or judge work in `dir`. Outside git, or in a repository with no commit
+ * yet, there is no base to measure a change from: the hooks let the agent work and say so once per call,
+ * instead of failing (which Claude Code reads as "deny every tool call"). One git call when the ground is
+ * there (every hook call pays for each git process it starts); the reason is worked out only when it is not.
  */
-export async function hookGroundMissing(dir: string): Promise<string | undefined> {
+export async function hookGround(dir: string): Promise<HookGround> {
+  const both = await runGit(dir, ['rev-parse', '--show-toplevel', '--verify', '--quiet', 'HEAD^{commit}']);
+  const [repoRoot, head, rest] = both.stdout.split('\n');
+  if (both.exitCode === 0 && repoRoot && head && /^[0-9a-f]{40,64}$/.test(head) && !rest) return { repoRoot, head };
+  const missing = await groundMissing(dir);
+  if (missing) return { missing };
+  // Not expected (git answered the long way but not the short one): the long way's answer stands.
+  const root = await repoRootOf(dir);
+  return { repoRoot: root, head: await resolveCommit(root, 'HEAD') };
+}
+
+async function groundMissing(dir: string): Promise<string | undefined> {
   if (!(await isGitRepo(dir))) {
     return `${dir} is not inside a git repository, so there is no commit to measure the agent's change from; Sluice guards nothing here (git init and commit to turn it on)`;
   }

@@ -4,9 +4,8 @@ import { findConfigFile } from '../config/config-file.ts';
 import { ensureSluiceDir } from '../gates/sluice-dir.ts';
 import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { protectionOf } from '../guard/protection.ts';
-import { repoRootOf } from '../workspace/repo-root.ts';
 import { type ShellWrites, shellWrites } from './bash-write-targets.ts';
-import { hookGroundMissing } from './hook-ground.ts';
+import { hookGround } from './hook-ground.ts';
 import { readHookSession, writeHookSession } from './hook-sessions.ts';
 import { sessionBase } from './session-base.ts';
 import type { ToolHookInput } from './tool-hook-input.ts';
@@ -31,15 +30,15 @@ const shellTools = new Set(['Bash', 'shell', 'exec_command', 'local_shell']);
  */
 export async function runPreToolUse(input: ToolHookInput): Promise<PreToolUseOutcome> {
   if (!existsSync(input.cwd)) return { decision: 'allow' };
-  const missing = await hookGroundMissing(input.cwd);
-  if (missing) return { decision: 'allow', note: missing };
+  const ground = await hookGround(input.cwd);
+  if ('missing' in ground) return { decision: 'allow', note: ground.missing };
   const writes = writeTargets(input);
-  const repoRoot = await repoRootOf(input.cwd);
+  const { repoRoot } = ground;
   const configPath = findConfigFile(input.cwd);
   // Remember where the session started, before it changes anything: the Stop hook's guard measures from there.
   const sluiceDir = await ensureSluiceDir(configPath ? dirname(configPath) : repoRoot);
   const session = await readHookSession(sluiceDir, input.sessionId);
-  const base = await sessionBase(repoRoot, session, undefined);
+  const base = await sessionBase(repoRoot, session, undefined, ground.head);
   if (!session.base_commit) await writeHookSession(sluiceDir, { ...session, base_commit: base });
   if (writes.files.length === 0 && writes.trees.length === 0 && writes.copies.length === 0) {
     return { decision: 'allow' };

@@ -8,7 +8,7 @@ import { ensureSluiceDir } from '../gates/sluice-dir.ts';
 import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { blockingFindings, guardFeedback, guardWorktree } from '../guard/guard-worktree.ts';
 import { repoRootOf } from '../workspace/repo-root.ts';
-import { hookGroundMissing } from './hook-ground.ts';
+import { type HookGround, hookGround } from './hook-ground.ts';
 import { type HookSession, hookSessionPath, readHookSession, writeHookSession } from './hook-sessions.ts';
 import { sessionBase } from './session-base.ts';
 import type { StopHookInput } from './stop-hook-input.ts';
@@ -53,11 +53,11 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   const root = options.judge?.root ?? dirname(configPath);
   if (!existsSync(root)) return { decision: 'ignored', note: `the folder to judge does not exist: ${root}` };
   // A named base (a run's) is checked where it is resolved; otherwise HEAD must exist to measure from.
-  const missing = options.base ? undefined : await hookGroundMissing(root);
-  if (missing) return { decision: 'ignored', note: missing };
+  const ground = options.base ? undefined : await hookGround(root);
+  if (ground && 'missing' in ground) return { decision: 'ignored', note: ground.missing };
   const sluiceDir = await ensureSluiceDir(root);
   const session = await readHookSession(sluiceDir, input.sessionId);
-  const judged = await judge(options, configPath, root, session);
+  const judged = await judge(options, configPath, root, session, ground);
 
   const now = new Date().toISOString();
   if (judged.failure === undefined) {
@@ -105,13 +105,14 @@ async function judge(
   configPath: string,
   root: string,
   session: HookSession,
+  ground: Exclude<HookGround, { missing: string }> | undefined,
 ): Promise<Judgement> {
-  const repoRoot = await repoRootOf(root);
-  const base = await sessionBase(repoRoot, session, options.base);
+  const repoRoot = ground?.repoRoot ?? (await repoRootOf(root));
+  const base = await sessionBase(repoRoot, session, options.base, ground?.head);
   const withBase = { ...session, base_commit: base };
   try {
     const loaded = await loadConfig(configPath);
-    const guardConfig = options.judge ? loaded.config.guard : await guardConfigAt(repoRoot, base, configPath);
+    const guardConfig = options.judge ? loaded.config.guard : () => guardConfigAt(repoRoot, base, configPath);
     const guard = await guardWorktree({ repoRoot, base, config: guardConfig });
     const result = await runGateGraph({
       config: loaded.config,

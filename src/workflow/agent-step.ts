@@ -23,6 +23,8 @@ export interface AgentBodyInput {
   round: number;
   /** Why the last round of an `until` loop did not end it: handed to the new run with its goal. */
   feedback: string;
+  /** Acceptance commands added as they are (a for_each item's own, from a file a human approved). */
+  extraAccept?: string[];
 }
 
 /**
@@ -98,7 +100,7 @@ function agentRequest(input: AgentBodyInput, marker: string): AgentRequest {
     goal: input.feedback
       ? `${goal}\n\nThe previous round of this step did not meet its condition:\n${input.feedback}`
       : goal,
-    accept: agent.accept.map(command),
+    accept: [...agent.accept.map(command), ...(input.extraAccept ?? [])],
     ...(agent.agent ? { agent: agent.agent } : {}),
     ...(agent.command ? { command: command(agent.command) } : {}),
     ...(agent.prompt_via ? { promptVia: agent.prompt_via } : {}),

@@ -4,6 +4,7 @@ import { newRunId } from '../store/run-id.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { StepRecord, WorkflowRunRecord } from '../store/workflow-records.ts';
 import { approveStep } from './approve-step.ts';
+import { eachStep } from './each-step.ts';
 import { type ExpressionContext, ExpressionError, evaluate, substitute, truthy } from './expressions.ts';
 import { loopStep } from './loop-step.ts';
 import { reviewStep } from './review-step.ts';
@@ -211,6 +212,7 @@ async function runStep(
     if (kind === 'approve') return await approveStep(driver, workflow, stepId, step, previous, context);
     if (kind === 'workflow') return await nestedStep(driver, workflow, stepId, step, previous, context);
     if (kind === 'review') return await reviewStep(driver, workflow, stepId, step, previous, context);
+    if (step.for_each) return await eachStep(driver, workflow, stepId, step, previous, context);
     return await loopStep(driver, workflow, stepId, step, previous, context);
   } catch (error) {
     if (!(error instanceof StepError || error instanceof ExpressionError)) throw error;

@@ -9,6 +9,8 @@ export interface ExpressionContext {
   workflowId: string;
   inputs: Record<string, string>;
   steps: Record<string, { outcome: string; outputs: Record<string, string> }>;
+  /** In a `for_each` step: the item being run (`item.<key>`). */
+  item?: Record<string, string>;
 }
 
 export class ExpressionError extends SluiceError {
@@ -75,11 +77,12 @@ function checkReference(path: string[], source: string): void {
   const ok =
     (root === 'inputs' && path.length === 2) ||
     (root === 'workflow' && second === 'id' && path.length === 2) ||
+    (root === 'item' && path.length === 2) ||
     (root === 'steps' && path.length === 3 && third === 'outcome') ||
     (root === 'steps' && path.length === 4 && third === 'outputs' && fourth !== undefined);
   if (!ok) {
     throw new ExpressionError(
-      `unknown reference "${path.join('.')}" in "${source.trim()}": use inputs.<name>, steps.<id>.outputs.<name>, steps.<id>.outcome or workflow.id`,
+      `unknown reference "${path.join('.')}" in "${source.trim()}": use inputs.<name>, steps.<id>.outputs.<name>, steps.<id>.outcome, workflow.id or (in a for_each step) item.<key>`,
     );
   }
 }
@@ -174,6 +177,11 @@ function resolver(context: ExpressionContext, source: string): (path: string[]) 
     checkReference(path, source);
     const [root, second = '', third, fourth = ''] = path;
     if (root === 'workflow') return context.workflowId;
+    if (root === 'item') {
+      if (!context.item)
+        throw new ExpressionError(`item.${second} is only set in a for_each step (in "${source.trim()}")`);
+      return context.item[second] ?? '';
+    }
     if (root === 'inputs') {
       const value = context.inputs[second];
       if (value === undefined) throw new ExpressionError(`no input "${second}" (in "${source.trim()}")`);
@@ -233,18 +241,29 @@ export function plainWord(value: string): string {
 
 /** The step ids an expression or a string of `${{ }}` names (to check they come before), syntax checked. */
 export function referencedSteps(text: string, whole = false): string[] {
+  return references(text, whole)
+    .filter((path) => path[0] === 'steps' && path[1])
+    .map((path) => path[1] as string);
+}
+
+/** Whether an expression or a string of `${{ }}` reads `item.<key>` (only a for_each step has an item). */
+export function readsItem(text: string, whole = false): boolean {
+  return references(text, whole).some((path) => path[0] === 'item');
+}
+
+function references(text: string, whole: boolean): string[][] {
   const sources = whole
     ? [/^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(text)?.[1] ?? text]
     : [...text.matchAll(expressionPattern)].map((match) => match[1] ?? '');
-  const ids: string[] = [];
+  const paths: string[][] = [];
   for (const source of sources) {
     const tokens = tokenize(source);
     // Parse with a resolver that only records, so a syntax error is found when the file is loaded.
     new Parser(tokens, source, (path) => {
       checkReference(path, source);
-      if (path[0] === 'steps' && path[1]) ids.push(path[1]);
+      paths.push(path);
       return '';
     }).parse();
   }
-  return ids;
+  return paths;
 }

@@ -9,7 +9,7 @@ import type { StepRecord, WorkflowRunRecord } from '../store/workflow-records.ts
 import { runGit } from '../workspace/git.ts';
 import { resolveCommit } from '../workspace/refs.ts';
 import { defaultWorktreesDir } from '../workspace/worktrees.ts';
-import type { ExpressionContext } from './expressions.ts';
+import { type ExpressionContext, substitute } from './expressions.ts';
 import { workflowRunDir } from './run-step.ts';
 import { StepError } from './step-error.ts';
 import type { StepResult, WorkflowDriver, WorkflowPorts } from './workflow-ports.ts';
@@ -48,6 +48,8 @@ export interface ReviewStepInput {
   /** Records the round about to start (before the writer is sent back with findings). */
   onRound: (round: number) => Promise<void>;
   firstRound: number;
+  /** The commit the reviewed diff starts from, when not the run's base (`since:`, a whole change). */
+  since?: string;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function runReviewBody(
         reason: `the reviewed run ${input.runId} is ${run?.status ?? 'gone'}, not done: a review cannot pass red gates`,
       };
     }
-    const asked = await askReviewer(input, run.baseCommit, run.branch, round);
+    const asked = await askReviewer(input, input.since ?? run.baseCommit, run.branch, round);
     if (asked.kind === 'malformed') return { passed: false, outputs: outputsOf(last, round), reason: asked.reason };
     if (asked.kind === 'cancelled') return { passed: false, outputs: {}, reason: 'cancelled' };
     last = asked.answer;
@@ -199,6 +201,13 @@ export async function reviewStep(
   if (!review) throw new StepError(`step ${stepId} is not a review`);
   const runId = context.steps[review.of]?.outputs.run_id;
   if (!runId) throw new StepError(`step ${review.of} has no run to review`);
+  const since = review.since === undefined ? undefined : substitute(review.since, context);
+  const sinceCommit =
+    since === undefined
+      ? undefined
+      : await resolveCommit(workflow.repoRoot, since).catch(() => {
+          throw new StepError(`review.since: "${since}" is no commit of the repository`);
+        });
   const firstRound = previous?.round ?? 1;
   const started = await store.workflows.startStep(workflow.id, stepId, 'review', firstRound);
   driver.onEvent?.({
@@ -223,6 +232,7 @@ export async function reviewStep(
     runId,
     logDir,
     firstRound,
+    ...(sinceCommit ? { since: sinceCommit } : {}),
     onRound: (round) => store.workflows.updateStep(workflow.id, stepId, { round }),
   });
   const status =

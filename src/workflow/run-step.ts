@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runProcess } from '../process/run-process.ts';
 import { StepError } from './step-error.ts';
 import { keptStdout, parseOutputsFile } from './step-outputs.ts';
@@ -33,7 +34,7 @@ export async function runShellStep(input: ShellStepInput): Promise<ShellStepResu
   const result = await runProcess({
     command: input.command,
     cwd: input.cwd,
-    env: { ...input.env, SLUICE_OUTPUTS: input.outputsPath },
+    env: { ...input.env, ...sluiceCommandEnv(), SLUICE_OUTPUTS: input.outputsPath },
     timeoutMs: input.timeoutMs,
     outputPath: input.logPath,
     signal: input.signal,
@@ -58,6 +59,17 @@ export async function runShellStep(input: ShellStepInput): Promise<ShellStepResu
             ? 'cancelled'
             : `could not start: ${result.message}`;
   return { passed: false, outputs, reason };
+}
+
+/**
+ * How a step's command calls this Sluice: \`"$SLUICE_NODE" "$SLUICE_CLI" <command>\` (e.g. \`plan check\`),
+ * whatever is on PATH.
+ */
+export function sluiceCommandEnv(): Record<string, string> {
+  return {
+    SLUICE_NODE: process.execPath,
+    SLUICE_CLI: fileURLToPath(new URL('../../bin/sluice.js', import.meta.url)),
+  };
 }
 
 /** The folder of a step: `cwd` inside the repository, never outside it. */

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseYamlText } from '../config/load-config.ts';
 import { ConfigError, SluiceError } from '../errors.ts';
-import { ExpressionError, referencedSteps } from './expressions.ts';
+import { ExpressionError, readsItem, referencedSteps } from './expressions.ts';
 import { stepOrder, transitiveNeeds } from './workflow-graph.ts';
 import { type StepDefinition, type WorkflowDefinition, workflowKeysAt, workflowSchema } from './workflow-schema.ts';
 
@@ -92,6 +92,9 @@ export function parseWorkflowText(text: string, path: string, name: string): Loa
     const before = transitiveNeeds(definition.steps, id);
     for (const [field, text] of expressionFields(step)) {
       try {
+        if (readsItem(text, field === 'if') && !(step.for_each !== undefined && field.startsWith('agent.'))) {
+          problems.push(`steps.${id}.${field}: reads item.<key>, which only the agent of a for_each step has`);
+        }
         for (const used of referencedSteps(text, field === 'if')) {
           // An `until` condition is evaluated after its own round: it may read this step's outputs.
           if (!before.has(used) && !(field === 'until.run' && used === id)) {
@@ -147,5 +150,8 @@ export function expressionFields(step: StepDefinition): Array<[string, string]> 
     if (show) add('approve.show', 'file' in show ? show.file : 'diff' in show ? show.diff : show.report);
   }
   if (step.until && 'run' in step.until) add('until.run', step.until.run);
+  add('review.since', step.review?.since);
+  add('for_each.items', step.for_each?.items);
+  add('for_each.escalate_model', step.for_each?.escalate_model);
   return fields;
 }

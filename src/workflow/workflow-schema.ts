@@ -58,6 +58,13 @@ const reviewStepSchema = z
     command: z.string().min(1).optional().describe('For agent `command`: the reviewer command.'),
     prompt_via: z.enum(['argument', 'stdin', 'file']).optional(),
     model: z.string().min(1).optional(),
+    since: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The commit or branch the reviewed diff starts from (default: the reviewed run's base); for a whole change of several runs.",
+      ),
     rubric: z
       .array(z.string().min(1))
       .min(1)
@@ -93,6 +100,22 @@ const checkStepSchema = z.union([
   }),
 ]);
 
+const forEachSchema = z
+  .strictObject({
+    items: z
+      .string()
+      .min(1)
+      .describe(
+        "A JSON array (usually an output of a code-led step): one agent run per item, in order, each from the branch the one before ended on. An item is an object of strings, read as `item.<key>` in expressions; its optional `accept` (an array of commands) is added to the run's acceptance commands.",
+      ),
+    escalate_model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("When an item's run ends without `done`, one fresh run of it with this model, told why."),
+  })
+  .describe('Run this agent step once per item of a list a code-led step wrote.');
+
 const stepSchema = z
   .strictObject({
     name: z.string().optional().describe('Words for humans; the id is the key.'),
@@ -125,6 +148,7 @@ const stepSchema = z
     with: z.record(z.string(), z.string()).default({}).describe('For `workflow`: its inputs.'),
     until: untilSchema.optional(),
     max: z.number().int().positive().max(100).optional().describe('Most rounds of an `until` loop (default 3).'),
+    for_each: forEachSchema.optional(),
   })
   .superRefine((step, context) => {
     const kinds = stepKinds.filter((kind) => step[kind] !== undefined);
@@ -142,6 +166,13 @@ const stepSchema = z
     }
     if (step.until !== undefined && (step.approve !== undefined || step.review !== undefined)) {
       context.addIssue({ code: 'custom', path: ['until'], message: 'approvals and reviews are not repeated by until' });
+    }
+    if (step.for_each !== undefined && (step.agent === undefined || step.until !== undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['for_each'],
+        message: 'for_each repeats an agent step (without until) once per item',
+      });
     }
     if (step.review !== undefined && !step.needs.includes(step.review.of)) {
       context.addIssue({ code: 'custom', path: ['review', 'of'], message: `add "${step.review.of}" to needs` });
@@ -184,6 +215,7 @@ export type AgentStepDefinition = z.output<typeof agentStepSchema>;
 export type ReviewStepDefinition = z.output<typeof reviewStepSchema>;
 export type UntilDefinition = z.output<typeof untilSchema>;
 export type ShowDefinition = z.output<typeof showSchema>;
+export type ForEachDefinition = z.output<typeof forEachSchema>;
 
 /** The kind of a validated step (exactly one is set). */
 export function stepKind(step: StepDefinition): StepKind {

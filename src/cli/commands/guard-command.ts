@@ -57,12 +57,19 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`unexpected argument "${positionals[0]}"; see "sluice guard --help"`);
   const startDir = resolve(values.dir ?? '.');
   if (!existsSync(startDir)) throw new UsageError(`no such folder: ${startDir}`);
-  const repoRoot = await repoRootOf(startDir);
   const configPath = findConfigFile(startDir);
+  // Without a run to ask (no sluice.yaml, or --base given) the base is known already: resolve it alongside
+  // the repository root, one git round trip fewer. A failure is left to the resolve below, for its message.
+  const knownBase = values.base ?? (configPath ? undefined : 'HEAD');
+  const [repoRoot, knownCommit] = await Promise.all([
+    repoRootOf(startDir),
+    knownBase === undefined ? undefined : resolveCommit(startDir, knownBase).catch(() => undefined),
+  ]);
   const runBase = values.base || !configPath ? undefined : await runOfWorktree(repoRoot, configPath);
   const base = values.base ?? runBase?.baseCommit ?? 'HEAD';
-  const config = await guardConfigAt(repoRoot, await resolveCommit(repoRoot, base), configPath);
-  const result = await runGuard({ repoRoot, base, config });
+  const baseCommit = knownCommit ?? (await resolveCommit(repoRoot, base));
+  const config = () => guardConfigAt(repoRoot, baseCommit, configPath);
+  const result = await runGuard({ repoRoot, base, baseCommit, config });
   const baseLabel = runBase ? `the base of run ${runBase.runId} (${runBase.baseRef})` : result.base;
   const blocked = hasBlockingFinding(result.findings);
   if (values.json) {

@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initConfig } from '../../config/init/init-config.ts';
+import { ejectBuiltinWorkflow } from '../../workflow/builtin-workflows.ts';
 import { writeError, writeOut } from '../output/write.ts';
 
 const help = `Usage: sluice init [options]
@@ -13,6 +14,8 @@ Options:
   -C, --dir <path>   Repository folder (default: current folder)
       --force        Overwrite an existing sluice.yaml
       --dry-run      Print the sluice.yaml and where each gate came from; write nothing
+      --workflows    Also copy the built-in workflows (plan) to .sluice/workflows/ to change them;
+                     with a sluice.yaml already there, only that
   -h, --help         Show this help`;
 
 /** `sluice init`: write sluice.yaml from what the repository shows, and say what was guessed. */
@@ -24,6 +27,7 @@ export async function run(argv: string[]): Promise<number> {
       dir: { type: 'string', short: 'C' },
       force: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      workflows: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -35,6 +39,10 @@ export async function run(argv: string[]): Promise<number> {
   const result = await initConfig({ dir: resolve(values.dir ?? '.'), force: values.force ?? false, dryRun });
   switch (result.status) {
     case 'exists':
+      if (values.workflows && !dryRun) {
+        writeOut(await addWorkflows(result.path));
+        return 0;
+      }
       writeError(`sluice: ${result.path} exists; run "sluice init --force" to overwrite it`);
       return 2;
     case 'written':
@@ -48,11 +56,20 @@ export async function run(argv: string[]): Promise<number> {
       if (result.found.length > 0) lines.push('', 'Found:', ...result.found.map((line) => `  ${line}`));
       if (result.guessed.length > 0)
         lines.push('', 'Guessed (check these):', ...result.guessed.map((line) => `  ${line}`));
+      if (values.workflows) lines.push(await addWorkflows(result.path));
       lines.push('', 'Next: sluice check');
       writeOut(lines.join('\n'));
       return 0;
     }
   }
+}
+
+/** `--workflows`: the built-in plan workflow beside sluice.yaml, a copy there already kept. */
+async function addWorkflows(configPath: string): Promise<string> {
+  const ejected = await ejectBuiltinWorkflow(dirname(configPath), 'plan');
+  return ejected.written
+    ? `Wrote ${ejected.path} ("sluice plan" runs it; change it as you like)`
+    : `Kept ${ejected.path} (it is there already)`;
 }
 
 /**

@@ -177,7 +177,12 @@ function sortGates(gates: GateResult[]): GateResult[] {
   );
 }
 
-const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+let naturalCollator: Intl.Collator | undefined;
+// Made on first use: a collator loads ICU data (about 10 ms), which feedback on passing gates never needs.
+function naturalOrder(a: string, b: string): number {
+  naturalCollator ??= new Intl.Collator('en', { numeric: true });
+  return naturalCollator.compare(a, b);
+}
 
 /**
  * By file and line (deterministic whatever order the runner finished in), then one failure of each kind

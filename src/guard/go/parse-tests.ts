@@ -1,5 +1,6 @@
-import { parse, type SgNode } from '@ast-grep/napi';
+import type { SgNode } from '@ast-grep/napi';
 import { hasParseErrors, sourceKey, type TestForms, withLazyForms } from '../tests/lazy-forms.ts';
+import { parseSource } from '../tests/shared-parse.ts';
 import type { Assertion, TestCase, TestMarker, TokenForm } from '../tests/test-case.ts';
 import { joinTokenForms, type SkippedNodes, type TokenRules, tokenForm, tokenForms } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
@@ -68,7 +69,7 @@ interface Scope {
  */
 export function parseGoTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
-  const root = parse(DynamicLanguages.go, source).root();
+  const root = parseSource(DynamicLanguages.go, source).root();
   const fileMarkers = buildIgnoreMarkers(root);
   const file: FileScan = { path, root, parseErrors: hasParseErrors(root), tests: [] };
   for (const declaration of root.children().filter((child) => child.kind() === 'function_declaration')) {

@@ -1,5 +1,6 @@
-import { parse, type SgNode } from '@ast-grep/napi';
+import type { SgNode } from '@ast-grep/napi';
 import { sourceKey, type TestForms, withLazyForms } from '../tests/lazy-forms.ts';
+import { parseSource } from '../tests/shared-parse.ts';
 import type { Assertion, TestCase, TestMarker } from '../tests/test-case.ts';
 import {
   emptyTokenForm,
@@ -74,7 +75,7 @@ export function parseInSourceTests(path: string, source: string): TestCase[] {
 
 function parseTestCalls(path: string, source: string, where: 'file' | 'in-source'): TestCase[] {
   const language = languageOf(path);
-  const root = parse(language, source).root();
+  const root = parseSource(language, source).root();
   const blocks = where === 'in-source' ? inSourceBlocks(root) : undefined;
   // In a source file only the in-source blocks are searched for calls: the rest of it may be large.
   const found = (blocks ?? [root]).map(callSitesOf);

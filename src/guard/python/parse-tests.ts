@@ -1,5 +1,6 @@
-import { parse, type SgNode } from '@ast-grep/napi';
+import type { SgNode } from '@ast-grep/napi';
 import { hasParseErrors, sourceKey, withLazyForms } from '../tests/lazy-forms.ts';
+import { parseSource } from '../tests/shared-parse.ts';
 import type { TestCase, TestMarker } from '../tests/test-case.ts';
 import type { SkippedNodes } from '../tests/token-form.ts';
 import { topLevelTest } from '../tests/top-level.ts';
@@ -54,7 +55,7 @@ interface FileScan {
 /** The test cases of one Python file (pytest functions and classes, unittest.TestCase methods), parsed with tree-sitter. */
 export function parseTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
-  const root = parse(DynamicLanguages.python, source).root();
+  const root = parseSource(DynamicLanguages.python, source).root();
   const scan: FileScan = { path, root, tests: [], unittestClasses: new Set() };
   visitSuite(root, { titles: [], markers: [] }, scan);
   const outside = topLevelAssertions(root, scan);

@@ -1,5 +1,6 @@
-import { parse, type SgNode } from '@ast-grep/napi';
+import type { SgNode } from '@ast-grep/napi';
 import { hasParseErrors, sourceKey, type TestForms, withLazyForms } from '../tests/lazy-forms.ts';
+import { parseSource } from '../tests/shared-parse.ts';
 import type { Assertion, TestCase, TestMarker } from '../tests/test-case.ts';
 import { joinTokenForms, type SkippedNodes, type TokenRules, tokenForm, tokenForms } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
@@ -29,7 +30,7 @@ const assertionMacro = /^(?:debug_|prop_)?assert(?:_\w+)?$/;
  */
 export function parseRustTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
-  const root = parse(DynamicLanguages.rust, source).root();
+  const root = parseSource(DynamicLanguages.rust, source).root();
   const file: FileScan = { path, root, parseErrors: hasParseErrors(root), tests: [] };
   visitItems(root, [], file);
   return file.tests;

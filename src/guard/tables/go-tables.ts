@@ -1,4 +1,5 @@
-import { parse, type SgNode } from '@ast-grep/napi';
+import type { SgNode } from '@ast-grep/napi';
+import { parseSource } from '../tests/shared-parse.ts';
 import type { TokenRules } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import {
@@ -43,7 +44,7 @@ interface Resolved {
  */
 export function goTables(source: string): DrivingTable[] {
   ensureTreeSitterLanguages();
-  const root = parse(DynamicLanguages.go, source).root();
+  const root = parseSource(DynamicLanguages.go, source).root();
   const declarations = new Map<string, Array<{ line: number; value: SgNode }>>();
   const declare = (names: SgNode[], values: SgNode[], at: SgNode) => {
     names.forEach((name, index) => {

@@ -1,5 +1,6 @@
-import { parse, type SgNode } from '@ast-grep/napi';
+import type { SgNode } from '@ast-grep/napi';
 import { languageOf } from '../js/test-files.ts';
+import { parseSource } from '../tests/shared-parse.ts';
 import type { TokenRules } from '../tests/token-form.ts';
 import {
   type DrivingTable,
@@ -45,7 +46,7 @@ interface Resolved {
  * variable of the file.
  */
 export function jsTables(path: string, source: string): DrivingTable[] {
-  const root = parse(languageOf(path), source).root();
+  const root = parseSource(languageOf(path), source).root();
   // Declarations are looked up by name when a loop names its table: a big file has many, and few tables.
   const declarations = new Map<string, Array<{ line: number; value: SgNode }>>();
   const declared = (name: string) => {

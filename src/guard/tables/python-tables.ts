@@ -1,4 +1,5 @@
-import { parse, type SgNode } from '@ast-grep/napi';
+import type { SgNode } from '@ast-grep/napi';
+import { parseSource } from '../tests/shared-parse.ts';
 import type { TokenRules } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import {
@@ -37,7 +38,7 @@ interface Resolved {
  */
 export function pythonTables(source: string): DrivingTable[] {
   ensureTreeSitterLanguages();
-  const root = parse(DynamicLanguages.python, source).root();
+  const root = parseSource(DynamicLanguages.python, source).root();
   const assignments = new Map<string, Array<{ line: number; value: SgNode }>>();
   for (const assignment of root.findAll({ rule: { kind: 'assignment' } })) {
     const left = assignment.field('left');

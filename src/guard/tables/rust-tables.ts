@@ -1,4 +1,5 @@
-import { parse, type SgNode } from '@ast-grep/napi';
+import type { SgNode } from '@ast-grep/napi';
+import { parseSource } from '../tests/shared-parse.ts';
 import type { TokenRules } from '../tests/token-form.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { type DrivingTable, elementsOf, linesOf, rowOf, type TableRow } from './driving-table.ts';
@@ -20,7 +21,7 @@ const rules: TokenRules = {
 /** The rows of rstest tests: a `#[case(...)]` (or `#[case::name(...)]`) attribute per row, above the test function. */
 export function rustTables(source: string): DrivingTable[] {
   ensureTreeSitterLanguages();
-  const root = parse(DynamicLanguages.rust, source).root();
+  const root = parseSource(DynamicLanguages.rust, source).root();
   const tables: DrivingTable[] = [];
   for (const item of root.findAll({ rule: { kind: 'function_item' } })) {
     const attributes: SgNode[] = [];

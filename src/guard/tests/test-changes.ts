@@ -3,6 +3,7 @@ import { javascript } from '../js/js-language.ts';
 import { matchTables, tableDriving } from '../tables/compare-tables.ts';
 import type { DrivingTable } from '../tables/driving-table.ts';
 import { tablesOf } from '../tables/tables-of.ts';
+import { cachedBaseTests } from './base-tests-cache.ts';
 import type { TestCase } from './test-case.ts';
 import { inSourceTestsOf, testLanguageOf } from './test-languages.ts';
 import { withTopLevelCounterpart } from './top-level.ts';
@@ -115,9 +116,11 @@ export function compareTests(
   configuredJsTests?: (path: string) => boolean,
 ): TestChangeSet {
   const files = changed.flatMap((file): TestFileChange[] => {
-    const parse = parserOf(file, configuredJsTests);
-    if (!parse) return [];
-    const before = file.before === undefined ? undefined : parse(file.before);
+    const parser = parserOf(file, configuredJsTests);
+    if (!parser) return [];
+    const { name, parse } = parser;
+    const atBase = file.before;
+    const before = atBase === undefined ? undefined : cachedBaseTests(name, file.path, atBase, () => parse(atBase));
     const after = file.after === undefined ? undefined : parse(file.after);
     const both = file.before !== undefined && file.after !== undefined && file.before !== file.after;
     return [
@@ -183,13 +186,13 @@ function pairTableDrivenTests(
 function parserOf(
   file: ChangedFile,
   configuredJsTests: ((path: string) => boolean) | undefined,
-): ((source: string) => TestCase[]) | undefined {
+): { name: string; parse: (source: string) => TestCase[] } | undefined {
   const language = testLanguageOf(file.path) ?? (configuredJsTests?.(file.path) ? javascript : undefined);
-  if (language) return (source) => language.parseTests(file.path, source);
+  if (language) return { name: language.name, parse: (source) => language.parseTests(file.path, source) };
   const inSource = inSourceTestsOf(file.path);
   const holds = (source: string | undefined) => source !== undefined && inSource?.holds(source) === true;
   if (!inSource || !(holds(file.before) || holds(file.after))) return undefined;
-  return (source) => inSource.parseTests(file.path, source);
+  return { name: 'in-source', parse: (source) => inSource.parseTests(file.path, source) };
 }
 
 /** "suite > test", as a person reads it. */

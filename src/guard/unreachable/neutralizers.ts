@@ -1,5 +1,6 @@
-import { parse, type SgNode } from '@ast-grep/napi';
+import type { SgNode } from '@ast-grep/napi';
 import { languageOf } from '../js/test-files.ts';
+import { parseSource } from '../tests/shared-parse.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { constantNames, constantTruth } from './constant-condition.ts';
 import { endLineOf, headOf, kindOf, lineOf, type Neutralizer, type NeutralizerKind } from './neutralizer.ts';
@@ -11,7 +12,10 @@ export function neutralizersOf(path: string, source: string): Neutralizer[] {
   const found = syntaxOf(path);
   if (!found) return [];
   if (found.language !== 'js') ensureTreeSitterLanguages();
-  const root = parse(found.language === 'js' ? languageOf(path) : DynamicLanguages[found.language], source).root();
+  const root = parseSource(
+    found.language === 'js' ? languageOf(path) : DynamicLanguages[found.language],
+    source,
+  ).root();
   const reader = new NeutralizerReader(found.syntax, constantNames(source));
   reader.read(root);
   for (const swallower of swallowersOf(found.language, root, found.syntax)) reader.found.push(swallower);

@@ -1,0 +1,54 @@
+import type { GuardConfig, GuardPolicy } from '../config/guard-schema.ts';
+import { avaTestFiles } from './ava-test-files.ts';
+import { type ChangedPath, readChanges } from './changed-files.ts';
+import type { Finding, GuardRule } from './finding.ts';
+import { protectionOf } from './protection.ts';
+import { guardRules } from './rules/all-rules.ts';
+import { withSharedParses } from './tests/shared-parse.ts';
+import { compareTests } from './tests/test-changes.ts';
+import { mayHoldTests } from './tests/test-languages.ts';
+import { unchangedFilesAtBase } from './unchanged-files.ts';
+
+/**
+ * The rules' findings on a non-empty change, sorted. Its own module because it loads every rule, parser and
+ * runner-config reader: run-guard imports it only when something changed.
+ */
+export async function judgeChange(options: {
+  repoRoot: string;
+  base: string;
+  baseCommit: string;
+  paths: readonly ChangedPath[];
+  config: GuardConfig;
+  rules: readonly GuardRule[] | undefined;
+}): Promise<Finding[]> {
+  const { repoRoot, baseCommit, config } = options;
+  const rules = options.rules ?? guardRules;
+  const configuredJsTests = await avaTestFiles(repoRoot, baseCommit);
+  const read = (path: string) =>
+    mayHoldTests(path) || configuredJsTests?.(path) === true || rules.some((rule) => rule.reads?.(path) ?? false);
+  const changed = await readChanges(repoRoot, baseCommit, options.paths, read);
+  const protection = protectionOf(config);
+  const atBase = rules.flatMap((rule) => rule.readsAtBase?.(changed) ?? []);
+  const unchangedAtBase =
+    atBase.length === 0
+      ? undefined
+      : await unchangedFilesAtBase(repoRoot, baseCommit, changed, (path) => atBase.some((reads) => reads(path)));
+  // Parsing is synchronous from here on (tests are read lazily, by the rules that need them): share the trees.
+  const findings = withSharedParses(() => {
+    const context = {
+      ...compareTests(options.base, changed, configuredJsTests),
+      changed,
+      protectedBy: protection.protectedBy,
+      unchangedAtBase,
+    };
+    return rules.flatMap((rule) => withPolicy(rule.check(context), config.rules[rule.id as never]));
+  });
+  findings.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule));
+  return findings;
+}
+
+function withPolicy(findings: Finding[], policy: GuardPolicy | undefined): Finding[] {
+  if (policy === 'off') return [];
+  if (policy === undefined || policy === 'block') return findings;
+  return findings.map((finding) => (finding.severity === 'block' ? { ...finding, severity: policy } : finding));
+}
