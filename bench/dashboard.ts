@@ -800,8 +800,8 @@ function report(input: {
       `One \`git diff-tree -p\` of the same change, spawned alone: ${ms(percentile(input.gitFloor, 0.5))} p50, ` +
         `${ms(percentile(input.gitFloor, 0.95))} p95. /api/runs/<run>/diff runs five git processes per request ` +
         '(rev-parse of the branch, two rev-parse and a diff-tree --numstat in diffStats, diff-tree -p) and ' +
-        '/api/review/<run> four, through src/process, uncached though the commits are immutable: that is most of ' +
-        'their time, and the reason they are the only endpoints near or past 50 ms p95.',
+        '/api/review/<run> four on their first request for a commit pair; the commits are immutable, so the ' +
+        'server keeps each diff (src/server/run-diff.ts) and later requests answer from memory.',
       'The run page case is the run with the most data of an ordinary run: 10 iterations, 30 gate results, 10 usage rows.',
     ],
     appendix: pages,
