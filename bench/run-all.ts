@@ -16,8 +16,8 @@ import { benchJudgeCheckout } from './judge-checkout.ts';
 import { benchLoopOverhead } from './loop-overhead.ts';
 import { benchParallelGates } from './parallel-gates.ts';
 import { benchReviewSimulation } from './review-simulation.ts';
-import { benchWorkflowOverhead } from './workflow-overhead.ts';
 import { type BenchReport, formatMs, machineDescription, renderReport, repoRoot } from './support.ts';
+import { benchWorkflowOverhead } from './workflow-overhead.ts';
 
 const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/parallel-gates.ts', run: benchParallelGates },
