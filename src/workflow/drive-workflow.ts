@@ -7,6 +7,7 @@ import { approveStep } from './approve-step.ts';
 import { eachStep } from './each-step.ts';
 import { type ExpressionContext, ExpressionError, evaluate, substitute, truthy } from './expressions.ts';
 import { loopStep } from './loop-step.ts';
+import { pullRequestStep } from './pull-request-step.ts';
 import { reviewStep } from './review-step.ts';
 import { StepError } from './step-error.ts';
 import { loadWorkflow } from './workflow-file.ts';
@@ -212,6 +213,7 @@ async function runStep(
     if (kind === 'approve') return await approveStep(driver, workflow, stepId, step, previous, context);
     if (kind === 'workflow') return await nestedStep(driver, workflow, stepId, step, previous, context);
     if (kind === 'review') return await reviewStep(driver, workflow, stepId, step, previous, context);
+    if (kind === 'pull_request') return await pullRequestStep(driver, workflow, stepId, step, previous, context);
     if (step.for_each) return await eachStep(driver, workflow, stepId, step, previous, context);
     return await loopStep(driver, workflow, stepId, step, previous, context);
   } catch (error) {

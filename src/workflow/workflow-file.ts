@@ -84,6 +84,10 @@ export function parseWorkflowText(text: string, path: string, name: string): Loa
         `steps.${id}.review.of: "${step.review.of}" is not an agent step; a review judges an agent's change`,
       );
     }
+    const proposed = step.pull_request ? definition.steps[step.pull_request.of] : undefined;
+    if (step.pull_request && proposed?.agent === undefined) {
+      problems.push(`steps.${id}.pull_request.of: "${step.pull_request.of}" is not an agent step`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(`invalid workflow ${path}\n${problems.join('\n')}`);
   const order = stepOrder(definition.steps, path);
@@ -151,6 +155,8 @@ export function expressionFields(step: StepDefinition): Array<[string, string]> 
   }
   if (step.until && 'run' in step.until) add('until.run', step.until.run);
   add('review.since', step.review?.since);
+  add('pull_request.base', step.pull_request?.base);
+  add('pull_request.title', step.pull_request?.title);
   add('for_each.items', step.for_each?.items);
   add('for_each.escalate_model', step.for_each?.escalate_model);
   return fields;

@@ -87,6 +87,27 @@ const reviewStepSchema = z
   })
   .describe('A reviewer agent that did not write the change judges it; it cannot make a red gate green.');
 
+const pullRequestStepSchema = z
+  .strictObject({
+    of: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/)
+      .describe('The agent step whose branch is proposed (it must be in needs).'),
+    base: z.string().min(1).default('main').describe('The branch the pull request goes onto.'),
+    title: z.string().min(1).optional().describe("The pull request's title (default: the run's goal)."),
+    poll: durationSchema.prefault('1m').describe('How long to wait between looks at the pull request.'),
+    rounds: z
+      .number()
+      .int()
+      .positive()
+      .max(1000)
+      .default(30)
+      .describe('Most looks at the pull request (a rebase or a fix of review comments is one) before it is blocked.'),
+  })
+  .describe(
+    'Open a pull request with `gh` and follow it: done only when mergeable with every required check green; review comments go back to the agent.',
+  );
+
 const checkStepSchema = z.union([
   z.literal('all'),
   z.array(z.string().min(1)).min(1),
@@ -144,6 +165,7 @@ const stepSchema = z
       .optional()
       .describe('A human checkpoint: the workflow parks until `sluice approve`.'),
     review: reviewStepSchema.optional(),
+    pull_request: pullRequestStepSchema.optional(),
     workflow: z.string().min(1).optional().describe('Another workflow of .sluice/workflows, by name.'),
     with: z.record(z.string(), z.string()).default({}).describe('For `workflow`: its inputs.'),
     until: untilSchema.optional(),
@@ -164,8 +186,15 @@ const stepSchema = z
     if (step.max !== undefined && step.until === undefined) {
       context.addIssue({ code: 'custom', path: ['max'], message: '`max` bounds an `until` loop; add `until`' });
     }
-    if (step.until !== undefined && (step.approve !== undefined || step.review !== undefined)) {
-      context.addIssue({ code: 'custom', path: ['until'], message: 'approvals and reviews are not repeated by until' });
+    if (
+      step.until !== undefined &&
+      (step.approve !== undefined || step.review !== undefined || step.pull_request !== undefined)
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['until'],
+        message: 'approvals, reviews and pull requests are not repeated by until',
+      });
     }
     if (step.for_each !== undefined && (step.agent === undefined || step.until !== undefined)) {
       context.addIssue({
@@ -177,9 +206,16 @@ const stepSchema = z
     if (step.review !== undefined && !step.needs.includes(step.review.of)) {
       context.addIssue({ code: 'custom', path: ['review', 'of'], message: `add "${step.review.of}" to needs` });
     }
+    if (step.pull_request !== undefined && !step.needs.includes(step.pull_request.of)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['pull_request', 'of'],
+        message: `add "${step.pull_request.of}" to needs`,
+      });
+    }
   });
 
-export const stepKinds = ['run', 'agent', 'check', 'approve', 'review', 'workflow'] as const;
+export const stepKinds = ['run', 'agent', 'check', 'approve', 'review', 'pull_request', 'workflow'] as const;
 export type StepKind = (typeof stepKinds)[number];
 
 const inputSchema = z.strictObject({
@@ -213,6 +249,7 @@ export type WorkflowDefinition = z.output<typeof workflowSchema>;
 export type StepDefinition = WorkflowDefinition['steps'][string];
 export type AgentStepDefinition = z.output<typeof agentStepSchema>;
 export type ReviewStepDefinition = z.output<typeof reviewStepSchema>;
+export type PullRequestStepDefinition = z.output<typeof pullRequestStepSchema>;
 export type UntilDefinition = z.output<typeof untilSchema>;
 export type ShowDefinition = z.output<typeof showSchema>;
 export type ForEachDefinition = z.output<typeof forEachSchema>;
@@ -230,6 +267,9 @@ export function workflowKeysAt(path: string[]): string[] {
   if (path[0] === 'steps' && path.length === 2) return Object.keys(stepSchema.shape);
   if (path[0] === 'steps' && path[2] === 'agent' && path.length === 3) return Object.keys(agentStepSchema.shape);
   if (path[0] === 'steps' && path[2] === 'review' && path.length === 3) return Object.keys(reviewStepSchema.shape);
+  if (path[0] === 'steps' && path[2] === 'pull_request' && path.length === 3) {
+    return Object.keys(pullRequestStepSchema.shape);
+  }
   if (path[0] === 'inputs' && path.length === 2) return Object.keys(inputSchema.shape);
   return [];
 }
