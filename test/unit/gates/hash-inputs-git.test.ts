@@ -95,6 +95,10 @@ describe('hashInputs inside a git work tree', () => {
       execFileSync('touch', ['-m', '-d', '@1577836800.123456789', file]); // an old mtime, so the entry is not racy
       await git(root, 'add', 'src/a.ts');
       const before = await hashInputs(root, ['src/**']);
+      // Stage the same content again just before the rewrite: git records a fresh ctime, and the rewrite
+      // follows within milliseconds (hashing took long enough to cross a second more often than not).
+      execFileSync('touch', ['-m', '-d', '@1577836800.123456789', file]);
+      await git(root, 'add', 'src/a.ts');
       rewriteKeepingSizeAndMtime(file, `export const a = ${(attempt + 1) % 10};\n`);
       if (!(await gitSeesNoChange(root))) {
         expect(attempt).toBeLessThan(10); // crossed into the next second: git saw it by ctime; try again
