@@ -56,7 +56,7 @@ Commands:
 
 Run "sluice <command> --help" for its options.
 Exit codes: 0 passed, 1 a blocking gate failed, 2 usage or config error, 70 internal error,
-130 cancelled.`;
+75 a workflow waits for a human approval, 130 cancelled.`;
 
 /** Translate argv into a command and its exit code; the only place that decides how Sluice exits. */
 export async function runCli(argv: string[]): Promise<number> {
