@@ -22,6 +22,11 @@ export default async function setUp(): Promise<void> {
   buildWebIfStale(root);
   await ensureChromium();
   await ensureSandboxTools();
+  // The instruction-count bench metric runs workloads under valgrind.
+  await ensureDebianPackages(
+    [{ binary: '/usr/bin/valgrind', pkg: 'valgrind' }],
+    'the bench tests count instructions with it',
+  );
   // The store tests on PostgreSQL start throwaway clusters with the machine's initdb and pg_ctl.
   if (!postgresBinDir()) {
     await ensureDebianPackages(

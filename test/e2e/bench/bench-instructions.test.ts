@@ -9,8 +9,6 @@ import { findOnPath } from '../../../src/process/sandbox/bubblewrap.ts';
 import { gitdir } from '../../support/gitdir.ts';
 import { writeFiles } from '../../support/write-files.ts';
 
-const valgrind = findOnPath('valgrind');
-
 // Real work in the shell: a loop of arithmetic whose length is the argument. Doubling it doubles the
 // instructions the loop executes, whatever else the machine is doing.
 const workScript = `i=0; s=0
@@ -46,7 +44,8 @@ function metricOf(result: CheckResult) {
   return metric;
 }
 
-describe.skipIf(!valgrind)('a bench gate counting instructions (valgrind)', () => {
+// valgrind is installed by the test setup (test/support/global-setup.ts), like Chromium: this always runs.
+describe('a bench gate counting instructions (valgrind)', () => {
   it('gives the same count every run and calls an unchanged script a wash after one round', async () => {
     const root = await project('sh work.sh 3000');
     writeFiles(root, { 'work.sh': `${workScript}# tidied up, no more work\n` });
@@ -119,8 +118,6 @@ ${workScript}`,
 });
 
 describe('a bench gate counting instructions', () => {
-  it.skipIf(valgrind)('is skipped here: valgrind is not installed on this machine', () => {});
-
   it('refuses a config that also times the runs, which valgrind would stretch', () => {
     const text = config('sh work.sh 10').replace(
       'metrics: { ir: { time: instructions } }',
