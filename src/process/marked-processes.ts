@@ -41,11 +41,13 @@ export class MarkedProcesses {
   /** Remember the leader's descendants as they are now (setsid ones included). */
   sample(): void {
     if (this.#pgid === undefined) return;
-    for (const pid of descendantsOf(this.#pgid)) {
-      if (this.#seen.has(pid)) continue;
-      const started = processStartTime(pid);
-      if (started !== undefined) this.#seen.set(pid, started);
-    }
+    for (const pid of descendantsOf(this.#pgid)) this.#remember(pid);
+  }
+
+  #remember(pid: number): void {
+    if (this.#seen.has(pid)) return;
+    const started = processStartTime(pid);
+    if (started !== undefined) this.#seen.set(pid, started);
   }
 
   /** Kill everything the command left behind; resolves when a pass finds nothing of it alive. */
@@ -53,7 +55,10 @@ export class MarkedProcesses {
     clearInterval(this.#timer);
     for (let round = 0; round < maxSweepRounds; round++) {
       if (this.#pgid !== undefined) killProcessGroup(this.#pgid, 'SIGKILL');
-      const alive = [...this.#remembered(), ...processesWithMarker(this.marker)].filter(isProcessRunning);
+      // A process found by its marker is remembered: while it exits, its environment can no longer be
+      // read, yet it still runs until it is a zombie, so later rounds must still wait for it.
+      for (const pid of processesWithMarker(this.marker)) this.#remember(pid);
+      const alive = [...this.#remembered()].filter(isProcessRunning);
       if (alive.length === 0) return;
       killProcesses(alive);
       // Children forked just before the kill carry the marker too: look again.
