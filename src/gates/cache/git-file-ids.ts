@@ -2,23 +2,38 @@ import { readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { runGit } from '../../workspace/git.ts';
 import type { ObjectFormat } from './git-blob-id.ts';
-import { type IndexEntry, parseGitIndex } from './git-index.ts';
+import { type IndexEntry, visitGitIndex } from './git-index.ts';
 
 /**
- * What git knows of the files under a folder, read in one `git ls-files` pass: the blob ids it vouches
- * for, and the files it does not (whose contents must be read).
+ * What git knows of the files under a folder. The index is read at once; git's look at the disk (`ls-files`,
+ * which stats every file) comes later as `disk`, so the caller can match the index against its globs while
+ * git works.
  */
 export interface GitFileIds {
-  /** Tracked files git sees unchanged on disk (its stat cache, checked), in index order, and their
-   * `<mode> <blob id>` at the same positions. */
-  vouchedPaths: string[];
-  vouchedMaterials: string[];
-  /** Files on disk git does not vouch for: modified, untracked and not ignored, assume-unchanged or
-   * skip-worktree, unmerged. Deleted tracked files are in neither list. */
-  unvouched: string[];
-  /** Other repositories inside (submodules, untracked clones): git lists only their folder. */
-  nestedRepositories: string[];
+  /** Tracked files git may vouch for, in index order, and their `<mode> <blob id>` at the same positions;
+   * those `disk` reports changed or removed are not vouched for after all. */
+  trackedPaths: string[];
+  trackedMaterials: string[];
+  /** Tracked files git does not compare with the disk (assume-unchanged, skip-worktree, intent-to-add,
+   * unmerged, or a ctime that shows a rewrite git would miss): read when present. */
+  uncompared: string[];
+  /** Tracked submodules: git lists only their folder. */
+  trackedRepositories: string[];
   objectFormat: ObjectFormat;
+  /** git's look at the disk; undefined when git could not answer. */
+  disk: Promise<DiskChanges | undefined>;
+}
+
+/** What `git ls-files -t -m -d -o --exclude-standard` printed. */
+export interface DiskChanges {
+  /** Tracked files whose content may differ from the index. */
+  changed: Set<string>;
+  /** Tracked files gone from the disk. */
+  removed: Set<string>;
+  /** Untracked files that are not ignored. */
+  untracked: string[];
+  /** Other repositories inside, untracked (clones): git lists only their folder. */
+  untrackedRepositories: string[];
 }
 
 /**
@@ -38,33 +53,43 @@ const trustedStatSettings = [
  * The git pass over `root` (a folder inside a work tree; paths come relative to it), or undefined when git
  * cannot answer for it: not a work tree, git missing, the folder inside `.git`, an index this code does not
  * read (split or sparse). (A folder the repository around it ignores is the caller's to rule out: git lists
- * none of its untracked files.) Two git processes, at once: `ls-files` for what changed on disk — which
- * compares each file's stat data with the index, reading the file when they differ or are racy — and
- * `rev-parse` for where the index is; the index itself is read here.
+ * none of its untracked files.) `ls-files` — which compares each file's stat data with the index, reading
+ * the file when they differ or are racy — starts first and runs while `rev-parse` says where the index is
+ * and the index is read here.
  */
 export async function readGitFileIds(root: string): Promise<GitFileIds | undefined> {
   if (root.split(sep).includes('.git')) return undefined;
+  const listing = runGit(root, [
+    ...trustedStatSettings,
+    'ls-files',
+    '-z',
+    '-t',
+    '-m',
+    '-d',
+    '-o',
+    '--exclude-standard',
+  ]);
+  const disk = listing.then(
+    (changes) => (changes.exitCode === 0 ? parseListing(changes.stdout) : undefined),
+    () => undefined,
+  );
   try {
-    const [location, changes] = await Promise.all([
-      runGit(root, [
-        'rev-parse',
-        '--path-format=absolute',
-        '--git-path',
-        'index',
-        '--show-prefix',
-        '--show-object-format',
-      ]),
-      runGit(root, [...trustedStatSettings, 'ls-files', '-z', '-t', '-m', '-d', '-o', '--exclude-standard']),
+    const location = await runGit(root, [
+      'rev-parse',
+      '--path-format=absolute',
+      '--git-path',
+      'index',
+      '--show-prefix',
+      '--show-object-format',
     ]);
-    if (location.exitCode !== 0 || changes.exitCode !== 0) return undefined;
+    if (location.exitCode !== 0) return undefined;
     const [indexPath = '', prefix = '', format = ''] = location.stdout.split('\n');
     if (format !== 'sha1' && format !== 'sha256') return undefined;
     const index = await readFile(indexPath).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined; // no commit, nothing staged yet: every file is untracked
       throw error;
     });
-    const entries = index ? parseGitIndex(index, format) : [];
-    return combineListings(index, entries, prefix, changes.stdout, format);
+    return { ...trackedFiles(index, prefix, format), objectFormat: format, disk };
   } catch {
     return undefined;
   }
@@ -92,47 +117,50 @@ export async function ignoredUntrackedFiles(root: string, prefixes: readonly str
 }
 
 /**
- * The index entries under `prefix` (the config folder), judged with what `ls-files -t -m -d -o` printed:
- * `C <path>` for a file that changed, `R <path>` for one that is gone, `? <path>` for an untracked, not
- * ignored file (`<dir>/` for a nested repository).
+ * `ls-files -t -m -d -o` output: `C <path>` for a file that changed, `R <path>` for one that is gone,
+ * `? <path>` for an untracked, not ignored file (`<dir>/` for a nested repository).
  */
-function combineListings(
-  index: Buffer | undefined,
-  entries: IndexEntry[],
-  prefix: string,
-  listing: string,
-  format: ObjectFormat,
-): GitFileIds {
-  const idLength = format === 'sha1' ? 20 : 32;
-  const changed = new Set<string>();
-  const removed = new Set<string>();
-  const unvouched: string[] = [];
-  const nestedRepositories: string[] = [];
+function parseListing(listing: string): DiskChanges {
+  const changes: DiskChanges = { changed: new Set(), removed: new Set(), untracked: [], untrackedRepositories: [] };
   for (const record of listing.split('\0')) {
     const path = record.slice(2);
     if (record.startsWith('? ')) {
-      if (path.endsWith('/')) nestedRepositories.push(path.slice(0, -1));
-      else unvouched.push(path);
-    } else if (record.startsWith('C ')) changed.add(path);
-    else if (record.startsWith('R ')) removed.add(path);
+      if (path.endsWith('/')) changes.untrackedRepositories.push(path.slice(0, -1));
+      else changes.untracked.push(path);
+    } else if (record.startsWith('C ')) changes.changed.add(path);
+    else if (record.startsWith('R ')) changes.removed.add(path);
   }
-  const vouchedPaths: string[] = [];
-  const vouchedMaterials: string[] = [];
+  return changes;
+}
+
+/** The index entries under `prefix` (the config folder), sorted by what git can say of them. */
+function trackedFiles(
+  index: Buffer | undefined,
+  prefix: string,
+  format: ObjectFormat,
+): Omit<GitFileIds, 'objectFormat' | 'disk'> {
+  const idLength = format === 'sha1' ? 20 : 32;
+  const tracked: Omit<GitFileIds, 'objectFormat' | 'disk'> = {
+    trackedPaths: [],
+    trackedMaterials: [],
+    uncompared: [],
+    trackedRepositories: [],
+  };
+  if (!index) return tracked;
   let previous = '';
-  for (const entry of entries) {
-    if (prefix !== '' && !entry.path.startsWith(prefix)) continue;
+  visitGitIndex(index, format, (entry) => {
+    if (prefix !== '' && !entry.path.startsWith(prefix)) return;
     const path = prefix === '' ? entry.path : entry.path.slice(prefix.length);
-    if (path === previous) continue; // an unmerged path has up to three entries, one after the other
+    if (path === previous) return; // an unmerged path has up to three entries, one after the other
     previous = path;
-    if (entry.mode === '160000') nestedRepositories.push(path);
-    else if (removed.has(path)) continue;
-    else if (changed.has(path) || !gitComparedIt(entry)) unvouched.push(path);
-    else if (index) {
-      vouchedPaths.push(path);
-      vouchedMaterials.push(`${entry.mode} ${index.toString('hex', entry.idAt, entry.idAt + idLength)}`);
+    if (entry.mode === '160000') tracked.trackedRepositories.push(path);
+    else if (!gitComparedIt(entry)) tracked.uncompared.push(path);
+    else {
+      tracked.trackedPaths.push(path);
+      tracked.trackedMaterials.push(`${entry.mode} ${index.toString('hex', entry.idAt, entry.idAt + idLength)}`);
     }
-  }
-  return { vouchedPaths, vouchedMaterials, unvouched, nestedRepositories, objectFormat: format };
+  });
+  return tracked;
 }
 
 /**
@@ -144,6 +172,6 @@ function combineListings(
  * written once has both equal, to the nanosecond; setting the mtime back, a chmod or a rename moves the
  * ctime alone). Those files are read.
  */
-function gitComparedIt(entry: IndexEntry): boolean {
+function gitComparedIt(entry: Readonly<IndexEntry>): boolean {
   return entry.stage === 0 && !entry.assumeUnchanged && !entry.skipWorktree && !entry.intentToAdd && entry.ctimeIsMtime;
 }

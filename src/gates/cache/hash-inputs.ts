@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapePath, glob } from 'tinyglobby';
@@ -68,39 +68,62 @@ export class InputHasher {
     if (!patternsStayInside(patterns)) return hashByReading(this.#root, patterns);
     const prefixes = explicitPrefixes(patterns);
     this.#gitFiles ??= readGitFileIds(this.#root);
-    const [gitFiles, ignored] = await Promise.all([this.#gitFiles, this.#ignored(['.', ...prefixes])]);
+    const ignoredAnswer = this.#ignored(['.', ...prefixes]);
+    const gitFiles = await this.#gitFiles;
+    if (!gitFiles) return hashByReading(this.#root, patterns);
+
+    // Matched against the index while git is still looking at the disk.
+    const matches = compileInputMatcher(patterns);
+    const { trackedPaths, trackedMaterials } = gitFiles;
+    const matchedTracked: number[] = [];
+    const ruleFiles: number[] = [];
+    for (let index = 0; index < trackedPaths.length; index++) {
+      const path = trackedPaths[index] as string;
+      if (matches(path)) matchedTracked.push(index);
+      if (isGitRuleFile(path)) ruleFiles.push(index);
+    }
+
+    const [disk, ignored] = await Promise.all([gitFiles.disk, ignoredAnswer]);
     // A folder the repository around it ignores: git would list none of its untracked files.
-    if (!gitFiles || !ignored || ignored.has('.')) return hashByReading(this.#root, patterns);
+    if (!disk || !ignored || ignored.has('.')) return hashByReading(this.#root, patterns);
     const ignoredPrefixes = prefixes.filter((prefix) => ignored.has(prefix));
     const explicitlyIgnored = ignoredPrefixes.length > 0 ? await this.#untrackedIgnored(ignoredPrefixes) : [];
     if (!explicitlyIgnored) return hashByReading(this.#root, patterns);
 
-    const matches = compileInputMatcher(patterns);
     // `<path>\0<mode> <blob id>\n` per input (and per .gitignore / .gitattributes), as parts of one string.
     const entries: string[] = [];
     const rules: string[] = [];
-    const { vouchedPaths, vouchedMaterials } = gitFiles;
-    for (let index = 0; index < vouchedPaths.length; index++) {
-      const path = vouchedPaths[index] as string;
-      const material = vouchedMaterials[index] as string;
-      if (matches(path)) entries.push(path, material);
-      if (isGitRuleFile(path)) rules.push(path, material);
-    }
+    const toRead: string[] = [];
+    const vouch = (indexes: number[], into: string[]) => {
+      for (const index of indexes) {
+        const path = trackedPaths[index] as string;
+        if (disk.removed.has(path)) continue;
+        if (disk.changed.has(path)) toRead.push(path);
+        else into.push(path, trackedMaterials[index] as string);
+      }
+    };
+    vouch(matchedTracked, entries);
     const vouchedEntries = entries.length / 2;
-    const toRead = [...gitFiles.unvouched, ...explicitlyIgnored].filter((path) => matches(path) || isGitRuleFile(path));
-    const read = await mapLimited(toRead, (path) => blobMaterial(join(this.#root, path), gitFiles.objectFormat));
-    toRead.forEach((path, index) => {
+    vouch(ruleFiles, rules);
+    const vouchedRules = rules.length / 2;
+    for (const path of [...gitFiles.uncompared, ...disk.untracked, ...explicitlyIgnored]) {
+      if (!disk.removed.has(path) && (matches(path) || isGitRuleFile(path))) toRead.push(path);
+    }
+    const unique = [...new Set(toRead)];
+    const read = await mapLimited(unique, (path) => blobMaterial(join(this.#root, path), gitFiles.objectFormat));
+    unique.forEach((path, index) => {
       const material = read[index];
       if (material === undefined) return;
       if (matches(path)) entries.push(path, material);
       if (isGitRuleFile(path)) rules.push(path, material);
     });
     // git lists another repository inside this one as a folder; its files are read (rare: submodules, clones).
-    if (gitFiles.nestedRepositories.length > 0) {
-      const nested = await readNestedRepositories(this.#root, gitFiles.nestedRepositories, patterns, matches);
+    const nestedRepositories = [...gitFiles.trackedRepositories, ...disk.untrackedRepositories];
+    if (nestedRepositories.length > 0) {
+      const nested = await readNestedRepositories(this.#root, nestedRepositories, patterns, matches);
       for (const [path, material] of nested) entries.push(path, material);
     }
-    return combine(entries, vouchedEntries, rules);
+    return combine(entries, vouchedEntries, rules, vouchedRules);
   }
 
   /** Which of these paths git ignores, asking git once for all those not asked about since the last look. */
@@ -162,49 +185,53 @@ function isGitRuleFile(path: string): boolean {
 }
 
 /** Sorted by path, `<path>\0<material>\n` per input and then per rule file, under one sha256. */
-function combine(entries: string[], vouchedEntries: number, rules: string[]): InputsHash {
-  const combined = createHash('sha256').update('git-ids\n').update(sortedLines(entries, vouchedEntries));
-  combined.update('rules\n').update(sortedLines(rules, 0));
+function combine(entries: string[], vouchedEntries: number, rules: string[], vouchedRules: number): InputsHash {
+  const combined = createHash('sha256').update('git-ids\n');
+  hashSortedLines(combined, entries, vouchedEntries);
+  combined.update('rules\n');
+  hashSortedLines(combined, rules, vouchedRules);
   return { hash: combined.digest('hex'), fileCount: entries.length / 2, via: 'git' };
 }
 
 /**
  * `pairs` is path, material, path, material...: the entries git vouched for first, in git's (sorted) order,
- * then the few read from disk; so the sort is a check, a small sort and a merge.
+ * then the few read from disk; so the sort is a check, a small sort and a merge. The lines go to the hash
+ * in chunks of about 64 KiB: one string per line, or one for all, costs twice the time in allocation.
  */
-function sortedLines(pairs: string[], vouchedCount: number): string {
+function hashSortedLines(hash: Hash, pairs: string[], vouchedCount: number): void {
+  const count = pairs.length / 2;
+  // git sorts by bytes, JavaScript by UTF-16 units: the same for most names, not for every one.
+  let vouchedInOrder = true;
+  for (let at = 2; at < vouchedCount * 2 && vouchedInOrder; at += 2) {
+    vouchedInOrder = (pairs[at - 2] as string) <= (pairs[at] as string);
+  }
   const byPath = (a: number, b: number) => {
     const pathA = pairs[a] as string;
     const pathB = pairs[b] as string;
     return pathA < pathB ? -1 : pathA > pathB ? 1 : 0;
   };
-  const run = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => (from + index) * 2);
-  const count = pairs.length / 2;
-  const vouched = run(0, vouchedCount);
-  if (vouched.some((at, index) => index > 0 && byPath(vouched[index - 1] as number, at) > 0)) vouched.sort(byPath);
-  const others = run(vouchedCount, count).sort(byPath);
-  const parts = new Array<string>(count * 4);
-  let next = 0;
+  const starts = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => (from + index) * 2);
+  const others = starts(vouchedInOrder ? vouchedCount : 0, count).sort(byPath);
+  let chunk = '';
   const emit = (at: number) => {
-    parts[next++] = pairs[at] as string;
-    parts[next++] = '\0';
-    parts[next++] = pairs[at + 1] as string;
-    parts[next++] = '\n';
+    chunk += `${pairs[at]}\0${pairs[at + 1]}\n`;
+    if (chunk.length > 65_536) {
+      hash.update(chunk);
+      chunk = '';
+    }
   };
-  let left = 0;
   let right = 0;
-  while (left < vouched.length || right < others.length) {
-    const a = vouched[left];
-    const b = others[right];
-    if (b === undefined || (a !== undefined && byPath(a, b) <= 0)) {
-      emit(a as number);
-      left++;
-    } else {
-      emit(b);
-      right++;
+  if (vouchedInOrder) {
+    for (let at = 0; at < vouchedCount * 2; at += 2) {
+      const path = pairs[at] as string;
+      while (right < others.length && (pairs[others[right] as number] as string) < path) {
+        emit(others[right++] as number);
+      }
+      emit(at);
     }
   }
-  return parts.join('');
+  while (right < others.length) emit(others[right++] as number);
+  hash.update(chunk);
 }
 
 async function mapLimited<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
