@@ -1,7 +1,7 @@
 // The run loop's own cost per iteration: `sluice run` with a no-op agent that changes one file and a
 // gate that always fails, against the same loop written as a plain bash `while` loop.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import {
   type BenchReport,
   type CheckOutcome,
@@ -13,9 +13,11 @@ import {
   markdownTable,
   median,
   mustRun,
+  nodeBin,
   runAlone,
   runCommand,
   runSluice,
+  sluiceBin,
   summarize,
   type Timing,
   timeInterleaved,
@@ -26,7 +28,14 @@ const iterations = 15;
 const rounds = 5;
 const warmups = 1;
 const tracedRounds = 3;
+/** A shorter run for the CPU split: (CPU of the long run - CPU of this one) / the difference = per iteration. */
+const shortIterations = 3;
+const cpuRounds = 3;
 const targetOwnMs = 1000; // the issue: "milliseconds, not seconds"
+/** Issue 16: the harness per iteration, the judge checkout counted apart, within this ratio of the bash loop. */
+const targetIterationRatio = 1.5;
+/** Issue 16: a run's fixed cost (start-up, worktree, the end). */
+const targetFixedMs = 300;
 /** The no-op agent: one changed file per turn, so every turn commits as a real one does. */
 const agentCommand = 'date +%s%N > stamp.txt';
 const gateCommand = 'exit 1';
@@ -75,6 +84,8 @@ interface SluiceSample {
   agentMs: number;
   gateMs: number;
   problems: string[];
+  /** User + system CPU of the whole process tree. */
+  cpuMs: number;
 }
 
 /** One git process as git's trace2 logged it. */
@@ -85,6 +96,35 @@ interface GitCall {
   durationMs: number;
   /** The git command: add, commit, rev-parse... */
   name: string;
+  /** The worktree git ran in (its def_repo event); '' when it ran outside one. */
+  worktree: string;
+}
+
+/** A git call in the judge checkout (`<worktrees>/.judge/<run>`), where the gates run. */
+function inJudgeCheckout(call: GitCall): boolean {
+  return call.worktree.includes(`${sep}.judge${sep}`);
+}
+
+/**
+ * The time of the judge checkouts of a run: each unbroken stretch of git calls in the judge checkout (a
+ * `prepare`), from its first call's start to its last call's end. A lower bound: the Node work of a prepare
+ * before its first git call and after its last one (fingerprinting kept folders) falls outside.
+ */
+function judgeSpansMs(calls: GitCall[]): number {
+  const sorted = [...calls].sort((one, two) => one.startMs - two.startMs);
+  let total = 0;
+  let span: { startMs: number; endMs: number } | undefined;
+  for (const call of sorted) {
+    if (!inJudgeCheckout(call)) {
+      if (span) total += span.endMs - span.startMs;
+      span = undefined;
+      continue;
+    }
+    const endMs = call.startMs + call.durationMs;
+    span = span ? { startMs: span.startMs, endMs: Math.max(span.endMs, endMs) } : { startMs: call.startMs, endMs };
+  }
+  if (span) total += span.endMs - span.startMs;
+  return total;
 }
 
 export async function benchLoopOverhead(): Promise<BenchReport> {
@@ -96,7 +136,7 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
     await initRepo(sluiceRepo, { 'sluice.yaml': sluiceYaml }, env);
     await initRepo(bashRepo, { 'loop.sh': bashLoop }, env);
 
-    const sluiceArgs = [
+    const sluiceArgs = (count: number) => [
       'run',
       goal,
       '-C',
@@ -108,19 +148,37 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
       '--prompt-via',
       'stdin',
       '--max-iterations',
-      String(iterations),
+      String(count),
     ];
+    // CPU time (user + system) of the whole process tree, from `time`: every process Sluice or bash waited
+    // for counts, git and the contained agent and gate included. Load on a shared machine stretches wall
+    // time far more than CPU time.
+    const cpuFile = join(dir, 'cpu.txt');
+    const timed = (file: string, args: string[]) => ({
+      file: '/usr/bin/time',
+      args: ['-f', '%U %S', '-o', cpuFile, file, ...args],
+    });
+    const readCpuMs = async () => {
+      const [user = Number.NaN, system = Number.NaN] = lastLine(await readFile(cpuFile, 'utf8'))
+        .split(/\s+/)
+        .map(Number);
+      return (user + system) * 1000;
+    };
     const sluiceSamples: SluiceSample[] = [];
-    const runSluiceLoop = async (runEnv: NodeJS.ProcessEnv): Promise<SluiceSample> => {
-      const result = await runSluice(sluiceArgs, { cwd: sluiceRepo, env: runEnv, timeoutMs: 120_000 });
-      return readSluiceSample(result, sluiceRepo, env);
+    const runSluiceLoop = async (runEnv: NodeJS.ProcessEnv, count = iterations): Promise<SluiceSample> => {
+      const command = timed(nodeBin, [sluiceBin, ...sluiceArgs(count)]);
+      const result = await runCommand(command.file, command.args, { cwd: sluiceRepo, env: runEnv, timeoutMs: 120_000 });
+      return { ...(await readSluiceSample(result, sluiceRepo, env, count)), cpuMs: await readCpuMs() };
     };
     const bashCommits = { before: await commitCount(bashRepo, env), runs: 0 };
+    const bashCpuMs: number[] = [];
     const runBashLoop = async (runEnv: NodeJS.ProcessEnv): Promise<CommandResult> => {
-      const result = await runCommand('bash', ['loop.sh'], { cwd: bashRepo, env: runEnv, timeoutMs: 120_000 });
+      const command = timed('bash', ['loop.sh']);
+      const result = await runCommand(command.file, command.args, { cwd: bashRepo, env: runEnv, timeoutMs: 120_000 });
       if (result.exitCode !== 0) {
         throw new Error(`bash loop exited ${result.exitCode ?? result.signal}:\n${result.stdout}\n${result.stderr}`);
       }
+      bashCpuMs.push(await readCpuMs());
       bashCommits.runs++;
       return result;
     };
@@ -140,7 +198,38 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
       { rounds, warmups },
     );
     if (!bash || !sluice) throw new Error('missing timings');
-    const timed = sluiceSamples.slice(warmups);
+    const timedSamples = sluiceSamples.slice(warmups);
+    const bashTimedCpu = bashCpuMs.slice(warmups);
+
+    // The CPU split: short runs interleaved with long ones; the difference is the iterations' own CPU.
+    const shortSamples: SluiceSample[] = [];
+    const longSamples: SluiceSample[] = [];
+    await timeInterleaved(
+      [
+        {
+          label: `sluice run --max-iterations ${shortIterations}`,
+          run: async () => {
+            const sample = await runSluiceLoop(env, shortIterations);
+            shortSamples.push(sample);
+            return sample.wallMs;
+          },
+        },
+        {
+          label: `sluice run --max-iterations ${iterations}`,
+          run: async () => {
+            const sample = await runSluiceLoop(env);
+            longSamples.push(sample);
+            return sample.wallMs;
+          },
+        },
+      ],
+      { rounds: cpuRounds, warmups: 0 },
+    );
+    const longCpu = median([...timedSamples, ...longSamples].map((sample) => sample.cpuMs));
+    const shortCpu = median(shortSamples.map((sample) => sample.cpuMs));
+    const cpuPerIteration = (longCpu - shortCpu) / (iterations - shortIterations);
+    const cpuFixed = shortCpu - shortIterations * cpuPerIteration;
+    const bashCpuPerIteration = median(bashTimedCpu) / iterations;
 
     // Where the time goes: more runs of each with git's own trace (GIT_TRACE2_EVENT: every git process
     // logs its start, name and elapsed time); not in the table above, as tracing costs a little.
@@ -187,9 +276,9 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
     const sluicePer = perIteration(sluice);
     const inLoopPer = summarize(
       'sluice run, in the loop (store timestamps)',
-      timed.map((sample) => sample.inLoopMs / iterations),
+      timedSamples.map((sample) => sample.inLoopMs / iterations),
     );
-    const fixedMs = median(timed.map((sample) => sample.wallMs - sample.inLoopMs));
+    const fixedMs = median(timedSamples.map((sample) => sample.wallMs - sample.inLoopMs));
     const ownPerIteration = sluicePer.medianMs - bashPer.medianMs;
     const ownInLoop = inLoopPer.medianMs - bashPer.medianMs;
 
@@ -205,7 +294,12 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
     const sluiceRest = median(
       tracedSluice.map((run) => per(run.sample.inLoopMs - sumMs(run.inLoop) - run.sample.agentMs - run.sample.gateMs)),
     );
+    const sluiceJudge = median(tracedSluice.map((run) => per(judgeSpansMs(run.inLoop))));
+    const inLoopWithoutJudge = inLoopPer.medianMs - sluiceJudge;
+    const iterationRatio = inLoopWithoutJudge / bashPer.medianMs;
     const sluiceCalls = tracedSluice[0]?.inLoop ?? [];
+    const judgeCalls = sluiceCalls.filter(inJudgeCheckout);
+    const harnessCalls = sluiceCalls.filter((call) => !inJudgeCheckout(call));
     const bashCalls = tracedBash[0]?.git ?? [];
     const outsideCalls = tracedSluice[0]?.outside.length ?? 0;
     const breakdown = markdownTable({
@@ -215,7 +309,17 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
         [
           'git processes (count, time inside git)',
           `${formatPerIteration(bashCalls.length)} (${countByName(bashCalls)}): ${formatMsFine(bashGit)}`,
-          `${formatPerIteration(sluiceCalls.length)} (${countByName(sluiceCalls)}): ${formatMsFine(sluiceGit)}`,
+          `${formatPerIteration(sluiceCalls.length)}: ${formatMsFine(sluiceGit)}`,
+        ],
+        [
+          'of which in the run worktree',
+          'all',
+          `${formatPerIteration(harnessCalls.length)} (${countByName(harnessCalls)})`,
+        ],
+        [
+          'of which in the judge checkout (its span: first call to last exit)',
+          'none',
+          `${formatPerIteration(judgeCalls.length)} (${countByName(judgeCalls)}): ${formatMsFine(sluiceJudge)}`,
         ],
         ['agent turn (spawn to exit, as Sluice reports it)', 'in the rest', formatMsFine(sluiceAgent)],
         ['gate `exit 1` (duration_ms in the store)', 'in the rest', formatMsFine(sluiceGate)],
@@ -223,15 +327,17 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
       ],
     });
 
-    const problems = [...sluiceSamples, ...tracedSluice.map((run) => run.sample)].flatMap((sample) => sample.problems);
-    const sluiceRuns = sluiceSamples.length + tracedSluice.length;
+    const allSamples = [...sluiceSamples, ...tracedSluice.map((run) => run.sample), ...shortSamples, ...longSamples];
+    const problems = allSamples.flatMap((sample) => sample.problems);
+    const sluiceRuns = allSamples.length;
     const checks: CheckOutcome[] = [
       {
-        check: `every sluice run ended budget-exhausted after ${iterations} iterations, each committed and checked (failed)`,
+        check:
+          'every sluice run ended budget-exhausted after its --max-iterations, each iteration committed and checked (failed)',
         ok: problems.length === 0,
         detail:
           problems.length === 0
-            ? `${sluiceRuns} runs, ${sluiceRuns * iterations} iterations read back with sluice show --json`
+            ? `${sluiceRuns} runs (${shortSamples.length} of ${shortIterations} iterations), read back with sluice show --json`
             : problems.slice(0, 3).join('; '),
       },
       {
@@ -278,6 +384,18 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
           measured: `${formatMsFine(ownPerIteration)} whole process, ${formatMsFine(ownInLoop)} in the loop`,
           met: ownPerIteration < targetOwnMs,
         },
+        {
+          target: `An iteration in the loop, the judge checkout counted apart, within ${targetIterationRatio}x of the bash loop's (issue 16)`,
+          measured:
+            `${formatRatio(iterationRatio)}: ${formatMsFine(inLoopWithoutJudge)} (${formatMsFine(inLoopPer.medianMs)} ` +
+            `minus ${formatMsFine(sluiceJudge)} of judge checkout) against ${formatMsFine(bashPer.medianMs)}`,
+          met: iterationRatio <= targetIterationRatio,
+        },
+        {
+          target: `Fixed cost of a run < ${formatMs(targetFixedMs)} (issue 16)`,
+          measured: `${formatMs(fixedMs)} wall; CPU ${formatMs(cpuFixed)}`,
+          met: fixedMs < targetFixedMs,
+        },
       ],
       checks,
       notes: [
@@ -285,17 +403,26 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
           `in the loop (store writes, the worktree commit through ${formatPerIteration(sluiceCalls.length)} git ` +
           'processes, the check with its cache and report reading, the feedback, the prompt), ' +
           `${formatMsFine(ownPerIteration)} counting start-up and end spread over ${iterations} iterations.`,
+        `CPU time (user + system, the whole process tree, from \`/usr/bin/time\`; steadier than wall time on a ` +
+          `shared machine): ${formatMsFine(cpuPerIteration)} per iteration for sluice (median CPU of the ` +
+          `${iterations}-iteration runs minus that of ${cpuRounds} interleaved ${shortIterations}-iteration runs, ` +
+          `over the ${iterations - shortIterations} iterations between), ${formatMsFine(bashCpuPerIteration)} for bash: ` +
+          `${formatRatio(cpuPerIteration / bashCpuPerIteration)}; a run's fixed CPU ${formatMs(cpuFixed)}.`,
         `Fixed cost of a run (wall time minus the in-loop time): ${formatMs(fixedMs)} median — Node start-up and ` +
           `loading Sluice's modules, opening the store, the worktree, the evidence report; ${outsideCalls} git processes.`,
-        'Sluice runs every git command through a `sh` trampoline in its own process group (exact argv, stderr to a ' +
-          'file), and the agent and the gate each in their own process group; the bash loop forks them directly.',
+        `The judge checkout (a clean checkout of each commit, where the gates run): ${formatMsFine(sluiceJudge)} per ` +
+          `iteration in ${formatPerIteration(judgeCalls.length)} git processes, from the traced runs; counted apart in the ` +
+          'issue-16 ratio, which is the in-loop time per iteration minus it, against the bash loop.',
+        'Sluice spawns git directly (exact argv, pipes) in its own process group, and the agent and the gate each ' +
+          'contained (a PID namespace where the kernel allows); the bash loop forks them directly.',
       ],
       appendix:
         `Where an iteration goes: ${tracedRounds} more runs of each loop (interleaved) with \`GIT_TRACE2_EVENT\` set, ` +
         "so every git process logs its name and elapsed time; medians over those runs, per iteration. Git's time " +
         'is from its start to its exit (the fork and exec before are in the rest); child processes git starts by ' +
         'itself (`git maintenance run --auto` after a commit) are inside their parent. Git times are summed: Sluice ' +
-        'runs `add` and `config` at the same time, so the sum slightly overstates their wall time. The rest, for ' +
+        'runs `rev-parse` and `symbolic-ref` at the same time, so the sum slightly overstates their wall time. The ' +
+        'judge checkout row is the wall time of its git stretch, not a sum. The rest, for ' +
         'sluice: Node, the store writes, spawning the processes, hashing the gate inputs, the feedback and prompt.\n\n' +
         breakdown,
     };
@@ -327,7 +454,12 @@ async function showRun(repo: string, runId: string, env: NodeJS.ProcessEnv): Pro
 }
 
 /** Read back one `sluice run`: its id, its iterations from the store, the agent times it printed. */
-async function readSluiceSample(result: CommandResult, repo: string, env: NodeJS.ProcessEnv): Promise<SluiceSample> {
+async function readSluiceSample(
+  result: CommandResult,
+  repo: string,
+  env: NodeJS.ProcessEnv,
+  iterations: number,
+): Promise<Omit<SluiceSample, 'cpuMs'>> {
   const runId = /^run (\S+) on branch/m.exec(result.stdout)?.[1];
   if (!runId)
     throw new Error(`sluice run printed no run id (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
@@ -367,22 +499,42 @@ function iterationWindow(shown: ShowJson): { startMs: number; endMs: number } {
 
 /** Every git process in a GIT_TRACE2_EVENT file, except those git started itself (they are inside their parent). */
 async function readGitTrace(tracePath: string): Promise<GitCall[]> {
-  const bySid = new Map<string, { startMs?: number; name?: string; elapsedMs?: number }>();
+  const bySid = new Map<string, { startMs?: number; name?: string; elapsedMs?: number; worktree?: string }>();
   for (const line of (await readFile(tracePath, 'utf8')).split('\n')) {
     if (line.trim() === '') continue;
-    const event = JSON.parse(line) as { event: string; sid: string; time: string; name?: string; t_abs?: number };
+    const event = JSON.parse(line) as {
+      event: string;
+      sid: string;
+      time: string;
+      name?: string;
+      t_abs?: number;
+      worktree?: string;
+    };
     if (event.sid.includes('/')) continue;
     const entry = bySid.get(event.sid) ?? {};
     bySid.set(event.sid, entry);
     if (event.event === 'start') entry.startMs = Date.parse(event.time);
     if (event.event === 'cmd_name') entry.name = event.name;
+    if (event.event === 'def_repo' && event.worktree !== undefined) entry.worktree = event.worktree;
     if (event.event === 'atexit' && event.t_abs !== undefined) entry.elapsedMs = event.t_abs * 1000;
   }
   return [...bySid.values()].flatMap((entry) =>
     entry.startMs === undefined || entry.elapsedMs === undefined
       ? []
-      : [{ startMs: entry.startMs, durationMs: entry.elapsedMs, name: entry.name ?? '?' }],
+      : [
+          {
+            startMs: entry.startMs,
+            durationMs: entry.elapsedMs,
+            name: entry.name ?? '?',
+            worktree: entry.worktree ?? '',
+          },
+        ],
   );
+}
+
+/** `time` writes "Command exited with non-zero status N" before its figures when the command fails. */
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1)?.trim() ?? '';
 }
 
 function sumMs(calls: GitCall[]): number {

@@ -14,13 +14,16 @@ import { benchGuardManyFiles } from './guard-many-files.ts';
 import { benchHookStop } from './hook-stop.ts';
 import { benchJudgeCheckout } from './judge-checkout.ts';
 import { benchLoopOverhead } from './loop-overhead.ts';
+import { benchManyGates } from './many-gates.ts';
 import { benchParallelGates } from './parallel-gates.ts';
+import { benchPlanTokens } from './plan-tokens.ts';
 import { benchReviewSimulation } from './review-simulation.ts';
 import { type BenchReport, formatMs, machineDescription, renderReport, repoRoot } from './support.ts';
 import { benchWorkflowOverhead } from './workflow-overhead.ts';
 
 const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/parallel-gates.ts', run: benchParallelGates },
+  { file: 'bench/many-gates.ts', run: benchManyGates },
   { file: 'bench/cached-recheck.ts', run: benchCachedRecheck },
   { file: 'bench/cached-check-inputs.ts', run: benchCachedCheckInputs },
   { file: 'bench/feedback-size.ts', run: benchFeedbackSize },
@@ -34,6 +37,7 @@ const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/review-simulation.ts', run: benchReviewSimulation },
   { file: 'bench/dashboard.ts', run: benchDashboard },
   { file: 'bench/workflow-overhead.ts', run: benchWorkflowOverhead },
+  { file: 'bench/plan-tokens.ts', run: benchPlanTokens },
   { file: 'bench/bench-noise.ts', run: benchNoise },
 ];
 

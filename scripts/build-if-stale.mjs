@@ -6,10 +6,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const sources = ['src', 'web', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+const sources = ['src', 'web', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
 const buildScript = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts?.build ?? '';
 // The dashboard's front end is part of the build once the build script builds it.
-const outputs = ['dist/cli/main.js', ...(/\bweb\b|vite/.test(buildScript) ? ['dist/web/index.html'] : [])];
+// The test setup rebuilds the bundle alone, without the library's .d.ts files: a stale index.d.ts rebuilds too.
+const outputs = [
+  'dist/cli/main.js',
+  'dist/index.d.ts',
+  ...(/\bweb\b|vite/.test(buildScript) ? ['dist/web/index.html'] : []),
+];
 
 /** The newest modification time under `path`, skipping installed packages. */
 function newest(path) {

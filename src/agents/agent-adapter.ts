@@ -27,6 +27,12 @@ export interface AgentTurn {
    * the call. Sluice's refuses writes to protected files. Adapters without hooks ignore it.
    */
   preToolUseCommand?: string;
+  /**
+   * A JSON Schema the agent's final answer must follow, handed to CLIs that have a structured-output
+   * option (Codex `--output-schema`, Claude Code `--json-schema`); others ignore it. The caller still
+   * validates the answer: a CLI's option is a help, never the judge.
+   */
+  outputSchema?: Record<string, unknown>;
   /** Called when the agent's process group exists, so it can be recorded and reaped after a crash. */
   onProcessStart?: (group: { pgid: number; startTime: string | undefined }) => void;
   /** Called whenever the running usage total changes, so budgets can stop a turn that overruns. */

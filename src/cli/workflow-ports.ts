@@ -3,7 +3,6 @@ import type { RunSummary } from '../loop/drive-run.ts';
 import { resumeRun, runSettingsOf } from '../loop/resume-run.ts';
 import { loadBaseConfig } from '../loop/run-config.ts';
 import { startRun } from '../loop/start-run.ts';
-import { enqueueForReview } from '../review/review-queue.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { AgentRunResult, WorkflowPorts } from '../workflow/workflow-ports.ts';
 import { currentBranch } from '../workspace/refs.ts';
@@ -14,7 +13,8 @@ import { prepareRun } from './prepare-run.ts';
 
 /**
  * A workflow's agent steps, started and resumed exactly as `sluice run` and `sluice resume` do: the
- * base config from the base commit, the same budgets and sandbox, a `done` change queued for review.
+ * base config from the base commit, the same budgets and sandbox. A `done` run is not queued for review
+ * here: the workflow queues the change once it is through its checks (its `pull_request` step, or its end).
  */
 export function createWorkflowPorts(store: RunStore, configPath: string): WorkflowPorts {
   return {
@@ -56,7 +56,6 @@ export function createWorkflowPorts(store: RunStore, configPath: string): Workfl
         },
       });
       reporter.finished(summary);
-      await queueIfDone(store, summary, base.config.review.cost);
       return resultOf(summary);
     },
 
@@ -75,7 +74,6 @@ export function createWorkflowPorts(store: RunStore, configPath: string): Workfl
         onEvent: reporter.onEvent,
       });
       reporter.finished(summary);
-      await queueIfDone(store, summary, base.config.review.cost);
       return resultOf(summary);
     },
 
@@ -95,19 +93,11 @@ export function createWorkflowPorts(store: RunStore, configPath: string): Workfl
         env: prepared.agentEnv,
         signal,
         ...(prepared.model ? { model: prepared.model } : {}),
+        ...(request.outputSchema ? { outputSchema: request.outputSchema } : {}),
       });
-      return { text: result.finalMessage ?? '' };
+      return { text: result.finalMessage ?? '', usage: result.usage };
     },
   };
-}
-
-async function queueIfDone(
-  store: RunStore,
-  summary: RunSummary,
-  cost: Parameters<typeof enqueueForReview>[2]['cost'],
-): Promise<void> {
-  if (summary.outcome.verdict !== 'done') return;
-  await enqueueForReview(store, summary.run, { cost, evidencePath: summary.reportPath });
 }
 
 function resultOf(summary: RunSummary): AgentRunResult {

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildStamp } from '../build-stamp.ts';
 import { ConfigError } from '../errors.ts';
 import type { SluiceConfig } from './schema.ts';
 
@@ -80,10 +81,15 @@ let stamp: string | undefined;
 
 /**
  * What identifies this Sluice's config code: the bytes of the files of this folder (a rebuild
- * touches every file's time, so times would miss; reading these few files costs about a millisecond).
+ * touches every file's time, so times would miss; reading these few files costs about a millisecond),
+ * or in a bundled Sluice the hash of all its sources (build-stamp.ts).
  */
 function codeStamp(): string {
   if (stamp !== undefined) return stamp;
+  if (buildStamp !== undefined) {
+    stamp = buildStamp;
+    return stamp;
+  }
   const dir = dirname(fileURLToPath(import.meta.url));
   const hash = createHash('sha256');
   for (const name of readdirSync(dir)

@@ -11,6 +11,8 @@ import { runnableUnder } from '../process/process-groups.ts';
 export class SpareCapacity {
   private last = readTimes();
   private waitedBefore = false;
+  /** The gates running at the previous look; undefined before the first. */
+  private seenBefore: Set<number> | undefined;
 
   /** How many more gates may start now; `roots` are the running gates' process ids. */
   sample(roots: readonly number[]): number {
@@ -18,7 +20,12 @@ export class SpareCapacity {
     const total = now.total - this.last.total;
     const idleCores = total > 0 ? ((now.idle - this.last.idle) / total) * availableParallelism() : 0;
     this.last = now;
-    const waiting = roots.length > 0 && runnableUnder(roots) === 0;
+    // Reading every process of /proc costs milliseconds, which a stream of short gates (500 `true`s) would
+    // pay at every look. Waiting is believed only at two looks in a row, and when every gate running now
+    // started after the last look, that look did not see them: this one counts as not waiting, unread.
+    const allNew = this.seenBefore !== undefined && !roots.some((pid) => this.seenBefore?.has(pid));
+    const waiting = roots.length > 0 && !allNew && runnableUnder(roots) === 0;
+    this.seenBefore = new Set(roots);
     const waitedTwice = waiting && this.waitedBefore;
     this.waitedBefore = waiting;
     return Math.max(Math.floor(idleCores + 0.25), waitedTwice ? 1 : 0);

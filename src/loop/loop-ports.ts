@@ -22,13 +22,16 @@ export interface IterationRecordInput {
 
 /**
  * The loop's view of the store and the worktree for one run: each call is committed (to the
- * database, to git) before it returns, so the loop never acts on something not yet recorded.
+ * database, to git) before it returns, so the loop never acts on something not yet recorded —
+ * except what only the iteration's end acts on (gate results, the guard's findings, the judge's
+ * notes), which `finishIteration` commits with the outcome in one transaction.
  */
 export interface LoopPorts {
   startIteration(iteration: number, info: { promptChars: number }): Promise<void>;
   /** Remember a process group of this iteration (the agent's, a gate's), so a successor can reap it if this process dies. */
   recordProcessGroup(iteration: number, group: { pgid: number; startTime: string | undefined }): Promise<void>;
   recordUsage(iteration: number, usage: ModelUsage[]): Promise<void>;
+  /** Held for `finishIteration`, which records them with the outcome. */
   recordGateResults(iteration: number, gates: GateResult[]): Promise<void>;
   finishIteration(iteration: number, record: IterationRecordInput): Promise<void>;
   /**

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { GuardConfig } from '../config/guard-schema.ts';
 import { guardWorktree } from '../guard/guard-worktree.ts';
 import type { JudgeCheckout } from '../judge/judge-checkout.ts';
+import { describeContainment } from '../process/containment.ts';
 import type { RunRecord } from '../store/run-records.ts';
-import type { RunStore } from '../store/run-store.ts';
-import { commitTurn } from '../workspace/commits.ts';
+import type { IterationEndWrites, RunStore } from '../store/run-store.ts';
+import { commitTurn, identityArgs } from '../workspace/commits.ts';
 import { diffStats } from '../workspace/diff-stats.ts';
 import { verifyObjectsWrittenSince } from '../workspace/object-integrity.ts';
 import { resolveCommit } from '../workspace/refs.ts';
@@ -52,39 +53,64 @@ export async function createRunPorts(
   guard?: GuardConfig,
 ): Promise<LoopPorts> {
   const repository = await repositorySnapshotOf(store, run);
-  let lastCommit = await resolveCommit(run.worktreePath, 'HEAD');
+  const [head, identity] = await Promise.all([
+    resolveCommit(run.worktreePath, 'HEAD'),
+    // Who Sluice commits as is asked once per run, not on every commit.
+    identityArgs(run.worktreePath),
+  ]);
+  // The commit the run's branch is at: every move of it in this process goes through these ports.
+  let lastCommit = head;
   // When the current agent turn began: git objects written since then are verified after it.
   let turnStartedMs = Date.now();
+  // What the iteration records at its end, in the one transaction that finishes it: gate results, the
+  // guard's findings, the judge's notes. An iteration that never finishes is started again on resume, and
+  // its start drops what the lost attempt recorded anyway.
+  let pending: { events: Array<{ type: string; payload: unknown }>; gates?: IterationEndWrites['gates'] } = {
+    events: [],
+  };
   return {
     async startIteration(iteration, info) {
       // A second back: ctimes are whole seconds on some file systems, and a margin costs a few more checks.
       turnStartedMs = Date.now() - 1000;
+      pending = { events: [] };
       await store.startIteration(run.id, iteration, info);
     },
     async recordProcessGroup(iteration, group) {
+      // Only the process-group fallback needs the record: in a PID namespace the agent and the gates die
+      // with this process (parent-death signal), so no successor has anything to reap; no commit for it.
+      if (describeContainment().kernelEnforced) return;
       await store.appendEvent(run.id, processGroupEvent, { iteration, ...group });
     },
     async recordUsage(iteration, usage) {
       if (usage.length > 0) await store.recordUsage(run.id, iteration, usage);
     },
-    async recordGateResults(iteration, gates) {
-      await store.recordGateResults(run.id, iteration, gates);
-      await store.bench.record(gates, { runId: run.id, iteration, commit: lastCommit });
+    async recordGateResults(_iteration, gates) {
+      pending.gates = gates;
     },
     async finishIteration(iteration, record) {
-      await store.finishIteration(run.id, iteration, {
-        agentStatus: record.agent.status,
-        ...(record.agent.exitCode !== undefined ? { agentExitCode: record.agent.exitCode } : {}),
-        ...(record.agent.reason ? { agentReason: record.agent.reason } : {}),
-        ...(record.agent.sessionId ? { sessionId: record.agent.sessionId } : {}),
-        ...(record.commit ? { commitSha: record.commit } : {}),
-        filesChanged: record.diff.filesChanged,
-        insertions: record.diff.insertions,
-        deletions: record.diff.deletions,
-        ...(record.check ? { checkVerdict: record.check.verdict } : {}),
-        ...(record.failureSignature ? { failureSignature: record.failureSignature } : {}),
-        ...(record.feedback ? { feedback: record.feedback } : {}),
-      });
+      const writes: IterationEndWrites = {
+        events: pending.events,
+        ...(pending.gates ? { gates: pending.gates, bench: { runId: run.id, iteration, commit: lastCommit } } : {}),
+      };
+      pending = { events: [] };
+      await store.finishIteration(
+        run.id,
+        iteration,
+        {
+          agentStatus: record.agent.status,
+          ...(record.agent.exitCode !== undefined ? { agentExitCode: record.agent.exitCode } : {}),
+          ...(record.agent.reason ? { agentReason: record.agent.reason } : {}),
+          ...(record.agent.sessionId ? { sessionId: record.agent.sessionId } : {}),
+          ...(record.commit ? { commitSha: record.commit } : {}),
+          filesChanged: record.diff.filesChanged,
+          insertions: record.diff.insertions,
+          deletions: record.diff.deletions,
+          ...(record.check ? { checkVerdict: record.check.verdict } : {}),
+          ...(record.failureSignature ? { failureSignature: record.failureSignature } : {}),
+          ...(record.feedback ? { feedback: record.feedback } : {}),
+        },
+        writes,
+      );
     },
     async checkRepository(iteration) {
       // A repository deleted under a run is not put back piece by piece: the run just cannot go on.
@@ -92,7 +118,11 @@ export async function createRunPorts(
         return [`the repository's git dir ${repository.commonDir} is gone`];
       const changes = await compareRepository(repository);
       const restored = changes.length > 0 ? await restoreRepository(repository, changes) : [];
-      const checkout = await checkRunCheckout(run.worktreePath, { repoRoot: run.repoRoot, branch: run.branch });
+      const checkout = await checkRunCheckout(run.worktreePath, {
+        repoRoot: run.repoRoot,
+        branch: run.branch,
+        commonDir: repository.commonDir,
+      });
       const objects = await verifyObjectsWrittenSince(repository.commonDir, turnStartedMs);
       const problems = [
         ...changes.map(
@@ -106,7 +136,7 @@ export async function createRunPorts(
       return problems;
     },
     async commitTurn(message) {
-      const committed = await commitTurn(run.worktreePath, message);
+      const committed = await commitTurn(run.worktreePath, message, { identity });
       const cleared = committed.clearedIndexBits?.map((entry) => `${entry.path} (${entry.bits.join(', ')})`);
       const turn = {
         commit: committed.commit,
@@ -132,14 +162,15 @@ export async function createRunPorts(
       });
       if (report.reverted.length > 0) {
         const paths = [...new Set(report.reverted.map((finding) => finding.path))];
-        const restored = await commitTurn(run.worktreePath, `sluice: restore ${paths.join(', ')} from the base`);
+        const restored = await commitTurn(run.worktreePath, `sluice: restore ${paths.join(', ')} from the base`, {
+          identity,
+        });
         if (restored.commit) lastCommit = restored.commit;
       }
-      await store.appendEvent(run.id, guardEvent, {
-        iteration,
-        findings: report.findings,
-        reverted: report.reverted,
-      });
+      const event = { type: guardEvent, payload: { iteration, findings: report.findings, reverted: report.reverted } };
+      // Files the guard put back and committed are recorded at once; findings alone wait for the iteration's end.
+      if (report.reverted.length > 0) await store.appendEvent(run.id, event.type, event.payload);
+      else pending.events.push(event);
       return report;
     },
     async changeLines() {
@@ -150,9 +181,10 @@ export async function createRunPorts(
         .reduce((sum, file) => sum + file.insertions + file.deletions, 0);
     },
     async prepareJudge() {
-      const tree = await judge.prepare(await resolveCommit(run.worktreePath, 'HEAD'));
+      // The commit this process made or found last: what the iteration records is what is judged.
+      const tree = await judge.prepare(lastCommit);
       if (tree.notes.length > 0)
-        await store.appendEvent(run.id, judgeEvent, { commit: tree.commit, notes: tree.notes });
+        pending.events.push({ type: judgeEvent, payload: { commit: tree.commit, notes: tree.notes } });
       return tree;
     },
     async headCommit() {

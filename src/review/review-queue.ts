@@ -79,36 +79,62 @@ export async function queueDueReviews(store: RunStore): Promise<DueReviewsOutcom
     if (run?.status !== 'done') continue;
     // The process that reached the verdict is still at it (writing the evidence, queuing): its own.
     if (run.pid !== undefined && run.pid !== process.pid && isProcessRunning(run.pid)) continue;
+    // A workflow step's run is its workflow's to queue, once the whole change is through its checks.
+    if (isWorkflowRun(run)) {
+      await store.queue.dropReviewDue(run.id);
+      continue;
+    }
     try {
-      const settings = runSettingsOf(run);
-      const base = await loadBaseConfig(join(run.repoRoot, settings.configFile), run.baseCommit);
-      const evidencePath = join(runDirOf(run, settings.configDir), 'evidence.md');
-      const reports = [evidencePath, join(runDirOf(run, settings.configDir), 'evidence.json')];
-      const written = await Promise.all(
-        reports.map((path) =>
-          lstat(path).then(
-            (stats) => stats.isFile(),
-            () => false,
-          ),
-        ),
-      );
-      if (!written.every(Boolean)) {
-        // Whatever stands where a report goes and is no regular file (a pipe, a link) is not evidence.
-        for (const [index, path] of reports.entries()) if (!written[index]) await rm(path, { force: true });
-        await rewriteEvidence(store, run, settings.configDir);
-      }
-      outcome.queued.push(
-        await enqueueForReview(store, run, {
-          ...(settings.taskId ? { taskId: settings.taskId } : {}),
-          cost: base.config.review.cost,
-          evidencePath,
-        }),
-      );
+      outcome.queued.push(await enqueueEndedRun(store, run));
     } catch (error) {
       outcome.problems.push(`run ${run.id} ended done but could not be queued for review: ${(error as Error).message}`);
     }
   }
   return outcome;
+}
+
+/** A run a workflow step started (its settings name the step): its workflow decides when it is queued. */
+export function isWorkflowRun(run: RunRecord): boolean {
+  return runSettingsOf(run).workflowStep !== undefined;
+}
+
+/**
+ * Queue a `done` run as `sluice run` would have: with the review cost of its base commit's config and
+ * its evidence (rebuilt from the store when it was never written, or is no regular file).
+ */
+export async function enqueueEndedRun(store: RunStore, run: RunRecord): Promise<ReviewItemRecord> {
+  const settings = runSettingsOf(run);
+  const base = await loadBaseConfig(join(run.repoRoot, settings.configFile), run.baseCommit);
+  const evidencePath = join(runDirOf(run, settings.configDir), 'evidence.md');
+  const reports = [evidencePath, join(runDirOf(run, settings.configDir), 'evidence.json')];
+  const written = await Promise.all(
+    reports.map((path) =>
+      lstat(path).then(
+        (stats) => stats.isFile(),
+        () => false,
+      ),
+    ),
+  );
+  if (!written.every(Boolean)) {
+    // Whatever stands where a report goes and is no regular file (a pipe, a link) is not evidence.
+    for (const [index, path] of reports.entries()) if (!written[index]) await rm(path, { force: true });
+    await rewriteEvidence(store, run, settings.configDir);
+  }
+  return enqueueForReview(store, run, {
+    ...(settings.taskId ? { taskId: settings.taskId } : {}),
+    cost: base.config.review.cost,
+    evidencePath,
+  });
+}
+
+/**
+ * The review round an automated reviewer (a workflow's review step, PR comments) asks changes on: the
+ * round that waits, else a new one of the done run. A workflow's runs are not queued when they end,
+ * so its reviewers open the round their decision is recorded on.
+ */
+export async function changesTarget(store: RunStore, run: RunRecord): Promise<ReviewTarget> {
+  const waiting = (await store.queue.listReviewItems(['waiting'])).find((item) => item.runId === run.id);
+  return { run, item: waiting ?? (await enqueueEndedRun(store, run)) };
 }
 
 /**

@@ -34,7 +34,13 @@
  *   POST /api/tasks/:taskId/cancel      {}             -> TaskView
  *   GET  /api/usage?days=<n>                           -> UsageReport        (days default 30, max 366)
  *   GET  /api/gym                                      -> GymTrend
+ *   GET  /api/approvals                                -> ApprovalList       (workflow steps waiting for a human)
+ *   POST /api/workflows/:workflowId/steps/:stepId/approve  DecideApprovalRequest -> ApprovalDecisionView
+ *   POST /api/workflows/:workflowId/steps/:stepId/reject   DecideApprovalRequest -> ApprovalDecisionView (reason required)
  *   GET  /api/events?run=<runId>                       -> text/event-stream  (see SseEventMap)
+ *
+ * The approval routes are also the webhook: `Authorization: Bearer <token>` is accepted as well as the
+ * x-sluice-token header (docs/workflows.md has the curl call).
  */
 
 export const apiTokenHeader = 'x-sluice-token';
@@ -430,10 +436,55 @@ export interface GymTrend {
   series: GymSeries[];
 }
 
+// ---------- workflow approvals ----------
+
+/** An `approve` step of a workflow run, parked until a human decides. */
+export interface ApprovalView {
+  /** The workflow run that holds the step (a nested one has its own id). */
+  workflowId: string;
+  workflowName: string;
+  /** The outermost workflow run: the one a decision drives on. */
+  rootWorkflowId: string;
+  stepId: string;
+  /** The step's `name:`, when it has one. */
+  stepName: string | null;
+  /** The step's `message:`, resolved. */
+  message: string | null;
+  /** What the step shows, as written once resolved: a file, a report or a git diff range. */
+  show: { kind: 'file' | 'report' | 'diff'; target: string } | null;
+  /** That thing as text (at most 20,000 characters, then how much more there is); '' when it shows nothing. */
+  material: string;
+  waitingSince: string;
+  /** `approve.timeout` after waitingSince; null without a timeout. */
+  expiresAt: string | null;
+  /** Past expiresAt: a decision is refused (409 EXPIRED) and the step fails as expired. */
+  expired: boolean;
+}
+
+export interface ApprovalList {
+  /** Oldest first. */
+  approvals: ApprovalView[];
+}
+
+export interface DecideApprovalRequest {
+  /** Why; required to reject. Kept with the decision as steps.<id>.outputs.reason. */
+  reason?: string;
+}
+
+/** The decision is recorded; the workflow is driven on by `sluice workflow resume` started in the background. */
+export interface ApprovalDecisionView {
+  workflowId: string;
+  stepId: string;
+  decision: 'approved' | 'rejected';
+  reason: string | null;
+  /** The outermost workflow run, driven on by a process of its own, and the file its output goes to. */
+  driving: { workflowId: string; log: string };
+}
+
 // ---------- server-sent events ----------
 
 /** The store tables a `change` event can name. */
-export type ChangedTable = 'runs' | 'iterations' | 'tasks' | 'review' | 'usage' | 'bench';
+export type ChangedTable = 'runs' | 'iterations' | 'tasks' | 'review' | 'usage' | 'bench' | 'workflows';
 
 /**
  * `/api/events` events by name (the SSE `event:` field); `data:` is the JSON payload. Pages refetch what

@@ -78,9 +78,13 @@ export function originGuard(rules: OriginRules): MiddlewareHandler {
   };
 }
 
-/** The token of a request: the header (scripts, the CLI) or the cookie the page was given. */
+/**
+ * The token of a request: the header (scripts, the CLI), `Authorization: Bearer <token>` (what webhook
+ * senders know how to send), or the cookie the page was given.
+ */
 export function requestToken(c: Context): string | undefined {
-  return c.req.header(apiTokenHeader) ?? getCookie(c, apiTokenCookie);
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  return c.req.header(apiTokenHeader) ?? bearer ?? getCookie(c, apiTokenCookie);
 }
 
 /** Changing requests carry the token and a JSON body (a form post from elsewhere can do neither). */

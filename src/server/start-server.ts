@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { SluiceConfig } from '../config/schema.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { apiTokenQueryParam } from './api-types.ts';
+import { registerApprovalRoutes } from './approval-routes.ts';
 import { eventStream } from './event-stream.ts';
 import { errorResponse, HttpError } from './http-error.ts';
 import { registerReportRoutes } from './report-routes.ts';
@@ -15,6 +16,7 @@ import type { ServerContext } from './server-context.ts';
 import { defaultWebRoot, serveAsset } from './static-assets.ts';
 import { StoreWatch } from './store-watch.ts';
 import { registerTaskRoutes } from './task-routes.ts';
+import { WorkflowDriving } from './workflow-driving.ts';
 
 export interface StartServerOptions {
   store: RunStore;
@@ -63,6 +65,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     reportInternalError: options.reportInternalError,
   };
   const watch = new StoreWatch(options.store, options.reportInternalError);
+  const driving = new WorkflowDriving(options.store, options.reportInternalError);
   const app = new Hono();
   app.onError((error, c) => {
     const answer = errorResponse(error);
@@ -77,6 +80,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   registerRunRoutes(app, ctx);
   registerReviewRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
+  registerApprovalRoutes(app, ctx, driving);
   app.get('/api/events', (c) => eventStream(c, ctx, watch, closing.signal));
   app.all('/api/*', (c) => {
     throw new HttpError(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`);
@@ -95,6 +99,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close: async () => {
       closing.abort();
       watch.stop();
+      driving.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Event streams are long-lived: the abort above ends them; idle keep-alive sockets go now.

@@ -42,29 +42,8 @@ export class BenchStore {
 
   /** Record the metrics of every bench gate of a check that measured something; returns how many. */
   async record(gates: GateResult[], origin: BenchOrigin = {}): Promise<number> {
-    const rows = gates.flatMap((gate) => (gate.bench?.metrics ?? []).map((metric) => ({ gate: gate.name, metric })));
-    if (rows.length === 0) return 0;
-    const batch = newRunId();
-    return this.#write('record bench results', async (trx, at) => {
-      await trx
-        .insertInto('bench_results')
-        .values(
-          rows.map(({ gate, metric }, index) => ({
-            id: `b-${batch}-${String(index).padStart(4, '0')}`,
-            recorded_at: at,
-            gate,
-            metric: metric.metric,
-            run_id: origin.runId ?? null,
-            iteration: origin.iteration ?? null,
-            commit_sha: origin.commit ?? null,
-            median: metric.median,
-            change: metric.change ?? null,
-            result_json: JSON.stringify(metric),
-          })),
-        )
-        .execute();
-      return rows.length;
-    });
+    if (!gates.some((gate) => (gate.bench?.metrics ?? []).length > 0)) return 0;
+    return this.#write('record bench results', (trx, at) => writeBenchResults(trx, at, gates, origin));
   }
 
   /** Measurements oldest first, filtered; `limit` keeps the newest of each gate and metric. */
@@ -106,4 +85,34 @@ function newestPerMetric(records: BenchRecord[], limit: number): BenchRecord[] {
     kept.push(record);
   }
   return kept.reverse();
+}
+
+/** Insert the metrics of every bench gate that measured something, inside the caller's transaction; returns how many. */
+export async function writeBenchResults(
+  trx: Transaction<StoreDatabase>,
+  at: string,
+  gates: GateResult[],
+  origin: BenchOrigin = {},
+): Promise<number> {
+  const rows = gates.flatMap((gate) => (gate.bench?.metrics ?? []).map((metric) => ({ gate: gate.name, metric })));
+  if (rows.length === 0) return 0;
+  const batch = newRunId();
+  await trx
+    .insertInto('bench_results')
+    .values(
+      rows.map(({ gate, metric }, index) => ({
+        id: `b-${batch}-${String(index).padStart(4, '0')}`,
+        recorded_at: at,
+        gate,
+        metric: metric.metric,
+        run_id: origin.runId ?? null,
+        iteration: origin.iteration ?? null,
+        commit_sha: origin.commit ?? null,
+        median: metric.median,
+        change: metric.change ?? null,
+        result_json: JSON.stringify(metric),
+      })),
+    )
+    .execute();
+  return rows.length;
 }

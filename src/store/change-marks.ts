@@ -13,6 +13,7 @@ export interface ChangeMarks {
   review: string;
   usage: string;
   bench: string;
+  workflows: string;
 }
 
 /** One query over the aggregates of every table; each column is a count and a latest timestamp. */
@@ -25,7 +26,9 @@ export async function readChangeMarks(db: Kysely<StoreDatabase>): Promise<Change
       (select count(*) || '/' || coalesce(max(updated_at), '') || '/' || coalesce(sum(length(coalesce(wait_reason, ''))), 0) from tasks) as tasks,
       (select count(*) || '/' || coalesce(max(created_at), '') || '/' || coalesce(max(decided_at), '') || '/' || coalesce(sum(active_ms), 0) from review_items) as review,
       (select count(*) || '/' || coalesce(max(recorded_at), '') from usage) as usage,
-      (select count(*) || '/' || coalesce(max(recorded_at), '') from bench_results) as bench
+      (select count(*) || '/' || coalesce(max(recorded_at), '') from bench_results) as bench,
+      (select count(*) || '/' || total(julianday(updated_at)) from workflow_runs)
+        || '/' || (select count(*) || '/' || total(julianday(updated_at)) from workflow_steps) as workflows
   `.execute(db);
   const row = result.rows[0];
   return {
@@ -35,6 +38,7 @@ export async function readChangeMarks(db: Kysely<StoreDatabase>): Promise<Change
     review: String(row?.review ?? ''),
     usage: String(row?.usage ?? ''),
     bench: String(row?.bench ?? ''),
+    workflows: String(row?.workflows ?? ''),
   };
 }
 

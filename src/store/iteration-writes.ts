@@ -3,7 +3,14 @@ import type { Transaction } from 'kysely';
 import { type GateResult, isGatePass } from '../gates/gate-results.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
 import { type IterationOutcome, type IterationRecord, type IterationStart, storeEventTypes } from './run-records.ts';
-import { appendEventRow, assertIterationRunning, findIteration, nextSeq, touchRunningRun } from './run-transitions.ts';
+import {
+  appendEventRow,
+  assertIterationRunning,
+  findIteration,
+  nextSeq,
+  touchRun,
+  touchRunningRun,
+} from './run-transitions.ts';
 import type { StoreDatabase } from './schema.ts';
 import { toGateResultRow, toIterationRecord, toUsageRow } from './store-rows.ts';
 
@@ -115,15 +122,19 @@ export async function writeGateResults(
   await appendEventRow(trx, runId, storeEventTypes.gatesRecord, { iteration, gates: gates.length, notPassed }, at);
 }
 
-/** Append usage rows; usage is only ever added, never replaced. */
+/**
+ * Append usage rows; usage is only ever added, never replaced. Only to a running run, unless `settled`
+ * (a reviewer's usage, which comes after the run's verdict).
+ */
 export async function writeUsage(
   trx: StoreTransaction,
   at: string,
   runId: string,
   iteration: number,
   usage: ModelUsage[],
+  options: { settled?: boolean } = {},
 ): Promise<void> {
-  await touchRunningRun(trx, runId, at);
+  await (options.settled ? touchRun(trx, runId, at) : touchRunningRun(trx, runId, at));
   if (usage.length === 0) return;
   const first = await nextSeq(trx, 'usage', runId);
   const rows = usage.map((model, index) => toUsageRow(runId, iteration, first + index, model, at));

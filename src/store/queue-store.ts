@@ -152,6 +152,13 @@ export class QueueStore {
     return rows.map((row) => ({ runId: row.run_id, dueAt: row.due_at }));
   }
 
+  /** The run owes no review item (its workflow queues the change when the change is finished). */
+  async dropReviewDue(runId: string): Promise<void> {
+    await this.#write('drop a review due', async (trx) => {
+      await trx.deleteFrom('review_due').where('run_id', '=', runId).execute();
+    });
+  }
+
   /** Review items, oldest first, optionally of some statuses. */
   async listReviewItems(statuses?: readonly ReviewStatus[]): Promise<ReviewItemRecord[]> {
     const rows = await this.#read('list review items', (db) =>

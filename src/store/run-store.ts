@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { GateResult } from '../gates/gate-results.ts';
 import type { ModelUsage } from '../usage/model-usage.ts';
-import { BenchStore } from './bench-store.ts';
+import { type BenchOrigin, BenchStore, writeBenchResults } from './bench-store.ts';
 import {
   type ChangeMarks,
   countRunsEndedSince,
@@ -46,6 +46,15 @@ export interface RunStoreOptions {
 export { runStorePath } from './store-paths.ts';
 
 type Work<T> = (trx: Transaction<StoreDatabase>, at: string) => Promise<T>;
+
+/** What an iteration's end writes with its outcome, in one transaction (see `RunStore.finishIteration`). */
+export interface IterationEndWrites {
+  /** Appended to the run's log, in this order. */
+  events?: ReadonlyArray<{ type: string; payload: unknown }>;
+  gates?: GateResult[];
+  /** Where the bench metrics of `gates` were measured; without it they are not recorded. */
+  bench?: BenchOrigin;
+}
 
 /**
  * The durable record of runs, iterations, gate results, usage and events. Every method that changes
@@ -143,9 +152,26 @@ export class RunStore {
     return this.#write('start an iteration', (trx, at) => writeIterationStart(trx, at, runId, number, start));
   }
 
-  /** Record what a running iteration did; an iteration finishes once. */
-  async finishIteration(runId: string, number: number, outcome: IterationOutcome): Promise<IterationRecord> {
-    return this.#write('finish an iteration', (trx, at) => writeIterationOutcome(trx, at, runId, number, outcome));
+  /**
+   * Record what a running iteration did; an iteration finishes once. `writes` go in the same transaction,
+   * before the outcome: events in order, then gate results (and their bench metrics) as `recordGateResults`
+   * writes them. One commit per iteration end instead of one per write.
+   */
+  async finishIteration(
+    runId: string,
+    number: number,
+    outcome: IterationOutcome,
+    writes: IterationEndWrites = {},
+  ): Promise<IterationRecord> {
+    return this.#write('finish an iteration', async (trx, at) => {
+      if (writes.events?.length) await touchRun(trx, runId, at);
+      for (const event of writes.events ?? []) await appendEventRow(trx, runId, event.type, event.payload, at);
+      if (writes.gates) {
+        await writeGateResults(trx, at, runId, number, writes.gates);
+        if (writes.bench) await writeBenchResults(trx, at, writes.gates, writes.bench);
+      }
+      return writeIterationOutcome(trx, at, runId, number, outcome);
+    });
   }
 
   /** Record a check's gate results for an iteration; a gate recorded again for it replaces its earlier result. */
@@ -156,6 +182,14 @@ export class RunStore {
   /** Record what the models cost in an iteration; usage is only ever added, never replaced. */
   async recordUsage(runId: string, iteration: number, usage: ModelUsage[]): Promise<void> {
     await this.#write('record usage', (trx, at) => writeUsage(trx, at, runId, iteration, usage));
+  }
+
+  /**
+   * Usage of a reviewer of the run's change (a workflow's review step), recorded as iteration 0 (none of
+   * the agent's): it counts in the run's totals and budget, like the writer's turns, at any status.
+   */
+  async recordReviewerUsage(runId: string, usage: ModelUsage[]): Promise<void> {
+    await this.#write('record reviewer usage', (trx, at) => writeUsage(trx, at, runId, 0, usage, { settled: true }));
   }
 
   /** End a running run; a run finishes once (STORE_RUN_FINISHED otherwise). */
@@ -224,9 +258,12 @@ export class RunStore {
     return this.#write('reopen a run', (trx, at) => writeRunReopen(trx, at, runId));
   }
 
-  /** The run's branch was rebased onto `baseCommit`: its change is measured from there now. */
-  async moveRunBase(runId: string, baseCommit: string): Promise<void> {
-    await this.#write('move the base of a run', (trx, at) => writeRunBase(trx, at, runId, baseCommit));
+  /**
+   * The run's branch was rebased onto `baseCommit` (or its change is measured from an earlier run's base,
+   * and lands on `baseRef`): its change is measured from there now.
+   */
+  async moveRunBase(runId: string, baseCommit: string, baseRef?: string): Promise<void> {
+    await this.#write('move the base of a run', (trx, at) => writeRunBase(trx, at, runId, baseCommit, baseRef));
   }
 
   /** Append an entry to the run's log (finished runs included: review decisions come after). */

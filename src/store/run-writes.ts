@@ -105,8 +105,14 @@ export async function writeRunBase(
   at: string,
   runId: string,
   baseCommit: string,
+  baseRef?: string,
 ): Promise<void> {
   const run = await touchRun(trx, runId, at);
-  await trx.updateTable('runs').set({ base_commit: baseCommit }).where('id', '=', runId).execute();
-  await appendEventRow(trx, runId, 'run:rebased', { from: run.base_commit, to: baseCommit }, at);
+  await trx
+    .updateTable('runs')
+    .set({ base_commit: baseCommit, ...(baseRef !== undefined ? { base_ref: baseRef } : {}) })
+    .where('id', '=', runId)
+    .execute();
+  const refs = baseRef !== undefined ? { fromRef: run.base_ref, toRef: baseRef } : {};
+  await appendEventRow(trx, runId, 'run:rebased', { from: run.base_commit, to: baseCommit, ...refs }, at);
 }

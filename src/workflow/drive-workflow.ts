@@ -8,6 +8,7 @@ import { eachStep } from './each-step.ts';
 import { type ExpressionContext, ExpressionError, evaluate, substitute, truthy } from './expressions.ts';
 import { loopStep } from './loop-step.ts';
 import { pullRequestStep } from './pull-request-step.ts';
+import { queueWorkflowChanges } from './queue-changes.ts';
 import { reviewStep } from './review-step.ts';
 import { StepError } from './step-error.ts';
 import { loadWorkflow } from './workflow-file.ts';
@@ -120,6 +121,9 @@ export async function driveWorkflow(driver: WorkflowDriver, workflowId: string):
     if (!(error instanceof ExpressionError)) throw error;
     return end(store, workflowId, 'failed', `outputs: ${error.message}`);
   }
+  // Queued before the workflow is marked succeeded: a crash in between queues again on resume (a
+  // waiting item is kept as it is), never not at all.
+  await queueWorkflowChanges(store, definition, context);
   if (!(await store.workflows.setRunStatus(workflowId, 'succeeded'))) {
     return { status: 'cancelled', reason: 'cancelled by sluice workflow cancel' };
   }

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findReviewTarget, requestChanges } from '../review/review-queue.ts';
+import { runSettingsOf } from '../loop/resume-run.ts';
+import { loadBaseConfig } from '../loop/run-config.ts';
+import { changesTarget, requestChanges } from '../review/review-queue.ts';
 import type { RunRecord } from '../store/run-records.ts';
 import type { StepRecord, WorkflowRunRecord } from '../store/workflow-records.ts';
 import { runGit } from '../workspace/git.ts';
@@ -14,6 +17,7 @@ import {
   reviewComments,
   viewPullRequest,
 } from './github-cli.ts';
+import { queueWholeChange } from './queue-changes.ts';
 import { StepError } from './step-error.ts';
 import type { StepResult, WorkflowDriver } from './workflow-ports.ts';
 import type { PullRequestStepDefinition, StepDefinition } from './workflow-schema.ts';
@@ -74,13 +78,39 @@ export async function pullRequestStep(
     runId,
     outputs: { ...(previous?.outputs ?? {}) },
   };
-  const result = await followPullRequest(follow, firstRound, context);
+  const result = (await wantsPullRequest(follow))
+    ? await followPullRequest(follow, firstRound, context)
+    : await queueForReview(follow);
   await store.workflows.updateStep(workflow.id, stepId, {
     status: result.status,
     outputs: result.outputs,
     reason: result.reason ?? null,
   });
   return result;
+}
+
+/**
+ * `review.pull_request` of sluice.yaml (as of the run's base commit, which the agent cannot change)
+ * decides where the change goes: a pull request, or the review queue like any run's.
+ */
+async function wantsPullRequest(follow: PullRequestContext): Promise<boolean> {
+  const run = await settledRun(follow);
+  const base = await loadBaseConfig(join(run.repoRoot, runSettingsOf(run).configFile), run.baseCommit);
+  return base.config.review.pull_request;
+}
+
+/** Without `review.pull_request`: the done change goes to the review queue, as one item of the whole change. */
+async function queueForReview(follow: PullRequestContext): Promise<StepResult> {
+  const run = await settledRun(follow);
+  if (run.status !== 'done') {
+    const reason = `run ${run.id} is ${run.status}, not done: nothing red is queued for review`;
+    return { status: 'failed', outputs: follow.outputs, reason };
+  }
+  const item = await queueWholeChange(follow.driver.store, run);
+  return {
+    status: 'succeeded',
+    outputs: { ...follow.outputs, state: 'queued', review_run: run.id, review_round: String(item.round) },
+  };
 }
 
 async function followPullRequest(
@@ -168,8 +198,7 @@ async function sendBack(follow: PullRequestContext, run: RunRecord, fresh: Revie
   follow.outputs.last_comment_id = String(fresh.at(-1)?.id ?? 0);
   follow.outputs.comments_sent = String(Number(follow.outputs.comments_sent ?? '0') + fresh.length);
   await store.workflows.updateStep(follow.workflow.id, follow.stepId, { outputs: follow.outputs });
-  const target = await findReviewTarget(store, run.id, { waiting: true });
-  await requestChanges(store, target, commentsFeedback(fresh));
+  await requestChanges(store, await changesTarget(store, run), commentsFeedback(fresh));
   const fixed = await ports.resumeAgent(run.id, signal);
   if (fixed.verdict === 'cancelled') return { kind: 'failed', reason: 'cancelled' };
   if (fixed.verdict !== 'done') {

@@ -1,36 +1,20 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { z } from 'zod';
 import { lastJsonDocument } from '../gates/last-json-document.ts';
 import { JudgeCheckout } from '../judge/judge-checkout.ts';
-import { findReviewTarget, requestChanges } from '../review/review-queue.ts';
+import { changesTarget, requestChanges } from '../review/review-queue.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { StepRecord, WorkflowRunRecord } from '../store/workflow-records.ts';
 import { runGit } from '../workspace/git.ts';
 import { resolveCommit } from '../workspace/refs.ts';
 import { defaultWorktreesDir } from '../workspace/worktrees.ts';
 import { type ExpressionContext, substitute } from './expressions.ts';
+import { findingsFeedback, type ReviewAnswer, reviewAnswerJsonSchema, reviewAnswerSchema } from './review-answer.ts';
+import { ReviewerUsage } from './reviewer-usage.ts';
 import { workflowRunDir } from './run-step.ts';
 import { StepError } from './step-error.ts';
 import type { StepResult, WorkflowDriver, WorkflowPorts } from './workflow-ports.ts';
 import type { ReviewStepDefinition, StepDefinition } from './workflow-schema.ts';
-
-/** What a reviewer must answer: a verdict, and findings that agree with it. */
-export function reviewAnswerSchema(rubric: readonly string[]) {
-  const finding = z.strictObject({
-    severity: z.enum(['blocking', 'minor']),
-    area: z.enum(rubric as [string, ...string[]]),
-    file: z.string().optional(),
-    message: z.string().min(1),
-  });
-  return z
-    .strictObject({ verdict: z.enum(['approve', 'changes']), findings: z.array(finding) })
-    .refine(
-      (answer) => (answer.verdict === 'changes') === answer.findings.some((item) => item.severity === 'blocking'),
-      'verdict "changes" needs at least one blocking finding, and "approve" allows none',
-    );
-}
-export type ReviewAnswer = z.output<ReturnType<typeof reviewAnswerSchema>>;
 
 export interface ReviewStepInput {
   store: RunStore;
@@ -50,6 +34,10 @@ export interface ReviewStepInput {
   firstRound: number;
   /** The commit the reviewed diff starts from, when not the run's base (`since:`, a whole change). */
   since?: string;
+  /** What the reviewer's turns spent so far (this step's, before a resume too); added to per turn. */
+  usage: ReviewerUsage;
+  /** Commits the outputs so far (the reviewer's usage) after each reviewer turn. */
+  onUsage: (outputs: Record<string, string>) => Promise<void>;
 }
 
 /**
@@ -69,48 +57,42 @@ export async function runReviewBody(
     // A fix the last round asked for (or one a crash interrupted) is finished first.
     if (run.status === 'running') {
       const resumed = await input.ports.resumeAgent(run.id, input.signal);
-      if (resumed.verdict === 'cancelled') return { passed: false, outputs: {}, reason: 'cancelled' };
+      if (resumed.verdict === 'cancelled')
+        return { passed: false, outputs: input.usage.outputs(), reason: 'cancelled' };
       run = await store.getRun(input.runId);
     }
     if (run?.status !== 'done') {
       return {
         passed: false,
-        outputs: outputsOf(last, round),
+        outputs: outputsOf(input, last, round),
         reason: `the reviewed run ${input.runId} is ${run?.status ?? 'gone'}, not done: a review cannot pass red gates`,
       };
     }
     const asked = await askReviewer(input, input.since ?? run.baseCommit, run.branch, round);
-    if (asked.kind === 'malformed') return { passed: false, outputs: outputsOf(last, round), reason: asked.reason };
-    if (asked.kind === 'cancelled') return { passed: false, outputs: {}, reason: 'cancelled' };
+    if (asked.kind === 'malformed')
+      return { passed: false, outputs: outputsOf(input, last, round), reason: asked.reason };
+    if (asked.kind === 'cancelled') return { passed: false, outputs: input.usage.outputs(), reason: 'cancelled' };
     last = asked.answer;
-    if (last.verdict === 'approve') return { passed: true, outputs: outputsOf(last, round) };
+    if (last.verdict === 'approve') return { passed: true, outputs: outputsOf(input, last, round) };
     if (round === review.rounds) break;
     // The next round is recorded before the writer is sent back: a crash from here resumes the fix.
     await input.onRound(round + 1);
-    const target = await findReviewTarget(store, run.id, { waiting: true });
-    await requestChanges(store, target, findingsFeedback(last));
+    await requestChanges(store, await changesTarget(store, run), findingsFeedback(last));
   }
   return {
     passed: false,
-    outputs: outputsOf(last, review.rounds),
+    outputs: outputsOf(input, last, review.rounds),
     reason: `the reviewer still had blocking findings after ${review.rounds} round${review.rounds === 1 ? '' : 's'}`,
   };
 }
 
-function outputsOf(answer: ReviewAnswer | undefined, round: number): Record<string, string> {
+function outputsOf(input: ReviewStepInput, answer: ReviewAnswer | undefined, round: number): Record<string, string> {
   return {
+    ...input.usage.outputs(),
     verdict: answer?.verdict ?? '',
     findings: JSON.stringify(answer?.findings ?? []),
     rounds: String(round),
   };
-}
-
-/** The reviewer's blocking findings, as the writer reads them. */
-export function findingsFeedback(answer: ReviewAnswer): string {
-  const lines = answer.findings
-    .filter((finding) => finding.severity === 'blocking')
-    .map((finding) => `- [${finding.area}]${finding.file ? ` ${finding.file}:` : ''} ${finding.message}`);
-  return `A reviewer found blocking problems in the change:\n${lines.join('\n')}`;
 }
 
 type Asked = { kind: 'answer'; answer: ReviewAnswer } | { kind: 'malformed'; reason: string } | { kind: 'cancelled' };
@@ -141,8 +123,9 @@ async function askReviewer(input: ReviewStepInput, baseCommit: string, branch: s
     for (let ask = 1; ask <= input.review.asks; ask++) {
       if (input.signal.aborted) return { kind: 'cancelled' };
       const logPath = join(input.logDir, `${input.stepId}-review-${round}-${ask}.log`);
-      const { text } = await input.ports.reviewTurn(
+      const { text, usage } = await input.ports.reviewTurn(
         {
+          outputSchema: reviewAnswerJsonSchema(input.review.rubric),
           ...(input.review.agent ? { agent: input.review.agent } : {}),
           ...(input.review.command ? { command: input.review.command } : {}),
           ...(input.review.prompt_via ? { promptVia: input.review.prompt_via } : {}),
@@ -153,6 +136,11 @@ async function askReviewer(input: ReviewStepInput, baseCommit: string, branch: s
         },
         input.signal,
       );
+      // Counted with the reviewed run (its totals, `sluice usage`, its budget when the writer resumes),
+      // and kept with the step for `workflow show`.
+      if (usage && usage.length > 0) await input.store.recordReviewerUsage(input.runId, usage);
+      input.usage.add(usage ?? []);
+      await input.onUsage(input.usage.outputs());
       const answerText = text || (await readFile(logPath, 'utf8').catch(() => ''));
       const document = lastJsonDocument(answerText);
       const parsed = document ? schema.safeParse(document.value) : undefined;
@@ -234,6 +222,8 @@ export async function reviewStep(
     firstRound,
     ...(sinceCommit ? { since: sinceCommit } : {}),
     onRound: (round) => store.workflows.updateStep(workflow.id, stepId, { round }),
+    usage: ReviewerUsage.fromOutputs(previous?.outputs),
+    onUsage: (outputs) => store.workflows.updateStep(workflow.id, stepId, { outputs }),
   });
   const status =
     driver.signal.aborted || body.reason === 'cancelled' ? 'cancelled' : body.passed ? 'succeeded' : 'failed';

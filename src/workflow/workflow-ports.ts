@@ -1,6 +1,7 @@
 import type { RunVerdict } from '../loop/run-verdicts.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { StepStatus } from '../store/workflow-records.ts';
+import type { ModelUsage } from '../usage/model-usage.ts';
 
 /** An agent step with its strings resolved: what `sluice run` would be given. */
 export interface AgentRequest {
@@ -45,7 +46,7 @@ export interface WorkflowPorts {
   /** Continue a run that was interrupted (or reopened with a reviewer's feedback), as `sluice resume` does. */
   resumeAgent(runId: string, signal: AbortSignal): Promise<AgentRunResult>;
   /** One turn of a reviewer agent in `cwd` (a clean checkout of the change): the text of its answer. */
-  reviewTurn(request: ReviewerRequest, signal: AbortSignal): Promise<{ text: string }>;
+  reviewTurn(request: ReviewerRequest, signal: AbortSignal): Promise<{ text: string; usage?: ModelUsage[] }>;
 }
 
 /** A reviewer agent's turn: which agent, and what it is asked where. */
@@ -57,6 +58,8 @@ export interface ReviewerRequest {
   prompt: string;
   cwd: string;
   logPath: string;
+  /** The JSON Schema of the answer, for agent CLIs with a structured-output option (see AgentTurn). */
+  outputSchema?: Record<string, unknown>;
 }
 
 /** What a reporter can follow of a workflow. */

@@ -161,9 +161,14 @@ const stepSchema = z
       .strictObject({
         message: z.string().optional().describe('What the human is asked.'),
         show: showSchema.optional(),
+        timeout: durationSchema
+          .optional()
+          .describe(
+            'No decision this long after the step parked: the step fails as expired (noticed when the workflow is next touched: a decision, a resume).',
+          ),
       })
       .optional()
-      .describe('A human checkpoint: the workflow parks until `sluice approve`.'),
+      .describe('A human checkpoint: the workflow parks until `sluice approve`, the dashboard or its webhook decides.'),
     review: reviewStepSchema.optional(),
     pull_request: pullRequestStepSchema.optional(),
     workflow: z.string().min(1).optional().describe('Another workflow of .sluice/workflows, by name.'),

@@ -17,12 +17,27 @@ export interface TurnCommit {
   clearedIndexBits?: ClearedIndexBits[];
 }
 
+export interface CommitTurnOptions {
+  /**
+   * The `-c user.*` arguments of `identityArgs`, when the caller already asked (a run asks once, not on
+   * every turn); asked of the repository when absent.
+   */
+  identity?: readonly string[];
+}
+
 /** Stage everything the agent changed in the worktree (new, modified, deleted; not ignored) and commit it. */
-export async function commitTurn(worktreePath: string, message: string): Promise<TurnCommit> {
+export async function commitTurn(
+  worktreePath: string,
+  message: string,
+  options: CommitTurnOptions = {},
+): Promise<TurnCommit> {
   // Index bits that hide an edit from `add -A` would make the commit differ from the tree the agent left.
   const cleared = await clearHidingIndexBits(worktreePath);
   const reported = cleared.length > 0 ? { clearedIndexBits: cleared } : {};
-  const [, identity] = await Promise.all([runGitChecked(worktreePath, ['add', '-A']), identityArgs(worktreePath)]);
+  const [, identity] = await Promise.all([
+    runGitChecked(worktreePath, ['add', '-A']),
+    options.identity ?? identityArgs(worktreePath),
+  ]);
   // The index against HEAD is exactly the diff of the commit about to be made; empty means nothing to commit.
   const diff = await stagedDiffStats(worktreePath);
   if (diff.filesChanged === 0) return { commit: null, diff, ...reported };

@@ -1,4 +1,4 @@
-import { runGitChecked } from './git.ts';
+import { runGit, runGitChecked } from './git.ts';
 import { GitError, GitErrorCodes } from './git-error.ts';
 import { resolveCommit } from './refs.ts';
 
@@ -42,6 +42,12 @@ const diffFlags = ['-r', '-z', '-M', '--raw', '--numstat'];
 
 /** What changed from `fromRef` to `toRef` (e.g. the run's base to HEAD), file by file. */
 export async function diffStats(worktreePath: string, fromRef: string, toRef: string): Promise<DiffStats> {
+  // One git call where both refs name commits; only when it fails are they resolved one by one, for the
+  // error that names the ref that does not. (A ref starting with '-' would be read as an option.)
+  if (![fromRef, toRef].some((ref) => ref === '' || ref.startsWith('-'))) {
+    const direct = await runGit(worktreePath, ['diff-tree', ...diffFlags, `${fromRef}^{commit}`, `${toRef}^{commit}`]);
+    if (direct.exitCode === 0) return parseDiffOutput(direct.stdout, worktreePath);
+  }
   const [from, to] = await Promise.all([resolveCommit(worktreePath, fromRef), resolveCommit(worktreePath, toRef)]);
   const output = await runGitChecked(worktreePath, ['diff-tree', ...diffFlags, from, to]);
   return parseDiffOutput(output, worktreePath);

@@ -1,7 +1,6 @@
-import { readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runProcess } from '../process/run-process.ts';
-import { makeScratchDir } from '../process/scratch-dir.ts';
+import { stat } from 'node:fs/promises';
+import { captureProcess } from '../process/capture-process.ts';
+import { sweepDeadScratch } from '../process/scratch-dir.ts';
 import { GitError, GitErrorCodes } from './git-error.ts';
 
 export const DEFAULT_GIT_TIMEOUT_MS = 60_000;
@@ -74,6 +73,8 @@ export const HARDENING_CONFIG: readonly string[] = [
   'tag.gpgSign=false',
 ];
 
+let sweptOnce: Promise<unknown> | undefined;
+
 /** Render argv as a copy-pasteable command for error messages. */
 export function formatGitCommand(args: readonly string[]): string {
   const quoted = args.map((arg) => (/^[\w@%+=:,./^~-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`));
@@ -81,63 +82,55 @@ export function formatGitCommand(args: readonly string[]): string {
 }
 
 /**
- * Run `git <args>` in `cwd` through the process module (own process group, timeout). Returns whatever
- * exit code git ends with; throws `GitError` only when git did not run to its end.
+ * Run `git <args>` in `cwd`, spawned directly (exact argv, no shell) in its own process group with a
+ * timeout; stdout is kept as bytes, stderr apart as text. Returns whatever exit code git ends with;
+ * throws `GitError` only when git did not run to its end.
  */
 export async function runGit(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
   const command = formatGitCommand(args);
-  const scratch = await makeScratchDir('git');
-  const stdoutPath = join(scratch, 'stdout');
-  const stderrPath = join(scratch, 'stderr');
-  try {
-    // runProcess writes one log with stdout and stderr interleaved, and streams stdout only as lines (CRs
-    // and the final newline are lost). A tiny `sh` trampoline that execs git keeps the exact argv (nothing
-    // is interpolated: the args arrive as "$@") and sends stderr to a file of its own: both stay exact.
-    const outcome = await runProcess({
-      command: { file: '/bin/sh', args: ['-c', 'exec git "$@" 2>"$0"', stderrPath, ...hardened(args, options)] },
-      cwd,
-      env: gitEnvironment(),
-      replaceEnv: true,
-      timeoutMs: options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS,
-      outputPath: stdoutPath,
-      ...(options.input === undefined ? {} : { input: options.input }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    const stderr = await readFile(stderrPath, 'utf8').catch(() => '');
-    switch (outcome.status) {
-      case 'exited': {
-        if (outcome.exitCode === 127 && /git.*not found/i.test(stderr)) {
-          throw new GitError(GitErrorCodes.unavailable, 'git is not installed or not on PATH', {
-            command,
-            cwd,
-            stderr,
-          });
-        }
-        const stdoutBytes = await readFile(stdoutPath);
-        const stdout = stdoutBytes.toString('utf8');
-        return { command, exitCode: outcome.exitCode, stdout, stdoutBytes, stderr, durationMs: outcome.durationMs };
-      }
-      case 'timed-out':
-        throw new GitError(GitErrorCodes.timedOut, `git timed out after ${outcome.durationMs} ms`, {
-          command,
-          cwd,
-          stderr,
-        });
-      case 'cancelled':
-        throw new GitError(GitErrorCodes.cancelled, 'git was cancelled', { command, cwd, stderr });
-      case 'signalled':
-        throw new GitError(GitErrorCodes.failed, `git was killed by ${outcome.signal}`, { command, cwd, stderr });
-      case 'spawn-failed': {
-        const cwdExists = await stat(cwd).then(
-          (stats) => stats.isDirectory(),
-          () => false,
-        );
-        if (!cwdExists) throw new GitError(GitErrorCodes.notARepository, `${cwd} is not a folder`, { command, cwd });
-        throw new GitError(GitErrorCodes.unavailable, `git could not start: ${outcome.message}`, { command, cwd });
-      }
+  // git calls once made scratch folders, and every command runs git: the first call of each process still
+  // removes the scratch a Sluice killed with -9 left (its own git calls leave none now).
+  sweptOnce ??= sweepDeadScratch().catch(() => []);
+  await sweptOnce;
+  const outcome = await captureProcess({
+    file: 'git',
+    args: hardened(args, options),
+    cwd,
+    env: gitEnvironment(),
+    timeoutMs: options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS,
+    ...(options.input === undefined ? {} : { input: options.input }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  switch (outcome.status) {
+    case 'exited': {
+      const { exitCode, stdout: stdoutBytes, stderr, durationMs } = outcome;
+      return { command, exitCode, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr, durationMs };
     }
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+    case 'timed-out':
+      throw new GitError(GitErrorCodes.timedOut, `git timed out after ${outcome.durationMs} ms`, {
+        command,
+        cwd,
+        stderr: outcome.stderr,
+      });
+    case 'cancelled':
+      throw new GitError(GitErrorCodes.cancelled, 'git was cancelled', { command, cwd, stderr: outcome.stderr });
+    case 'signalled':
+      throw new GitError(GitErrorCodes.failed, `git was killed by ${outcome.signal}`, {
+        command,
+        cwd,
+        stderr: outcome.stderr,
+      });
+    case 'spawn-failed': {
+      // ENOENT names either a missing git or a missing cwd: ask the folder.
+      const cwdExists = await stat(cwd).then(
+        (stats) => stats.isDirectory(),
+        () => false,
+      );
+      if (!cwdExists) throw new GitError(GitErrorCodes.notARepository, `${cwd} is not a folder`, { command, cwd });
+      const why =
+        outcome.code === 'ENOENT' ? 'git is not installed or not on PATH' : `git could not start: ${outcome.message}`;
+      throw new GitError(GitErrorCodes.unavailable, why, { command, cwd });
+    }
   }
 }
 

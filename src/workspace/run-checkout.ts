@@ -13,17 +13,21 @@ export type RunCheckoutCheck = { status: 'intact' } | { status: 'tampered'; prob
  */
 export async function checkRunCheckout(
   worktreePath: string,
-  expected: { repoRoot: string; branch: string },
+  expected: {
+    repoRoot: string;
+    branch: string;
+    /** The repository's git common dir as recorded when the run began; asked of `repoRoot` when absent. */
+    commonDir?: string;
+  },
 ): Promise<RunCheckoutCheck> {
-  const commonDir = (
-    await runGitChecked(expected.repoRoot, ['rev-parse', '--path-format=absolute', '--git-common-dir'])
-  ).trim();
-  const located = await runGit(worktreePath, [
-    'rev-parse',
-    '--path-format=absolute',
-    '--git-common-dir',
-    '--git-dir',
-    '--show-toplevel',
+  // Both questions to the worktree at once: they run on every iteration.
+  const [commonDir, located, head] = await Promise.all([
+    expected.commonDir ??
+      runGitChecked(expected.repoRoot, ['rev-parse', '--path-format=absolute', '--git-common-dir']).then((out) =>
+        out.trim(),
+      ),
+    runGit(worktreePath, ['rev-parse', '--path-format=absolute', '--git-common-dir', '--git-dir', '--show-toplevel']),
+    runGit(worktreePath, ['symbolic-ref', '--quiet', 'HEAD']),
   ]);
   const [actualCommon, gitDir, top] = located.stdout.trim().split('\n');
   if (located.exitCode !== 0 || !actualCommon || !gitDir || !top) {
@@ -45,7 +49,6 @@ export async function checkRunCheckout(
     problems.push(`its .git leads to ${gitDir}, which is not this worktree's own folder in the repository`);
   }
   if ((await canonical(top)) !== worktree) problems.push(`git works on ${top} from there, not on the worktree`);
-  const head = await runGit(worktreePath, ['symbolic-ref', '--quiet', 'HEAD']);
   const wanted = `refs/heads/${expected.branch}`;
   if (head.exitCode !== 0) problems.push(`HEAD is detached, not on ${expected.branch}`);
   else if (head.stdout.trim() !== wanted) problems.push(`HEAD is on ${head.stdout.trim()}, not on ${wanted}`);

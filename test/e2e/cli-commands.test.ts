@@ -58,7 +58,7 @@ describe('sluice schema, --help and --version', () => {
   it('explains the commands and exit codes', async () => {
     const help = await runSluice(['--help'], { cwd: repoRoot });
     expect(help.exitCode).toBe(0);
-    expect(help.stdout).toContain('check     Run the gates of sluice.yaml');
+    expect(help.stdout).toContain('check       Run the gates of sluice.yaml');
     const checkHelp = await runSluice(['check', '--help'], { cwd: repoRoot });
     expect(checkHelp.stdout).toContain('--feedback');
     expect(checkHelp.stdout).toContain('--no-cache');

@@ -60,6 +60,8 @@ export interface FakeAnthropicServer {
   messageRequests(): MessagesRequest[];
   /** Sum of the usage the fake reported over every answered message. */
   reportedUsage(): FakeUsage;
+  /** The usage reported for each answered message, with the model the request asked for, in order. */
+  usageLog(): Array<{ model: string; usage: FakeUsage }>;
   close(): Promise<void>;
 }
 
@@ -94,10 +96,19 @@ function blocksText(blocks: ContentBlock[]): string {
  */
 export async function startFakeAnthropicServer(
   script: FakeStep[],
-  options: { fallback?: FakeStep } = {},
+  options: {
+    fallback?: FakeStep;
+    /**
+     * Report usage derived from the request instead of the scripted figures (see `usageOfRequest`):
+     * for measuring how context grows, where a fixed usage per reply would hide it.
+     */
+    usageFromRequest?: boolean;
+  } = {},
 ): Promise<FakeAnthropicServer> {
   const requests: RecordedRequest[] = [];
+  const prompts: string[] = [];
   const reported: FakeUsage[] = [];
+  const usageLog: Array<{ model: string; usage: FakeUsage }> = [];
   const pending = new Set<ServerResponse>();
   let next = 0;
   let messageCount = 0;
@@ -124,12 +135,13 @@ export async function startFakeAnthropicServer(
       const answer = () => {
         if (res.destroyed) return;
         if (reply.error) return sendError(res, reply.error);
-        const usage = fullUsage(reply.usage);
-        reported.push(usage);
         const id = `msg_fake_${messageCount}`;
         const content = (reply.blocks ?? []).map((block, index) =>
           block.type === 'tool_use' ? { ...block, id: block.id ?? `toolu_fake_${messageCount}_${index}` } : block,
         );
+        const usage = options.usageFromRequest ? usageOfRequest(body, content, prompts) : fullUsage(reply.usage);
+        reported.push(usage);
+        usageLog.push({ model: body.model, usage });
         const message = { id, model: reply.model ?? body.model, usage, content };
         if (body.stream) sendStream(res, message);
         else sendJson(res, 200, messageJson(message));
@@ -148,6 +160,7 @@ export async function startFakeAnthropicServer(
       requests
         .filter((request) => isMessagesPath(request.method, request.path))
         .flatMap((request) => (isMessagesRequest(request.body) ? [request.body] : [])),
+    usageLog: () => [...usageLog],
     reportedUsage: () =>
       reported.reduce(
         (sum, usage) => ({
@@ -203,6 +216,38 @@ function sendStream(res: ServerResponse, message: FakeMessage): void {
 function messageJson(message: FakeMessage): Record<string, unknown> {
   const stop_reason = message.content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn';
   return { type: 'message', role: 'assistant', ...message, stop_reason, stop_sequence: null };
+}
+
+/** Characters per token of the estimate (no tokenizer is installed; 4 is the usual rule for English and code). */
+export const fakeCharsPerToken = 4;
+
+/**
+ * Usage as the Messages API would report it for this request, estimated from its size: the prompt
+ * (tools, system, messages, in the API's cache order) in tokens of `fakeCharsPerToken` characters,
+ * split as prompt caching splits it — the longest prefix shared with an earlier request is a cache
+ * read, the rest a cache write (Claude Code marks the end of the conversation for caching), nothing
+ * uncached; output is the reply's content. `prompts` keeps the earlier requests' prompts.
+ */
+export function usageOfRequest(body: MessagesRequest, content: unknown, prompts: string[]): FakeUsage {
+  const prompt = JSON.stringify([body.tools ?? [], body.system ?? '', body.messages]);
+  let shared = 0;
+  for (const earlier of prompts) shared = Math.max(shared, commonPrefixLength(prompt, earlier));
+  prompts.push(prompt);
+  const total = Math.ceil(prompt.length / fakeCharsPerToken);
+  const cached = Math.floor(shared / fakeCharsPerToken);
+  return {
+    input_tokens: 0,
+    output_tokens: Math.ceil(JSON.stringify(content).length / fakeCharsPerToken),
+    cache_read_input_tokens: cached,
+    cache_creation_input_tokens: total - cached,
+  };
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  let index = 0;
+  while (index < length && a.charCodeAt(index) === b.charCodeAt(index)) index++;
+  return index;
 }
 
 function fullUsage(usage: Partial<FakeUsage> | undefined): FakeUsage {

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { Link, Route, Switch, useLocation } from 'wouter-preact';
-import type { Overview, SessionInfo } from '../../src/server/api-types.ts';
+import type { ApprovalList, Overview, SessionInfo } from '../../src/server/api-types.ts';
 import { useLiveConnected, useResource } from './api/live.ts';
+import { ApprovalsPage } from './pages/approvals.tsx';
 import { GymPage } from './pages/gym.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { ReviewPage } from './pages/review.tsx';
@@ -51,6 +52,7 @@ function ThemeToggle() {
 export function App() {
   const overview = useResource<Overview>('/api/overview', ['runs', 'tasks', 'review']);
   const session = useResource<SessionInfo>('/api/session', []);
+  const approvals = useResource<ApprovalList>('/api/approvals', ['workflows']);
   const live = useLiveConnected();
   const counts = overview.data;
   return (
@@ -66,6 +68,9 @@ export function App() {
           </NavLink>
           <NavLink href="/review" count={counts?.inReview.count}>
             Review
+          </NavLink>
+          <NavLink href="/approvals" count={approvals.data?.approvals.filter((entry) => !entry.expired).length}>
+            Approvals
           </NavLink>
           <NavLink href="/tasks" count={counts?.waiting.length}>
             Tasks
@@ -91,6 +96,7 @@ export function App() {
             <Route path="/runs/:id">{(params) => <RunPage id={params.id} />}</Route>
             <Route path="/review">{() => <ReviewPage runId={null} />}</Route>
             <Route path="/review/:runId">{(params) => <ReviewPage runId={params.runId} />}</Route>
+            <Route path="/approvals" component={ApprovalsPage} />
             <Route path="/tasks" component={TasksPage} />
             <Route path="/usage" component={UsagePage} />
             <Route path="/gym" component={GymPage} />

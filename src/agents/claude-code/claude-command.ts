@@ -92,6 +92,7 @@ export function buildClaudeCommand(
     ...(!sandbox && !skipPermissions ? ['--allowedTools', (options.allowedTools ?? []).join(',')] : []),
     ...(turn.model ? ['--model', turn.model] : []),
     ...(turn.sessionId ? ['--resume', turn.sessionId] : []),
+    ...(turn.outputSchema ? ['--json-schema', JSON.stringify(turn.outputSchema)] : []),
     ...settingsArgs(turn, options, sandbox),
     ...(options.extraArgs ?? []),
     '--',

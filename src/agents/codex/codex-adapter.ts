@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runProcess } from '../../process/run-process.ts';
 import { defaultSandboxPolicy, type SandboxPolicy } from '../../process/sandbox/sandbox-policy.ts';
 import type { ModelUsage } from '../../usage/model-usage.ts';
@@ -53,14 +56,27 @@ async function runCodexTurn(options: CodexAdapterOptions, turn: AgentTurn): Prom
   const report = codexSandboxReport(binary, policy);
   const sandbox: CodexTurnSandbox | undefined =
     report.kind === 'codex-sandbox' ? codexTurnSandbox(turn.cwd, policy) : undefined;
+  const schema = turn.outputSchema ? outputSchemaFile(turn.outputSchema) : undefined;
   try {
     return {
-      ...(await runSandboxedCodexTurn(options, turn, binary, model, sandbox)),
+      ...(await runSandboxedCodexTurn(options, turn, binary, model, sandbox, schema?.path)),
       sandbox: sandbox?.report ?? report,
     };
   } finally {
     sandbox?.cleanup();
+    schema?.remove();
   }
+}
+
+/**
+ * The turn's output schema as a file for `--output-schema`: in a folder of its own under the system's
+ * temp folder, never in the worktree (the agent could edit it, and it would show in the diff).
+ */
+function outputSchemaFile(schema: Record<string, unknown>): { path: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-codex-schema-'));
+  const path = join(dir, 'output-schema.json');
+  writeFileSync(path, JSON.stringify(schema));
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function runSandboxedCodexTurn(
@@ -69,6 +85,7 @@ async function runSandboxedCodexTurn(
   binary: string,
   model: string | undefined,
   sandbox: CodexTurnSandbox | undefined,
+  outputSchemaPath: string | undefined,
 ): Promise<AgentTurnResult> {
   let args: string[];
   try {
@@ -76,6 +93,7 @@ async function runSandboxedCodexTurn(
       model,
       sessionId: turn.sessionId,
       provider: options.provider,
+      ...(outputSchemaPath ? { outputSchemaPath } : {}),
       ...(sandbox ? { sandbox: { writableRoots: sandbox.writableRoots } } : {}),
     });
   } catch (error) {

@@ -24,6 +24,8 @@ export interface CodexArgsInput {
    * TMPDIR; without it, Codex runs with no sandbox and no approvals.
    */
   sandbox?: { writableRoots: string[] };
+  /** A JSON Schema file the final answer must follow (`--output-schema`), outside the worktree. */
+  outputSchemaPath?: string;
 }
 
 const bareKey = /^[A-Za-z0-9_-]+$/;
@@ -42,6 +44,7 @@ export function codexArgs(input: CodexArgsInput): string[] {
   args.push('--disable', 'plugins'); // no lookups of plugin marketplaces on outside hosts
   if (input.provider) args.push(...providerArgs(input.provider));
   if (input.model !== undefined) args.push('-m', input.model);
+  if (input.outputSchemaPath !== undefined) args.push('--output-schema', input.outputSchemaPath);
   if (input.sessionId !== undefined) args.push(checkedSessionId(input.sessionId));
   args.push('-');
   return args;

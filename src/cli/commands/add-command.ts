@@ -1,62 +1,57 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.ts';
 import { checklistItems } from '../../loop/plan-progress.ts';
 import type { NewTask } from '../../store/task-records.ts';
+import { declareCommand } from '../declare-command.ts';
 import { writeOut } from '../output/write.ts';
 import { openProjectRunStore } from './open-run-store.ts';
 
-const help = `Usage: sluice add "<goal>" [options]
-       sluice add --from <file> [options]
-
-Queue tasks for "sluice work", which starts a run for each when admission allows (free slot, spend
-cap, and room in the review queue).
-
-Options:
-  -C, --dir <path>      Project folder (default: current folder)
-      --accept <cmd>    A command that must pass before the run is done (repeatable)
-      --priority <n>    Higher starts first (default 0; may be negative)
-      --from <file>     One task per unchecked item ("- [ ] ...") of a Markdown checklist or plan
-      --json            Print the queued tasks as JSON
-  -h, --help            Show this help`;
-
 /** `sluice add`: goals -> queued tasks in the store. */
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      dir: { type: 'string', short: 'C' },
-      accept: { type: 'string', multiple: true },
-      priority: { type: 'string' },
-      from: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+export const command = declareCommand({
+  name: 'add',
+  description:
+    'Usage: sluice add "<goal>" [options], or sluice add --from <file> [options]\n\nQueue tasks for "sluice work", which starts a run for each when admission allows (free slot, spend\ncap, and room in the review queue).',
+  flags: {
+    dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'Project folder (default: current folder)' },
+    accept: {
+      type: 'string',
+      placeholder: 'cmd',
+      multiple: true,
+      description: 'A command that must pass before the run is done (repeatable)',
     },
-  });
-  if (values.help) {
-    writeOut(help);
-    return 0;
-  }
-  const priority = values.priority === undefined ? 0 : Number(values.priority);
-  if (!Number.isInteger(priority)) throw new UsageError(`--priority expects a whole number, got "${values.priority}"`);
-  const accept = values.accept ?? [];
-  const tasks = values.from
-    ? await tasksFromFile(resolve(values.from), { accept, priority }, positionals)
-    : tasksFromArguments(positionals, { accept, priority });
-  const store = await openProjectRunStore(values.dir);
-  try {
-    const added = await store.queue.addTasks(tasks);
-    if (values.json) writeOut(JSON.stringify(added, null, 2));
-    else
-      for (const task of added) writeOut(`queued ${task.id}: ${task.goal}${priority ? ` (priority ${priority})` : ''}`);
-    return 0;
-  } finally {
-    await store.close();
-  }
-}
+    priority: { type: 'string', placeholder: 'n', description: 'Higher starts first (default 0; may be negative)' },
+    from: {
+      type: 'string',
+      placeholder: 'file',
+      description: 'One task per unchecked item ("- [ ] ...") of a Markdown checklist or plan',
+    },
+    json: { type: 'boolean', description: 'Print the queued tasks as JSON' },
+  },
+  positionals: { placeholder: 'goal', description: 'The goal, in quotes' },
+  async run(values, positionals) {
+    const priority = values.priority === undefined ? 0 : Number(values.priority);
+    if (!Number.isInteger(priority))
+      throw new UsageError(`--priority expects a whole number, got "${values.priority}"`);
+    const accept = values.accept ?? [];
+    const tasks = values.from
+      ? await tasksFromFile(resolve(values.from), { accept, priority }, positionals)
+      : tasksFromArguments(positionals, { accept, priority });
+    const store = await openProjectRunStore(values.dir);
+    try {
+      const added = await store.queue.addTasks(tasks);
+      if (values.json) writeOut(JSON.stringify(added, null, 2));
+      else
+        for (const task of added)
+          writeOut(`queued ${task.id}: ${task.goal}${priority ? ` (priority ${priority})` : ''}`);
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+export const run = command.run;
 
 function tasksFromArguments(goals: string[], shared: Pick<NewTask, 'accept' | 'priority'>): NewTask[] {
   if (goals.length !== 1) throw new UsageError('give one goal in quotes, or --from <file>; "sluice add --help"');

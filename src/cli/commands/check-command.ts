@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { findConfigFile, type LoadedConfig, loadConfig } from '../../config/config-file.ts';
 import { minimumFeedbackBudget } from '../../config/feedback-limits.ts';
 import type { SluiceConfig } from '../../config/schema.ts';
@@ -11,74 +10,80 @@ import { compactFeedback } from '../../gates/feedback/compact-feedback.ts';
 import type { CheckResult } from '../../gates/gate-results.ts';
 import { runGateGraph } from '../../gates/run-gate-graph.ts';
 import { ensureSluiceDir } from '../../gates/sluice-dir.ts';
+import { declareCommand, declareFlags, type FlagValues } from '../declare-command.ts';
 import { checkResultToJson } from '../output/check-json.ts';
 import { createCheckReporter } from '../output/check-reporter.ts';
 import { writeError, writeOut } from '../output/write.ts';
 import { judgeCommitCheckout } from './check-commit.ts';
 import { withInterruptSignal } from './interrupt.ts';
-import { parseWholeNumber } from './parse-flags.ts';
 
-const help = `Usage: sluice check [options]
-
-Run the gates of sluice.yaml: in parallel, cheap tiers first, unchanged gates from the cache.
-
-Options:
-  -C, --dir <path>        Run as if started in <path> (sluice.yaml is looked up from there)
-  -c, --config <file>     Use this config file
-  -g, --gate <name>       Run only this gate and the gates it needs (repeatable)
-      --max-tier <n>      Run only the gates of tiers <= n (the cheap ones; what the pre-commit hook runs)
-      --no-cache          Re-run every gate, even when its inputs are unchanged
-      --commit <ref>      Judge this commit instead of the working tree: in a clean checkout of Sluice's
-                          own, without the cache; untracked and ignored files do not count (pre-push)
-      --base <ref>        What bench gates compare with (default: the run's base in a run's
-                          worktree, else HEAD)
-  -j, --concurrency <n>   Gates at once (default: config, else one per core and more while cores sit idle)
-      --json              Print machine-readable results only
-      --feedback          Print only the compact feedback an agent reads
-      --budget <chars>    Size limit of the feedback, >= 200 (default: config, else 4000)
-  -h, --help              Show this help
-
-Full logs: .sluice/logs/<gate>.log.
-Exit: 0 passed, 1 a blocking gate failed, 2 usage or config error, 70 internal error, 130 cancelled.`;
+const flags = declareFlags({
+  dir: {
+    type: 'string',
+    alias: 'C',
+    placeholder: 'path',
+    description: 'Run as if started in <path> (sluice.yaml is looked up from there)',
+  },
+  config: { type: 'string', alias: 'c', placeholder: 'file', description: 'Use this config file' },
+  gate: {
+    type: 'string',
+    alias: 'g',
+    placeholder: 'name',
+    multiple: true,
+    description: 'Run only this gate and the gates it needs (repeatable)',
+  },
+  'max-tier': {
+    type: 'whole',
+    min: 0,
+    description: 'Run only the gates of tiers <= n (the cheap ones; what the pre-commit hook runs)',
+  },
+  'no-cache': { type: 'boolean', description: 'Re-run every gate, even when its inputs are unchanged' },
+  commit: {
+    type: 'string',
+    placeholder: 'ref',
+    description:
+      "Judge this commit instead of the working tree: in a clean checkout of Sluice's own, without the cache; untracked and ignored files do not count (pre-push)",
+  },
+  base: {
+    type: 'string',
+    placeholder: 'ref',
+    description: "What bench gates compare with (default: the run's base in a run's worktree, else HEAD)",
+  },
+  concurrency: {
+    type: 'whole',
+    alias: 'j',
+    description: 'Gates at once (default: config, else one per core and more while cores sit idle)',
+  },
+  json: { type: 'boolean', description: 'Print machine-readable results only' },
+  feedback: { type: 'boolean', description: 'Print only the compact feedback an agent reads' },
+  budget: {
+    type: 'whole',
+    min: minimumFeedbackBudget,
+    placeholder: 'chars',
+    description: `Size limit of the feedback, >= ${minimumFeedbackBudget} (default: config, else 4000)`,
+  },
+});
+type CheckFlags = FlagValues<typeof flags>;
 
 /** `sluice check`: flags -> config -> runGateGraph -> output -> exit code. */
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCheckFlags(argv);
-  if (values.help) {
-    writeOut(help);
-    return 0;
-  }
-  try {
-    return await check(values);
-  } catch (error) {
-    // A script reading --json gets JSON even when there is no result to give.
-    if (values.json) writeOut(JSON.stringify({ verdict: 'error', error: describeError(error) }, null, 2));
-    throw error;
-  }
-}
+export const command = declareCommand({
+  name: 'check',
+  description: 'In parallel, cheap tiers first, unchanged gates from the cache.',
+  flags,
+  notes:
+    'Full logs: .sluice/logs/<gate>.log.\nExit: 0 passed, 1 a blocking gate failed, 2 usage or config error, 70 internal error, 130 cancelled.',
+  async run(values) {
+    try {
+      return await check(values);
+    } catch (error) {
+      // A script reading --json gets JSON even when there is no result to give.
+      if (values.json) writeOut(JSON.stringify({ verdict: 'error', error: describeError(error) }, null, 2));
+      throw error;
+    }
+  },
+});
 
-type CheckFlags = ReturnType<typeof parseCheckFlags>['values'];
-
-function parseCheckFlags(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      dir: { type: 'string', short: 'C' },
-      config: { type: 'string', short: 'c' },
-      gate: { type: 'string', short: 'g', multiple: true },
-      'max-tier': { type: 'string' },
-      'no-cache': { type: 'boolean' },
-      commit: { type: 'string' },
-      base: { type: 'string' },
-      concurrency: { type: 'string', short: 'j' },
-      json: { type: 'boolean' },
-      feedback: { type: 'boolean' },
-      budget: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
+export const run = command.run;
 
 function describeError(error: unknown): { code: string; message: string } {
   if (error instanceof SluiceError) return { code: error.code, message: error.message };
@@ -112,10 +117,8 @@ async function checkLoaded(values: CheckFlags, loaded: LoadedConfig): Promise<nu
   const config =
     values['max-tier'] === undefined
       ? loaded.config
-      : gatesUpToTier(loaded.config, parseWholeNumber(values['max-tier'], '--max-tier', 0), values.gate ?? []);
-  const budget = values.budget
-    ? parseWholeNumber(values.budget, '--budget', minimumFeedbackBudget)
-    : loaded.config.feedback.budget;
+      : gatesUpToTier(loaded.config, values['max-tier'], values.gate ?? []);
+  const budget = values.budget ?? loaded.config.feedback.budget;
   const mode = values.json ? 'json' : values.feedback ? 'feedback' : 'human';
   const reporter = mode === 'human' ? createCheckReporter(process.stdout) : undefined;
 
@@ -139,7 +142,7 @@ async function checkLoaded(values: CheckFlags, loaded: LoadedConfig): Promise<nu
           signal,
           ...(judged ? { baselinesDir: judged.baselinesDir } : {}),
           ...(bench.baseRef ? { baseRef: bench.baseRef } : {}),
-          ...(values.concurrency ? { concurrency: parseWholeNumber(values.concurrency, '--concurrency') } : {}),
+          ...(values.concurrency ? { concurrency: values.concurrency } : {}),
           ...(reporter ? { onEvent: reporter.onEvent } : {}),
         });
       } finally {

@@ -1,43 +1,36 @@
-import { parseArgs } from 'node:util';
 import { parseBenchGoal } from '../../config/bench-goal.ts';
 import type { SluiceConfig } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
-import { writeOut } from '../output/write.ts';
-import { parseWholeNumber } from './parse-flags.ts';
-import { runOptions, startFromFlags } from './run-command.ts';
+import { declareCommand } from '../declare-command.ts';
+import { runFlags, startFromFlags } from './run-command.ts';
 
-const help = `Usage: sluice gym "<goal>" [options]
-
-A run with measurable goals: the goals of the bench gates in sluice.yaml (kind: bench, bench.goals).
+/** `sluice gym`: `sluice run` driven by the bench goals. */
+export const command = declareCommand({
+  name: 'gym',
+  description: `A run with measurable goals: the goals of the bench gates in sluice.yaml (kind: bench, bench.goals).
 The agent keeps iterating while any goal is missed and the budget allows; after each iteration a line
 per metric says where it stands against the base. The run is done when every goal is met and every
 other gate passes. When no iteration comes closer to the goals for --patience iterations, it stops as
 stalled. Either way the branch ends on the best result, the evidence has a chart per metric, and
-notify (sluice.yaml) tells you.
+notify (sluice.yaml) tells you. The flags are those of "sluice run", and --patience.`,
+  flags: {
+    ...runFlags,
+    patience: {
+      type: 'whole',
+      description: 'Iterations without progress before the run counts as stalled (default 3)',
+    },
+  },
+  positionals: { placeholder: 'goal', description: 'What the agent is to improve, in quotes' },
+  notes: 'Exit: 0 goals met, 1 stalled, blocked, budget-exhausted or failed, 2 usage or config error, 130 cancelled.',
+  async run(values, positionals) {
+    const goal = positionals.join(' ').trim();
+    if (!goal) throw new UsageError('sluice gym needs a goal: sluice gym "make the parser faster"');
+    const { patience = 3, ...runValues } = values;
+    return startFromFlags(runValues, goal, { patience, checkConfig: describeGoals });
+  },
+});
 
-Options: those of "sluice run" (--agent, --model, --max-iterations, --max-usd, --base, ...), and
-      --patience <n>          Iterations without progress before the run counts as stalled (default 3)
-
-Exit: 0 goals met, 1 stalled, blocked, budget-exhausted or failed, 2 usage or config error, 130 cancelled.`;
-
-/** `sluice gym`: `sluice run` driven by the bench goals. */
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: { ...runOptions, patience: { type: 'string' } },
-  });
-  if (values.help) {
-    writeOut(help);
-    return 0;
-  }
-  const goal = positionals.join(' ').trim();
-  if (!goal) throw new UsageError('sluice gym needs a goal: sluice gym "make the parser faster"');
-  const patience = values.patience === undefined ? 3 : parseWholeNumber(values.patience, '--patience', 1);
-  const { patience: _, ...runValues } = values;
-  return startFromFlags(runValues, goal, { patience, checkConfig: describeGoals });
-}
+export const run = command.run;
 
 /** Refuse a config without bench goals: the gym would have nothing to measure. */
 function describeGoals(config: SluiceConfig): void {

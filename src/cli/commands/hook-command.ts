@@ -1,13 +1,16 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.ts';
-import { writeError, writeOut } from '../output/write.ts';
+import { declareCommand } from '../declare-command.ts';
+import { writeError } from '../output/write.ts';
 import { withInterruptSignal } from './interrupt.ts';
-import { parseWholeNumber } from './parse-flags.ts';
 
-const help = `Usage: sluice hook stop|pre-tool-use [options] < hook.json
+/** Claude Code's code for "blocked: feed stderr to the model". */
+const blockExitCode = 2;
 
-Handlers for the hooks of Claude Code and Codex; each reads the hook JSON on stdin.
+/** `sluice hook <event>`: hook JSON on stdin -> handler -> the agent's protocol (exit code + stderr). */
+export const command = declareCommand({
+  name: 'hook',
+  description: `Handlers for the hooks of Claude Code and Codex; each reads the hook JSON on stdin (sluice hook stop < hook.json).
 
   stop           Guard the change since the session began (weakened tests, protected files), then
                  run the gates of the sluice.yaml found from the cwd (an unchanged tree answers
@@ -15,85 +18,83 @@ Handlers for the hooks of Claude Code and Codex; each reads the hook JSON on std
   pre-tool-use   Deny Write/Edit of protected files (sluice.yaml, CI config, guard.protect,
                  existing test files) with what to do instead; best effort on shell commands.
 
-Options (stop):
-      --max-blocks <n>   Blocks in a row per session before the agent may stop anyway, recorded
-                         as not done in .sluice/hooks/<session>.json (default 8)
-      --config <file>    Judge with this config instead of the sluice.yaml found from the cwd
-                         (sluice run --session passes its base commit's gates this way)
-      --root <dir>       With --config: the folder the gates run in (default: the hook's cwd)
-      --base <ref>       Measure the change from this ref (default: HEAD when the session's hooks
-                         first ran)
-  -h, --help             Show this help
-
-Install them with "sluice hooks install --claude" (or --codex).
-Exit: 0 let the agent go on (stop, or use the tool), 2 refuse (the reason is on stderr).`;
-
-/** Claude Code's code for "blocked: feed stderr to the model". */
-const blockExitCode = 2;
-
-/** `sluice hook <event>`: hook JSON on stdin -> handler -> the agent's protocol (exit code + stderr). */
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      'max-blocks': { type: 'string' },
-      config: { type: 'string' },
-      root: { type: 'string' },
-      base: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+The flags are those of stop.`,
+  flags: {
+    'max-blocks': {
+      type: 'whole',
+      min: 0,
+      description:
+        'Blocks in a row per session before the agent may stop anyway, recorded as not done in .sluice/hooks/<session>.json (default 8)',
     },
-  });
-  if (values.help) {
-    writeOut(help);
-    return 0;
-  }
-  const [event, ...extra] = positionals;
-  if ((event !== 'stop' && event !== 'pre-tool-use') || extra.length > 0) {
-    throw new UsageError(
-      `expected "sluice hook stop" or "sluice hook pre-tool-use", got "sluice hook ${positionals.join(' ')}"`,
-    );
-  }
-  if (event === 'pre-tool-use') return preToolUse(await readStdin());
-  const maxBlocks = values['max-blocks'] ? parseWholeNumber(values['max-blocks'], '--max-blocks', 0) : undefined;
+    config: {
+      type: 'string',
+      placeholder: 'file',
+      description:
+        "Judge with this config instead of the sluice.yaml found from the cwd (sluice run --session passes its base commit's gates this way)",
+    },
+    root: {
+      type: 'string',
+      placeholder: 'dir',
+      description: "With --config: the folder the gates run in (default: the hook's cwd)",
+    },
+    base: {
+      type: 'string',
+      placeholder: 'ref',
+      description: "Measure the change from this ref (default: HEAD when the session's hooks first ran)",
+    },
+  },
+  positionals: { placeholder: 'event', description: 'stop | pre-tool-use' },
+  notes:
+    'Install them with "sluice hooks install --claude" (or --codex).\nExit: 0 let the agent go on (stop, or use the tool), 2 refuse (the reason is on stderr).',
+  async run(values, positionals) {
+    const [event, ...extra] = positionals;
+    if ((event !== 'stop' && event !== 'pre-tool-use') || extra.length > 0) {
+      throw new UsageError(
+        `expected "sluice hook stop" or "sluice hook pre-tool-use", got "sluice hook ${positionals.join(' ')}"`,
+      );
+    }
+    if (event === 'pre-tool-use') return preToolUse(await readStdin());
+    const maxBlocks = values['max-blocks'];
 
-  // Parse first and load the gate machinery only for real input: garbage answers fast.
-  const { parseStopHookInput } = await import('../../hooks/stop-hook-input.ts');
-  const parsed = parseStopHookInput(await readStdin());
-  if (!parsed.ok) {
-    writeError(`sluice hook stop: ${parsed.problem}; letting the agent stop`);
-    return 0;
-  }
-  const { runStopHook } = await import('../../hooks/stop-hook.ts');
-  const outcome = await withInterruptSignal((signal) =>
-    runStopHook(parsed.input, {
-      signal,
-      ...(maxBlocks !== undefined ? { maxBlocks } : {}),
-      ...(values.base ? { base: values.base } : {}),
-      ...(values.config
-        ? { judge: { configPath: resolve(values.config), root: resolve(values.root ?? parsed.input.cwd) } }
-        : {}),
-    }),
-  );
-  switch (outcome.decision) {
-    case 'ignored':
-      writeError(`sluice hook stop: ${outcome.note}; letting the agent stop`);
+    // Parse first and load the gate machinery only for real input: garbage answers fast.
+    const { parseStopHookInput } = await import('../../hooks/stop-hook-input.ts');
+    const parsed = parseStopHookInput(await readStdin());
+    if (!parsed.ok) {
+      writeError(`sluice hook stop: ${parsed.problem}; letting the agent stop`);
       return 0;
-    case 'allowed':
-      return 0;
-    case 'blocked':
-      writeError(
-        `Sluice: the work is not done; a blocking gate fails. Fix it, then stop again (block ${outcome.blocks} of ${outcome.maxBlocks}).\n${outcome.feedback}`,
-      );
-      return blockExitCode;
-    case 'capped':
-      writeError(
-        `sluice hook stop: letting the agent stop, but the session is NOT done: ${outcome.reason}; recorded in ${outcome.sessionPath}`,
-      );
-      return 0;
-  }
-}
+    }
+    const { runStopHook } = await import('../../hooks/stop-hook.ts');
+    const outcome = await withInterruptSignal((signal) =>
+      runStopHook(parsed.input, {
+        signal,
+        ...(maxBlocks !== undefined ? { maxBlocks } : {}),
+        ...(values.base ? { base: values.base } : {}),
+        ...(values.config
+          ? { judge: { configPath: resolve(values.config), root: resolve(values.root ?? parsed.input.cwd) } }
+          : {}),
+      }),
+    );
+    switch (outcome.decision) {
+      case 'ignored':
+        writeError(`sluice hook stop: ${outcome.note}; letting the agent stop`);
+        return 0;
+      case 'allowed':
+        return 0;
+      case 'blocked':
+        writeError(
+          `Sluice: the work is not done; a blocking gate fails. Fix it, then stop again (block ${outcome.blocks} of ${outcome.maxBlocks}).\n${outcome.feedback}`,
+        );
+        return blockExitCode;
+      case 'capped':
+        writeError(
+          `sluice hook stop: letting the agent stop, but the session is NOT done: ${outcome.reason}; recorded in ${outcome.sessionPath}`,
+        );
+        return 0;
+    }
+  },
+});
+
+export const run = command.run;
 
 /** PreToolUse: exit 2 with the reason on stderr denies the tool call in both Claude Code and Codex. */
 async function preToolUse(stdin: string): Promise<number> {

@@ -1,86 +1,83 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { findConfigFile, loadConfig } from '../../config/config-file.ts';
 import { UsageError } from '../../errors.ts';
 import { chainedHookSuffix } from '../../hooks/git-hook-script.ts';
 import type { GitHooksLocation } from '../../hooks/git-hooks.ts';
 import type { InstallOutcome, UninstallOutcome } from '../../hooks/hooks-json.ts';
 import type { SluiceInvocation } from '../../hooks/sluice-hook-commands.ts';
+import { declareCommand } from '../declare-command.ts';
 import { writeOut } from '../output/write.ts';
-
-const help = `Usage: sluice hooks install|uninstall [--claude] [--codex] [--git] [options]
-
-Put Sluice's gates in the way of an agent or of a commit. Name at least one target:
-
-  --claude   Claude Code, in .claude/settings.json: a Stop hook (the agent cannot end its turn while
-             a blocking gate fails) and a PreToolUse hook on Write|Edit|MultiEdit|NotebookEdit|Bash
-  --codex    Codex, in .codex/hooks.json: the same two hooks. Codex runs a project's hooks only when
-             the project is trusted and the hooks are reviewed (/hooks in codex); in automation:
-             codex exec --trust --dangerously-bypass-hook-trust
-  --git      git: pre-commit runs the cheapest tier of gates and "sluice guard", pre-push runs every
-             blocking gate. A hook already there (yours, lefthook's, husky's) is moved to
-             <hook>.sluice-chained and runs first, with the same arguments and stdin; a failure of
-             either refuses the commit or push. Honours core.hooksPath.
-
-Your own hooks and settings are kept, and installing twice changes nothing. Uninstall removes exactly
-what install added: each file comes back as it was (or goes, when Sluice created it).
-
-Options:
-  -C, --dir <path>   The project folder (default: the current folder)
-  -h, --help         Show this help`;
 
 const targets = ['claude', 'codex', 'git'] as const;
 
 /** `sluice hooks install|uninstall --claude --codex --git`: flags -> installers -> one line per change. */
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      dir: { type: 'string', short: 'C' },
-      claude: { type: 'boolean' },
-      codex: { type: 'boolean' },
-      git: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+export const command = declareCommand({
+  name: 'hooks',
+  description: `Put Sluice's gates in the way of an agent or of a commit. Name at least one target (--claude, --codex,
+--git). Your own hooks and settings are kept, and installing twice changes nothing. Uninstall removes
+exactly what install added: each file comes back as it was (or goes, when Sluice created it).`,
+  flags: {
+    dir: {
+      type: 'string',
+      alias: 'C',
+      placeholder: 'path',
+      description: 'The project folder (default: the current folder)',
     },
-  });
-  if (values.help) {
-    writeOut(help);
-    return 0;
-  }
-  const [action, ...extra] = positionals;
-  if ((action !== 'install' && action !== 'uninstall') || extra.length > 0) {
-    throw new UsageError(`expected "sluice hooks install|uninstall --claude|--codex|--git"; run "sluice hooks --help"`);
-  }
-  if (!targets.some((target) => values[target])) {
-    throw new UsageError(
-      'choose what to hook: --claude (Claude Code), --codex (Codex), --git (pre-commit and pre-push), or several',
-    );
-  }
-  const projectDir = resolve(values.dir ?? '.');
-  if (!existsSync(projectDir)) throw new UsageError(`no such folder: ${projectDir}`);
-  // Everything that can refuse is checked before anything is written.
-  const git = values.git ? await gitTarget(projectDir, action) : undefined;
-  const invocation = thisSluice();
+    claude: {
+      type: 'boolean',
+      description:
+        'Claude Code, in .claude/settings.json: a Stop hook (the agent cannot end its turn while a blocking gate fails) and a PreToolUse hook on Write|Edit|MultiEdit|NotebookEdit|Bash',
+    },
+    codex: {
+      type: 'boolean',
+      description:
+        "Codex, in .codex/hooks.json: the same two hooks. Codex runs a project's hooks only when the project is trusted and the hooks are reviewed (/hooks in codex); in automation: codex exec --trust --dangerously-bypass-hook-trust",
+    },
+    git: {
+      type: 'boolean',
+      description:
+        'git: pre-commit runs the cheapest tier of gates and "sluice guard", pre-push runs every blocking gate. A hook already there (yours, lefthook\'s, husky\'s) is moved to <hook>.sluice-chained and runs first, with the same arguments and stdin; a failure of either refuses the commit or push. Honours core.hooksPath.',
+    },
+  },
+  positionals: { placeholder: 'action', description: 'install | uninstall' },
+  async run(values, positionals) {
+    const [action, ...extra] = positionals;
+    if ((action !== 'install' && action !== 'uninstall') || extra.length > 0) {
+      throw new UsageError(
+        `expected "sluice hooks install|uninstall --claude|--codex|--git"; run "sluice hooks --help"`,
+      );
+    }
+    if (!targets.some((target) => values[target])) {
+      throw new UsageError(
+        'choose what to hook: --claude (Claude Code), --codex (Codex), --git (pre-commit and pre-push), or several',
+      );
+    }
+    const projectDir = resolve(values.dir ?? '.');
+    if (!existsSync(projectDir)) throw new UsageError(`no such folder: ${projectDir}`);
+    // Everything that can refuse is checked before anything is written.
+    const git = values.git ? await gitTarget(projectDir, action) : undefined;
+    const invocation = thisSluice();
 
-  if (values.claude) {
-    const claude = await import('../../hooks/claude-settings.ts');
-    const path = claude.claudeSettingsFile(projectDir).path;
-    if (action === 'install') reportInstall(await claude.installClaudeHooks(projectDir, invocation), path);
-    else reportUninstall(await claude.uninstallClaudeHooks(projectDir), path);
-  }
-  if (values.codex) {
-    const codex = await import('../../hooks/codex-hooks.ts');
-    const path = codex.codexHooksFile(projectDir).path;
-    if (action === 'install') reportInstall(await codex.installCodexHooks(projectDir, invocation), path);
-    else reportUninstall(await codex.uninstallCodexHooks(projectDir), path);
-  }
-  if (git) await runGitTarget(git, action, invocation);
-  return 0;
-}
+    if (values.claude) {
+      const claude = await import('../../hooks/claude-settings.ts');
+      const path = claude.claudeSettingsFile(projectDir).path;
+      if (action === 'install') reportInstall(await claude.installClaudeHooks(projectDir, invocation), path);
+      else reportUninstall(await claude.uninstallClaudeHooks(projectDir), path);
+    }
+    if (values.codex) {
+      const codex = await import('../../hooks/codex-hooks.ts');
+      const path = codex.codexHooksFile(projectDir).path;
+      if (action === 'install') reportInstall(await codex.installCodexHooks(projectDir, invocation), path);
+      else reportUninstall(await codex.uninstallCodexHooks(projectDir), path);
+    }
+    if (git) await runGitTarget(git, action, invocation);
+    return 0;
+  },
+});
+
+export const run = command.run;
 
 interface GitTarget {
   location: GitHooksLocation;

@@ -1,68 +1,61 @@
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { initConfig } from '../../config/init/init-config.ts';
 import { ejectBuiltinWorkflow } from '../../workflow/builtin-workflows.ts';
+import { declareCommand } from '../declare-command.ts';
 import { writeError, writeOut } from '../output/write.ts';
 
-const help = `Usage: sluice init [options]
-
-Detect the stack (package.json scripts, tsconfig, test runners, linters, formatters, pytest,
-go.mod, Cargo.toml, Makefile) and write a commented sluice.yaml with gates, inputs and tiers.
-A script that chains tools (\`eslint . && vitest run\`) gets one gate per tool.
-
-Options:
-  -C, --dir <path>   Repository folder (default: current folder)
-      --force        Overwrite an existing sluice.yaml
-      --dry-run      Print the sluice.yaml and where each gate came from; write nothing
-      --workflows    Also copy the built-in workflows (plan) to .sluice/workflows/ to change them;
-                     with a sluice.yaml already there, only that
-  -h, --help         Show this help`;
-
 /** `sluice init`: write sluice.yaml from what the repository shows, and say what was guessed. */
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      dir: { type: 'string', short: 'C' },
-      force: { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      workflows: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+export const command = declareCommand({
+  name: 'init',
+  description:
+    'Detect the stack (package.json scripts, tsconfig, test runners, linters, formatters, pytest,\ngo.mod, Cargo.toml, Makefile) and write a commented sluice.yaml with gates, inputs and tiers.\nA script that chains tools (`eslint . && vitest run`) gets one gate per tool.',
+  flags: {
+    dir: {
+      type: 'string',
+      alias: 'C',
+      placeholder: 'path',
+      description: 'Repository folder (default: current folder)',
     },
-  });
-  if (values.help) {
-    writeOut(help);
-    return 0;
-  }
-  const dryRun = values['dry-run'] ?? false;
-  const result = await initConfig({ dir: resolve(values.dir ?? '.'), force: values.force ?? false, dryRun });
-  switch (result.status) {
-    case 'exists':
-      if (values.workflows && !dryRun) {
-        writeOut(await addWorkflows(result.path));
+    force: { type: 'boolean', description: 'Overwrite an existing sluice.yaml' },
+    'dry-run': { type: 'boolean', description: 'Print the sluice.yaml and where each gate came from; write nothing' },
+    workflows: {
+      type: 'boolean',
+      description:
+        'Also copy the built-in workflows (plan) to .sluice/workflows/ to change them; with a sluice.yaml already there, only that',
+    },
+  },
+  async run(values) {
+    const dryRun = values['dry-run'] ?? false;
+    const result = await initConfig({ dir: resolve(values.dir ?? '.'), force: values.force ?? false, dryRun });
+    switch (result.status) {
+      case 'exists':
+        if (values.workflows && !dryRun) {
+          writeOut(await addWorkflows(result.path));
+          return 0;
+        }
+        writeError(`sluice: ${result.path} exists; run "sluice init --force" to overwrite it`);
+        return 2;
+      case 'written':
+      case 'nothing-found': {
+        for (const warning of result.warnings) writeError(`sluice: warning: ${warning}`);
+        if (result.dryRun) {
+          writeOut(dryRunText(result.path, result.text, result.gates));
+          return 0;
+        }
+        const lines = result.actions.map((action) => action.charAt(0).toUpperCase() + action.slice(1));
+        if (result.found.length > 0) lines.push('', 'Found:', ...result.found.map((line) => `  ${line}`));
+        if (result.guessed.length > 0)
+          lines.push('', 'Guessed (check these):', ...result.guessed.map((line) => `  ${line}`));
+        if (values.workflows) lines.push(await addWorkflows(result.path));
+        lines.push('', 'Next: sluice check');
+        writeOut(lines.join('\n'));
         return 0;
       }
-      writeError(`sluice: ${result.path} exists; run "sluice init --force" to overwrite it`);
-      return 2;
-    case 'written':
-    case 'nothing-found': {
-      for (const warning of result.warnings) writeError(`sluice: warning: ${warning}`);
-      if (result.dryRun) {
-        writeOut(dryRunText(result.path, result.text, result.gates));
-        return 0;
-      }
-      const lines = result.actions.map((action) => action.charAt(0).toUpperCase() + action.slice(1));
-      if (result.found.length > 0) lines.push('', 'Found:', ...result.found.map((line) => `  ${line}`));
-      if (result.guessed.length > 0)
-        lines.push('', 'Guessed (check these):', ...result.guessed.map((line) => `  ${line}`));
-      if (values.workflows) lines.push(await addWorkflows(result.path));
-      lines.push('', 'Next: sluice check');
-      writeOut(lines.join('\n'));
-      return 0;
     }
-  }
-}
+  },
+});
+
+export const run = command.run;
 
 /** `--workflows`: the built-in plan workflow beside sluice.yaml, a copy there already kept. */
 async function addWorkflows(configPath: string): Promise<string> {

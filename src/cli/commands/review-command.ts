@@ -1,17 +1,34 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.ts';
 import { type ApproveOutcome, approveChange } from '../../review/land-change.ts';
 import { changeStatOf, formatReviewList, listReviewEntries } from '../../review/review-listing.ts';
 import { findReviewTarget, rejectChange, requestChanges } from '../../review/review-queue.ts';
 import type { RunStore } from '../../store/run-store.ts';
+import { type DeclaredCommand, declareCommand, declareFlags, type FlagValues } from '../declare-command.ts';
 import { writeError, writeOut } from '../output/write.ts';
 import { withInterruptSignal } from './interrupt.ts';
 import { openProjectRunStore } from './open-run-store.ts';
 
-const help = `Usage: sluice review <list|show|approve|reject|changes> [options] [-C <dir>]
+const subcommands = ['list', 'show', 'approve', 'reject', 'changes'] as const;
+type Subcommand = (typeof subcommands)[number];
+const reviewFlags = declareFlags({
+  dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'Repository folder (default: current folder)' },
+  all: { type: 'boolean', description: 'list: also the decided ones' },
+  json: { type: 'boolean', description: 'list: as JSON' },
+  onto: {
+    type: 'string',
+    placeholder: 'branch',
+    description: 'approve: land onto this branch instead of the base branch',
+  },
+  reason: { type: 'string', placeholder: 'text', description: 'reject: why (required)' },
+  now: { type: 'boolean', description: 'changes: resume the run here instead of leaving it to "sluice work"' },
+});
+type ReviewFlags = FlagValues<typeof reviewFlags>;
 
-Finished runs wait here for a human, with their evidence. <id> is a run id or a unique prefix of one.
+/** `sluice review`: the human's side of the queue. */
+export const command: DeclaredCommand = declareCommand({
+  name: 'review',
+  description: `Finished runs wait here for a human, with their evidence. <id> is a run id or a unique prefix of one.
 
   list [--all] [--json]            Waiting changes, oldest first, with their estimated review minutes
   show <id>                        The evidence report and the diff stat of the change
@@ -20,34 +37,24 @@ Finished runs wait here for a human, with their evidence. <id> is a run id or a 
   reject <id> --reason "..."       Decline the change; its branch and worktree are kept
   changes <id> "<feedback>" [--now]
                                    Send the run back to the agent with your words as its next input;
-                                   --now resumes it here instead of leaving it to "sluice work"
+                                   --now resumes it here instead of leaving it to "sluice work"`,
+  flags: reviewFlags,
+  positionals: {
+    placeholder: 'command',
+    description: 'list | show <id> | approve <id> | reject <id> | changes <id> "<feedback>"',
+  },
+  notes: `Exit: 0 decided (landed, rejected, sent back), 1 approve landed nothing (conflict, red gate, refused
+checkout), 2 usage error (unknown or ambiguous id, nothing waiting, missing reason).`,
+  run: review,
+});
 
-Exit: 0 decided (landed, rejected, sent back), 1 approve landed nothing (conflict, red gate, refused
-checkout), 2 usage error (unknown or ambiguous id, nothing waiting, missing reason).`;
+export const run = command.run;
 
-const subcommands = ['list', 'show', 'approve', 'reject', 'changes'] as const;
-type Subcommand = (typeof subcommands)[number];
-
-/** `sluice review`: the human's side of the queue. */
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      dir: { type: 'string', short: 'C' },
-      all: { type: 'boolean' },
-      json: { type: 'boolean' },
-      onto: { type: 'string' },
-      reason: { type: 'string' },
-      now: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+async function review(values: ReviewFlags, positionals: string[]): Promise<number> {
   const [name, id, ...words] = positionals;
-  if (values.help || name === undefined) {
-    (values.help ? writeOut : writeError)(help);
-    return values.help ? 0 : 2;
+  if (name === undefined) {
+    writeError(await command.help());
+    return 2;
   }
   if (!subcommands.includes(name as Subcommand)) {
     throw new UsageError(`unknown review command "${name}"; use ${subcommands.join(', ')}`);

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { findConfigFile } from '../../config/config-file.ts';
 import { parseDuration } from '../../config/duration.ts';
 import type { SluiceConfig } from '../../config/schema.ts';
@@ -9,74 +8,85 @@ import { startRun } from '../../loop/start-run.ts';
 import { enqueueForReview } from '../../review/review-queue.ts';
 import { RunStore, runStorePath } from '../../store/run-store.ts';
 import { currentBranch } from '../../workspace/refs.ts';
+import { declareCommand, declareFlags, type FlagValues } from '../declare-command.ts';
 import { commandHint } from '../output/command-hint.ts';
 import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
 import { writeOut } from '../output/write.ts';
 import { prepareRun } from '../prepare-run.ts';
 import { queueReviewsLeftDue } from '../work-ports.ts';
 import { withInterruptSignal } from './interrupt.ts';
-import { parseWholeNumber } from './parse-flags.ts';
-
-const help = `Usage: sluice run "<goal>" [options]
-
-Hand an agent a goal in a worktree of its own (branch sluice/<run-id>) and keep it working until the
-gates of sluice.yaml — read from the base commit, not from the agent's tree — and the acceptance
-commands pass. What the agent says about being done is ignored.
-
-Options:
-  -C, --dir <path>            Repository folder (default: current folder)
-      --agent <name>          claude-code | codex | command (default: sluice.yaml agent.name, else claude-code)
-      --agent-command <cmd>   For --agent command: the command; {prompt} or {prompt_file} mark the prompt
-      --prompt-via <how>      For --agent command: argument | stdin | file
-      --model <id>            Model to ask for
-      --accept <cmd>          A command that must pass before the run is done (repeatable)
-      --base <ref>            Start from this ref (default: HEAD)
-      --max-iterations <n>    Agent turns (default: sluice.yaml budgets, else 10)
-      --max-time <duration>   Wall time, e.g. 45m
-      --max-usd <dollars>     Cost; refused when the agent's cost cannot be known
-      --max-tokens <n>        Tokens of every kind
-      --turn-timeout <dur>    Kill one agent turn after this long (default 30m)
-      --plan <file>           A Markdown checklist the agent keeps up to date; its progress goes in each prompt
-      --session               Keep one agent session across iterations (Claude Code, Codex) instead of a fresh context
-      --sandbox <mode>        auto | required | off: confine the agent's writes to its worktree (default: sluice.yaml
-                              agent.sandbox, else auto, which runs unsandboxed, and says so, where no sandbox exists)
-  -h, --help                  Show this help
-
-Exit: 0 done, 1 blocked, budget-exhausted or failed, 2 usage or config error, 130 cancelled.`;
 
 /** The flags `sluice run` and `sluice gym` share. */
-export const runOptions = {
-  dir: { type: 'string', short: 'C' },
-  agent: { type: 'string' },
-  'agent-command': { type: 'string' },
-  'prompt-via': { type: 'string' },
-  model: { type: 'string' },
-  accept: { type: 'string', multiple: true },
-  base: { type: 'string' },
-  'max-iterations': { type: 'string' },
-  'max-time': { type: 'string' },
-  'max-usd': { type: 'string' },
-  'max-tokens': { type: 'string' },
-  'turn-timeout': { type: 'string' },
-  plan: { type: 'string' },
-  session: { type: 'boolean' },
-  sandbox: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export const runFlags = declareFlags({
+  dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'Repository folder (default: current folder)' },
+  agent: {
+    type: 'string',
+    placeholder: 'name',
+    description: 'claude-code | codex | command (default: sluice.yaml agent.name, else claude-code)',
+  },
+  'agent-command': {
+    type: 'string',
+    placeholder: 'cmd',
+    description: 'For --agent command: the command; {prompt} or {prompt_file} mark the prompt',
+  },
+  'prompt-via': { type: 'string', placeholder: 'how', description: 'For --agent command: argument | stdin | file' },
+  model: { type: 'string', placeholder: 'id', description: 'Model to ask for' },
+  accept: {
+    type: 'string',
+    placeholder: 'cmd',
+    multiple: true,
+    description: 'A command that must pass before the run is done (repeatable)',
+  },
+  base: { type: 'string', placeholder: 'ref', description: 'Start from this ref (default: HEAD)' },
+  'max-iterations': { type: 'whole', description: 'Agent turns (default: sluice.yaml budgets, else 10)' },
+  'max-time': { type: 'string', placeholder: 'duration', description: 'Wall time, e.g. 45m' },
+  'max-usd': {
+    type: 'string',
+    placeholder: 'dollars',
+    description: "Cost; refused when the agent's cost cannot be known",
+  },
+  'max-tokens': { type: 'whole', description: 'Tokens of every kind' },
+  'turn-timeout': {
+    type: 'string',
+    placeholder: 'duration',
+    description: 'Kill one agent turn after this long (default 30m)',
+  },
+  plan: {
+    type: 'string',
+    placeholder: 'file',
+    description: 'A Markdown checklist the agent keeps up to date; its progress goes in each prompt',
+  },
+  session: {
+    type: 'boolean',
+    description: 'Keep one agent session across iterations (Claude Code, Codex) instead of a fresh context',
+  },
+  sandbox: {
+    type: 'string',
+    placeholder: 'mode',
+    description:
+      "auto | required | off: confine the agent's writes to its worktree (default: sluice.yaml agent.sandbox, else auto, which runs unsandboxed, and says so, where no sandbox exists)",
+  },
+});
 
-type RunFlags = ReturnType<typeof parseArgs<{ options: typeof runOptions; allowPositionals: true }>>['values'];
+type RunFlags = FlagValues<typeof runFlags>;
 
 /** `sluice run`: flags + base config -> agent, budgets -> startRun -> verdict -> exit code. */
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: runOptions });
-  if (values.help) {
-    writeOut(help);
-    return 0;
-  }
-  const goal = positionals.join(' ').trim();
-  if (!goal) throw new UsageError('sluice run needs a goal: sluice run "make the failing test pass"');
-  return startFromFlags(values, goal);
-}
+export const command = declareCommand({
+  name: 'run',
+  description: `Hand an agent a goal in a worktree of its own (branch sluice/<run-id>) and keep it working until the
+gates of sluice.yaml — read from the base commit, not from the agent's tree — and the acceptance
+commands pass. What the agent says about being done is ignored.`,
+  flags: runFlags,
+  positionals: { placeholder: 'goal', description: 'What the agent is to do, in quotes' },
+  notes: 'Exit: 0 done, 1 blocked, budget-exhausted or failed, 2 usage or config error, 130 cancelled.',
+  async run(values, positionals) {
+    const goal = positionals.join(' ').trim();
+    if (!goal) throw new UsageError('sluice run needs a goal: sluice run "make the failing test pass"');
+    return startFromFlags(values, goal);
+  },
+});
+
+export const run = command.run;
 
 /**
  * Start a run from the shared flags; `gym` makes it a gym run. `checkConfig` refuses a base config
@@ -99,12 +109,10 @@ export async function startFromFlags(
     ...(values['prompt-via'] ? { promptVia: values['prompt-via'] } : {}),
     ...(values.model ? { model: values.model } : {}),
     ...(values.accept ? { accept: values.accept } : {}),
-    ...(values['max-iterations']
-      ? { maxIterations: parseWholeNumber(values['max-iterations'], '--max-iterations') }
-      : {}),
+    ...(values['max-iterations'] ? { maxIterations: values['max-iterations'] } : {}),
     ...(values['max-time'] ? { maxWallMs: parseDuration(values['max-time']) } : {}),
     ...(values['max-usd'] ? { maxUsd: parsePositiveNumber(values['max-usd'], '--max-usd') } : {}),
-    ...(values['max-tokens'] ? { maxTokens: parseWholeNumber(values['max-tokens'], '--max-tokens') } : {}),
+    ...(values['max-tokens'] ? { maxTokens: values['max-tokens'] } : {}),
     ...(values['turn-timeout'] ? { turnTimeoutMs: parseDuration(values['turn-timeout']) } : {}),
     ...(values.plan ? { planFile: values.plan } : {}),
     ...(values.session ? { keepSession: true } : {}),

@@ -1,68 +1,53 @@
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.ts';
 import type { MetricResult } from '../../gates/bench/bench-types.ts';
 import type { BenchRecord } from '../../store/bench-store.ts';
+import { declareCommand } from '../declare-command.ts';
 import { formatMeasure, sparkline } from '../output/sparkline.ts';
 import { writeOut } from '../output/write.ts';
 import { openProjectRunStore } from './open-run-store.ts';
-import { parseWholeNumber } from './parse-flags.ts';
-
-const help = `Usage: sluice trend [<gate>[.<metric>]] [options]
-
-Every measurement of the bench gates, per metric, oldest first: from "sluice check", "sluice run"
-and "sluice gym".
-
-Options:
-  -C, --dir <path>   The project (default: here)
-      --run <id>     Only the measurements of this run
-  -n, --last <n>     Only the newest n measurements of each metric (default 20)
-      --json         Machine-readable
-  -h, --help         Show this help`;
 
 /** `sluice trend`: how each bench metric moved over time. */
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      dir: { type: 'string', short: 'C' },
-      run: { type: 'string' },
-      last: { type: 'string', short: 'n' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    writeOut(help);
-    return 0;
-  }
-  if (positionals.length > 1) throw new UsageError('give at most one <gate>[.<metric>]');
-  const [gate, metric] = splitSelector(positionals[0]);
-  const last = values.last === undefined ? 20 : parseWholeNumber(values.last, '--last', 1);
-  const store = await openProjectRunStore(values.dir);
-  try {
-    const records = await store.bench.list({
-      ...(gate ? { gate } : {}),
-      ...(metric ? { metric } : {}),
-      ...(values.run ? { runId: values.run } : {}),
-      limit: last,
-    });
-    if (values.json) {
-      writeOut(JSON.stringify(records, null, 2));
+export const command = declareCommand({
+  name: 'trend',
+  description:
+    'Every measurement of the bench gates, per metric, oldest first: from "sluice check", "sluice run"\nand "sluice gym".',
+  flags: {
+    dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'The project (default: here)' },
+    run: { type: 'string', placeholder: 'id', description: 'Only the measurements of this run' },
+    last: { type: 'whole', alias: 'n', description: 'Only the newest n measurements of each metric (default 20)' },
+    json: { type: 'boolean', description: 'Machine-readable' },
+  },
+  positionals: { placeholder: 'gate[.metric]', description: 'Only this gate, or one metric of it' },
+  async run(values, positionals) {
+    if (positionals.length > 1) throw new UsageError('give at most one <gate>[.<metric>]');
+    const [gate, metric] = splitSelector(positionals[0]);
+    const last = values.last ?? 20;
+    const store = await openProjectRunStore(values.dir);
+    try {
+      const records = await store.bench.list({
+        ...(gate ? { gate } : {}),
+        ...(metric ? { metric } : {}),
+        ...(values.run ? { runId: values.run } : {}),
+        limit: last,
+      });
+      if (values.json) {
+        writeOut(JSON.stringify(records, null, 2));
+        return 0;
+      }
+      if (records.length === 0) {
+        const what = positionals[0] ? ` for ${positionals[0]}` : '';
+        writeOut(`No bench results recorded${what}. Bench gates record one per check (kind: bench in sluice.yaml).`);
+        return 0;
+      }
+      writeOut(renderTrends(records));
       return 0;
+    } finally {
+      await store.close();
     }
-    if (records.length === 0) {
-      const what = positionals[0] ? ` for ${positionals[0]}` : '';
-      writeOut(`No bench results recorded${what}. Bench gates record one per check (kind: bench in sluice.yaml).`);
-      return 0;
-    }
-    writeOut(renderTrends(records));
-    return 0;
-  } finally {
-    await store.close();
-  }
-}
+  },
+});
+
+export const run = command.run;
 
 function splitSelector(selector: string | undefined): [string | undefined, string | undefined] {
   if (!selector) return [undefined, undefined];

@@ -1,5 +1,4 @@
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { findConfigFile } from '../../config/config-file.ts';
 import { SluiceError, UsageError } from '../../errors.ts';
 import type { RunStore } from '../../store/run-store.ts';
@@ -9,6 +8,7 @@ import { listWorkflowNames } from '../../workflow/workflow-file.ts';
 import { parseInputFlags } from '../../workflow/workflow-inputs.ts';
 import { workflowJsonSchema } from '../../workflow/workflow-schema.ts';
 import { repoRootOf } from '../../workspace/repo-root.ts';
+import { type DeclaredCommand, declareCommand, declareFlags, type FlagValues } from '../declare-command.ts';
 import { createWorkflowReporter, waitingExitCode, workflowExitCode } from '../output/workflow-reporter.ts';
 import { writeOut } from '../output/write.ts';
 import { createWorkflowPorts } from '../workflow-ports.ts';
@@ -16,38 +16,45 @@ import { withInterruptSignal } from './interrupt.ts';
 import { openProjectRunStore } from './open-run-store.ts';
 import { describeWorkflowRun } from './workflow-show.ts';
 
-const help = `Usage: sluice workflow <run|list|show|resume|cancel|schema> [options]
+const workflowFlags = declareFlags({
+  dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'Repository folder (default: current folder)' },
+  input: {
+    type: 'string',
+    placeholder: 'k=v',
+    multiple: true,
+    description: 'run: an input of the workflow (repeatable)',
+  },
+  json: { type: 'boolean', description: 'show: as JSON' },
+});
+type WorkflowFlags = FlagValues<typeof workflowFlags>;
 
-  run <name> [--input k=v]...   Run .sluice/workflows/<name>.yaml
+/** `sluice workflow ...`. */
+export const command: DeclaredCommand = declareCommand({
+  name: 'workflow',
+  description: `  run <name> [--input k=v]...   Run .sluice/workflows/<name>.yaml
   list                          The workflow files, and workflow runs newest first
   show <id>                     A workflow run: each step, its status, outputs and reason
   resume <id>                   Continue a workflow run Sluice was stopped in (kill -9, a crash)
   cancel <id>                   Cancel a workflow run (and the workflows it nests)
-  schema                        Print the JSON Schema of workflow files
-
-Options: -C, --dir <path>  Repository folder (default: current folder)
-
-Every step's start and result are in the store before the next step acts. A workflow waiting for
+  schema                        Print the JSON Schema of workflow files`,
+  flags: workflowFlags,
+  positionals: {
+    placeholder: 'command',
+    description: 'run <name> | list | show <id> | resume <id> | cancel <id> | schema',
+  },
+  notes: `Every step's start and result are in the store before the next step acts. A workflow waiting for
 "sluice approve" is parked: no process stays running. See docs/workflows.md.
-Exit: 0 succeeded, 1 failed, 2 usage or workflow file error, ${waitingExitCode} waiting for approval, 130 cancelled.`;
+Exit: 0 succeeded, 1 failed, 2 usage or workflow file error, ${waitingExitCode} waiting for approval, 130 cancelled.`,
+  run: workflow,
+});
 
-/** `sluice workflow ...`. */
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      dir: { type: 'string', short: 'C' },
-      input: { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+export const run = command.run;
+
+async function workflow(values: WorkflowFlags, positionals: string[]): Promise<number> {
   const [sub, target] = positionals;
-  if (values.help || sub === undefined) {
-    writeOut(help);
-    return values.help ? 0 : 2;
+  if (sub === undefined) {
+    writeOut(await command.help());
+    return 2;
   }
   if (sub === 'schema') {
     writeOut(JSON.stringify(workflowJsonSchema(), null, 2));

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildStamp } from '../../build-stamp.ts';
 import { withLazyForms } from './lazy-forms.ts';
 import type { TestCase } from './test-case.ts';
 
@@ -72,20 +73,24 @@ let stamp: string | undefined;
 /**
  * What identifies this Sluice's parsers: the bytes of every file of the guard's folder (the parsers and the
  * token forms live in several of its subfolders) and the versions of ast-grep and its grammars. Hashing
- * them costs a few milliseconds, paid only by a guard that has test files to read.
+ * them costs a few milliseconds, paid only by a guard that has test files to read. A bundled Sluice has no
+ * such folder: the hash of all its sources (build-stamp.ts) stands for the files.
  */
 function codeStamp(): string {
   if (stamp !== undefined) return stamp;
-  const guardDir = dirname(dirname(fileURLToPath(import.meta.url)));
   const hash = createHash('sha256');
-  for (const name of (readdirSync(guardDir, { recursive: true }) as string[])
-    .filter((entry) => /\.(js|ts)$/.test(entry))
-    .sort()) {
-    hash
-      .update(name)
-      .update('\0')
-      .update(readFileSync(join(guardDir, name)))
-      .update('\0');
+  if (buildStamp !== undefined) hash.update(buildStamp);
+  else {
+    const guardDir = dirname(dirname(fileURLToPath(import.meta.url)));
+    for (const name of (readdirSync(guardDir, { recursive: true }) as string[])
+      .filter((entry) => /\.(js|ts)$/.test(entry))
+      .sort()) {
+      hash
+        .update(name)
+        .update('\0')
+        .update(readFileSync(join(guardDir, name)))
+        .update('\0');
+    }
   }
   const require = createRequire(import.meta.url);
   for (const name of ['@ast-grep/napi', '@ast-grep/lang-go', '@ast-grep/lang-python', '@ast-grep/lang-rust']) {

@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { RunStore, runStorePath } from '../../../src/store/run-store.ts';
 import { claudeRun, conversation, toolResults } from '../../support/claude-run.ts';
 import { type FakeUsage, type MessagesRequest, textReply, toolUseReply } from '../../support/fake-anthropic-server.ts';
+import { fakeGithub } from '../../support/fake-github.ts';
 import { git, gitdir } from '../../support/gitdir.ts';
 import { waitFor } from '../../support/process-state.ts';
 import { runSluice, repoRoot as sluiceRoot, startSluice } from '../../support/sluice-cli.ts';
@@ -105,7 +106,7 @@ if (prompt.startsWith('# Review')) {
   return { command: `'${process.execPath}' '${script}'`, turns: () => [...turns] };
 }
 
-async function planRepo(agentCommand: string) {
+async function planRepo(agentCommand: string, extraConfig = '') {
   return gitdir({
     files: {
       'package.json': '{ "type": "module" }\n',
@@ -120,7 +121,7 @@ stall: { no_diff: 2 }
 gates:
   unit:
     run: node --test
-`,
+${extraConfig}`,
       '.gitignore': '.sluice/\n',
     },
   });
@@ -153,6 +154,8 @@ describe('sluice plan', () => {
     expect(first.stdout).toContain('## Phase 2: Multiplication [hard]');
     expect(agent.turns().some((turn) => turn.prompt.includes('Carry out phase'))).toBe(false);
     const id = /workflow plan (w-\S+)/.exec(first.stdout)?.[1] ?? '';
+    // The plan writer's run ended done, but it is no change to review on its own: nothing is queued.
+    expect((await runSluice(['review', 'list'], { cwd: repo })).stdout).not.toMatch(/\d{8}-\d{6}/);
 
     // A later process approves; it drives the workflow to its end.
     const approved = await runSluice(['approve', id, 'approve-plan'], { cwd: repo });
@@ -189,6 +192,20 @@ describe('sluice plan', () => {
       for (const name of ['sub', 'mul', 'div']) {
         expect(await git(repo, 'show', `${outputs.branch}:src/${name}.js`)).toContain(`function ${name}`);
       }
+      // The review queue got ONE item for the whole change: the last phase's run, after verify and the
+      // whole-change review — not the plan's run, nor one per phase, nor the cheap run that failed.
+      const items = await store.queue.listReviewItems();
+      expect(items.map((item) => [item.runId, item.status])).toEqual([[outputs.run_id, 'waiting']]);
+      expect(items[0]?.headCommit).toBe((await git(repo, 'rev-parse', outputs.branch ?? '')).trim());
+      const reviewed = steps.find((step) => step.stepId === 'review-change');
+      expect(reviewed?.finishedAt).toBeDefined();
+      expect((items[0]?.createdAt ?? '') >= (reviewed?.finishedAt ?? '~')).toBe(true);
+      expect(steps.find((step) => step.stepId === 'ship')?.outputs.state).toBe('queued');
+      // The item is the whole change: measured from where the plan started, to land on main — not the last
+      // phase alone on the branch of the phase before it.
+      const last = await store.getRun(outputs.run_id ?? '');
+      const planRun = await store.getRun(steps.find((step) => step.stepId === 'write-plan')?.outputs.run_id ?? '');
+      expect([last?.baseRef, last?.baseCommit]).toEqual(['main', planRun?.baseCommit]);
     } finally {
       await store.close();
     }
@@ -196,6 +213,49 @@ describe('sluice plan', () => {
     expect(show.stdout).toContain('item_2_model=strong-model');
     expect(show.stdout).toContain('item_1_cost_usd=0.0500');
     expect(show.stdout).toContain('review-change [review]: succeeded');
+    // What the reviewers spent is recorded with their steps (the scripted agent reports $0.002 a turn).
+    expect(show.stdout).toMatch(/review-change \[review\][\s\S]*reviewer_cost_usd=0\.0020/);
+    expect(show.stdout).toContain('reviewer_tokens=1100');
+    // Still one item after any later command (which queues runs left due): the phases stay out.
+    const listed = await runSluice(['review', 'list'], { cwd: repo });
+    const lastRun = /item_3_run_id=(\S+)/.exec(show.stdout)?.[1] ?? 'missing';
+    expect(listed.stdout.match(/\d{8}-\d{6}-\w+/g) ?? []).toEqual([lastRun]);
+    // Approving that one item lands all of it on main: the plan, ticked, and every phase.
+    const landed = await runSluice(['review', 'approve', lastRun], { cwd: repo });
+    expect(landed.exitCode, landed.stdout + landed.stderr).toBe(0);
+    for (const name of ['sub', 'mul', 'div']) {
+      expect(await git(repo, 'show', `main:src/${name}.js`)).toContain(`function ${name}`);
+    }
+    expect(await git(repo, 'show', 'main:plans/arith.md')).toContain('- [x] phase 3 task');
+  }, 240_000);
+
+  it('with review.pull_request, its last step opens one pull request of the whole change instead of queuing it', async () => {
+    const agent = planAgent();
+    const repo = await planRepo(agent.command, 'review: { pull_request: true }\n');
+    const github = await fakeGithub(repo, { checks: [[{ name: 'ci', bucket: 'pass' }]] });
+    const first = await runSluice(['plan', 'More arithmetic: sub, mul, div', '--slug', 'arith'], {
+      cwd: repo,
+      env: github.env,
+    });
+    expect(first.exitCode, first.stdout + first.stderr).toBe(75);
+    const id = /workflow plan (w-\S+)/.exec(first.stdout)?.[1] ?? '';
+    const approved = await runSluice(['approve', id, 'approve-plan'], { cwd: repo, env: github.env });
+    expect(approved.exitCode, approved.stdout + approved.stderr).toBe(0);
+    const state = github.state();
+    expect(state.prs).toHaveLength(1);
+    expect(state.prs[0]).toMatchObject({ base: 'main', title: 'More arithmetic: sub, mul, div' });
+    const store = await RunStore.open(runStorePath(repo));
+    try {
+      const implement = await store.workflows.getStep(id, 'implement');
+      expect(state.prs[0]?.head).toBe(implement?.outputs.branch);
+      for (const name of ['sub', 'mul', 'div']) {
+        expect(await git(state.remote, 'show', `refs/heads/${state.prs[0]?.head}:src/${name}.js`)).toContain(name);
+      }
+      expect((await store.workflows.getStep(id, 'ship'))?.outputs.state).toBe('mergeable');
+      expect(await store.queue.listReviewItems()).toEqual([]);
+    } finally {
+      await store.close();
+    }
   }, 240_000);
 
   it('ejects the built-in workflow without overwriting a changed copy, and refuses item outside a for_each step', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { RunStore, runStorePath } from '../../../src/store/run-store.ts';
 import { fakeGithub } from '../../support/fake-github.ts';
 import { git } from '../../support/gitdir.ts';
 import { waitFor } from '../../support/process-state.ts';
@@ -12,9 +13,10 @@ import { writeFiles } from '../../support/write-files.ts';
 
 // The pull_request step against a local fake GitHub: a bare remote and a fake `gh` (test/support/fake-gh.mjs).
 
-async function prRepo(turns: ScriptedTurn[], follow = 'poll: 300ms, rounds: 4') {
+async function prRepo(turns: ScriptedTurn[], follow = 'poll: 300ms, rounds: 4', pullRequest = true) {
   const writer = scriptedAgent(turns);
-  const repo = await brokenAdderRepo();
+  // review.pull_request decides where a pull_request step sends the change: a PR, or the review queue.
+  const repo = await brokenAdderRepo(`review: { pull_request: ${pullRequest} }\n`);
   writeFiles(repo, {
     'writer.sh': `#!/bin/sh\nexec ${writer.command}\n`,
     '.gitignore': '.sluice/\n',
@@ -52,6 +54,43 @@ async function showOf(repo: string, stdout: string) {
 }
 
 describe('pull_request steps', () => {
+  it('without review.pull_request, puts the done change in the review queue instead, one item, and touches no GitHub', async () => {
+    const { repo } = await prRepo([{ write: rightAdd }], 'poll: 300ms, rounds: 4', false);
+    const github = await fakeGithub(repo, { checks: [[{ name: 'ci', bucket: 'pass' }]] });
+    const run = await runSluice(['workflow', 'run', 'ship'], { cwd: repo, env: github.env });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(github.state().calls).toEqual([]);
+    expect(github.state().prs).toHaveLength(0);
+    const show = await showOf(repo, run.stdout);
+    expect(show).toContain('state=queued');
+    const runId = /review_run=(\S+)/.exec(show)?.[1] ?? '';
+    expect((await runSluice(['review', 'list'], { cwd: repo })).stdout).toContain(runId);
+    const store = await RunStore.open(runStorePath(repo));
+    try {
+      const items = await store.queue.listReviewItems();
+      expect(items.map((item) => [item.runId, item.status])).toEqual([[runId, 'waiting']]);
+      expect(items[0]?.headCommit).toBe((await git(repo, 'rev-parse', `sluice/${runId}`)).trim());
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with review.pull_request, opens the PR and puts nothing in the review queue', async () => {
+    const { repo } = await prRepo([{ write: rightAdd }]);
+    const github = await fakeGithub(repo, { checks: [[{ name: 'ci', bucket: 'pass' }]] });
+    const run = await runSluice(['workflow', 'run', 'ship'], { cwd: repo, env: github.env });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(github.state().prs).toHaveLength(1);
+    // Any later command (it queues runs left due) still finds nothing to queue: the run went to the PR.
+    await runSluice(['review', 'list'], { cwd: repo });
+    const store = await RunStore.open(runStorePath(repo));
+    try {
+      expect(await store.queue.listReviewItems()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('pushes the branch, opens the PR, and is done once the required checks go green', async () => {
     const { repo } = await prRepo([{ write: rightAdd }]);
     const github = await fakeGithub(repo, {

@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { RunStore, runStorePath } from '../../../src/store/run-store.ts';
 import { git } from '../../support/gitdir.ts';
 import { waitFor } from '../../support/process-state.ts';
 import { brokenAdderRepo, rightAdd, scriptedAgent, wrongAdd } from '../../support/run-fixtures.ts';
@@ -106,6 +107,46 @@ describe('review steps', () => {
     const show = await runSluice(['workflow', 'show', id], { cwd: repo });
     expect(show.stdout).toContain('review [review]: succeeded (round 2)');
     expect(show.stdout).toContain('verdict=approve');
+
+    // The reviewer's changes were recorded on a round of the run; when the workflow ended, the fixed
+    // change was queued for a human: one waiting item.
+    const store = await RunStore.open(runStorePath(repo));
+    try {
+      const items = await store.queue.listReviewItems();
+      expect(items.map((item) => [item.round, item.status])).toEqual([
+        [1, 'changes-requested'],
+        [2, 'waiting'],
+      ]);
+      const runId = items[0]?.runId ?? '';
+      expect(items[1]?.headCommit).toBe((await git(repo, 'rev-parse', `sluice/${runId}`)).trim());
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("counts the reviewer's spend against the writer's run: a fix past the run's budget is not made", async () => {
+    const writer = scriptedAgent([
+      { write: rightAdd, usage: { input: 1000, output: 100, cost: 0.1 } },
+      { write: `${rightAdd}// sum\n`, usage: { input: 1000, output: 100, cost: 0.1 } },
+    ]);
+    const spend = (cost: number) =>
+      `SLUICE_USAGE ${JSON.stringify({ model: 'reviewer-1', input_tokens: 5000, output_tokens: 200, cost_usd: cost })}\n`;
+    const reviewer = scriptedReviewer([`${spend(0.45)}${changes}`, `${spend(0.01)}${approve}`]);
+    const repo = await reviewRepo(writer.command, reviewer.command);
+    // The writer's run may spend 3,000 tokens: 1,100 of its own turn and 5,200 of the reviewer's leave no room.
+    writeFiles(repo, {
+      '.sluice/workflows/change.yaml': readFileSync(join(repo, '.sluice/workflows/change.yaml'), 'utf8').replace(
+        'max_iterations: 2 }',
+        'max_iterations: 2, max_tokens: 3000 }',
+      ),
+    });
+    const run = await runSluice(['workflow', 'run', 'change'], { cwd: repo });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/step review: failed — the reviewed run \S+ is budget-exhausted, not done/);
+    expect(writer.prompts()).toHaveLength(1);
+    expect(reviewer.prompts()).toHaveLength(1);
+    const usage = JSON.parse((await runSluice(['usage', '--json'], { cwd: repo })).stdout) as Array<{ key: string }>;
+    expect(usage.map((entry) => entry.key).sort()).toEqual(['reviewer-1', 'scripted-1']);
   });
 
   it('never reviews, let alone passes, a change whose gates are red', async () => {

@@ -164,6 +164,39 @@ describe('RunStore iterations', () => {
     expect(types.slice(-1)).toEqual(['run:iteration:restart']);
   });
 
+  it('finishes an iteration with its events and gate results in one transaction, or records none of them', async () => {
+    const store = await openStore(tempDir());
+    await store.createRun(newRun({ id: 'run-a' }));
+    await store.startIteration('run-a', 1, { promptChars: 10 });
+    const writes = {
+      events: [
+        { type: 'run:guard', payload: { iteration: 1, findings: [] } },
+        { type: 'run:judge', payload: { notes: ['setup ran'] } },
+      ],
+      gates: [gate({ name: 'unit', status: 'failed' })],
+    };
+    const finished = await store.finishIteration(
+      'run-a',
+      1,
+      { agentStatus: 'finished', checkVerdict: 'failed' },
+      writes,
+    );
+    expect(finished.status).toBe('finished');
+    expect((await store.gateResults('run-a', 1)).map((result) => [result.name, result.status])).toEqual([
+      ['unit', 'failed'],
+    ]);
+    const types = (await store.events('run-a')).map((event) => event.type);
+    expect(types.slice(-4)).toEqual(['run:guard', 'run:judge', 'run:gates:record', 'run:iteration:finish']);
+
+    // Finishing it again fails, and takes what came with it down too.
+    const again = { events: [{ type: 'run:guard', payload: null }], gates: [gate({ name: 'lint', status: 'passed' })] };
+    await expect(store.finishIteration('run-a', 1, { agentStatus: 'finished' }, again)).rejects.toMatchObject({
+      code: 'STORE_ITERATION_FINISHED',
+    });
+    expect((await store.gateResults('run-a', 1)).map((result) => result.name)).toEqual(['unit']);
+    expect((await store.events('run-a')).map((event) => event.type)).toEqual(types);
+  });
+
   it('refuses to finish an iteration twice, or one never started, or to start one on a finished run', async () => {
     const store = await openStore(tempDir());
     await store.createRun(newRun({ id: 'run-a' }));

@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { formatGitCommand, runGit, runGitChecked } from '../../../src/workspace/git.ts';
 import { GitError } from '../../../src/workspace/git-error.ts';
 import { git, gitdir } from '../../support/gitdir.ts';
+import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 describe('runGit', () => {
@@ -68,6 +69,31 @@ describe('runGit', () => {
       code: 'GIT_TIMED_OUT',
       command: "git -c 'alias.hang=!sleep 30' hang",
     });
+  });
+
+  it('kills what a hanging git started along with it', async () => {
+    const root = await gitdir();
+    const pidFile = join(root, '.git', 'hang.pid');
+    const pending = runGit(root, ['-c', `alias.hang=!echo $$ > '${pidFile}'; exec sleep 30`, 'hang'], {
+      timeoutMs: 500,
+    });
+    await expect(pending).rejects.toMatchObject({ code: 'GIT_TIMED_OUT' });
+    const sleeper = Number(readFileSync(pidFile, 'utf8'));
+    expect(await waitFor(() => !isProcessAlive(sleeper))).toBe(true);
+  });
+
+  it('says git is unavailable when it is not on PATH, and cancels on abort', async () => {
+    const root = await gitdir();
+    vi.stubEnv('PATH', tempDir());
+    try {
+      await expect(runGit(root, ['status'])).rejects.toMatchObject({ code: 'GIT_UNAVAILABLE' });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const controller = new AbortController();
+    const pending = runGit(root, ['-c', 'alias.hang=!sleep 30', 'hang'], { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await expect(pending).rejects.toMatchObject({ code: 'GIT_CANCELLED' });
   });
 
   it('quotes arguments in the command it reports', () => {

@@ -4,7 +4,7 @@ import type { ChangedTable, SseEventMap } from '../../../src/server/api-types.ts
 type ChangeListener = (change: SseEventMap['change']) => void;
 
 /** Every table: what listeners hear after the stream reconnects, since changes may have been missed. */
-const allTables: ChangedTable[] = ['runs', 'iterations', 'tasks', 'review', 'usage', 'bench'];
+const allTables: ChangedTable[] = ['runs', 'iterations', 'tasks', 'review', 'usage', 'bench', 'workflows'];
 
 const listeners = new Set<ChangeListener>();
 const statusListeners = new Set<(connected: boolean) => void>();

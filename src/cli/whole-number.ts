@@ -1,9 +1,9 @@
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../errors.ts';
 
 /** A flag value that must be a whole number >= `min`. */
 export function parseWholeNumber(value: string, flag: string, min = 1): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < min) {
+  if (value.trim() === '' || !Number.isInteger(number) || number < min) {
     throw new UsageError(`${flag} expects a whole number >= ${min}, got "${value}"`);
   }
   return number;
