@@ -32,3 +32,11 @@ export interface CommandDeclaration<F extends Record<string, FlagDeclaration>> {
   notes?: string;
   run(flags: FlagValues<F>, positionals: string[]): Promise<number>;
 }
+
+/** `-C, --dir <path>` as most commands take it: the repository to act on. */
+export const repositoryDirFlag = {
+  type: 'string',
+  alias: 'C',
+  placeholder: 'path',
+  description: 'Repository folder (default: current folder)',
+} as const satisfies FlagDeclaration;

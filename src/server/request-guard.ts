@@ -95,7 +95,7 @@ export function changeGuard(token: string): MiddlewareHandler {
         throw new HttpError(
           401,
           'UNAUTHORIZED',
-          `a changing request needs the token sluice serve printed (${apiTokenHeader} header)`,
+          `a changing request needs the token sluice serve printed (${apiTokenHeader} header, or Authorization: Bearer <token>)`,
         );
       }
       const type = c.req.header('content-type') ?? '';

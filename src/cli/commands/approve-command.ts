@@ -2,6 +2,7 @@ import { findConfigFile } from '../../config/config-file.ts';
 import { SluiceError, UsageError } from '../../errors.ts';
 import { approvalMaterial } from '../../workflow/approval-material.ts';
 import { decideApproval, recordedShow } from '../../workflow/approve-step.ts';
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { declareCommand } from '../declare-command.ts';
 import { waitingExitCode } from '../output/workflow-reporter.ts';
 import { writeOut } from '../output/write.ts';
@@ -31,12 +32,7 @@ step names), records the decision, then drives the workflow on from there in thi
       type: 'boolean',
       description: 'Record the decision; "sluice workflow resume" drives the workflow later',
     },
-    dir: {
-      type: 'string',
-      alias: 'C',
-      placeholder: 'path',
-      description: 'Repository folder (default: current folder)',
-    },
+    dir: repositoryDirFlag,
   },
   positionals: { placeholder: 'workflow-run step', description: 'The workflow run id and the id of its approval step' },
   notes: `Exit: as "sluice workflow resume": 0 succeeded, 1 failed, ${waitingExitCode} waiting for another approval.`,

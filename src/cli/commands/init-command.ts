@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { initConfig } from '../../config/init/init-config.ts';
 import { ejectBuiltinWorkflow } from '../../workflow/builtin-workflows.ts';
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { declareCommand } from '../declare-command.ts';
 import { writeError, writeOut } from '../output/write.ts';
 
@@ -10,12 +11,7 @@ export const command = declareCommand({
   description:
     'Detect the stack (package.json scripts, tsconfig, test runners, linters, formatters, pytest,\ngo.mod, Cargo.toml, Makefile) and write a commented sluice.yaml with gates, inputs and tiers.\nA script that chains tools (`eslint . && vitest run`) gets one gate per tool.',
   flags: {
-    dir: {
-      type: 'string',
-      alias: 'C',
-      placeholder: 'path',
-      description: 'Repository folder (default: current folder)',
-    },
+    dir: repositoryDirFlag,
     force: { type: 'boolean', description: 'Overwrite an existing sluice.yaml' },
     'dry-run': { type: 'boolean', description: 'Print the sluice.yaml and where each gate came from; write nothing' },
     workflows: {

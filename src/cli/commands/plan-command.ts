@@ -6,6 +6,7 @@ import { ejectBuiltinWorkflow } from '../../workflow/builtin-workflows.ts';
 import { startWorkflow } from '../../workflow/drive-workflow.ts';
 import { checkPlan, phaseItems } from '../../workflow/plan-file.ts';
 import { repoRootOf } from '../../workspace/repo-root.ts';
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { declareCommand } from '../declare-command.ts';
 import { createWorkflowReporter, waitingExitCode, workflowExitCode } from '../output/workflow-reporter.ts';
 import { writeOut } from '../output/write.ts';
@@ -42,12 +43,7 @@ every gate and a review of the whole change. See docs/workflows.md.`,
       description: 'Only copy the built-in workflow to .sluice/workflows/plan.yaml (to change it)',
     },
     force: { type: 'boolean', description: 'With --eject: overwrite the copy there' },
-    dir: {
-      type: 'string',
-      alias: 'C',
-      placeholder: 'path',
-      description: 'Repository folder (default: current folder)',
-    },
+    dir: repositoryDirFlag,
   },
   positionals: { placeholder: 'goal', description: 'What to plan, in quotes; or "check <plan.md>"' },
   notes: `"plan check" prints what is wrong with a plan file (exit 1), or its phases; in a workflow step it

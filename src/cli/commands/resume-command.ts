@@ -3,6 +3,7 @@ import { SluiceError, UsageError } from '../../errors.ts';
 import { resumeRun, runSettingsOf } from '../../loop/resume-run.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
 import { enqueueForReview } from '../../review/review-queue.ts';
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { agentOfRun } from '../create-agent.ts';
 import { declareCommand } from '../declare-command.ts';
 import { commandHint } from '../output/command-hint.ts';
@@ -17,12 +18,7 @@ export const command = declareCommand({
   description:
     'Continue an interrupted run (a crash, kill -9, a closed terminal) from its last finished iteration,\nin its own worktree, judged by the same base commit.',
   flags: {
-    dir: {
-      type: 'string',
-      alias: 'C',
-      placeholder: 'path',
-      description: 'Repository folder (default: current folder)',
-    },
+    dir: repositoryDirFlag,
     'agent-command': {
       type: 'string',
       placeholder: 'cmd',

@@ -4,6 +4,7 @@ import { type ApproveOutcome, approveChange } from '../../review/land-change.ts'
 import { changeStatOf, formatReviewList, listReviewEntries } from '../../review/review-listing.ts';
 import { findReviewTarget, rejectChange, requestChanges } from '../../review/review-queue.ts';
 import type { RunStore } from '../../store/run-store.ts';
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { type DeclaredCommand, declareCommand, declareFlags, type FlagValues } from '../declare-command.ts';
 import { writeError, writeOut } from '../output/write.ts';
 import { withInterruptSignal } from './interrupt.ts';
@@ -12,7 +13,7 @@ import { openProjectRunStore } from './open-run-store.ts';
 const subcommands = ['list', 'show', 'approve', 'reject', 'changes'] as const;
 type Subcommand = (typeof subcommands)[number];
 const reviewFlags = declareFlags({
-  dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'Repository folder (default: current folder)' },
+  dir: repositoryDirFlag,
   all: { type: 'boolean', description: 'list: also the decided ones' },
   json: { type: 'boolean', description: 'list: as JSON' },
   onto: {

@@ -8,6 +8,7 @@ import { startRun } from '../../loop/start-run.ts';
 import { enqueueForReview } from '../../review/review-queue.ts';
 import { RunStore, runStorePath } from '../../store/run-store.ts';
 import { currentBranch } from '../../workspace/refs.ts';
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { declareCommand, declareFlags, type FlagValues } from '../declare-command.ts';
 import { commandHint } from '../output/command-hint.ts';
 import { createRunReporter, runExitCode } from '../output/run-reporter.ts';
@@ -18,7 +19,7 @@ import { withInterruptSignal } from './interrupt.ts';
 
 /** The flags `sluice run` and `sluice gym` share. */
 export const runFlags = declareFlags({
-  dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'Repository folder (default: current folder)' },
+  dir: repositoryDirFlag,
   agent: {
     type: 'string',
     placeholder: 'name',

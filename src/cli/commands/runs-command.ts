@@ -1,3 +1,4 @@
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { declareCommand } from '../declare-command.ts';
 import { writeOut } from '../output/write.ts';
 import { openProjectRunStore } from './open-run-store.ts';
@@ -7,12 +8,7 @@ export const command = declareCommand({
   name: 'runs',
   description: 'List runs, newest first: id, status, goal.',
   flags: {
-    dir: {
-      type: 'string',
-      alias: 'C',
-      placeholder: 'path',
-      description: 'Repository folder (default: current folder)',
-    },
+    dir: repositoryDirFlag,
     limit: { type: 'whole', description: 'At most n runs (default 50)' },
     json: { type: 'boolean', description: 'Print machine-readable output only' },
   },

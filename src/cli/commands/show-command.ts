@@ -2,6 +2,7 @@ import { SluiceError, UsageError } from '../../errors.ts';
 import type { Finding } from '../../guard/finding.ts';
 import { guardEvent } from '../../loop/run-ports.ts';
 import { formatUsageLine } from '../../usage/format-usage.ts';
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { declareCommand } from '../declare-command.ts';
 import { writeOut } from '../output/write.ts';
 import { openProjectRunStore } from './open-run-store.ts';
@@ -24,12 +25,7 @@ export const command = declareCommand({
     },
     iteration: { type: 'whole', description: 'Only this iteration' },
     json: { type: 'boolean', description: 'Everything as JSON' },
-    dir: {
-      type: 'string',
-      alias: 'C',
-      placeholder: 'path',
-      description: 'Repository folder (default: current folder)',
-    },
+    dir: repositoryDirFlag,
   },
   positionals: { placeholder: 'run-id', description: 'The run (an id from "sluice runs")' },
   async run(values, positionals) {

@@ -1,6 +1,7 @@
 import { formatMinutes } from '../../queue/admission.ts';
 import { readAdmissionState } from '../../queue/admission-state.ts';
 import type { TaskRecord } from '../../store/task-records.ts';
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { declareCommand } from '../declare-command.ts';
 import { writeOut } from '../output/write.ts';
 import { openProjectRunStore } from './open-run-store.ts';
@@ -22,12 +23,7 @@ export const command = declareCommand({
   description:
     "Every task with its state (queued, running, review, rework, landed, rejected, blocked) and, for the\nones waiting, why; the runs in flight; the review queue against the reviewers' capacity.",
   flags: {
-    dir: {
-      type: 'string',
-      alias: 'C',
-      placeholder: 'path',
-      description: 'Repository folder (default: current folder)',
-    },
+    dir: repositoryDirFlag,
     json: { type: 'boolean', description: 'Print machine-readable output only' },
   },
   async run(values) {

@@ -1,4 +1,5 @@
 import { formatUsageLine } from '../../usage/format-usage.ts';
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { declareCommand } from '../declare-command.ts';
 import { writeOut } from '../output/write.ts';
 import { openProjectRunStore } from './open-run-store.ts';
@@ -10,12 +11,7 @@ export const command = declareCommand({
   name: 'usage',
   description: 'Tokens (input, output, cache read, cache write), cost and API time of every run of this project.',
   flags: {
-    dir: {
-      type: 'string',
-      alias: 'C',
-      placeholder: 'path',
-      description: 'Repository folder (default: current folder)',
-    },
+    dir: repositoryDirFlag,
     by: { type: 'enum', values: groupings, description: 'Sum by model, day or run (default: model)' },
     json: { type: 'boolean', description: 'Print machine-readable output only' },
   },

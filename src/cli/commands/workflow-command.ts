@@ -8,6 +8,7 @@ import { listWorkflowNames } from '../../workflow/workflow-file.ts';
 import { parseInputFlags } from '../../workflow/workflow-inputs.ts';
 import { workflowJsonSchema } from '../../workflow/workflow-schema.ts';
 import { repoRootOf } from '../../workspace/repo-root.ts';
+import { repositoryDirFlag } from '../command-declaration.ts';
 import { type DeclaredCommand, declareCommand, declareFlags, type FlagValues } from '../declare-command.ts';
 import { createWorkflowReporter, waitingExitCode, workflowExitCode } from '../output/workflow-reporter.ts';
 import { writeOut } from '../output/write.ts';
@@ -17,7 +18,7 @@ import { openProjectRunStore } from './open-run-store.ts';
 import { describeWorkflowRun } from './workflow-show.ts';
 
 const workflowFlags = declareFlags({
-  dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'Repository folder (default: current folder)' },
+  dir: repositoryDirFlag,
   input: {
     type: 'string',
     placeholder: 'k=v',

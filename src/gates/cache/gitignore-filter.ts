@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ignore from 'ignore';
 
 const globCharacters = /[*?[\]{}!]/;
 
@@ -14,6 +13,8 @@ export async function createGitignoreFilter(root: string, patterns: string[]): P
     ['.gitignore', join('.git', 'info', 'exclude')].map((file) => readFile(join(root, file), 'utf8').catch(() => '')),
   );
   if (rules.every((text) => text.trim() === '')) return () => true;
+  // Loaded only when a .gitignore has to be applied by hand (outside git, nested repositories).
+  const { default: ignore } = await import('ignore');
   const ignored = ignore().add(rules.join('\n'));
   const explicitPrefixes = patterns
     .filter((pattern) => !pattern.startsWith('!'))

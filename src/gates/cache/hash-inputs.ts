@@ -1,7 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { escapePath, glob } from 'tinyglobby';
 import { blobMaterial } from './git-blob-id.ts';
 import { type GitFileIds, ignoredPaths, ignoredUntrackedFiles, readGitFileIds } from './git-file-ids.ts';
 import { createGitignoreFilter, literalPrefix } from './gitignore-filter.ts';
@@ -170,6 +169,8 @@ async function readNestedRepositories(
   patterns: string[],
   matches: (path: string) => boolean,
 ): Promise<Array<[string, string]>> {
+  // Loaded only here and outside git: a cached check inside a work tree never walks the disk.
+  const { escapePath, glob } = await import('tinyglobby');
   const found = await glob(
     folders.map((folder) => `${escapePath(folder)}/**`),
     { cwd: root, dot: true, onlyFiles: true, ignore: ignoredByDefault(patterns), expandDirectories: false },
@@ -269,6 +270,7 @@ async function hashFile(path: string): Promise<string> {
 
 /** The files the globs match on disk, gitignored ones left out as the root .gitignore says, with content hashes. */
 async function readMatchedFiles(root: string, patterns: string[]): Promise<Array<[string, string]>> {
+  const { glob } = await import('tinyglobby');
   const matched = await glob(patterns, { cwd: root, dot: true, onlyFiles: true, ignore: ignoredByDefault(patterns) });
   const keep = await createGitignoreFilter(root, patterns);
   const files = matched.filter(keep).sort();
