@@ -3,6 +3,8 @@ import type { PackageManager } from './stack-detection.ts';
 /**
  * The tools `sluice init` recognizes in a script: `node-test` is `node --test`, Node's test runner; `node-tap` is
  * the `tap` package; `bun-test` and `deno-test` are `bun test` and `deno test`. Formatters count when they check.
+ * Checkers with no report Sluice reads (standard, stylelint, tsd, tstyche) are known all the same: so that a chain
+ * like `xo && ava && tsd` splits into one gate per tool, and ava gets its exact report.
  */
 export const knownTools = [
   'vitest',
@@ -20,6 +22,10 @@ export const knownTools = [
   'prettier',
   'dprint',
   'xo',
+  'standard',
+  'stylelint',
+  'tsd',
+  'tstyche',
 ] as const;
 export type KnownTool = (typeof knownTools)[number];
 
@@ -43,6 +49,10 @@ const toolPrograms = new Map<string, KnownTool>(
     prettier: 'prettier',
     dprint: 'dprint',
     xo: 'xo',
+    standard: 'standard',
+    stylelint: 'stylelint',
+    tsd: 'tsd',
+    tstyche: 'tstyche',
   } satisfies Record<string, KnownTool>),
 );
 

@@ -99,6 +99,11 @@ export const exactReports: Record<KnownTool, ExactReport> = {
   biome: { report: { format: 'generic' } },
   prettier: { report: { format: 'generic' } },
   dprint: { report: { format: 'generic' } },
+  // Checkers whose terminal output is what there is to read (file:line per problem).
+  standard: { report: { format: 'generic' } },
+  stylelint: { report: { format: 'generic' } },
+  tsd: { report: { format: 'generic' } },
+  tstyche: { report: { format: 'generic' } },
 };
 
 /** Node reads no options after `node --test`'s first file pattern, and expands globs only from Node 21. */
@@ -141,7 +146,12 @@ export function toolRole(tool: KnownTool, command: string, scriptRole: ScriptRol
   switch (tool) {
     case 'eslint':
     case 'xo':
+    case 'standard':
+    case 'stylelint':
       return has(/(^|\s)--fix(\s|=|$)/) ? 'fixer' : 'lint';
+    case 'tsd':
+    case 'tstyche':
+      return 'typecheck';
     case 'biome':
       if (has(/(^|\s)(--write|--apply|--apply-unsafe|--fix)(\s|$)/)) return 'fixer';
       return has(/(^|\s)format(\s|$)/) ? 'format' : 'lint';

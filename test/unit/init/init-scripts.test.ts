@@ -64,6 +64,16 @@ describe('sluice init on chained scripts', () => {
     expect(config.gates.test?.report).toEqual({ format: 'jest-json', path: '.sluice/reports/test.json' });
   });
 
+  it('splits a chain of checkers that have no report of their own, so the test runner in it gets its report', async () => {
+    const dir = await repoWith({ test: 'xo && ava && tsd' });
+    const { config } = await init(dir);
+    expect(runs(config)).toEqual({ lint: 'npx xo --reporter=json', test: 'npx ava', typecheck: 'npx tsd' });
+    expect(config.gates.test?.report).toEqual({ format: 'ava' });
+    expect(config.gates.lint?.report).toEqual({ format: 'eslint-json' });
+    const fixing = await init(await repoWith({ lint: 'standard --fix && stylelint "**/*.css"', test: 'tstyche' }));
+    expect(runs(fixing.config)).toEqual({ lint: 'npx stylelint "**/*.css"', test: 'npm run test' });
+  });
+
   it('follows run-s globs and leaves out what other gates already run', async () => {
     const dir = await repoWith({
       'lint:js': 'eslint .',
@@ -111,7 +121,8 @@ describe('sluice init on scripts that call scripts Sluice cannot read', () => {
       test: 'npm run test:unit && npm run test:typescript',
       'test:unit': 'c8 --100 node --test',
       'test:coverage': 'c8 node --test && c8 report --reporter=html',
-      'test:typescript': 'tstyche',
+      // A tool init does not know (tstyche, which it knows now, was this example before).
+      'test:typescript': 'type-test-runner',
     });
     const { config } = await init(dir);
     expect(runs(config)).toEqual({
