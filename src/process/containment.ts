@@ -67,7 +67,7 @@ export class ContainmentUnavailableError extends Error {
  * SIGTERM reaches it, it can signal itself), reaps orphans, and writes on fd 3 how the command ended —
  * `exit N`, `signal N` or `spawn-failed <errno number>` — because process 1 cannot die by a signal to pass that on.
  * `once`: exit as soon as the command does (the kernel then kills the rest); `linger`: stay while
- * anything in the namespace runs (a service whose `run` starts a daemon and exits).
+ * anything in the namespace runs (a service whose `run` starts a daemon and exits, and its `stop` command).
  */
 const initScript = [
   // Plain Perl only: `use POSIX` or `%!` (Errno) would add tens of milliseconds to every spawn.
@@ -80,8 +80,13 @@ const initScript = [
   'if ($child == 0) { exec { $ARGV[0] } @ARGV; print $report "spawn-failed " . ($! + 0) . "\\n"; exit 127 }',
   'my $status = 0;',
   'while (1) { my $pid = waitpid(-1, 0);',
-  // ECHILD (10 on every Linux): nothing is left in the namespace.
-  '  if ($pid == -1) { last if $! + 0 == 10; next }',
+  // ECHILD (10 on every Linux): no child is left. Lingering, the namespace also stays while a process that
+  // entered it from outside runs (a service's `stop` command, through nsenter): it is no child of ours, but
+  // kill(-1, 0) from process 1 reaches every other process of the namespace, and when process 1 exits the
+  // kernel kills them all — the stop command with them, half-way.
+  '  if ($pid == -1) { next unless $! + 0 == 10;',
+  "    last unless $mode eq 'linger' && kill(0, -1);",
+  '    select(undef, undef, undef, 0.05); next }',
   '  next unless $pid == $child; $status = $?;',
   '  print $report (($status & 127) ? "signal " . ($status & 127) : "exit " . ($status >> 8)), "\\n";',
   "  last if $mode eq 'once' }",

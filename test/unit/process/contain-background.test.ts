@@ -27,7 +27,8 @@ describe.skipIf(containment.mechanism !== 'pid-namespace')('a contained backgrou
     // The start command is gone; its daemon is not (the namespace's init lingers while it runs).
     expect(daemon.find()).toHaveLength(1);
 
-    const stop = service.commandInside('kill -TERM "$(cat daemon.pid)"', daemon.dir);
+    // It outlives the daemon it stops: the namespace must not end under it when its last daemon does.
+    const stop = service.commandInside('kill -TERM "$(cat daemon.pid)"; sleep 0.3; echo stopped', daemon.dir);
     expect(stop).not.toBe('gone');
     if (stop === 'gone') return;
     const stopped = await runProcess({
