@@ -69,9 +69,12 @@ export class ContainmentUnavailableError extends Error {
  * `once`: exit as soon as the command does (the kernel then kills the rest); `linger`: stay while
  * anything in the namespace runs (a service whose `run` starts a daemon and exits, and its `stop` command).
  */
+/** The first line of the init: it is in the init's command line, so /proc tells a contained process's init. */
+export const containmentInitMarker = 'my $mode = shift @ARGV; # sluice containment init';
+
 const initScript = [
   // Plain Perl only: `use POSIX` or `%!` (Errno) would add tens of milliseconds to every spawn.
-  'my $mode = shift @ARGV;',
+  containmentInitMarker,
   "open(my $report, '>&=', 3) or exit 125;",
   // F_SETFD, FD_CLOEXEC: the command must not inherit the report pipe.
   'fcntl($report, 2, 1); select((select($report), $| = 1)[0]);',

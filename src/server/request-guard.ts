@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { peerIsContained } from '../process/socket-peer.ts';
 import { apiTokenCookie, apiTokenHeader, apiTokenQueryParam } from './api-types.ts';
 import { HttpError } from './http-error.ts';
 import { tokenMatches } from './serve-token.ts';
@@ -101,6 +102,29 @@ export function changeGuard(token: string): MiddlewareHandler {
       const type = c.req.header('content-type') ?? '';
       if (!/^application\/json(\s*;|$)/i.test(type)) {
         throw new HttpError(415, 'BAD_CONTENT_TYPE', 'send the body as application/json');
+      }
+    }
+    await next();
+  };
+}
+
+/**
+ * A changing request from a process inside an agent turn (or a gate: anything Sluice contains in a PID
+ * namespace) is refused whatever token it carries: the sandboxes leave the filesystem readable, so an agent can read
+ * the token in .sluice/serve.json, and approving a checkpoint or landing a change must stay a person's
+ * decision. Where /proc cannot tell, the request goes on (the threat model says so).
+ */
+export function agentGuard(): MiddlewareHandler {
+  return async (c, next) => {
+    if (isChanging(c.req.method)) {
+      const socket = (c.env as { incoming?: { socket?: { remotePort?: number; localPort?: number } } } | undefined)
+        ?.incoming?.socket;
+      if (socket?.remotePort && socket.localPort && peerIsContained(socket.remotePort, socket.localPort)) {
+        throw new HttpError(
+          403,
+          'FORBIDDEN_AGENT',
+          "refused: this request comes from a process Sluice contains (an agent turn or a gate); deciding is a person's job",
+        );
       }
     }
     await next();

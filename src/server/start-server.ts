@@ -8,7 +8,7 @@ import { registerApprovalRoutes } from './approval-routes.ts';
 import { eventStream } from './event-stream.ts';
 import { errorResponse, HttpError } from './http-error.ts';
 import { registerReportRoutes } from './report-routes.ts';
-import { changeGuard, originGuard, securityHeaders, tokenLanding } from './request-guard.ts';
+import { agentGuard, changeGuard, originGuard, securityHeaders, tokenLanding } from './request-guard.ts';
 import { ReviewClock } from './review-clock.ts';
 import { registerReviewRoutes } from './review-routes.ts';
 import { registerRunRoutes } from './run-routes.ts';
@@ -76,6 +76,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   app.use('*', securityHeaders());
   app.use('*', originGuard({ host, port: () => port }));
   app.use('*', changeGuard(options.token));
+  app.use('*', agentGuard());
   registerReportRoutes(app, ctx, options.cancelInProcess !== undefined);
   registerRunRoutes(app, ctx);
   registerReviewRoutes(app, ctx);
