@@ -252,6 +252,9 @@ describe('sluice serve dashboard', () => {
     await expect.poll(current).toBe(second.runId);
     await page.keyboard.press('k');
     await expect.poll(current).toBe(first.runId);
+    // The first item's own diff (two files), not the second's (src/add.js alone) still on screen: a key
+    // pressed before it loads would move in the old diff.
+    await expect.poll(() => page.locator('[data-testid=diff-file]').count()).toBe(2);
     const currentFile = () => page.locator('[data-testid=diff-file].current').getAttribute('data-path');
     await expect.poll(currentFile).toBe('src/add.js');
     await page.keyboard.press('n');
