@@ -6,7 +6,7 @@ import { spawnDetached } from '../process/spawn-detached.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { WorkflowRunRecord } from '../store/workflow-records.ts';
 import { approvalExpiry } from '../workflow/approve-step.ts';
-import { rootWorkflowOf } from '../workflow/drive-workflow.ts';
+import { familyOf, rootWorkflowOf } from '../workflow/drive-workflow.ts';
 
 /** The CLI this server belongs to (as run steps find it: `$SLUICE_CLI`). */
 const sluiceCli = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
@@ -112,19 +112,4 @@ export class WorkflowDriving {
       timer.unref();
     });
   }
-}
-
-/** The run `rootId` and every unfinished run nested in it, at any depth. */
-export function familyOf(rootId: string, runs: readonly WorkflowRunRecord[]): WorkflowRunRecord[] {
-  const ids = new Set([rootId]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const run of runs) {
-      if (run.parentId !== undefined && ids.has(run.parentId) && !ids.has(run.id)) {
-        ids.add(run.id);
-        grew = true;
-      }
-    }
-  }
-  return runs.filter((run) => ids.has(run.id));
 }

@@ -60,6 +60,21 @@ export async function rootWorkflowOf(store: RunStore, id: string): Promise<Workf
   return record;
 }
 
+/** The run `rootId` and every run nested in it, at any depth. */
+export function familyOf(rootId: string, runs: readonly WorkflowRunRecord[]): WorkflowRunRecord[] {
+  const ids = new Set([rootId]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const run of runs) {
+      if (run.parentId !== undefined && ids.has(run.parentId) && !ids.has(run.id)) {
+        ids.add(run.id);
+        grew = true;
+      }
+    }
+  }
+  return runs.filter((run) => ids.has(run.id));
+}
+
 /**
  * Drive a workflow run from where its record says it is: finished steps are not run again; a step
  * that was running when Sluice died runs again only when that is safe (see `runStep`).

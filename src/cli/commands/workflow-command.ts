@@ -3,7 +3,7 @@ import { findConfigFile } from '../../config/config-file.ts';
 import { SluiceError, UsageError } from '../../errors.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import type { WorkflowRunRecord } from '../../store/workflow-records.ts';
-import { driveWorkflow, rootWorkflowOf, startWorkflow } from '../../workflow/drive-workflow.ts';
+import { driveWorkflow, familyOf, rootWorkflowOf, startWorkflow } from '../../workflow/drive-workflow.ts';
 import { listWorkflowNames } from '../../workflow/workflow-file.ts';
 import { parseInputFlags } from '../../workflow/workflow-inputs.ts';
 import { workflowJsonSchema } from '../../workflow/workflow-schema.ts';
@@ -144,17 +144,7 @@ async function list(dir: string | undefined, configRoot: string): Promise<number
 /** Cancel the run and every unfinished workflow nested in it; a process driving one stops before its next step. */
 async function cancel(store: RunStore, record: WorkflowRunRecord): Promise<number> {
   const root = (await rootWorkflowOf(store, record.id)) ?? record;
-  const all = await store.workflows.listRuns();
-  const family = new Set([root.id]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const run of all) {
-      if (run.parentId !== undefined && family.has(run.parentId) && !family.has(run.id)) {
-        family.add(run.id);
-        grew = true;
-      }
-    }
-  }
+  const family = familyOf(root.id, await store.workflows.listRuns()).map((run) => run.id);
   let cancelled = 0;
   for (const id of family) {
     if (await store.workflows.setRunStatus(id, 'cancelled', 'cancelled by sluice workflow cancel')) cancelled++;
