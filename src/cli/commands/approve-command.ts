@@ -38,7 +38,10 @@ step names), records the decision, then drives the workflow on from there in thi
   notes: `Exit: as "sluice workflow resume": 0 succeeded, 1 failed, ${waitingExitCode} waiting for another approval.`,
   async run(values, positionals) {
     const [workflowId, stepId] = positionals;
-    if (!workflowId || !stepId) throw new UsageError('sluice approve needs a workflow run id and a step id');
+    if (!workflowId || !stepId)
+      throw new UsageError(
+        'sluice approve needs a workflow run id and a step id; "sluice workflow list" shows the workflows waiting for approval',
+      );
     const store = await openProjectRunStore(values.dir);
     try {
       const record = await existing(store, workflowId);

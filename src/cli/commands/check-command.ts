@@ -68,7 +68,6 @@ type CheckFlags = FlagValues<typeof flags>;
 /** `sluice check`: flags -> config -> runGateGraph -> output -> exit code. */
 export const command = declareCommand({
   name: 'check',
-  description: 'In parallel, cheap tiers first, unchanged gates from the cache.',
   flags,
   notes:
     'Full logs: .sluice/logs/<gate>.log.\nExit: 0 passed, 1 a blocking gate failed, 2 usage or config error, 70 internal error, 130 cancelled.',
