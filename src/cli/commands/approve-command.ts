@@ -40,7 +40,7 @@ step names), records the decision, then drives the workflow on from there in thi
     const [workflowId, stepId] = positionals;
     if (!workflowId || !stepId)
       throw new UsageError(
-        'sluice approve needs a workflow run id and a step id; "sluice workflow list" shows the workflows waiting for approval',
+        'sluice approve needs a workflow run id and a step id; "sluice workflow list" shows the workflow runs and their state',
       );
     const store = await openProjectRunStore(values.dir);
     try {
