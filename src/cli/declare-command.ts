@@ -1,7 +1,7 @@
-import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
 import type { CommandDeclaration, FlagDeclaration, FlagValues } from './command-declaration.ts';
 import { writeOut } from './output/write.ts';
+import { parseFlags } from './parse-flags.ts';
 import { parseWholeNumber } from './whole-number.ts';
 
 export type { CommandDeclaration, FlagDeclaration, FlagValues } from './command-declaration.ts';
@@ -21,7 +21,7 @@ export function declareFlags<const F extends Record<string, FlagDeclaration>>(fl
 
 /**
  * Declare a command: flags with kebab-case names, aliases, types and descriptions once. A valid
- * command line is parsed by Node's parseArgs, which costs nothing at start-up; `--help` and every
+ * command line is parsed by parse-flags.ts, which costs nothing at start-up; `--help` and every
  * refused line go to the CLI library (Stricli, loaded then), which generates the help and words the
  * error with a "did you mean". Completion reads the same declaration.
  */
@@ -54,26 +54,11 @@ export function declareCommand<const F extends Record<string, FlagDeclaration>>(
 
 type FastParse = { ok: true; flags: Record<string, unknown>; positionals: string[] } | { ok: false; problem: string };
 
-/** The command line as Node's parseArgs reads it (as every command did before), or why not. */
+/** The command line as the declared flags read it (parse-flags.ts, strict like Node's parseArgs), or why not. */
 function parseFast(declaration: CommandDeclaration<Record<string, FlagDeclaration>>, argv: string[]): FastParse {
-  const options: ParseArgsOptionsConfig = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, flag] of Object.entries(declaration.flags)) {
-    options[name] = {
-      type: flag.type === 'boolean' ? 'boolean' : 'string',
-      ...(flag.alias ? { short: flag.alias } : {}),
-      ...(flag.type === 'string' && flag.multiple ? { multiple: true } : {}),
-    };
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: declaration.positionals !== undefined });
-  } catch (error) {
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      return { ok: false, problem: error.message };
-    }
-    throw error;
-  }
-  if (parsed.values.help) return { ok: false, problem: 'help' };
+  const parsed = parseFlags(declaration.flags, argv, declaration.positionals !== undefined);
+  if (!parsed.ok) return parsed;
+  if (parsed.help) return { ok: false, problem: 'help' };
   const flags: Record<string, unknown> = {};
   for (const [name, flag] of Object.entries(declaration.flags)) {
     const value = parsed.values[name];

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import { monotonicNow } from '../clock.ts';
 import type { GateConfig, SluiceConfig } from '../config/schema.ts';
 import { setupCommands } from '../config/setup-steps.ts';
 import { computeGateKey, GateCache } from './cache/gate-cache.ts';
 import { InputHasher } from './cache/hash-inputs.ts';
 import type { CheckEventListener } from './check-events.ts';
 import { type CheckResult, checkVerdict, describeGate, type GateResult, isGatePass } from './gate-results.ts';
-import { type GateRunContext, runGate } from './run-gate.ts';
+import type { GateRunContext } from './run-gate.ts';
 import { scheduleTier } from './schedule-tier.ts';
 import { selectGates } from './select-gates.ts';
 import { ServiceSet, ServiceStartError } from './services/service-set.ts';
@@ -31,6 +32,8 @@ export interface RunGateGraphOptions {
   onProcessStart?: GateRunContext['onProcessStart'];
   /** What bench gates compare with (a run's base commit, `--base`); without it they measure only the change. */
   baseRef?: string;
+  /** The check's look at the input files, when the caller started it early (`startInputHashing`). */
+  inputHasher?: InputHasher;
 }
 
 /**
@@ -38,11 +41,15 @@ export interface RunGateGraphOptions {
  * inside a tier as parallel as `needs` and the concurrency limit allow.
  */
 export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckResult> {
-  const started = performance.now();
+  const started = monotonicNow();
   const selected = selectGates(options.config.gates, options.only);
   const sluiceDir = await ensureSluiceDir(options.root);
-  const cache = new GateCache(options.cacheDir ?? join(sluiceDir, 'cache'));
-  const inputHasher = new InputHasher(options.root);
+  const cacheDir = options.cacheDir ?? join(sluiceDir, 'cache');
+  const cache = new GateCache(cacheDir);
+  // Input hashes are remembered beside the passes (the same trust), unless recorded passes are to be ignored.
+  const inputHasher =
+    options.inputHasher ?? new InputHasher(options.root, options.useCache === false ? {} : { memoDir: cacheDir });
+  if (options.useCache !== false) prefetchInputHashes(inputHasher, selected.values());
   // Unset: one gate per core, and more while cores sit idle (see IdleCores).
   const fixed = options.concurrency ?? options.config.concurrency;
   const concurrency = fixed === undefined ? undefined : Math.max(1, fixed);
@@ -77,7 +84,7 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
   };
 
   const startGate = async (name: string, gate: GateConfig): Promise<GateResult> => {
-    const lookupStarted = performance.now();
+    const lookupStarted = monotonicNow();
     const neededKeys = Object.fromEntries(gate.needs.filter((n) => selected.has(n)).map((n) => [n, keys.get(n)]));
     const key = await computeGateKey(options.root, gate, neededKeys, inputHasher);
     keys.set(name, key);
@@ -87,7 +94,7 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
         return {
           ...describeGate(name, gate),
           status: 'cached',
-          durationMs: Math.round(performance.now() - lookupStarted),
+          durationMs: Math.round(monotonicNow() - lookupStarted),
           reason: `inputs unchanged since the pass at ${hit.passedAt}`,
           failures: [],
           ...(hit.counts ? { counts: hit.counts } : {}),
@@ -99,6 +106,8 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
     inputHasher.invalidate(); // a running gate may write files other gates take as inputs
     const serviceFailure = await startServices(services, name, gate, options.signal);
     if (serviceFailure) return serviceFailure;
+    // Loaded at the first gate that runs: a check answered from the cache never loads the process code.
+    const { runGate } = await import('./run-gate.ts');
     const result = await runGate(name, gate, {
       root: options.root,
       sluiceDir,
@@ -176,11 +185,32 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
   const result: CheckResult = {
     verdict: checkVerdict(gates),
     gates,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(monotonicNow() - started),
     cancelled: options.signal?.aborted ?? false,
   };
   emit({ type: 'check:finish', result });
   return result;
+}
+
+/**
+ * Start looking at the gates' input files now, for a `runGateGraph` over `root` that comes later (pass it
+ * as `inputHasher`): a Stop hook hashes while its guard asks git about the change. Only reads the tree.
+ */
+export function startInputHashing(root: string, config: SluiceConfig): InputHasher {
+  const hasher = new InputHasher(root);
+  prefetchInputHashes(hasher, Object.values(config.gates));
+  return hasher;
+}
+
+/**
+ * Start hashing every gate's inputs at once, before the scheduler gets to them: the hasher asks git its
+ * questions for all of them together, and a check answered from the cache does not wait for git gate by
+ * gate. A gate that runs drops these (`invalidate`), so later lookups still see what it wrote.
+ */
+function prefetchInputHashes(hasher: InputHasher, gates: Iterable<GateConfig>): void {
+  for (const gate of gates) {
+    if (gate.inputs && gate.inputs.length > 0 && !gate.bench) hasher.hash(gate.inputs).catch(() => {});
+  }
 }
 
 /** Start what the gate needs; a service that cannot start fails the gate with the end of its log. */
@@ -191,12 +221,12 @@ async function startServices(
   signal: AbortSignal | undefined,
 ): Promise<GateResult | undefined> {
   if (gate.services.length === 0) return undefined;
-  const started = performance.now();
+  const started = monotonicNow();
   try {
     await services.ensure(gate.services);
     return undefined;
   } catch (error) {
-    const durationMs = Math.round(performance.now() - started);
+    const durationMs = Math.round(monotonicNow() - started);
     if (signal?.aborted) return skippedResult(name, gate, 'cancelled');
     if (!(error instanceof ServiceStartError)) return failedToRun(name, gate, error);
     return {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { findConfigFile, loadConfig } from '../config/config-file.ts';
 import { ConfigError } from '../errors.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
-import { runGateGraph } from '../gates/run-gate-graph.ts';
+import { runGateGraph, startInputHashing } from '../gates/run-gate-graph.ts';
 import { ensureSluiceDir } from '../gates/sluice-dir.ts';
 import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { blockingFindings, guardFeedback, guardWorktree } from '../guard/guard-worktree.ts';
@@ -113,11 +113,16 @@ async function judge(
   try {
     const loaded = await loadConfig(configPath);
     const guardConfig = options.judge ? loaded.config.guard : () => guardConfigAt(repoRoot, base, configPath);
+    // The gates' inputs are hashed while the guard asks git about the change.
+    const inputHasher = startInputHashing(root, loaded.config);
     const guard = await guardWorktree({ repoRoot, base, config: guardConfig });
+    // Files the guard put back are not what was hashed: the gates look again.
+    if (guard.reverted.length > 0) inputHasher.invalidate();
     const result = await runGateGraph({
       config: loaded.config,
       root,
       useCache: true,
+      inputHasher,
       baseRef: base,
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentAdapter, AgentTurnResult } from '../agents/agent-adapter.ts';
+import { monotonicNow } from '../clock.ts';
 import type { SluiceConfig } from '../config/schema.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
 import type { CheckResult } from '../gates/gate-results.ts';
@@ -104,7 +105,7 @@ const agentFailureLimit = 3;
  */
 export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
   const { ports } = input;
-  const startedAt = performance.now() - input.elapsedMs;
+  const startedAt = monotonicNow() - input.elapsedMs;
   const history = [...input.history];
   let usage = input.usage;
   let feedback = input.lastFeedback;
@@ -115,7 +116,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
   let iteration = input.firstIteration;
   const spent = (extra: ModelUsage[] = []): Spent => ({
     iterations: iteration - 1,
-    wallMs: performance.now() - startedAt,
+    wallMs: monotonicNow() - startedAt,
     usage: totalsByModel([...usage, ...extra]),
   });
   const end = (verdict: RunVerdict, reason: string): LoopOutcome => ({

@@ -1,3 +1,4 @@
+import { monotonicNow } from '../../clock.ts';
 import { emptyUsage, type ModelUsage } from '../../usage/model-usage.ts';
 import { reportedRunUsage } from './run-usage.ts';
 import { type ApiMessage, type ClaudeResultEvent, parseStreamLine, type TokenUsage } from './stream-events.ts';
@@ -31,7 +32,7 @@ export class ClaudeStreamReader {
   #measuredApiMs = 0;
 
   /** `now` is the clock that times API requests as their events arrive. */
-  constructor(now: () => number = () => performance.now()) {
+  constructor(now: () => number = () => monotonicNow()) {
     this.#now = now;
   }
 

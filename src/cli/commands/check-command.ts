@@ -14,7 +14,6 @@ import { declareCommand, declareFlags, type FlagValues } from '../declare-comman
 import { checkResultToJson } from '../output/check-json.ts';
 import { createCheckReporter } from '../output/check-reporter.ts';
 import { writeError, writeOut } from '../output/write.ts';
-import { judgeCommitCheckout } from './check-commit.ts';
 import { withInterruptSignal } from './interrupt.ts';
 
 const flags = declareFlags({
@@ -131,7 +130,10 @@ async function checkLoaded(values: CheckFlags, loaded: LoadedConfig): Promise<nu
   let result: CheckResult;
   try {
     result = await withInterruptSignal(async (signal) => {
-      const judged = values.commit ? await judgeCommitCheckout(loaded.root, values.commit, config, signal) : undefined;
+      // The judge checkout (and git's worktree code) loads only for --commit.
+      const judged = values.commit
+        ? await (await import('./check-commit.ts')).judgeCommitCheckout(loaded.root, values.commit, config, signal)
+        : undefined;
       try {
         return await runGateGraph({
           config,

@@ -1,3 +1,4 @@
+import { monotonicNow } from '../../clock.ts';
 import { formatMetricResult } from '../../gates/bench/format-metric.ts';
 import type { CheckEvent } from '../../gates/check-events.ts';
 import type { CheckResult, GateResult, GateStatus } from '../../gates/gate-results.ts';
@@ -58,7 +59,7 @@ function liveReporter(stream: NodeJS.WriteStream, color: Paint): CheckReporter {
       const since = started.get(name);
       if (since === undefined) return `${color.dim(symbols.waiting)} ${name.padEnd(width())}  ${color.dim('waiting')}`;
       const spin = spinner[frame % spinner.length] ?? symbols.running;
-      return `${color.cyan(spin)} ${name.padEnd(width())}  ${color.dim(formatDuration(performance.now() - since))}`;
+      return `${color.cyan(spin)} ${name.padEnd(width())}  ${color.dim(formatDuration(monotonicNow() - since))}`;
     });
     const up = drawn > 0 ? `\x1b[${drawn}F` : '';
     stream.write(`${up}${lines.map((line) => `\x1b[2K${line}`).join('\n')}\n`);
@@ -81,7 +82,7 @@ function liveReporter(stream: NodeJS.WriteStream, color: Paint): CheckReporter {
           timer.unref();
           break;
         case 'gate:start':
-          started.set(event.name, performance.now());
+          started.set(event.name, monotonicNow());
           break;
         case 'gate:finish':
           finished.set(event.result.name, event.result);

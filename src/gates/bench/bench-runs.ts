@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { monotonicNow } from '../../clock.ts';
 import type { MetricConfig } from '../../config/bench-schema.ts';
 import { type ProcessResult, runProcess } from '../../process/run-process.ts';
 import { cpuTimedCommand, readCpuTime } from './cpu-time.ts';
@@ -45,7 +46,7 @@ export interface BenchRunsOptions {
   runs: number;
   warmup: number;
   metrics: Record<string, MetricConfig>;
-  /** The whole schedule must end by then (a `performance.now()` time). */
+  /** The whole schedule must end by then (a `monotonicNow()` time). */
   deadline: number;
   signal?: AbortSignal;
   onProcessStart?: (group: { pgid: number; startTime: string | undefined }) => void;
@@ -71,7 +72,7 @@ export async function runBenchSchedule(options: BenchRunsOptions): Promise<Bench
     if (!side) continue;
     const timed = timesCpu ? cpuTimedCommand(options.command, `${side.logFile}.cpu`) : undefined;
     const counted = countsWork ? await instructionCountedCommand(options.command) : undefined;
-    const started = performance.now();
+    const started = monotonicNow();
     const outcome = await runProcess({
       command: timed ? timed.command : (counted?.command ?? options.command),
       ...(timed ? { input: timed.input } : {}),
@@ -85,7 +86,7 @@ export async function runBenchSchedule(options: BenchRunsOptions): Promise<Bench
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProcessStart ? { onStart: options.onProcessStart } : {}),
     });
-    const times: RunTimes = { wallMs: performance.now() - started };
+    const times: RunTimes = { wallMs: monotonicNow() - started };
     if (timed) times.cpu = await readCpuTime(timed);
     if (counted) times.instructions = await readInstructionCount(counted.dir);
     if (outcome.status !== 'exited' || outcome.exitCode !== 0) return { status: 'run-failed', run, outcome };

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { monotonicNow } from '../../clock.ts';
 import { type BenchGoal, parseBenchGoal } from '../../config/bench-goal.ts';
 import type { BenchConfig, MetricConfig } from '../../config/bench-schema.ts';
 import type { GateConfig } from '../../config/schema.ts';
@@ -33,7 +34,7 @@ type Outcome = Pick<GateResult, 'status' | 'reason' | 'exitCode' | 'failures' | 
 
 /** Run a bench gate: k runs interleaved with the baseline, metrics, noise model, goals. */
 export async function runBenchGate(name: string, gate: GateConfig, context: BenchGateContext): Promise<GateResult> {
-  const started = performance.now();
+  const started = monotonicNow();
   const outcome = await measureAndJudge(name, gate, context).catch((error: unknown): Outcome => {
     if (context.signal?.aborted) return { status: 'skipped', reason: 'cancelled', failures: [] };
     const message = error instanceof Error ? error.message : String(error);
@@ -48,7 +49,7 @@ export async function runBenchGate(name: string, gate: GateConfig, context: Benc
     kind: gate.kind,
     tier: gate.tier,
     blocking: gate.blocking,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(monotonicNow() - started),
     ...outcome,
     problems: outcome.problems ?? [],
   };
@@ -95,7 +96,7 @@ async function measureAndJudge(name: string, gate: GateConfig, context: BenchGat
   // Before the first run, so the gate's own runs do not count as load; and before the deadline is set, so
   // the sample does not eat into the runs' budget.
   const machine = await sampleMachineLoad();
-  const deadline = performance.now() + gate.timeout;
+  const deadline = monotonicNow() + gate.timeout;
   const schedule = (runs: number, warmup: number) =>
     runBenchSchedule({
       command: gate.run as string,
@@ -110,7 +111,7 @@ async function measureAndJudge(name: string, gate: GateConfig, context: BenchGat
     });
   const logPathOf = (side: BenchSide) =>
     relative(context.root, side === 'change' ? changeSide.logFile : (baselineSide?.logFile ?? changeSide.logFile));
-  const roundStarted = performance.now();
+  const roundStarted = monotonicNow();
   const outcome = await schedule(bench.runs, bench.warmup);
   if (outcome.status !== 'measured') return spoiledRun(outcome, gate, bench, context, logPathOf, baselineSide?.cwd);
 
@@ -133,10 +134,10 @@ async function measureAndJudge(name: string, gate: GateConfig, context: BenchGat
   let runs = bench.runs;
   let metrics = judgeAll(samples);
   // An unclear verdict gets more rounds, while the budget lasts: noise is answered with data, not a guess.
-  const roundMs = performance.now() - roundStarted;
+  const roundMs = monotonicNow() - roundStarted;
   while (runs < bench.max_runs && needsMoreRuns(metrics) && !context.signal?.aborted) {
     const more = Math.min(bench.runs, bench.max_runs - runs);
-    if (deadline - performance.now() < roundMs * (more / bench.runs) * 1.5) break;
+    if (deadline - monotonicNow() < roundMs * (more / bench.runs) * 1.5) break;
     const extra = await schedule(more, 0);
     if (extra.status !== 'measured') return spoiledRun(extra, gate, bench, context, logPathOf, baselineSide?.cwd);
     for (const side of ['change', 'baseline'] as const) {

@@ -2,6 +2,7 @@ import { constants, existsSync } from 'node:fs';
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monotonicNow } from '../../clock.ts';
 import type { GateConfig } from '../../config/schema.ts';
 import { runProcess } from '../../process/run-process.ts';
 import { describeGate, type GateResult } from '../gate-results.ts';
@@ -20,13 +21,13 @@ export interface BrowserGateContext {
 
 /** Run the gate's Playwright script against Chromium; a failure names its step and a screenshot. */
 export async function runBrowserGate(name: string, gate: GateConfig, context: BrowserGateContext): Promise<GateResult> {
-  const started = performance.now();
+  const started = monotonicNow();
   const cwd = resolve(context.root, gate.cwd);
   const logFile = join(context.sluiceDir, 'logs', `${name}.log`);
   const shown = (path: string) => relative(context.root, path);
   const base = () => ({
     ...describeGate(name, gate),
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(monotonicNow() - started),
     logPath: shown(logFile),
     problems: [],
   });

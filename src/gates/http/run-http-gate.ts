@@ -1,5 +1,6 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { monotonicNow } from '../../clock.ts';
 import type { HttpRequestConfig } from '../../config/e2e-schema.ts';
 import type { GateConfig } from '../../config/schema.ts';
 import { describeGate, type GateResult } from '../gate-results.ts';
@@ -24,11 +25,11 @@ export async function runHttpGate(name: string, gate: GateConfig, context: HttpG
   const logFile = join(context.sluiceDir, 'logs', `${name}.log`);
   await writeFile(logFile, '');
   const redact = createRedactor({ ...process.env, ...gate.env });
-  const started = performance.now();
+  const started = monotonicNow();
   const deadline = started + gate.timeout;
   const base = () => ({
     ...describeGate(name, gate),
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(monotonicNow() - started),
     logPath: relative(context.root, logFile),
     problems: [],
   });
@@ -37,7 +38,7 @@ export async function runHttpGate(name: string, gate: GateConfig, context: HttpG
 
   for (const [index, request] of requests.entries()) {
     const outcome = await sendRequest(request, {
-      timeoutMs: deadline - performance.now(),
+      timeoutMs: deadline - monotonicNow(),
       ...(context.signal ? { signal: context.signal } : {}),
     });
     const mismatches = outcome.status === 'responded' ? await checkResponse(request.expect, outcome.response) : [];

@@ -1,3 +1,4 @@
+import { monotonicNow } from '../../clock.ts';
 import type { HttpRequestConfig } from '../../config/e2e-schema.ts';
 
 /** What came back from one request, with the body read as text. */
@@ -24,8 +25,8 @@ export interface SendOptions {
 
 /** Make one request with fetch; never throws: a connection problem, a timeout or a cancel is an outcome. */
 export async function sendRequest(request: HttpRequestConfig, options: SendOptions): Promise<SendOutcome> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
+  const started = monotonicNow();
+  const elapsed = () => Math.round(monotonicNow() - started);
   const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(options.timeoutMs)));
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const { body, headers } = encodeBody(request);

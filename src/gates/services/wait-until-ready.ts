@@ -1,3 +1,4 @@
+import { monotonicNow } from '../../clock.ts';
 import type { BackgroundExit, BackgroundProcess } from '../../process/start-background-process.ts';
 import type { ReadinessCheck } from './readiness-checks.ts';
 
@@ -26,7 +27,7 @@ const starterGraceMs = 2000;
 
 /** Probe every ~100 ms until the service answers, its command exits, the timeout passes or the check is cancelled. */
 export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<ReadyOutcome> {
-  const deadline = performance.now() + options.timeoutMs;
+  const deadline = monotonicNow() + options.timeoutMs;
   let exit: BackgroundExit | undefined;
   void options.process.exited.then((ended) => {
     exit = ended;
@@ -36,15 +37,15 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
     if (options.signal?.aborted) return { status: 'cancelled' };
     if (exit && ended()) return { status: 'exited', exit };
     options.process.rememberDescendants();
-    const remaining = deadline - performance.now();
+    const remaining = deadline - monotonicNow();
     const ready = await options.check.attempt(Math.max(1, Math.min(attemptMs, remaining)));
     // Something answered, but our service is gone: another process holds the port.
     if (exit && ended()) return { status: 'exited', exit };
     if (ready) return settleDaemonStarter(options, () => exit, deadline);
     if (options.signal?.aborted) return { status: 'cancelled' };
-    if (performance.now() >= deadline) return { status: 'timed-out' };
+    if (monotonicNow() >= deadline) return { status: 'timed-out' };
     await pause(
-      Math.min(retryMs, deadline - performance.now()),
+      Math.min(retryMs, deadline - monotonicNow()),
       exit ? undefined : options.process.exited,
       options.signal,
     );
@@ -62,7 +63,7 @@ async function settleDaemonStarter(
   deadline: number,
 ): Promise<ReadyOutcome> {
   if (!options.daemonStarter || exit() !== undefined) return { status: 'ready' };
-  await pause(Math.min(starterGraceMs, deadline - performance.now()), options.process.exited, options.signal);
+  await pause(Math.min(starterGraceMs, deadline - monotonicNow()), options.process.exited, options.signal);
   const ended = exit();
   if (options.signal?.aborted) return { status: 'cancelled' };
   if (ended && !(ended.status === 'exited' && ended.exitCode === 0)) return { status: 'exited', exit: ended };

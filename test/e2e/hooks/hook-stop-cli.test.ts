@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { brokenAdderRepo, rightAdd } from '../../support/run-fixtures.ts';
-import { type CliRun, sluiceBin } from '../../support/sluice-cli.ts';
+import { adderTest, brokenAdderRepo, rightAdd } from '../../support/run-fixtures.ts';
+import { type CliRun, runSluice, sluiceBin } from '../../support/sluice-cli.ts';
 
 /** `sluice hook stop` as Claude Code runs it: the hook JSON on stdin. */
 function hookStop(stdin: string, cwd: string, ...args: string[]): Promise<CliRun> {
@@ -39,6 +39,19 @@ describe('sluice hook stop (the real bin)', () => {
     expect(blocked.stderr).toContain('adds two numbers (test/add.test.js:6)');
     writeFileSync(join(repo, 'src/add.js'), rightAdd);
     expect(await hookStop(stopJson(repo), repo)).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+  });
+
+  it('judges the tree the guard restored, not the cached pass of the tree it was handed', async () => {
+    // The agent strips the assertion (a `revert` rule) and gets a passing check of that tree into the cache.
+    const repo = await brokenAdderRepo('guard:\n  rules:\n    assertions-removed: revert\n');
+    writeFileSync(join(repo, 'test/add.test.js'), adderTest.replace('  assert.equal(add(2, 3), 5);\n', ''));
+    const weakened = await runSluice(['check', '-C', repo], { cwd: repo });
+    expect(weakened.exitCode).toBe(0);
+    // The hook puts the assertion back; the gate must run on that tree and fail.
+    const stop = await hookStop(stopJson(repo), repo);
+    expect(stop.exitCode).toBe(2);
+    expect(stop.stderr).toContain('Sluice restored these files from the base');
+    expect(stop.stderr).toContain('adds two numbers (test/add.test.js:6)');
   });
 
   it('lets the agent stop after --max-blocks blocks and says the session is not done', async () => {
