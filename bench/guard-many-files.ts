@@ -127,7 +127,7 @@ async function writeRepo(repo: string, env: NodeJS.ProcessEnv): Promise<{ base: 
 }
 
 /** git processes of one run, by command, from a GIT_TRACE2_EVENT file (git's own children left out). */
-async function gitProcesses(tracePath: string): Promise<{ count: number; byName: string; gitMs: number }> {
+export async function gitProcesses(tracePath: string): Promise<{ count: number; byName: string; gitMs: number }> {
   const names = new Map<string, string>();
   let gitMs = 0;
   for (const line of (await readFile(tracePath, 'utf8')).split('\n')) {

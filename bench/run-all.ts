@@ -10,6 +10,7 @@ import { benchDashboard } from './dashboard.ts';
 import { benchFeedbackRealWorld } from './feedback-real-world.ts';
 import { benchFeedbackSize } from './feedback-size.ts';
 import { benchFeedbackTokens } from './feedback-tokens.ts';
+import { benchGuardEmptyDiff } from './guard-empty-diff.ts';
 import { benchGuardManyFiles } from './guard-many-files.ts';
 import { benchHookStop } from './hook-stop.ts';
 import { benchJudgeCheckout } from './judge-checkout.ts';
@@ -34,6 +35,7 @@ const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/hook-stop.ts', run: benchHookStop },
   { file: 'bench/containment-overhead.ts', run: benchContainmentOverhead },
   { file: 'bench/guard-many-files.ts', run: benchGuardManyFiles },
+  { file: 'bench/guard-empty-diff.ts', run: benchGuardEmptyDiff },
   { file: 'bench/review-simulation.ts', run: benchReviewSimulation },
   { file: 'bench/dashboard.ts', run: benchDashboard },
   { file: 'bench/workflow-overhead.ts', run: benchWorkflowOverhead },

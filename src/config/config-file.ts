@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import type { SluiceConfig } from './schema.ts';
 // than the rest of a cached `sluice check`, so a config this Sluice validated before is read back
 // from a cache keyed by the file's bytes and by Sluice's own config code.
 
-export const configFileNames = ['sluice.yaml', 'sluice.yml'] as const;
+export { configFileNames, findConfigFile } from './find-config-file.ts';
 
 export interface LoadedConfig {
   config: SluiceConfig;
@@ -20,24 +20,6 @@ export interface LoadedConfig {
   path: string;
   /** Folder of the config file: gate cwd, inputs and `.sluice/` are relative to it. */
   root: string;
-}
-
-/**
- * Find sluice.yaml in `startDir` or the nearest folder above it, never above the repository root
- * (the folder holding `.git`): another project's config must not judge this one.
- */
-export function findConfigFile(startDir: string): string | undefined {
-  let dir = resolve(startDir);
-  for (;;) {
-    for (const name of configFileNames) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-    if (existsSync(join(dir, '.git'))) return undefined;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 /** Read and validate a config file; every problem is reported as `file:line:column: what was expected`. */

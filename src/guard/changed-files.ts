@@ -25,25 +25,56 @@ export interface ChangedPath {
 }
 
 /**
- * Every file that differs from `baseCommit` in the working tree of `repoRoot`, committed or not, tracked
- * or untracked (ignored files excepted), sorted by path. Only names: an empty list costs two git calls.
+ * Every file that differs from `base` (a commit, or a ref naming one) in the working tree of `repoRoot`,
+ * committed or not, tracked or untracked (ignored files excepted), sorted by path. Only names: an empty
+ * list costs two git calls, made at the same time.
  */
-export async function changedPaths(repoRoot: string, baseCommit: string): Promise<ChangedPath[]> {
+export async function changedPaths(repoRoot: string, base: string): Promise<ChangedPath[]> {
   // diff-index without --cached compares the base tree with the working tree: commits, staged and unstaged
   // edits alike. Untracked files come from ls-files. Renames are left unpaired: the rules match tests by
   // content across files, so a moved test is found wherever it went.
   const [tracked, untracked] = await Promise.all([
-    runGitChecked(repoRoot, ['diff-index', '-z', '--name-status', '--no-renames', baseCommit]),
+    runGitChecked(repoRoot, ['diff-index', '-z', '--no-renames', base]),
     runGitChecked(repoRoot, ['ls-files', '-z', '--others', '--exclude-standard', '--full-name']),
   ]);
   const statuses = new Map<string, ChangeStatus>();
+  const unhashed: Array<{ path: string; baseId: string }> = [];
+  // Raw records: `:<base mode> <tree mode> <base id> <tree id> <letter>` NUL `<path>` NUL.
   const tokens = tracked.split('\0');
   for (let index = 0; index + 1 < tokens.length; index += 2) {
     const path = tokens[index + 1];
-    if (path) statuses.set(path, statusOfLetter[tokens[index] ?? ''] ?? 'modified');
+    const [baseMode, treeMode, baseId = '', treeId = '', letter = ''] = (tokens[index] ?? '').slice(1).split(' ');
+    if (!path) continue;
+    statuses.set(path, statusOfLetter[letter] ?? 'modified');
+    // A file git did not read (its stat data changed since the index) may hold the base's bytes still.
+    if (letter === 'M' && baseMode === treeMode && baseMode?.startsWith('100') && /^0+$/.test(treeId)) {
+      unhashed.push({ path, baseId });
+    }
   }
+  for (const { path } of await unchangedContent(repoRoot, unhashed)) statuses.delete(path);
   for (const path of untracked.split('\0')) if (path) statuses.set(path, 'added');
   return [...statuses.keys()].sort().map((path) => ({ path, status: statuses.get(path) ?? 'modified' }));
+}
+
+/**
+ * Those of `files` whose bytes in the working tree are exactly the base's blob: touched, checked out
+ * again, rewritten with the same bytes. diff-index lists such a file without reading it; `git diff` would
+ * read it, then write the refreshed index, which a guard must not do. No filter runs (`--no-filters`): a
+ * clean filter is a program the repository's config names, which an agent can set to print the base's
+ * bytes for any file; a file stored through one (git-lfs, line endings) stays listed, as before. One
+ * `hash-object` for all; none when the list is empty.
+ */
+async function unchangedContent(
+  repoRoot: string,
+  files: ReadonlyArray<{ path: string; baseId: string }>,
+): Promise<Array<{ path: string; baseId: string }>> {
+  if (files.length === 0) return [];
+  const ids = (
+    await runGitChecked(repoRoot, ['hash-object', '--no-filters', '--stdin-paths'], {
+      input: files.map(({ path }) => `${path}\n`).join(''),
+    })
+  ).split('\n');
+  return files.filter(({ baseId }, index) => ids[index] === baseId);
 }
 
 /** Both contents of the changed paths that `read` accepts (at the base, and in the working tree). */

@@ -1,7 +1,6 @@
-import { defaultGuardConfig } from '../config/guard-defaults.ts';
 import type { GuardConfig } from '../config/guard-schema.ts';
 import { resolveCommit } from '../workspace/refs.ts';
-import { changedPaths } from './changed-files.ts';
+import { type ChangedPath, changedPaths } from './changed-files.ts';
 import type { Finding, GuardRule } from './finding.ts';
 
 export interface GuardOptions {
@@ -17,6 +16,8 @@ export interface GuardOptions {
    */
   config?: GuardConfig | (() => Promise<GuardConfig>);
   rules?: readonly GuardRule[];
+  /** What changed from `baseCommit`, when the caller listed it already (`changedPaths`). */
+  paths?: readonly ChangedPath[];
 }
 
 export interface GuardResult {
@@ -31,11 +32,14 @@ export async function runGuard(options: GuardOptions): Promise<GuardResult> {
   // A full sha (what runs and hooks pass) needs no lookup; a wrong one fails in the diff below.
   const baseCommit =
     options.baseCommit ?? (/^[0-9a-f]{40}$/.test(base) ? base : await resolveCommit(options.repoRoot, base));
-  const paths = await changedPaths(options.repoRoot, baseCommit);
+  const paths = options.paths ?? (await changedPaths(options.repoRoot, baseCommit));
   // Nothing changed, nothing weakened: an empty diff (every Stop hook of a turn that only read) loads no
   // rule, parser or runner-config reader; they are most of the guard's start-up.
   if (paths.length === 0) return { base, baseCommit, findings: [] };
-  const { judgeChange } = await import('./judge-change.ts');
+  const [{ judgeChange }, { defaultGuardConfig }] = await Promise.all([
+    import('./judge-change.ts'),
+    import('../config/guard-defaults.ts'),
+  ]);
   const findings = await judgeChange({
     repoRoot: options.repoRoot,
     base,

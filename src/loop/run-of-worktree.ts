@@ -13,10 +13,15 @@ export interface WorktreeRun {
 
 /**
  * When `repoRoot` is the worktree of a Sluice run (`configPath` its sluice.yaml), the run as recorded;
- * otherwise undefined. Never creates a store.
+ * otherwise undefined. Never creates a store. `known.branch`: the branch checked out (null when detached),
+ * when the caller asked git already.
  */
-export async function runOfWorktree(repoRoot: string, configPath: string): Promise<WorktreeRun | undefined> {
-  const branch = await currentBranch(repoRoot);
+export async function runOfWorktree(
+  repoRoot: string,
+  configPath: string,
+  known?: { branch: string | null },
+): Promise<WorktreeRun | undefined> {
+  const branch = known ? known.branch : await currentBranch(repoRoot);
   const runId = branch?.match(/^sluice\/(.+)$/)?.[1];
   if (!runId) return undefined;
   const main = await mainCheckoutOf(repoRoot);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { monotonicNow } from '../clock.ts';
 import {
   descendantsOf,
   killProcesses,
@@ -52,8 +53,8 @@ const pipesAfterExitMs = 1000;
  * commands whose output the caller parses (git); not contained like agent turns and gates (runProcess).
  */
 export function captureProcess(options: CaptureProcessOptions): Promise<CaptureResult> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
+  const started = monotonicNow();
+  const elapsed = () => Math.round(monotonicNow() - started);
   const graceMs = options.killGraceMs ?? 2000;
 
   return new Promise((resolve) => {

@@ -89,9 +89,9 @@ export function formatGitCommand(args: readonly string[]): string {
 export async function runGit(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
   const command = formatGitCommand(args);
   // git calls once made scratch folders, and every command runs git: the first call of each process still
-  // removes the scratch a Sluice killed with -9 left (its own git calls leave none now).
+  // removes the scratch a Sluice killed with -9 left (its own git calls leave none now). Git needs none of
+  // it, so the sweep runs while git does, and is over before the call returns.
   sweptOnce ??= sweepDeadScratch().catch(() => []);
-  await sweptOnce;
   const outcome = await captureProcess({
     file: 'git',
     args: hardened(args, options),
@@ -101,6 +101,7 @@ export async function runGit(cwd: string, args: readonly string[], options: GitO
     ...(options.input === undefined ? {} : { input: options.input }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
+  await sweptOnce;
   switch (outcome.status) {
     case 'exited': {
       const { exitCode, stdout: stdoutBytes, stderr, durationMs } = outcome;

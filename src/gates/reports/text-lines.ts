@@ -1,13 +1,19 @@
-import { stripVTControlCharacters } from 'node:util';
+import { createRequire } from 'node:module';
 
 const maxLineLength = 300;
 // Error texts can be huge (snapshot diffs, minified code); what we read is at their start.
 const maxScannedLength = 20_000;
 const maxScannedLineLength = 2_000;
 
+// `node:util` loads a dozen internal modules: taken on the first text to strip, not by every command that
+// imports this file (a cached check does, and never strips anything).
+const loadBuiltin = createRequire(import.meta.url);
+let util: typeof import('node:util') | undefined;
+
 /** Removes ANSI colour and cursor codes. */
 export function stripAnsi(text: string): string {
-  return stripVTControlCharacters(text);
+  util ??= loadBuiltin('node:util') as typeof import('node:util');
+  return util.stripVTControlCharacters(text);
 }
 
 /** Shortens one value or line to a length an agent can read at a glance. */

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../../support/gitdir.ts';
@@ -21,6 +21,36 @@ describe('sluice guard', () => {
       base: 'HEAD',
       findings: [{ rule: 'assertions-removed', path: 'test/total.spec.ts', line: 8, severity: 'block' }],
     });
+  });
+
+  it('does not take a file whose bytes are unchanged for a change (touched, copied, rewritten the same)', async () => {
+    const repo = await brokenAdderRepo();
+    const touched = new Date(Date.now() + 5_000);
+    utimesSync(join(repo, 'sluice.yaml'), touched, touched);
+    writeFileSync(join(repo, 'test/add.test.js'), adderTest);
+    const guard = await runSluice(['guard'], { cwd: repo });
+    expect(guard.stdout).toContain('guard: no weakened tests or protected files changed since HEAD');
+    expect(guard.exitCode).toBe(0);
+    // The guard looked without writing git's index: its stat data is still the old one.
+    expect(await git(repo, 'diff-index', '--name-only', 'HEAD')).toContain('sluice.yaml');
+    // A real edit of the same file is still found.
+    writeFileSync(join(repo, 'sluice.yaml'), `${readFileSync(join(repo, 'sluice.yaml'), 'utf8')}# edited\n`);
+    const edited = await runSluice(['guard'], { cwd: repo });
+    expect(edited.exitCode).toBe(1);
+    expect(edited.stdout).toContain('sluice.yaml:1 protected-path-changed');
+  });
+
+  it('cannot be shown the base bytes of a weakened test through a clean filter the repository names', async () => {
+    const repo = await brokenAdderRepo();
+    // The filter prints the committed test whatever it is given: git would take the weakened file as unchanged.
+    const original = join(repo, '.git', 'original-test.js');
+    writeFileSync(original, adderTest);
+    await git(repo, 'config', 'filter.hide.clean', `cat ${original}`);
+    writeFileSync(join(repo, '.git', 'info', 'attributes'), 'test/add.test.js filter=hide\n');
+    writeFileSync(join(repo, 'test/add.test.js'), adderTest.replace('  assert.equal(add(2, 3), 5);\n', ''));
+    const guard = await runSluice(['guard'], { cwd: repo });
+    expect(guard.exitCode).toBe(1);
+    expect(guard.stdout).toContain('test/add.test.js');
   });
 
   it('exits 0 on a test file renamed with the same tests', async () => {
