@@ -103,6 +103,11 @@ export async function benchCachedCheckInputs(): Promise<BenchReport> {
         '2026-12-07, same machine, equally loaded: 1k files 1062 ms (75.6x git status), 105 MiB; 10k 9.4 s (69.1x), ' +
         '370 MiB; 50k 27.3 s (58.9x), 978 MiB — and at 50k the `unit` gate missed the cache on every check (50,000 ' +
         'reads at once: some failed and hashed as "unreadable", so the key changed from run to run).',
+      'Earlier, at commit 6a2a467 (the whole index decoded, matched and hashed on every check, after one ' +
+        '`git ls-files -t -m -d -o` and a `git check-ignore` per gate), on a quiet machine: 50k 328 ms (3.90x git ' +
+        'status), 320 ms CPU, 98 MiB; 10k 140 ms (7.34x); 1k 96 ms (18.2x). Now an unchanged index is not decoded: ' +
+        'the hash is remembered in .sluice/cache under a key of the index bytes and of every file read, and git ' +
+        'looks at the disk with `diff-files` (stat on several threads) and `ls-files -o` side by side.',
       'Both gates run `true`: a cached check is Node start-up, config load, one look at the inputs, and the cache ' +
         'read. At 1k files Node start-up and module loading dominate the check, so its ratio to git status ' +
         'measures start-up more than hashing.',

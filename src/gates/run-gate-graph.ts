@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { monotonicNow } from '../clock.ts';
 import type { GateConfig, SluiceConfig } from '../config/schema.ts';
 import { setupCommands } from '../config/setup-steps.ts';
+import { sluiceFolderName } from '../config/sluice-folder.ts';
 import { computeGateKey, GateCache } from './cache/gate-cache.ts';
 import { InputHasher } from './cache/hash-inputs.ts';
 import type { CheckEventListener } from './check-events.ts';
@@ -197,7 +198,8 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
  * as `inputHasher`): a Stop hook hashes while its guard asks git about the change. Only reads the tree.
  */
 export function startInputHashing(root: string, config: SluiceConfig): InputHasher {
-  const hasher = new InputHasher(root);
+  // Remembered in the default cache folder, where `runGateGraph` keeps the passes unless told otherwise.
+  const hasher = new InputHasher(root, { memoDir: join(root, sluiceFolderName, 'cache') });
   prefetchInputHashes(hasher, Object.values(config.gates));
   return hasher;
 }

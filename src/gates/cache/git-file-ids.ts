@@ -1,30 +1,59 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { runGit } from '../../workspace/git.ts';
 import type { ObjectFormat } from './git-blob-id.ts';
 import { type IndexEntry, visitGitIndex } from './git-index.ts';
 
 /**
- * What git knows of the files under a folder. The index is read at once; git's look at the disk (`ls-files`,
- * which stats every file) comes later as `disk`, so the caller can match the index against its globs while
- * git works.
+ * What git knows of the files under a folder. The index is read and walked at once, decoding only the
+ * entries git does not compare (few); git's look at the disk (which stats every file) comes later as
+ * `disk`, so the caller can work while git does.
  */
-export interface GitFileIds {
-  /** Tracked files git may vouch for, in index order, and their `<mode> <blob id>` at the same positions;
-   * those `disk` reports changed or removed are not vouched for after all. */
-  trackedPaths: string[];
-  trackedMaterials: string[];
+export interface GitLook {
+  objectFormat: ObjectFormat;
+  /** The folder's path from the top of the work tree (`app/`; empty at the top). */
+  prefix: string;
+  /**
+   * sha256 of the index file's bytes as read here (empty without an index): everything taken from the index
+   * is a function of it. Computed here, never taken from the index's own trailing checksum: git does not check
+   * that one when it reads an index (an index rewritten under its old checksum is used as it is).
+   */
+  indexKey: string;
+  /** `uncompared` and `trackedRepositories` came from `rememberedFacts`, not from walking the index. */
+  factsRemembered: boolean;
   /** Tracked files git does not compare with the disk (assume-unchanged, skip-worktree, intent-to-add,
    * unmerged, or a ctime that shows a rewrite git would miss): read when present. */
   uncompared: string[];
   /** Tracked submodules: git lists only their folder. */
   trackedRepositories: string[];
-  objectFormat: ObjectFormat;
+  /** The tracked files git may vouch for, decoded on the first call (a memoized check never needs them). */
+  tracked(): TrackedFiles;
   /** git's look at the disk; undefined when git could not answer. */
   disk: Promise<DiskChanges | undefined>;
 }
 
-/** What `git ls-files -t -m -d -o --exclude-standard` printed. */
+/** What `readGitLook` takes from the index on every look; a function of the index's bytes, prefix and format. */
+export interface IndexFacts {
+  uncompared: string[];
+  trackedRepositories: string[];
+}
+
+export interface ReadGitLookOptions {
+  /** Facts remembered for this index (by its `indexKey`), so its entries need not be walked. */
+  rememberedFacts?: (indexKey: string, prefix: string, format: ObjectFormat) => Promise<IndexFacts | undefined>;
+}
+
+/** Tracked files git may vouch for, in index order; those `disk` reports changed or removed are not vouched
+ * for after all. */
+export interface TrackedFiles {
+  /** Relative to the folder. */
+  paths: string[];
+  /** `<mode> <blob id>` of the file at this position of `paths`: made when asked (only hashed ones are). */
+  material(at: number): string;
+}
+
+/** What `git diff-files` and `git ls-files -o --exclude-standard` printed. */
 export interface DiskChanges {
   /** Tracked files whose content may differ from the index. */
   changed: Set<string>;
@@ -53,24 +82,30 @@ const trustedStatSettings = [
  * The git pass over `root` (a folder inside a work tree; paths come relative to it), or undefined when git
  * cannot answer for it: not a work tree, git missing, the folder inside `.git`, an index this code does not
  * read (split or sparse). (A folder the repository around it ignores is the caller's to rule out: git lists
- * none of its untracked files.) `ls-files` — which compares each file's stat data with the index, reading
- * the file when they differ or are racy — starts first and runs while `rev-parse` says where the index is
- * and the index is read here.
+ * none of its untracked files.) Two git processes look at the disk, started first, side by side:
+ * `diff-files` compares each tracked file's stat data with the index (on several threads, as `git status`
+ * does), reading the file when they differ or are racy, and `ls-files -o` lists the untracked files. Meanwhile
+ * `rev-parse` says where the index is, and the index is read here.
  */
-export async function readGitFileIds(root: string): Promise<GitFileIds | undefined> {
+export async function readGitLook(root: string, options: ReadGitLookOptions = {}): Promise<GitLook | undefined> {
   if (root.split(sep).includes('.git')) return undefined;
-  const listing = runGit(root, [
+  // Where the index of a folder at the top of its work tree is: read while git starts (used if git agrees).
+  const guessedIndexPath = join(root, '.git', 'index');
+  const guessedIndex = readIndex(guessedIndexPath);
+  guessedIndex.catch(() => {});
+  const compared = runGit(root, [
     ...trustedStatSettings,
-    'ls-files',
+    'diff-files',
     '-z',
-    '-t',
-    '-m',
-    '-d',
-    '-o',
-    '--exclude-standard',
+    '--name-status',
+    '--relative',
+    '--no-ext-diff',
+    '--ignore-submodules',
   ]);
-  const disk = listing.then(
-    (changes) => (changes.exitCode === 0 ? parseListing(changes.stdout) : undefined),
+  const untracked = runGit(root, ['ls-files', '-z', '-o', '--exclude-standard']);
+  const disk = Promise.all([compared, untracked]).then(
+    ([changes, others]) =>
+      changes.exitCode === 0 && others.exitCode === 0 ? parseListings(changes.stdout, others.stdout) : undefined,
     () => undefined,
   );
   try {
@@ -85,11 +120,35 @@ export async function readGitFileIds(root: string): Promise<GitFileIds | undefin
     if (location.exitCode !== 0) return undefined;
     const [indexPath = '', prefix = '', format = ''] = location.stdout.split('\n');
     if (format !== 'sha1' && format !== 'sha256') return undefined;
-    const index = await readFile(indexPath).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined; // no commit, nothing staged yet: every file is untracked
-      throw error;
-    });
-    return { ...trackedFiles(index, prefix, format), objectFormat: format, disk };
+    const index = await (indexPath === guessedIndexPath ? guessedIndex : readIndex(indexPath));
+    const indexKey = index ? createHash('sha256').update(index).digest('hex') : '';
+    const remembered = indexKey === '' ? undefined : await options.rememberedFacts?.(indexKey, prefix, format);
+    const facts = remembered ?? walkIndex(index, prefix, format, undefined);
+    let tracked: TrackedFiles | undefined;
+    const idLength = format === 'sha1' ? 20 : 32;
+    return {
+      objectFormat: format,
+      prefix,
+      indexKey,
+      ...facts,
+      factsRemembered: remembered !== undefined,
+      tracked: () => {
+        if (!tracked) {
+          const entries: TrackedEntries = { paths: [], modes: [], idAts: [] };
+          walkIndex(index, prefix, format, entries);
+          const { modes, idAts } = entries;
+          tracked = {
+            paths: entries.paths,
+            material: (at) => {
+              const idAt = idAts[at] as number;
+              return `${modes[at]} ${index?.toString('hex', idAt, idAt + idLength)}`;
+            },
+          };
+        }
+        return tracked;
+      },
+      disk,
+    };
   } catch {
     return undefined;
   }
@@ -116,51 +175,81 @@ export async function ignoredUntrackedFiles(root: string, prefixes: readonly str
   return result.stdout.split('\0').filter((path) => path !== '' && !path.endsWith('/'));
 }
 
+/** The index file's bytes; undefined when there is none (no commit, nothing staged yet: every file is untracked). */
+async function readIndex(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /**
- * `ls-files -t -m -d -o` output: `C <path>` for a file that changed, `R <path>` for one that is gone,
- * `? <path>` for an untracked, not ignored file (`<dir>/` for a nested repository).
+ * `diff-files -z --name-status`: a status letter, then the path (`D` for a file that is gone, `M`, `T` or `U`
+ * for one that may differ); `ls-files -z -o`: the untracked, not ignored files (`<dir>/` for a nested repository).
  */
-function parseListing(listing: string): DiskChanges {
+function parseListings(diff: string, others: string): DiskChanges {
   const changes: DiskChanges = { changed: new Set(), removed: new Set(), untracked: [], untrackedRepositories: [] };
-  for (const record of listing.split('\0')) {
-    const path = record.slice(2);
-    if (record.startsWith('? ')) {
-      if (path.endsWith('/')) changes.untrackedRepositories.push(path.slice(0, -1));
-      else changes.untracked.push(path);
-    } else if (record.startsWith('C ')) changes.changed.add(path);
-    else if (record.startsWith('R ')) changes.removed.add(path);
+  const fields = diff.split('\0');
+  for (let at = 0; at + 1 < fields.length; at += 2) {
+    const path = fields[at + 1] as string;
+    if (fields[at] === 'D') changes.removed.add(path);
+    else changes.changed.add(path);
+  }
+  for (const path of others.split('\0')) {
+    if (path === '') continue;
+    if (path.endsWith('/')) changes.untrackedRepositories.push(path.slice(0, -1));
+    else changes.untracked.push(path);
   }
   return changes;
 }
 
-/** The index entries under `prefix` (the config folder), sorted by what git can say of them. */
-function trackedFiles(
+/**
+ * The index entries under `prefix` (the config folder), sorted by what git can say of them: the ones git does
+ * not compare, and the submodules, always (few, decoded); the ones git may vouch for only when `tracked` is
+ * given (all of them, decoded with their ids: the costly part, skipped when a memo answers).
+ */
+/** Paths, modes and where the ids are: no string per id until one is hashed (50,000 would cost in GC). */
+interface TrackedEntries {
+  paths: string[];
+  modes: string[];
+  idAts: number[];
+}
+
+function walkIndex(
   index: Buffer | undefined,
   prefix: string,
   format: ObjectFormat,
-): Omit<GitFileIds, 'objectFormat' | 'disk'> {
-  const idLength = format === 'sha1' ? 20 : 32;
-  const tracked: Omit<GitFileIds, 'objectFormat' | 'disk'> = {
-    trackedPaths: [],
-    trackedMaterials: [],
-    uncompared: [],
-    trackedRepositories: [],
-  };
-  if (!index) return tracked;
-  let previous = '';
+  tracked: TrackedEntries | undefined,
+): IndexFacts {
+  const found: IndexFacts = { uncompared: [], trackedRepositories: [] };
+  if (!index) return found;
+  const prefixBytes = Buffer.from(prefix, 'utf8');
+  const prefixLength = prefixBytes.length;
+  let previousUnmerged = '';
   visitGitIndex(index, format, (entry) => {
-    if (prefix !== '' && !entry.path.startsWith(prefix)) return;
-    const path = prefix === '' ? entry.path : entry.path.slice(prefix.length);
-    if (path === previous) return; // an unmerged path has up to three entries, one after the other
-    previous = path;
-    if (entry.mode === '160000') tracked.trackedRepositories.push(path);
-    else if (!gitComparedIt(entry)) tracked.uncompared.push(path);
-    else {
-      tracked.trackedPaths.push(path);
-      tracked.trackedMaterials.push(`${entry.mode} ${index.toString('hex', entry.idAt, entry.idAt + idLength)}`);
+    if (
+      prefixLength > 0 &&
+      (entry.nameEnd - entry.nameAt < prefixLength ||
+        entry.nameBytes.compare(prefixBytes, 0, prefixLength, entry.nameAt, entry.nameAt + prefixLength) !== 0)
+    ) {
+      return;
+    }
+    if (entry.mode === '160000') found.trackedRepositories.push(entry.path.slice(prefix.length));
+    else if (!gitComparedIt(entry)) {
+      const path = entry.path.slice(prefix.length);
+      // An unmerged path has up to three entries, one after the other.
+      if (entry.stage !== 0 && path === previousUnmerged) return;
+      if (entry.stage !== 0) previousUnmerged = path;
+      found.uncompared.push(path);
+    } else if (tracked) {
+      tracked.paths.push(prefixLength > 0 ? entry.path.slice(prefix.length) : entry.path);
+      tracked.modes.push(entry.mode);
+      tracked.idAts.push(entry.idAt);
     }
   });
-  return tracked;
+  return found;
 }
 
 /**

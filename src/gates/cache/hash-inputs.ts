@@ -2,9 +2,17 @@ import { createHash, type Hash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blobMaterial } from './git-blob-id.ts';
-import { type GitFileIds, ignoredPaths, ignoredUntrackedFiles, readGitFileIds } from './git-file-ids.ts';
+import {
+  type GitLook,
+  ignoredPaths,
+  ignoredUntrackedFiles,
+  type ReadGitLookOptions,
+  readGitLook,
+  type TrackedFiles,
+} from './git-file-ids.ts';
 import { createGitignoreFilter, literalPrefix } from './gitignore-filter.ts';
 import { compileInputMatcher, ignoredByDefault, patternsStayInside } from './input-matcher.ts';
+import { InputsMemo, memoKey } from './inputs-memo.ts';
 
 export interface InputsHash {
   hash: string;
@@ -13,8 +21,6 @@ export interface InputsHash {
   via: 'git' | 'reading';
 }
 
-/** Files whose change also changes what git takes as a file and as its content, wherever they are. */
-const gitRuleFiles = new Set(['.gitignore', '.gitattributes']);
 const readsAtOnce = 32;
 
 /**
@@ -27,113 +33,146 @@ export function hashInputs(root: string, patterns: string[]): Promise<InputsHash
   return new InputHasher(root).hash(patterns);
 }
 
+export interface InputHasherOptions {
+  /**
+   * Where hashes are remembered between checks (the gate cache's folder): an unchanged index with the same
+   * few files read is then not decoded again. Without it, every check decodes the index.
+   */
+  memoDir?: string;
+}
+
 /**
  * The input hashes of one check. Inside a git work tree a file's content is its blob id from git's index
  * when git, checking its stat cache, sees the file unchanged; only the files git does not vouch for
  * (modified, untracked, assume-unchanged or skip-worktree) are read. One git pass serves every gate, and
  * gates with the same inputs share one hash — until `invalidate()`, which the check calls when a gate runs
  * (it may write files other gates take as inputs). Outside git, every matched file is read.
+ *
+ * With a `memoDir`, a hash is remembered under a key of all it is a function of: the digest of the index's
+ * bytes, the folder, the globs, the files git reported gone and everything read from disk. The next check
+ * with the same key skips decoding and matching the index's entries (the bulk of the work at 50,000 files);
+ * git's look at the disk and the reads happen all the same, so any change there changes the key.
  */
 export class InputHasher {
   readonly #root: string;
-  #gitFiles: Promise<GitFileIds | undefined> | undefined;
+  readonly #memo: InputsMemo | undefined;
+  #look: Promise<GitLook | undefined> | undefined;
   #hashes = new Map<string, Promise<InputsHash>>();
   #ignoredPaths = new Map<string, Promise<boolean | undefined>>();
+  #ignoredBatch: { paths: string[]; answer: Promise<Set<string> | undefined> } | undefined;
   #untrackedIgnoredFiles = new Map<string, Promise<string[] | undefined>>();
 
-  constructor(root: string) {
+  constructor(root: string, options: InputHasherOptions = {}) {
     this.#root = root;
+    this.#memo = options.memoDir === undefined ? undefined : new InputsMemo(options.memoDir);
   }
 
   hash(patterns: string[]): Promise<InputsHash> {
-    const memoKey = JSON.stringify(patterns);
-    let pending = this.#hashes.get(memoKey);
+    const patternsKey = JSON.stringify(patterns);
+    let pending = this.#hashes.get(patternsKey);
     if (!pending) {
       pending = this.#compute(patterns);
-      this.#hashes.set(memoKey, pending);
+      this.#hashes.set(patternsKey, pending);
     }
     return pending;
   }
 
   /** Files may have changed since the last look: the next hash takes a new one. */
   invalidate(): void {
-    this.#gitFiles = undefined;
+    this.#look = undefined;
     this.#hashes = new Map();
     this.#ignoredPaths = new Map();
+    this.#ignoredBatch = undefined;
     this.#untrackedIgnoredFiles = new Map();
   }
 
   async #compute(patterns: string[]): Promise<InputsHash> {
     if (!patternsStayInside(patterns)) return hashByReading(this.#root, patterns);
     const prefixes = explicitPrefixes(patterns);
-    this.#gitFiles ??= readGitFileIds(this.#root);
+    this.#look ??= readGitLook(this.#root, this.#lookOptions());
     const ignoredAnswer = this.#ignored(['.', ...prefixes]);
-    const gitFiles = await this.#gitFiles;
-    if (!gitFiles) return hashByReading(this.#root, patterns);
+    const look = await this.#look;
+    if (!look) return hashByReading(this.#root, patterns);
 
-    // Matched against the index while git is still looking at the disk.
     const matches = compileInputMatcher(patterns);
-    const { trackedPaths, trackedMaterials } = gitFiles;
-    const matchedTracked: number[] = [];
-    const ruleFiles: number[] = [];
-    for (let index = 0; index < trackedPaths.length; index++) {
-      const path = trackedPaths[index] as string;
-      if (matches(path)) matchedTracked.push(index);
-      if (isGitRuleFile(path)) ruleFiles.push(index);
-    }
-
-    const [disk, ignored] = await Promise.all([gitFiles.disk, ignoredAnswer]);
+    const [disk, ignored] = await Promise.all([look.disk, ignoredAnswer]);
     // A folder the repository around it ignores: git would list none of its untracked files.
     if (!disk || !ignored || ignored.has('.')) return hashByReading(this.#root, patterns);
     const ignoredPrefixes = prefixes.filter((prefix) => ignored.has(prefix));
     const explicitlyIgnored = ignoredPrefixes.length > 0 ? await this.#untrackedIgnored(ignoredPrefixes) : [];
     if (!explicitlyIgnored) return hashByReading(this.#root, patterns);
 
-    // `<path>\0<mode> <blob id>\n` per input (and per .gitignore / .gitattributes), as parts of one string.
-    const entries: string[] = [];
-    const rules: string[] = [];
-    const toRead: string[] = [];
-    const vouch = (indexes: number[], into: string[]) => {
-      for (const index of indexes) {
-        const path = trackedPaths[index] as string;
-        if (disk.removed.has(path)) continue;
-        if (disk.changed.has(path)) toRead.push(path);
-        else into.push(path, trackedMaterials[index] as string);
-      }
-    };
-    vouch(matchedTracked, entries);
-    const vouchedEntries = entries.length / 2;
-    vouch(ruleFiles, rules);
-    const vouchedRules = rules.length / 2;
-    for (const path of [...gitFiles.uncompared, ...disk.untracked, ...explicitlyIgnored]) {
-      if (!disk.removed.has(path) && (matches(path) || isGitRuleFile(path))) toRead.push(path);
+    // Read: the tracked files git reports changed or does not compare, untracked ones, ignored ones a glob
+    // names, that are inputs (or .gitignore / .gitattributes files).
+    const wanted = (path: string) => matches(path) || isGitRuleFile(path);
+    const removed = [...disk.removed].filter(wanted);
+    const toRead = new Set<string>();
+    for (const path of [...disk.changed, ...look.uncompared, ...disk.untracked, ...explicitlyIgnored]) {
+      if (!disk.removed.has(path) && wanted(path)) toRead.add(path);
     }
-    const unique = [...new Set(toRead)];
-    const read = await mapLimited(unique, (path) => blobMaterial(join(this.#root, path), gitFiles.objectFormat));
-    unique.forEach((path, index) => {
-      const material = read[index];
-      if (material === undefined) return;
-      if (matches(path)) entries.push(path, material);
-      if (isGitRuleFile(path)) rules.push(path, material);
-    });
+    const paths = [...toRead];
+    const materials = await mapLimited(paths, (path) => blobMaterial(join(this.#root, path), look.objectFormat));
+    const read = paths.map((path, index) => [path, materials[index]] as const);
     // git lists another repository inside this one as a folder; its files are read (rare: submodules, clones).
-    const nestedRepositories = [...gitFiles.trackedRepositories, ...disk.untrackedRepositories];
-    if (nestedRepositories.length > 0) {
-      const nested = await readNestedRepositories(this.#root, nestedRepositories, patterns, matches);
-      for (const [path, material] of nested) entries.push(path, material);
+    const nestedRepositories = [...look.trackedRepositories, ...disk.untrackedRepositories];
+    const nested =
+      nestedRepositories.length > 0
+        ? await readNestedRepositories(this.#root, nestedRepositories, patterns, matches)
+        : [];
+
+    // Everything the hash is a function of, from the index's bytes to what was read: the memo's key.
+    const { indexKey, prefix, objectFormat } = look;
+    const key =
+      this.#memo && indexKey !== ''
+        ? memoKey({ indexKey, prefix, objectFormat, patterns, removed, read, nested })
+        : undefined;
+    const known = key === undefined ? undefined : await this.#memo?.find(key);
+    if (known) return { ...known, via: 'git' };
+    let result: InputsHash;
+    try {
+      result = combineWithIndex(look, disk, matches, read, nested);
+    } catch {
+      return hashByReading(this.#root, patterns); // an index this code does not read after all
     }
-    return combine(entries, vouchedEntries, rules, vouchedRules);
+    if (key !== undefined && this.#memo) {
+      if (!look.factsRemembered) {
+        const { uncompared, trackedRepositories } = look;
+        await this.#memo.rememberFacts(look.indexKey, look.prefix, look.objectFormat, {
+          uncompared,
+          trackedRepositories,
+        });
+      }
+      await this.#memo.record(key, result);
+    }
+    return result;
   }
 
-  /** Which of these paths git ignores, asking git once for all those not asked about since the last look. */
+  #lookOptions(): ReadGitLookOptions {
+    const memo = this.#memo;
+    return memo ? { rememberedFacts: (indexKey, prefix, format) => memo.findFacts(indexKey, prefix, format) } : {};
+  }
+
+  /**
+   * Which of these paths git ignores. One `git check-ignore` answers the questions all gates ask in the same
+   * turn of the event loop (and none is asked twice until the next look).
+   */
   async #ignored(paths: string[]): Promise<Set<string> | undefined> {
     const unknown = paths.filter((path) => !this.#ignoredPaths.has(path));
     if (unknown.length > 0) {
-      const answer = ignoredPaths(this.#root, unknown).catch(() => undefined);
+      if (!this.#ignoredBatch) {
+        const batch = { paths: [] as string[], answer: Promise.resolve<Set<string> | undefined>(undefined) };
+        batch.answer = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+          if (this.#ignoredBatch === batch) this.#ignoredBatch = undefined;
+          return ignoredPaths(this.#root, batch.paths).catch(() => undefined);
+        });
+        this.#ignoredBatch = batch;
+      }
+      const batch = this.#ignoredBatch;
+      batch.paths.push(...unknown);
       for (const path of unknown) {
         this.#ignoredPaths.set(
           path,
-          answer.then((set) => set?.has(path)),
+          batch.answer.then((set) => set?.has(path)),
         );
       }
     }
@@ -143,14 +182,55 @@ export class InputHasher {
   }
 
   async #untrackedIgnored(prefixes: string[]): Promise<string[] | undefined> {
-    const memoKey = JSON.stringify(prefixes);
-    let pending = this.#untrackedIgnoredFiles.get(memoKey);
+    const prefixesKey = JSON.stringify(prefixes);
+    let pending = this.#untrackedIgnoredFiles.get(prefixesKey);
     if (!pending) {
       pending = ignoredUntrackedFiles(this.#root, prefixes).catch(() => undefined);
-      this.#untrackedIgnoredFiles.set(memoKey, pending);
+      this.#untrackedIgnoredFiles.set(prefixesKey, pending);
     }
     return pending;
   }
+}
+
+/**
+ * The hash from the index's entries and what was read: the inputs git vouches for (tracked, compared, not
+ * reported changed or gone) as the index records them, the others as read; the same for the rule files.
+ */
+function combineWithIndex(
+  look: GitLook,
+  disk: { changed: ReadonlySet<string>; removed: ReadonlySet<string> },
+  matches: (path: string) => boolean,
+  read: ReadonlyArray<readonly [string, string | undefined]>,
+  nested: ReadonlyArray<readonly [string, string]>,
+): InputsHash {
+  const tracked = look.tracked();
+  const { paths } = tracked;
+  // Positions in `paths`; the few files read are lines of their own.
+  const vouchedEntries: number[] = [];
+  const vouchedRules: number[] = [];
+  const someReported = disk.changed.size + disk.removed.size > 0;
+  for (let at = 0; at < paths.length; at++) {
+    const path = paths[at] as string;
+    const isInput = matches(path);
+    const isRule = isGitRuleFile(path);
+    if (!isInput && !isRule) continue;
+    if (someReported && (disk.removed.has(path) || disk.changed.has(path))) continue;
+    if (isInput) vouchedEntries.push(at);
+    if (isRule) vouchedRules.push(at);
+  }
+  const readEntries: Array<readonly [string, string]> = [];
+  const readRules: Array<readonly [string, string]> = [];
+  for (const [path, material] of read) {
+    if (material === undefined) continue;
+    if (matches(path)) readEntries.push([path, material]);
+    if (isGitRuleFile(path)) readRules.push([path, material]);
+  }
+  readEntries.push(...nested);
+  const combined = createHash('sha256').update('git-ids\n');
+  hashSortedLines(combined, tracked, vouchedEntries, readEntries);
+  combined.update('rules\n');
+  hashSortedLines(combined, tracked, vouchedRules, readRules);
+  return { hash: combined.digest('hex'), fileCount: vouchedEntries.length + readEntries.length, via: 'git' };
 }
 
 /**
@@ -182,40 +262,39 @@ async function readNestedRepositories(
 }
 
 function isGitRuleFile(path: string): boolean {
-  return gitRuleFiles.has(path.slice(path.lastIndexOf('/') + 1));
+  return endsWithFileName(path, '.gitignore') || endsWithFileName(path, '.gitattributes');
 }
 
-/** Sorted by path, `<path>\0<material>\n` per input and then per rule file, under one sha256. */
-function combine(entries: string[], vouchedEntries: number, rules: string[], vouchedRules: number): InputsHash {
-  const combined = createHash('sha256').update('git-ids\n');
-  hashSortedLines(combined, entries, vouchedEntries);
-  combined.update('rules\n');
-  hashSortedLines(combined, rules, vouchedRules);
-  return { hash: combined.digest('hex'), fileCount: entries.length / 2, via: 'git' };
+/** `path` is `name` or ends with `/name` (tested once per tracked file: no string made). */
+function endsWithFileName(path: string, name: string): boolean {
+  return path.endsWith(name) && (path.length === name.length || path.charCodeAt(path.length - name.length - 1) === 47);
 }
 
 /**
- * `pairs` is path, material, path, material...: the entries git vouched for first, in git's (sorted) order,
- * then the few read from disk; so the sort is a check, a small sort and a merge. The lines go to the hash
- * in chunks of about 64 KiB: one string per line, or one for all, costs twice the time in allocation.
+ * `<path>\0<material>\n` per file, sorted by path, into the hash: first the files git vouched for
+ * (positions in `tracked`, in git's sorted order), merged with the few read from disk (sorted here); so the
+ * sort is a check, a small sort and a merge, and a material is made only as its line is. The lines go to the
+ * hash in chunks of about 64 KiB: one string per line, or one for all, costs twice the time in allocation.
  */
-function hashSortedLines(hash: Hash, pairs: string[], vouchedCount: number): void {
-  const count = pairs.length / 2;
+function hashSortedLines(
+  hash: Hash,
+  tracked: TrackedFiles,
+  vouched: readonly number[],
+  others: ReadonlyArray<readonly [string, string]>,
+): void {
+  const { paths } = tracked;
   // git sorts by bytes, JavaScript by UTF-16 units: the same for most names, not for every one.
   let vouchedInOrder = true;
-  for (let at = 2; at < vouchedCount * 2 && vouchedInOrder; at += 2) {
-    vouchedInOrder = (pairs[at - 2] as string) <= (pairs[at] as string);
+  for (let at = 1; at < vouched.length && vouchedInOrder; at++) {
+    vouchedInOrder = (paths[vouched[at - 1] as number] as string) <= (paths[vouched[at] as number] as string);
   }
-  const byPath = (a: number, b: number) => {
-    const pathA = pairs[a] as string;
-    const pathB = pairs[b] as string;
-    return pathA < pathB ? -1 : pathA > pathB ? 1 : 0;
-  };
-  const starts = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => (from + index) * 2);
-  const others = starts(vouchedInOrder ? vouchedCount : 0, count).sort(byPath);
+  const unordered = vouchedInOrder
+    ? [...others]
+    : [...vouched.map((at) => [paths[at] as string, tracked.material(at)] as const), ...others];
+  const sorted = unordered.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let chunk = '';
-  const emit = (at: number) => {
-    chunk += `${pairs[at]}\0${pairs[at + 1]}\n`;
+  const emit = (path: string, material: string) => {
+    chunk += `${path}\0${material}\n`;
     if (chunk.length > 65_536) {
       hash.update(chunk);
       chunk = '';
@@ -223,15 +302,19 @@ function hashSortedLines(hash: Hash, pairs: string[], vouchedCount: number): voi
   };
   let right = 0;
   if (vouchedInOrder) {
-    for (let at = 0; at < vouchedCount * 2; at += 2) {
-      const path = pairs[at] as string;
-      while (right < others.length && (pairs[others[right] as number] as string) < path) {
-        emit(others[right++] as number);
+    for (const at of vouched) {
+      const path = paths[at] as string;
+      while (right < sorted.length && (sorted[right] as readonly [string, string])[0] < path) {
+        const [otherPath, otherMaterial] = sorted[right++] as readonly [string, string];
+        emit(otherPath, otherMaterial);
       }
-      emit(at);
+      emit(path, tracked.material(at));
     }
   }
-  while (right < others.length) emit(others[right++] as number);
+  for (; right < sorted.length; right++) {
+    const [path, material] = sorted[right] as readonly [string, string];
+    emit(path, material);
+  }
   hash.update(chunk);
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { monotonicNow } from '../../../../src/clock.ts';
 import { metricSchema } from '../../../../src/config/bench-schema.ts';
 import { runBenchSchedule } from '../../../../src/gates/bench/bench-runs.ts';
 import { readCpuTime } from '../../../../src/gates/bench/cpu-time.ts';
@@ -49,7 +50,7 @@ async function measure(command: string, dir = tempDir()) {
     runs,
     warmup: 0,
     metrics,
-    deadline: performance.now() + 20_000,
+    deadline: monotonicNow() + 20_000,
   });
   if (outcome.status !== 'measured') throw new Error(`not measured: ${JSON.stringify(outcome)}`);
   expect(existsSync(join(dir, 'bench.log.cpu'))).toBe(false); // the record is consumed
@@ -96,7 +97,7 @@ describe('the CPU-time metric', () => {
       runs: 1,
       warmup: 0,
       metrics,
-      deadline: performance.now() + 10_000,
+      deadline: monotonicNow() + 10_000,
     });
     expect(outcome).toMatchObject({ status: 'run-failed', outcome: { status: 'exited', exitCode: 3 } });
   });
