@@ -116,10 +116,10 @@ export async function benchManyGates(): Promise<BenchReport> {
         },
       ],
       notes: [
-        'Every gate is contained (src/process/containment.ts): where PID namespaces work, each gate runs as ' +
-          '`setpriv` -> `unshare` -> a Perl init -> `sh -c true`, about 5 ms of CPU per gate in those processes alone ' +
-          "(lefthook's whole run is about 1.3 ms of CPU per gate); the process-group fallback instead sweeps /proc " +
-          'for what the gate left behind.',
+        'Every gate is contained (src/process/containment.ts): where PID namespaces work, each gate runs in a PID ' +
+          'namespace of its own, created by the long-lived contained spawner (src/process/spawner/: one `setpriv` -> ' +
+          '`unshare` -> Perl spawner per Sluice process, then per gate a fork into a new namespace, its init, ' +
+          '`sh -c true`); the process-group fallback instead sweeps /proc for what the gate left behind.',
         'lefthook is started as npm installs it (node_modules/.bin/lefthook, a Node wrapper around the Go binary), ' +
           'with --no-tty --no-auto-install; it runs each command through a shell, as Sluice does.',
       ],

@@ -16,6 +16,10 @@ import { delimiter, join } from 'node:path';
  *   alike; no process can leave a PID namespace. The outer `unshare` dies with Sluice (parent-death
  *   signal), and the init with it, so a `kill -9` of Sluice takes the namespace down too. The
  *   namespace has its own /proc, so `ps`, `pgrep` and pidfiles inside it agree with each other.
+ *   Most contained commands (no stdin, no streamed stdout: gates, bench runs) are started by one
+ *   long-lived spawner (spawner/), process 1 of a namespace made with that same prefix once per Sluice
+ *   process: it creates each command's PID namespace nested inside its own, with the same init
+ *   behaviour, and with Sluice dies every namespace nested in it.
  *   The price: each contained command has a pid space of its own, so a pid written by one (a service's
  *   pidfile) means nothing to another (a gate) or to the machine; a service's `stop` command is therefore
  *   run inside the service's namespace (nsenter). Without root, files of other users show as `nobody`
@@ -49,6 +53,11 @@ export type ContainmentPlan =
   | {
       mechanism: 'pid-namespace';
       prefix: string[];
+      /**
+       * Starts the long-lived contained spawner (spawner/): the same namespace prefix up to `perl -e`, the
+       * script to follow; in a user namespace with --keep-caps, so it can create the commands' namespaces.
+       */
+      spawnerPrefix: string[];
       enterPrefix: (initPid: number, cwd: string) => string[];
       note: string;
     }
@@ -171,7 +180,7 @@ function probeNamespace(): { ok: true; plan: ContainmentPlan } | { ok: false; re
     process.getuid?.() === 0 ? [[], ['--user', '--map-current-user']] : [['--user', '--map-current-user']];
   let reason = 'unshare failed';
   for (const flags of userFlags) {
-    const prefix = [
+    const launcher = [
       setpriv,
       '--pdeathsig',
       'KILL',
@@ -181,12 +190,8 @@ function probeNamespace(): { ok: true; plan: ContainmentPlan } | { ok: false; re
       '--fork',
       '--kill-child',
       '--mount-proc',
-      '--',
-      perl,
-      '-e',
-      initScript,
-      '--',
     ];
+    const prefix = [...launcher, '--', perl, '-e', initScript, '--'];
     // The command must be process 2 under our init and see the namespace's own /proc (its /proc/self/stat
     // starts with 2), and the init must report how it ended.
     const probe = spawnSync(prefix[0] ?? setpriv, [...prefix.slice(1), 'once', '/bin/cat', '/proc/self/stat'], {
@@ -208,6 +213,7 @@ function probeNamespace(): { ok: true; plan: ContainmentPlan } | { ok: false; re
         plan: {
           mechanism: 'pid-namespace',
           prefix,
+          spawnerPrefix: [...launcher, ...(flags.length > 0 ? ['--keep-caps'] : []), '--', perl, '-e'],
           // Entering a mount namespace resets the working directory: name it again.
           enterPrefix: (initPid, cwd) => [
             nsenter,

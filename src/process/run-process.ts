@@ -12,6 +12,7 @@ import {
   trackProcessGroup,
   untrackProcessGroup,
 } from './process-groups.ts';
+import { runSpawned } from './spawner/run-spawned.ts';
 
 export interface RunProcessOptions {
   /** A shell command (run with `/bin/sh -c`), or an executable with its exact argv (no shell). */
@@ -57,12 +58,36 @@ export type ProcessResult =
 export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const plan = options.contain ? containmentPlan() : undefined;
+  // The common case (a gate, a bench run): the long-lived contained spawner starts it, far cheaper than a
+  // spawn of its own. Stdin and streamed stdout need the pipes of a spawn of its own.
+  if (plan?.mechanism === 'pid-namespace' && options.input === undefined && options.onStdoutLine === undefined) {
+    const [file, args] = commandArgv(options.command);
+    return runSpawned(plan, {
+      argv: [file, ...args],
+      cwd: options.cwd,
+      env: options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env },
+      outputPath: options.outputPath,
+      timeoutMs: options.timeoutMs,
+      killGraceMs: options.killGraceMs ?? 2000,
+      signal: options.signal,
+      onStart: options.onStart,
+      elapsed,
+    }).then((result) => result ?? runOwnSpawn(options, started));
+  }
+  return runOwnSpawn(options, started);
+}
+
+function commandArgv(command: RunProcessOptions['command']): [string, string[]] {
+  return typeof command === 'string' ? ['/bin/sh', ['-c', command]] : [command.file, command.args];
+}
+
+/** Run the command as a child of our own (a contained one under the namespace prefix). */
+function runOwnSpawn(options: RunProcessOptions, started: number): Promise<ProcessResult> {
+  const elapsed = () => Math.round(performance.now() - started);
   const graceMs = options.killGraceMs ?? 2000;
   const output = openSync(options.outputPath, 'w');
-  const [commandFile, commandArgs] =
-    typeof options.command === 'string'
-      ? ['/bin/sh', ['-c', options.command]]
-      : [options.command.file, options.command.args];
+  const [commandFile, commandArgs] = commandArgv(options.command);
   const plan: ContainmentPlan | undefined = options.contain ? containmentPlan() : undefined;
   const marked = plan?.mechanism === 'process-group' ? new MarkedProcesses() : undefined;
   const { file, args } =

@@ -1,0 +1,102 @@
+import { constants as osConstants } from 'node:os';
+import { resolve } from 'node:path';
+import type { ContainmentPlan } from '../containment.ts';
+import { containedSpawner, type SpawnedEnd } from './contained-spawner.ts';
+
+/** What runProcess hands over: a contained command without stdin and without streamed stdout. */
+export interface SpawnedRunOptions {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+  outputPath: string;
+  timeoutMs: number;
+  killGraceMs: number;
+  signal: AbortSignal | undefined;
+  onStart: ((group: { pgid: number; startTime: string | undefined }) => void) | undefined;
+  /** When the command ran, as runProcess counts it. */
+  elapsed: () => number;
+}
+
+/** runProcess's result (same shape; repeated here so that this module does not import run-process.ts). */
+export type SpawnedResult =
+  | { status: 'exited'; exitCode: number; durationMs: number }
+  | { status: 'signalled'; signal: NodeJS.Signals; durationMs: number }
+  | { status: 'timed-out'; durationMs: number }
+  | { status: 'cancelled'; durationMs: number }
+  | { status: 'spawn-failed'; message: string; durationMs: number };
+
+/** After SIGKILL, how long the spawner gets to report the namespace gone before it is taken for stuck. */
+const stuckAfterMs = 5000;
+
+/**
+ * Run a contained command through the process's contained spawner; `undefined` when the spawner cannot
+ * take it (not available here, or it died before the command started): the caller then starts the command
+ * itself. Timeouts and cancelling work as in runProcess: SIGTERM to the command's process group, after the
+ * grace SIGKILL of its whole namespace; the promise resolves only once every process of it is gone.
+ */
+export async function runSpawned(
+  plan: Extract<ContainmentPlan, { mechanism: 'pid-namespace' }>,
+  options: SpawnedRunOptions,
+): Promise<SpawnedResult | undefined> {
+  const spawner = await containedSpawner(plan);
+  if (!spawner) return undefined;
+  const command = spawner.run(
+    {
+      mode: 'once',
+      argv: options.argv,
+      // Relative paths are the caller's, as for a spawn of its own; the spawner's cwd is older.
+      cwd: resolve(options.cwd),
+      env: options.env,
+      outputPath: resolve(options.outputPath),
+    },
+    (machinePid, startTime) => options.onStart?.({ pgid: machinePid, startTime }),
+  );
+  let stopReason: 'timed-out' | 'cancelled' | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const stop = (reason: 'timed-out' | 'cancelled') => {
+    if (stopReason) return;
+    stopReason = reason;
+    command.terminate();
+    timers.push(
+      setTimeout(() => {
+        command.kill();
+        // A spawner that does not answer even that is stuck: killing it ends every command it runs.
+        timers.push(setTimeout(() => spawner.abandon(), stuckAfterMs));
+      }, options.killGraceMs),
+    );
+  };
+  timers.push(setTimeout(() => stop('timed-out'), options.timeoutMs));
+  const onAbort = () => stop('cancelled');
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const end = await command.ended;
+  for (const timer of timers) clearTimeout(timer);
+  options.signal?.removeEventListener('abort', onAbort);
+  if (end.kind === 'not-started') return stopReason ? { status: stopReason, durationMs: options.elapsed() } : undefined;
+  const durationMs = options.elapsed();
+  if (stopReason) return { status: stopReason, durationMs };
+  return resultOf(end, options.argv[0] ?? '', durationMs);
+}
+
+function resultOf(end: Exclude<SpawnedEnd, { kind: 'not-started' }>, file: string, durationMs: number): SpawnedResult {
+  if (end.kind === 'lost') return { status: 'spawn-failed', message: `${file}: ${end.reason}`, durationMs };
+  if (end.openFailed) return { status: 'spawn-failed', message: `open the output file: ${end.openFailed}`, durationMs };
+  switch (end.report?.status) {
+    case 'exited':
+      return { status: 'exited', exitCode: end.report.exitCode, durationMs };
+    case 'signalled':
+      return { status: 'signalled', signal: end.report.signal, durationMs };
+    case 'spawn-failed':
+      return { status: 'spawn-failed', message: `spawn ${file} ${end.report.code}`, durationMs };
+  }
+  // No report: the namespace's init itself was killed (SIGKILL of the recorded group), as the outer
+  // process of a per-command namespace would have been.
+  const signal = end.waitStatus & 127;
+  if (signal) return { status: 'signalled', signal: signalName(signal), durationMs };
+  return { status: 'exited', exitCode: end.waitStatus >> 8, durationMs };
+}
+
+function signalName(number: number): NodeJS.Signals {
+  return (Object.entries(osConstants.signals).find(([, value]) => value === number)?.[0] ??
+    'SIGKILL') as NodeJS.Signals;
+}
