@@ -198,9 +198,19 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
  * as `inputHasher`): a Stop hook hashes while its guard asks git about the change. Only reads the tree.
  */
 export function startInputHashing(root: string, config: SluiceConfig): InputHasher {
+  const hasher = lookAtInputs(root);
+  prefetchInputHashes(hasher, Object.values(config.gates));
+  return hasher;
+}
+
+/**
+ * Start git's look at the files under `root` before the config is even read (a cached check is mostly this
+ * look, Node's start-up and the config): pass the hasher to `runGateGraph` over the same root, with the cache.
+ */
+export function lookAtInputs(root: string): InputHasher {
   // Remembered in the default cache folder, where `runGateGraph` keeps the passes unless told otherwise.
   const hasher = new InputHasher(root, { memoDir: join(root, sluiceFolderName, 'cache') });
-  prefetchInputHashes(hasher, Object.values(config.gates));
+  hasher.lookAhead();
   return hasher;
 }
 

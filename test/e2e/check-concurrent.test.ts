@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { gitdir } from '../support/gitdir.ts';
 import { runSluice } from '../support/sluice-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { writeFiles } from '../support/write-files.ts';
@@ -42,5 +43,34 @@ describe('two sluice check in the same folder at once', () => {
       expect(own).toBeDefined();
       expect(JSON.stringify(gate)).not.toMatch(new RegExp(`from (?!${own})\\d+`));
     }
+  }, 30_000);
+
+  it('the waiting check looks at the files again once the first is done: what its gates wrote counts', async () => {
+    // `writer` turns flag.txt bad a second in; `reader` passes only on a good flag, and its pass is cached.
+    const dir = await gitdir({
+      files: {
+        'flag.txt': 'good\n',
+        'sluice.yaml': [
+          'gates:',
+          '  writer:',
+          '    run: sleep 1; echo bad > flag.txt',
+          '  reader:',
+          '    run: grep -q good flag.txt',
+          '    inputs: [flag.txt]',
+          '',
+        ].join('\n'),
+      },
+    });
+    expect((await runSluice(['check', '--gate', 'reader'], { cwd: dir })).exitCode).toBe(0);
+    const [first, second] = await Promise.all([
+      runSluice(['check', '--gate', 'writer'], { cwd: dir }),
+      new Promise((resolve) => setTimeout(resolve, 300)).then(() =>
+        runSluice(['check', '--json', '--gate', 'reader'], { cwd: dir }),
+      ),
+    ]);
+    expect(first.exitCode).toBe(0);
+    expect(second.stderr).toMatch(/waiting for the sluice check already running/);
+    expect(JSON.parse(second.stdout).gates[0]).toMatchObject({ name: 'reader', status: 'failed' });
+    expect(second.exitCode).toBe(1);
   }, 30_000);
 });

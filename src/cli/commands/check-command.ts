@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { findConfigFile, type LoadedConfig, loadConfig } from '../../config/config-file.ts';
 import { minimumFeedbackBudget } from '../../config/feedback-limits.ts';
 import type { SluiceConfig } from '../../config/schema.ts';
 import { SluiceError, UsageError } from '../../errors.ts';
+import type { InputHasher } from '../../gates/cache/hash-inputs.ts';
 import { lockChecks } from '../../gates/check-lock.ts';
 import { compactFeedback } from '../../gates/feedback/compact-feedback.ts';
 import type { CheckResult } from '../../gates/gate-results.ts';
-import { runGateGraph } from '../../gates/run-gate-graph.ts';
+import { lookAtInputs, runGateGraph } from '../../gates/run-gate-graph.ts';
 import { ensureSluiceDir } from '../../gates/sluice-dir.ts';
 import { declareCommand, declareFlags, type FlagValues } from '../declare-command.ts';
 import { checkResultToJson } from '../output/check-json.ts';
@@ -96,22 +97,31 @@ async function check(values: CheckFlags): Promise<number> {
   if (!configPath) {
     throw new UsageError(`no sluice.yaml in ${startDir} or above; run "sluice init" to write one`);
   }
+  // Git's look at the files starts while the config loads: a cached check is mostly the two.
+  const inputHasher = values['no-cache'] || values.commit ? undefined : lookAtInputs(dirname(resolve(configPath)));
   const loaded = await loadConfig(configPath);
   // Two checks of one folder would write the same logs and reports: the second waits for the first.
   const lock = await lockChecks(loaded.root, {
-    onWait: (holder) =>
+    onWait: (holder) => {
+      // The first check's gates may write files this one takes as inputs: look again once it is done.
+      inputHasher?.invalidate();
       writeError(
         `sluice: waiting for the sluice check already running in ${loaded.root} (pid ${holder.pid}, since ${holder.startedAt})`,
-      ),
+      );
+    },
   });
   try {
-    return await checkLoaded(values, loaded);
+    return await checkLoaded(values, loaded, inputHasher);
   } finally {
     await lock.release();
   }
 }
 
-async function checkLoaded(values: CheckFlags, loaded: LoadedConfig): Promise<number> {
+async function checkLoaded(
+  values: CheckFlags,
+  loaded: LoadedConfig,
+  inputHasher: InputHasher | undefined,
+): Promise<number> {
   const config =
     values['max-tier'] === undefined
       ? loaded.config
@@ -140,6 +150,7 @@ async function checkLoaded(values: CheckFlags, loaded: LoadedConfig): Promise<nu
           root: judged?.root ?? loaded.root,
           only: values.gate ?? [],
           useCache: !values['no-cache'] && !judged,
+          ...(inputHasher && !judged ? { inputHasher } : {}),
           signal,
           ...(judged ? { baselinesDir: judged.baselinesDir } : {}),
           ...(bench.baseRef ? { baseRef: bench.baseRef } : {}),

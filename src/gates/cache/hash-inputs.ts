@@ -77,6 +77,17 @@ export class InputHasher {
     return pending;
   }
 
+  /**
+   * Start git's look at the tree now, before the globs are known (a check starts it while it loads its
+   * config): the first `hash` then finds it under way or done.
+   */
+  lookAhead(): void {
+    if (this.#look) return;
+    this.#look = readGitLook(this.#root, this.#lookOptions());
+    this.#look.catch(() => {});
+    this.#ignored(['.']).catch(() => {});
+  }
+
   /** Files may have changed since the last look: the next hash takes a new one. */
   invalidate(): void {
     this.#look = undefined;
