@@ -197,8 +197,11 @@ export async function runGateGraph(options: RunGateGraphOptions): Promise<CheckR
  * Start looking at the gates' input files now, for a `runGateGraph` over `root` that comes later (pass it
  * as `inputHasher`): a Stop hook hashes while its guard asks git about the change. Only reads the tree.
  */
-export function startInputHashing(root: string, config: SluiceConfig): InputHasher {
-  const hasher = lookAtInputs(root);
+export function startInputHashing(
+  root: string,
+  config: SluiceConfig,
+  hasher: InputHasher = lookAtInputs(root),
+): InputHasher {
   prefetchInputHashes(hasher, Object.values(config.gates));
   return hasher;
 }

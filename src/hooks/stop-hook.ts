@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { findConfigFile, loadConfig } from '../config/config-file.ts';
+import { findConfigFile, type LoadedConfig, loadConfig } from '../config/config-file.ts';
 import { ConfigError } from '../errors.ts';
+import type { InputHasher } from '../gates/cache/hash-inputs.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
-import { runGateGraph, startInputHashing } from '../gates/run-gate-graph.ts';
+import { lookAtInputs, runGateGraph, startInputHashing } from '../gates/run-gate-graph.ts';
 import { ensureSluiceDir } from '../gates/sluice-dir.ts';
 import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { blockingFindings, guardFeedback, guardWorktree } from '../guard/guard-worktree.ts';
@@ -53,11 +54,15 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   const root = options.judge?.root ?? dirname(configPath);
   if (!existsSync(root)) return { decision: 'ignored', note: `the folder to judge does not exist: ${root}` };
   // A named base (a run's) is checked where it is resolved; otherwise HEAD must exist to measure from.
+  // Git's look at the gates' input files, and the config, start now, while the hook asks git where it stands.
+  const inputHasher = lookAtInputs(root);
+  const loading = loadConfig(configPath);
+  loading.catch(() => {}); // judged (an invalid config blocks) where it is awaited
   const ground = options.base ? undefined : await hookGround(root);
   if (ground && 'missing' in ground) return { decision: 'ignored', note: ground.missing };
   const sluiceDir = await ensureSluiceDir(root);
   const session = await readHookSession(sluiceDir, input.sessionId);
-  const judged = await judge(options, configPath, root, session, ground);
+  const judged = await judge(options, { configPath, loading }, root, session, ground, inputHasher);
 
   const now = new Date().toISOString();
   if (judged.failure === undefined) {
@@ -102,19 +107,20 @@ interface Judgement {
 
 async function judge(
   options: StopHookOptions,
-  configPath: string,
+  { configPath, loading }: { configPath: string; loading: Promise<LoadedConfig> },
   root: string,
   session: HookSession,
   ground: Exclude<HookGround, { missing: string }> | undefined,
+  inputHasher: InputHasher,
 ): Promise<Judgement> {
   const repoRoot = ground?.repoRoot ?? (await repoRootOf(root));
   const base = await sessionBase(repoRoot, session, options.base, ground?.head);
   const withBase = { ...session, base_commit: base };
   try {
-    const loaded = await loadConfig(configPath);
+    const loaded = await loading;
     const guardConfig = options.judge ? loaded.config.guard : () => guardConfigAt(repoRoot, base, configPath);
     // The gates' inputs are hashed while the guard asks git about the change.
-    const inputHasher = startInputHashing(root, loaded.config);
+    startInputHashing(root, loaded.config, inputHasher);
     const guard = await guardWorktree({ repoRoot, base, config: guardConfig });
     // Files the guard put back are not what was hashed: the gates look again.
     if (guard.reverted.length > 0) inputHasher.invalidate();
