@@ -105,7 +105,9 @@ export class InputHasher {
     const look = await this.#look;
     if (!look) return hashByReading(this.#root, patterns);
 
-    const matches = compileInputMatcher(patterns);
+    // Compiled on the first path to test: on a memo hit with nothing changed there is none.
+    let matcher: ((path: string) => boolean) | undefined;
+    const matches = (path: string) => (matcher ??= compileInputMatcher(patterns))(path);
     const [disk, ignored] = await Promise.all([look.disk, ignoredAnswer]);
     // A folder the repository around it ignores: git would list none of its untracked files.
     if (!disk || !ignored || ignored.has('.')) return hashByReading(this.#root, patterns);

@@ -1,5 +1,10 @@
+import { createRequire } from 'node:module';
 import { isAbsolute, posix } from 'node:path';
-import picomatch from 'picomatch';
+
+// picomatch is loaded with the first pattern compiled: a cached check whose git look reports nothing to
+// match (no untracked, changed or removed input) compiles none.
+const loadModule = createRequire(import.meta.url);
+let picomatchModule: typeof import('picomatch') | undefined;
 
 /** Never inputs, unless named: git's own folder, Sluice's logs and cache. */
 export const alwaysIgnored = ['.git/**', '.sluice/**'];
@@ -70,7 +75,9 @@ export function compileInputMatcher(patterns: readonly string[]): InputMatcher {
 /** picomatch's regular expressions of the patterns as one (picomatch's own matcher allocates per test). */
 function oneRegex(patterns: string[]): RegExp {
   const options = { dot: true, posix: true };
-  const sources = patterns.map((pattern) => `(?:${picomatch.makeRe(pattern, options).source})`);
+  picomatchModule ??= loadModule('picomatch') as typeof import('picomatch');
+  const { makeRe } = picomatchModule;
+  const sources = patterns.map((pattern) => `(?:${makeRe.call(picomatchModule, pattern, options).source})`);
   return new RegExp(sources.join('|'));
 }
 
