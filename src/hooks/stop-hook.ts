@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { findConfigFile, type LoadedConfig, loadConfig } from '../config/config-file.ts';
+import { sluiceFolderName } from '../config/sluice-folder.ts';
 import { ConfigError } from '../errors.ts';
 import type { InputHasher } from '../gates/cache/hash-inputs.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
@@ -58,10 +59,13 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   const inputHasher = lookAtInputs(root);
   const loading = loadConfig(configPath);
   loading.catch(() => {}); // judged (an invalid config blocks) where it is awaited
-  const ground = options.base ? undefined : await hookGround(root);
+  // The session's record is read while git answers (reading creates nothing: an ignored stop leaves no trace).
+  const [ground, session] = await Promise.all([
+    options.base ? undefined : hookGround(root),
+    readHookSession(join(root, sluiceFolderName), input.sessionId),
+  ]);
   if (ground && 'missing' in ground) return { decision: 'ignored', note: ground.missing };
   const sluiceDir = await ensureSluiceDir(root);
-  const session = await readHookSession(sluiceDir, input.sessionId);
   const judged = await judge(options, { configPath, loading }, root, session, ground, inputHasher);
 
   const now = new Date().toISOString();

@@ -85,7 +85,6 @@ export class InputHasher {
     if (this.#look) return;
     this.#look = readGitLook(this.#root, this.#lookOptions());
     this.#look.catch(() => {});
-    this.#ignored(['.']).catch(() => {});
   }
 
   /** Files may have changed since the last look: the next hash takes a new one. */
