@@ -29,13 +29,18 @@ export interface ChangedPath {
  * committed or not, tracked or untracked (ignored files excepted), sorted by path. Only names: an empty
  * list costs two git calls, made at the same time.
  */
-export async function changedPaths(repoRoot: string, base: string): Promise<ChangedPath[]> {
+export async function changedPaths(
+  repoRoot: string,
+  base: string,
+  /** What `ls-files -z --others --exclude-standard` printed at the top of the work tree, when a caller has it. */
+  untrackedListing?: string,
+): Promise<ChangedPath[]> {
   // diff-index without --cached compares the base tree with the working tree: commits, staged and unstaged
   // edits alike. Untracked files come from ls-files. Renames are left unpaired: the rules match tests by
   // content across files, so a moved test is found wherever it went.
   const [tracked, untracked] = await Promise.all([
     runGitChecked(repoRoot, ['diff-index', '-z', '--no-renames', base]),
-    runGitChecked(repoRoot, ['ls-files', '-z', '--others', '--exclude-standard', '--full-name']),
+    untrackedListing ?? runGitChecked(repoRoot, ['ls-files', '-z', '--others', '--exclude-standard', '--full-name']),
   ]);
   const statuses = new Map<string, ChangeStatus>();
   const unhashed: Array<{ path: string; baseId: string }> = [];

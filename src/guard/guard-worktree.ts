@@ -19,6 +19,7 @@ export async function guardWorktree(options: {
   repoRoot: string;
   base: string;
   config?: GuardOptions['config'];
+  paths?: GuardOptions['paths'];
 }): Promise<GuardReport> {
   const result = await runGuard(options);
   const reverted = result.findings.filter((finding) => finding.severity === 'revert');

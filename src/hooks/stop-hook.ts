@@ -7,6 +7,7 @@ import type { InputHasher } from '../gates/cache/hash-inputs.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
 import { lookAtInputs, runGateGraph, startInputHashing } from '../gates/run-gate-graph.ts';
 import { ensureSluiceDir } from '../gates/sluice-dir.ts';
+import { changedPaths } from '../guard/changed-files.ts';
 import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { blockingFindings, guardFeedback, guardWorktree } from '../guard/guard-worktree.ts';
 import { repoRootOf } from '../workspace/repo-root.ts';
@@ -61,7 +62,7 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   loading.catch(() => {}); // judged (an invalid config blocks) where it is awaited
   // The session's record is read while git answers (reading creates nothing: an ignored stop leaves no trace).
   const [ground, session] = await Promise.all([
-    options.base ? undefined : hookGround(root),
+    options.base ? undefined : groundFromLook(inputHasher, root),
     readHookSession(join(root, sluiceFolderName), input.sessionId),
   ]);
   if (ground && 'missing' in ground) return { decision: 'ignored', note: ground.missing };
@@ -125,7 +126,10 @@ async function judge(
     const guardConfig = options.judge ? loaded.config.guard : () => guardConfigAt(repoRoot, base, configPath);
     // The gates' inputs are hashed while the guard asks git about the change.
     startInputHashing(root, loaded.config, inputHasher);
-    const guard = await guardWorktree({ repoRoot, base, config: guardConfig });
+    // At the top of the work tree, the untracked files git listed for the gates are the guard's too.
+    const untrackedListing = repoRoot === root ? await (await inputHasher.worktree())?.untrackedAtTop : undefined;
+    const paths = untrackedListing === undefined ? undefined : await changedPaths(repoRoot, base, untrackedListing);
+    const guard = await guardWorktree({ repoRoot, base, config: guardConfig, ...(paths ? { paths } : {}) });
     // Files the guard put back are not what was hashed: the gates look again.
     if (guard.reverted.length > 0) inputHasher.invalidate();
     const result = await runGateGraph({
@@ -151,6 +155,16 @@ async function judge(
       session: withBase,
     };
   }
+}
+
+/**
+ * Where the hook stands, from the gates' look at the folder (its `rev-parse` also names the top and HEAD):
+ * no git call of its own when HEAD has a commit; otherwise `hookGround` asks, and says why not.
+ */
+async function groundFromLook(inputHasher: InputHasher, root: string): Promise<HookGround> {
+  const worktree = await inputHasher.worktree();
+  if (worktree?.head) return { repoRoot: worktree.top, head: worktree.head };
+  return hookGround(root);
 }
 
 function withoutReason(session: HookSession): HookSession {

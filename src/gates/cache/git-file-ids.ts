@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { isAbsolute, join, sep } from 'node:path';
 import { runGit } from '../../workspace/git.ts';
 import type { ObjectFormat } from './git-blob-id.ts';
 import { type IndexEntry, visitGitIndex } from './git-index.ts';
@@ -42,6 +42,18 @@ export interface IndexFacts {
 export interface ReadGitLookOptions {
   /** Facts remembered for this index (by its `indexKey`), so its entries need not be walked. */
   rememberedFacts?: (indexKey: string, prefix: string, format: ObjectFormat) => Promise<IndexFacts | undefined>;
+  /** Told once, as soon as `rev-parse` answers (before the index is read); undefined when git could not. */
+  onWorktree?: (where: WorktreeWhere | undefined) => void;
+}
+
+/** Where the folder stands, as the look's `rev-parse` says. */
+export interface WorktreeWhere {
+  top: string;
+  /** HEAD's commit; undefined with no commit yet. */
+  head: string | undefined;
+  prefix: string;
+  /** What `ls-files -z -o --exclude-standard` printed (relative to the folder); undefined when it failed. */
+  untrackedListing: Promise<string | undefined>;
 }
 
 /** Tracked files git may vouch for, in index order; those `disk` reports changed or removed are not vouched
@@ -88,11 +100,45 @@ const trustedStatSettings = [
  * `rev-parse` says where the index is, and the index is read here.
  */
 export async function readGitLook(root: string, options: ReadGitLookOptions = {}): Promise<GitLook | undefined> {
+  let told = false;
+  const tell = (where: WorktreeWhere | undefined) => {
+    if (told) return;
+    told = true;
+    options.onWorktree?.(where);
+  };
+  try {
+    return await lookAt(root, options, tell);
+  } catch {
+    return undefined;
+  } finally {
+    tell(undefined);
+  }
+}
+
+async function lookAt(
+  root: string,
+  options: ReadGitLookOptions,
+  tell: (where: WorktreeWhere | undefined) => void,
+): Promise<GitLook | undefined> {
   if (root.split(sep).includes('.git')) return undefined;
   // Where the index of a folder at the top of its work tree is: read while git starts (used if git agrees).
   const guessedIndexPath = join(root, '.git', 'index');
   const guessedIndex = readIndex(guessedIndexPath);
   guessedIndex.catch(() => {});
+  // Started first: its answer is what a caller waiting on `onWorktree` needs. HEAD's commit comes last,
+  // verified: with no commit yet git prints the rest and exits 1 (quietly).
+  const locating = runGit(root, [
+    'rev-parse',
+    '--path-format=absolute',
+    '--git-path',
+    'index',
+    '--show-prefix',
+    '--show-object-format',
+    '--show-toplevel',
+    '--verify',
+    '--quiet',
+    'HEAD^{commit}',
+  ]);
   const compared = runGit(root, [
     ...trustedStatSettings,
     'diff-files',
@@ -103,55 +149,52 @@ export async function readGitLook(root: string, options: ReadGitLookOptions = {}
     '--ignore-submodules',
   ]);
   const untracked = runGit(root, ['ls-files', '-z', '-o', '--exclude-standard']);
+  const untrackedListing = untracked.then(
+    (others) => (others.exitCode === 0 ? others.stdout : undefined),
+    () => undefined,
+  );
   const disk = Promise.all([compared, untracked]).then(
     ([changes, others]) =>
       changes.exitCode === 0 && others.exitCode === 0 ? parseListings(changes.stdout, others.stdout) : undefined,
     () => undefined,
   );
-  try {
-    const location = await runGit(root, [
-      'rev-parse',
-      '--path-format=absolute',
-      '--git-path',
-      'index',
-      '--show-prefix',
-      '--show-object-format',
-    ]);
-    if (location.exitCode !== 0) return undefined;
-    const [indexPath = '', prefix = '', format = ''] = location.stdout.split('\n');
-    if (format !== 'sha1' && format !== 'sha256') return undefined;
-    const index = await (indexPath === guessedIndexPath ? guessedIndex : readIndex(indexPath));
-    const indexKey = index ? createHash('sha256').update(index).digest('hex') : '';
-    const remembered = indexKey === '' ? undefined : await options.rememberedFacts?.(indexKey, prefix, format);
-    const facts = remembered ?? walkIndex(index, prefix, format, undefined);
-    let tracked: TrackedFiles | undefined;
-    const idLength = format === 'sha1' ? 20 : 32;
-    return {
-      objectFormat: format,
-      prefix,
-      indexKey,
-      ...facts,
-      factsRemembered: remembered !== undefined,
-      tracked: () => {
-        if (!tracked) {
-          const entries: TrackedEntries = { paths: [], modes: [], idAts: [] };
-          walkIndex(index, prefix, format, entries);
-          const { modes, idAts } = entries;
-          tracked = {
-            paths: entries.paths,
-            material: (at) => {
-              const idAt = idAts[at] as number;
-              return `${modes[at]} ${index?.toString('hex', idAt, idAt + idLength)}`;
-            },
-          };
-        }
-        return tracked;
-      },
-      disk,
-    };
-  } catch {
-    return undefined;
-  }
+  const location = await locating;
+  if (location.exitCode !== 0 && location.exitCode !== 1) return undefined;
+  const [indexPath = '', prefix = '', format = '', top = '', head = '', rest] = location.stdout.split('\n');
+  if (format !== 'sha1' && format !== 'sha256') return undefined;
+  if (!isAbsolute(top) || rest !== (location.exitCode === 0 ? '' : undefined)) return undefined;
+  const headCommit = location.exitCode === 0 && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head) ? head : undefined;
+  if (location.exitCode === 0 && !headCommit) return undefined;
+  tell({ top, head: headCommit, prefix, untrackedListing });
+  const index = await (indexPath === guessedIndexPath ? guessedIndex : readIndex(indexPath));
+  const indexKey = index ? createHash('sha256').update(index).digest('hex') : '';
+  const remembered = indexKey === '' ? undefined : await options.rememberedFacts?.(indexKey, prefix, format);
+  const facts = remembered ?? walkIndex(index, prefix, format, undefined);
+  let tracked: TrackedFiles | undefined;
+  const idLength = format === 'sha1' ? 20 : 32;
+  return {
+    objectFormat: format,
+    prefix,
+    indexKey,
+    ...facts,
+    factsRemembered: remembered !== undefined,
+    tracked: () => {
+      if (!tracked) {
+        const entries: TrackedEntries = { paths: [], modes: [], idAts: [] };
+        walkIndex(index, prefix, format, entries);
+        const { modes, idAts } = entries;
+        tracked = {
+          paths: entries.paths,
+          material: (at) => {
+            const idAt = idAts[at] as number;
+            return `${modes[at]} ${index?.toString('hex', idAt, idAt + idLength)}`;
+          },
+        };
+      }
+      return tracked;
+    },
+    disk,
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type ReadGitLookOptions,
   readGitLook,
   type TrackedFiles,
+  type WorktreeWhere,
 } from './git-file-ids.ts';
 import { createGitignoreFilter, literalPrefix } from './gitignore-filter.ts';
 import { compileInputMatcher, ignoredByDefault, patternsStayInside } from './input-matcher.ts';
@@ -57,6 +58,7 @@ export class InputHasher {
   readonly #root: string;
   readonly #memo: InputsMemo | undefined;
   #look: Promise<GitLook | undefined> | undefined;
+  #where: Promise<WorktreeWhere | undefined> | undefined;
   #hashes = new Map<string, Promise<InputsHash>>();
   #ignoredPaths = new Map<string, Promise<boolean | undefined>>();
   #ignoredBatch: { paths: string[]; answer: Promise<Set<string> | undefined> } | undefined;
@@ -82,14 +84,42 @@ export class InputHasher {
    * config): the first `hash` then finds it under way or done.
    */
   lookAhead(): void {
+    this.#startLook();
+  }
+
+  /**
+   * Where the folder stands, from the same look (no git call of its own): the work tree's top, HEAD's
+   * commit, and — when the folder is that top — what `ls-files -o --exclude-standard` listed there, for a
+   * caller that needs the same list (the Stop hook's guard). Undefined when git could not answer.
+   */
+  async worktree(): Promise<
+    { top: string; head: string | undefined; untrackedAtTop: Promise<string | undefined> | undefined } | undefined
+  > {
+    this.#startLook();
+    const where = await this.#where;
+    if (!where) return undefined;
+    return {
+      top: where.top,
+      head: where.head,
+      untrackedAtTop: where.prefix === '' ? where.untrackedListing : undefined,
+    };
+  }
+
+  /** Starts the look unless one is under way; `#where` is told as soon as its `rev-parse` answers. */
+  #startLook(): void {
     if (this.#look) return;
-    this.#look = readGitLook(this.#root, this.#lookOptions());
+    let tellWhere: (where: WorktreeWhere | undefined) => void = () => {};
+    this.#where = new Promise((resolve) => {
+      tellWhere = resolve;
+    });
+    this.#look = readGitLook(this.#root, { ...this.#lookOptions(), onWorktree: tellWhere });
     this.#look.catch(() => {});
   }
 
   /** Files may have changed since the last look: the next hash takes a new one. */
   invalidate(): void {
     this.#look = undefined;
+    this.#where = undefined;
     this.#hashes = new Map();
     this.#ignoredPaths = new Map();
     this.#ignoredBatch = undefined;
@@ -99,7 +129,7 @@ export class InputHasher {
   async #compute(patterns: string[]): Promise<InputsHash> {
     if (!patternsStayInside(patterns)) return hashByReading(this.#root, patterns);
     const prefixes = explicitPrefixes(patterns);
-    this.#look ??= readGitLook(this.#root, this.#lookOptions());
+    this.#startLook();
     const ignoredAnswer = this.#ignored(['.', ...prefixes]);
     const look = await this.#look;
     if (!look) return hashByReading(this.#root, patterns);
