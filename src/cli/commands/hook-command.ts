@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import { UsageError } from '../../errors.ts';
 import { declareCommand } from '../declare-command.ts';
 import { writeError } from '../output/write.ts';
@@ -115,7 +117,14 @@ async function preToolUse(stdin: string): Promise<number> {
 }
 
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
+  // Not `process.stdin.isTTY`: making that stream costs every hook call a few modules and milliseconds.
+  if (isatty(0)) return '';
+  try {
+    // The hook's JSON comes on a pipe the agent closes (or from a file): read at once, no stream.
+    return readFileSync(0, 'utf8');
+  } catch {
+    // A non-blocking descriptor (EAGAIN) or an odd one: the stream reads it as before.
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
