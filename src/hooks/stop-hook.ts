@@ -8,7 +8,6 @@ import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
 import { lookAtInputs, runGateGraph, startInputHashing } from '../gates/run-gate-graph.ts';
 import { ensureSluiceDir } from '../gates/sluice-dir.ts';
 import { changedPaths } from '../guard/changed-files.ts';
-import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { blockingFindings, guardFeedback, guardWorktree } from '../guard/guard-worktree.ts';
 import { repoRootOf } from '../workspace/repo-root.ts';
 import { type HookGround, hookGround } from './hook-ground.ts';
@@ -123,7 +122,10 @@ async function judge(
   const withBase = { ...session, base_commit: base };
   try {
     const loaded = await loading;
-    const guardConfig = options.judge ? loaded.config.guard : () => guardConfigAt(repoRoot, base, configPath);
+    // The policies as committed at the base: read (a git call and the config's reader) only when something changed.
+    const guardConfig = options.judge
+      ? loaded.config.guard
+      : async () => (await import('../guard/guard-config-at.ts')).guardConfigAt(repoRoot, base, configPath);
     // The gates' inputs are hashed while the guard asks git about the change.
     startInputHashing(root, loaded.config, inputHasher);
     // At the top of the work tree, the untracked files git listed for the gates are the guard's too.

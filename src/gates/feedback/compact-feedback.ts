@@ -1,7 +1,7 @@
 import type { CheckResult, GateResult } from '../gate-results.ts';
 import { isGatePass } from '../gate-results.ts';
-import { isSameFile } from '../reports/failure-text.ts';
 import type { Failure } from '../reports/report-types.ts';
+import { isSameFile } from '../reports/source-locations.ts';
 
 export const defaultFeedbackBudget = 4000;
 const maxLineLength = 160;
