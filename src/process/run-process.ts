@@ -12,6 +12,7 @@ import {
   trackProcessGroup,
   untrackProcessGroup,
 } from './process-groups.ts';
+import type { ProcessResult } from './process-result.ts';
 import { runSpawned } from './spawner/run-spawned.ts';
 
 export interface RunProcessOptions {
@@ -43,12 +44,7 @@ export interface RunProcessOptions {
   contain?: boolean;
 }
 
-export type ProcessResult =
-  | { status: 'exited'; exitCode: number; durationMs: number }
-  | { status: 'signalled'; signal: NodeJS.Signals; durationMs: number }
-  | { status: 'timed-out'; durationMs: number }
-  | { status: 'cancelled'; durationMs: number }
-  | { status: 'spawn-failed'; message: string; durationMs: number };
+export type { ProcessResult } from './process-result.ts';
 
 /**
  * Run a command in its own process group. When it ends, times out or is cancelled, the

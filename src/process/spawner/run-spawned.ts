@@ -1,6 +1,7 @@
 import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import type { ContainmentPlan } from '../containment.ts';
+import type { ProcessResult } from '../process-result.ts';
 import { containedSpawner, type SpawnedEnd } from './contained-spawner.ts';
 
 /** What runProcess hands over: a contained command without stdin and without streamed stdout. */
@@ -17,13 +18,8 @@ export interface SpawnedRunOptions {
   elapsed: () => number;
 }
 
-/** runProcess's result (same shape; repeated here so that this module does not import run-process.ts). */
-export type SpawnedResult =
-  | { status: 'exited'; exitCode: number; durationMs: number }
-  | { status: 'signalled'; signal: NodeJS.Signals; durationMs: number }
-  | { status: 'timed-out'; durationMs: number }
-  | { status: 'cancelled'; durationMs: number }
-  | { status: 'spawn-failed'; message: string; durationMs: number };
+/** runProcess's result. */
+export type SpawnedResult = ProcessResult;
 
 /** After SIGKILL, how long the spawner gets to report the namespace gone before it is taken for stuck. */
 const stuckAfterMs = 5000;

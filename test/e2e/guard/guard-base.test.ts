@@ -2,12 +2,12 @@
 // from the folder holding .git): the same verdicts and messages wherever it runs, and no way around them.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { git, gitdir } from '../../support/gitdir.ts';
-import { adderTest, brokenAdderRepo, scriptedAgent } from '../../support/run-fixtures.ts';
 import { runSluice } from '../../support/sluice-cli.ts';
 import { repoForCase } from '../../unit/guard/tamper-case.ts';
+import { weakenedRun } from './weakened-run.ts';
 
 const passed = (since: string) => `guard: no weakened tests or protected files changed since ${since}\n`;
 const finding = 'test/total.spec.ts:8 assertions-removed: ';
@@ -130,16 +130,7 @@ describe('sluice guard: the same errors as before', () => {
 
 describe("sluice guard: a run's worktree", () => {
   it("measures from the run's base even when a tag shares the run branch's name", async () => {
-    const repo = await brokenAdderRepo();
-    const agent = scriptedAgent([
-      { write: 'nothing', files: { 'test/add.test.js': adderTest.replace('5);', '-1);') } },
-    ]);
-    const run = await runSluice(
-      ['run', 'Make add() add', '--agent', 'command', '--agent-command', agent.command, '--max-iterations', '1'],
-      { cwd: repo },
-    );
-    const runId = /run (\S+) on branch/.exec(run.stdout)?.[1] ?? '';
-    const worktree = join(dirname(repo), '.sluice-worktrees', basename(repo), runId);
+    const { repo, runId, worktree } = await weakenedRun();
     // `git symbolic-ref --short HEAD` now says heads/sluice/<id>: an agent's way to lose the run's base.
     await git(worktree, 'tag', `sluice/${runId}`);
     const json = JSON.parse((await runSluice(['guard', '--json'], { cwd: worktree })).stdout);

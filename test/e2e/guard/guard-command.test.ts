@@ -1,10 +1,11 @@
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../../support/gitdir.ts';
-import { adderTest, brokenAdderRepo, scriptedAgent } from '../../support/run-fixtures.ts';
+import { adderTest, brokenAdderRepo } from '../../support/run-fixtures.ts';
 import { runSluice } from '../../support/sluice-cli.ts';
 import { repoForCase } from '../../unit/guard/tamper-case.ts';
+import { weakenedRun } from './weakened-run.ts';
 
 describe('sluice guard', () => {
   it('exits 1 and names what to restore when an assertion was commented out', async () => {
@@ -69,16 +70,7 @@ describe('sluice guard', () => {
 
 describe('sluice guard: base and policies', () => {
   it("in a run's worktree measures from the run's base, though the run committed its turns", async () => {
-    const repo = await brokenAdderRepo();
-    const agent = scriptedAgent([
-      { write: 'nothing', files: { 'test/add.test.js': adderTest.replace('5);', '-1);') } },
-    ]);
-    const run = await runSluice(
-      ['run', 'Make add() add', '--agent', 'command', '--agent-command', agent.command, '--max-iterations', '1'],
-      { cwd: repo },
-    );
-    const runId = /run (\S+) on branch/.exec(run.stdout)?.[1] ?? '';
-    const worktree = join(dirname(repo), '.sluice-worktrees', basename(repo), runId);
+    const { repo, runId, worktree } = await weakenedRun();
     expect(await git(worktree, 'status', '--porcelain')).toBe('');
     const guard = await runSluice(['guard'], { cwd: worktree });
     expect(guard.exitCode).toBe(1);

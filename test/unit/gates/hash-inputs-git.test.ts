@@ -1,45 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashInputs, InputHasher } from '../../../src/gates/cache/hash-inputs.ts';
 import { runGit } from '../../../src/workspace/git.ts';
-import { git, gitdir } from '../../support/gitdir.ts';
+import { git } from '../../support/gitdir.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { writeFiles } from '../../support/write-files.ts';
+import { committedRepository, countGitCalls, rewriteKeepingSizeAndMtime, settle } from './git-input-fixtures.ts';
 
-const sources = {
-  '.gitignore': 'dist/\n*.log\n',
-  'src/a.ts': 'export const a = 1;\n',
-  'src/b.ts': 'export const b = 2;\n',
-  'src/kept.log': 'tracked although ignored\n',
-  'docs/readme.md': 'docs\n',
-};
-
-/** A committed repository whose index is newer than its files (so no entry is racily clean). */
-async function repository(files: Record<string, string> = sources): Promise<string> {
-  const root = await gitdir({ files });
-  await git(root, 'add', '-f', '--', ...Object.keys(files));
-  await git(root, 'commit', '--quiet', '--allow-empty', '-m', 'all files, ignored ones too');
-  await settle(root);
-  return root;
-}
-
-/** Past the second the files were written in, then let git write its index (as any `git status` does). */
-async function settle(root: string): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1100));
-  await runGit(root, ['update-index', '-q', '--refresh']);
-}
+const repository = committedRepository;
 
 /** Whether `edit` changes the hash of `patterns`, which must be computed from git in both looks. */
 async function changes(root: string, patterns: string[], edit: () => void | Promise<void>): Promise<boolean> {
@@ -48,18 +18,6 @@ async function changes(root: string, patterns: string[], edit: () => void | Prom
   const after = await hashInputs(root, patterns);
   expect([before.via, after.via]).toEqual(['git', 'git']);
   return after.hash !== before.hash;
-}
-
-/** Rewrite a file with content of the same size, then set its mtime back to the old one, to the nanosecond. */
-function rewriteKeepingSizeAndMtime(file: string, content: string): void {
-  const before = statSync(file, { bigint: true });
-  expect(Buffer.byteLength(content)).toBe(Number(before.size));
-  writeFileSync(file, content);
-  const seconds = before.mtimeNs / 1_000_000_000n;
-  const nanoseconds = String(before.mtimeNs % 1_000_000_000n).padStart(9, '0');
-  execFileSync('touch', ['-m', '-d', `@${seconds}.${nanoseconds}`, file]);
-  expect(statSync(file, { bigint: true }).mtimeNs).toBe(before.mtimeNs);
-  expect(statSync(file).size).toBe(Number(before.size));
 }
 
 /** True when plain `git status` (with the repository's own settings) sees no change: git itself is fooled. */
@@ -272,20 +230,8 @@ describe('hashInputs inside a git work tree', () => {
 describe('InputHasher', () => {
   it('asks git once for all the gates of a check, until a gate runs', async () => {
     const root = await repository();
-    const log = join(tempDir(), 'git-calls.log');
-    const wrappers = tempDir();
-    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    writeFileSync(join(wrappers, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
-    chmodSync(join(wrappers, 'git'), 0o755);
-    const path = process.env.PATH;
-    process.env.PATH = `${wrappers}:${path}`;
-    onTestFinished(() => {
-      process.env.PATH = path;
-    });
-    const listings = () =>
-      readFileSync(log, 'utf8')
-        .split('\n')
-        .filter((line) => line.includes('ls-files')).length;
+    const calls = countGitCalls();
+    const listings = () => calls('ls-files');
 
     const hasher = new InputHasher(root);
     const [first, second, third] = await Promise.all([
@@ -304,6 +250,5 @@ describe('InputHasher', () => {
     hasher.invalidate();
     expect((await hasher.hash(['src/**'])).hash).not.toBe(first.hash);
     expect(listings()).toBe(2);
-    rmSync(log);
   });
 });

@@ -1,48 +1,28 @@
-import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   lstatSync,
   mkdirSync,
   readFileSync,
   renameSync,
-  rmSync,
-  statSync,
   symlinkSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashInputs, InputHasher, type InputsHash } from '../../../src/gates/cache/hash-inputs.ts';
 import { memoKey } from '../../../src/gates/cache/inputs-memo.ts';
-import { runGit } from '../../../src/workspace/git.ts';
-import { git, gitdir } from '../../support/gitdir.ts';
+import { git } from '../../support/gitdir.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { writeFiles } from '../../support/write-files.ts';
+import { committedRepository, countGitCalls, rewriteKeepingSizeAndMtime, settle } from './git-input-fixtures.ts';
 
-const sources = {
-  '.gitignore': 'dist/\n*.log\n',
-  'src/a.ts': 'export const a = 1;\n',
-  'src/b.ts': 'export const b = 2;\n',
-  'src/kept.log': 'tracked although ignored\n',
-  'docs/readme.md': 'docs\n',
-};
 const memoFile = '_inputs-memo.json';
 const forged = 'f'.repeat(64);
 
 /** A committed repository whose index is newer than its files (so no entry is racily clean), and a memo folder. */
 async function repository(): Promise<{ root: string; memoDir: string }> {
-  const root = await gitdir({ files: sources });
-  await git(root, 'add', '-f', '--', ...Object.keys(sources));
-  await git(root, 'commit', '--quiet', '--allow-empty', '-m', 'all files, ignored ones too');
-  await settle(root);
-  return { root, memoDir: join(tempDir(), 'cache') };
-}
-
-/** Past the second the files were written in, then let git write its index (as any `git status` does). */
-async function settle(root: string): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1100));
-  await runGit(root, ['update-index', '-q', '--refresh']);
+  return { root: await committedRepository(), memoDir: join(tempDir(), 'cache') };
 }
 
 /** A check's look, remembering hashes in `memoDir`; checked against a look with no memo at all. */
@@ -83,16 +63,6 @@ async function changes(
   expect(after).toEqual(fresh);
   expect(after.via).toBe('git');
   return after.hash !== before.hash;
-}
-
-/** Rewrite a file with content of the same size, then set its mtime back to the old one, to the nanosecond. */
-function rewriteKeepingSizeAndMtime(file: string, content: string): void {
-  const before = statSync(file, { bigint: true });
-  expect(Buffer.byteLength(content)).toBe(Number(before.size));
-  writeFileSync(file, content);
-  const seconds = before.mtimeNs / 1_000_000_000n;
-  const nanoseconds = String(before.mtimeNs % 1_000_000_000n).padStart(9, '0');
-  execFileSync('touch', ['-m', '-d', `@${seconds}.${nanoseconds}`, file]);
 }
 
 describe('InputHasher with a memo', () => {
@@ -266,20 +236,7 @@ describe('InputHasher with a memo', () => {
 
   it('asks git check-ignore once for the gates hashed together', async () => {
     const { root, memoDir } = await repository();
-    const log = join(tempDir(), 'git-calls.log');
-    const wrappers = tempDir();
-    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    writeFileSync(join(wrappers, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
-    chmodSync(join(wrappers, 'git'), 0o755);
-    const path = process.env.PATH;
-    process.env.PATH = `${wrappers}:${path}`;
-    onTestFinished(() => {
-      process.env.PATH = path;
-    });
-    const calls = (command: string) =>
-      readFileSync(log, 'utf8')
-        .split('\n')
-        .filter((line) => line.includes(command)).length;
+    const calls = countGitCalls();
     const hasher = new InputHasher(root, { memoDir });
     await Promise.all([
       hasher.hash(['src/**']),
@@ -288,6 +245,5 @@ describe('InputHasher with a memo', () => {
     ]);
     expect(calls('check-ignore')).toBe(1);
     expect(calls('diff-files')).toBe(1);
-    rmSync(log);
   });
 });
