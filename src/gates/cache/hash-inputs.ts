@@ -136,7 +136,10 @@ export class InputHasher {
 
     // Compiled on the first path to test: on a memo hit with nothing changed there is none.
     let matcher: ((path: string) => boolean) | undefined;
-    const matches = (path: string) => (matcher ??= compileInputMatcher(patterns))(path);
+    const matches = (path: string) => {
+      matcher ??= compileInputMatcher(patterns);
+      return matcher(path);
+    };
     const [disk, ignored] = await Promise.all([look.disk, ignoredAnswer]);
     // A folder the repository around it ignores: git would list none of its untracked files.
     if (!disk || !ignored || ignored.has('.')) return hashByReading(this.#root, patterns);
