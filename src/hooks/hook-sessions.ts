@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sweepDeadTempFiles } from '../process/scratch-dir.ts';
+import { sweepDeadTempFiles, writeFileAtomically } from '../process/scratch-dir.ts';
 
 export const hookSessionStatuses = ['open', 'done', 'not-done'] as const;
 export type HookSessionStatus = (typeof hookSessionStatuses)[number];
@@ -46,9 +46,7 @@ export async function writeHookSession(sluiceDir: string, session: HookSession):
   const path = hookSessionPath(sluiceDir, session.session_id);
   await mkdir(join(sluiceDir, 'hooks'), { recursive: true });
   await sweepDeadTempFiles(join(sluiceDir, 'hooks'));
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(session, null, 2)}\n`);
-  await rename(temp, path);
+  await writeFileAtomically(path, `${JSON.stringify(session, null, 2)}\n`);
 }
 
 function freshSession(sessionId: string): HookSession {

@@ -3,7 +3,7 @@
 // scratch folder each later process makes first removes those whose owner is gone: a kill leaves them
 // only until the next Sluice command that makes one. Temp files written beside their target for an
 // atomic rename follow the same rule (<target>.<pid>.tmp) and are swept in their own folder.
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessRunning } from './process-groups.ts';
@@ -35,6 +35,18 @@ export async function sweepDeadScratch(parent = tmpdir()): Promise<string[]> {
     removed.push(path);
   }
   return removed;
+}
+
+/**
+ * Write `text` to `path` atomically: into `<path>.<pid>.tmp`, made anew, then renamed over `path`. The
+ * folders Sluice writes this way (`.sluice/cache`, `.sluice/hooks`) are in a tree the agent writes: a link it
+ * planted under the temp name is removed, never written through (the rename replaces a link at `path` itself).
+ */
+export async function writeFileAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await rm(temporary, { force: true });
+  await writeFile(temporary, text, { flag: 'wx' });
+  await rename(temporary, path);
 }
 
 /**

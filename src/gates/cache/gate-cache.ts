@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GateConfig } from '../../config/schema.ts';
-import { sweepDeadTempFiles } from '../../process/scratch-dir.ts';
+import { sweepDeadTempFiles, writeFileAtomically } from '../../process/scratch-dir.ts';
 import type { TestCounts } from '../reports/report-types.ts';
 import { InputHasher } from './hash-inputs.ts';
 
@@ -59,10 +59,7 @@ export class GateCache {
   async recordPass(gateName: string, entry: CacheEntry): Promise<void> {
     await mkdir(this.#dir, { recursive: true });
     await sweepDeadTempFiles(this.#dir);
-    const target = this.#path(gateName);
-    const temporary = `${target}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(entry)}\n`);
-    await rename(temporary, target);
+    await writeFileAtomically(this.#path(gateName), `${JSON.stringify(entry)}\n`);
   }
 
   #path(gateName: string): string {
