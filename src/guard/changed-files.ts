@@ -52,7 +52,14 @@ export async function changedPaths(
     if (!path) continue;
     statuses.set(path, statusOfLetter[letter] ?? 'modified');
     // A file git did not read (its stat data changed since the index) may hold the base's bytes still.
-    if (letter === 'M' && baseMode === treeMode && baseMode?.startsWith('100') && /^0+$/.test(treeId)) {
+    // (`hash-object --stdin-paths` reads a path per line: a name with a newline in it stays listed.)
+    if (
+      letter === 'M' &&
+      baseMode === treeMode &&
+      baseMode?.startsWith('100') &&
+      /^0+$/.test(treeId) &&
+      !path.includes('\n')
+    ) {
       unhashed.push({ path, baseId });
     }
   }

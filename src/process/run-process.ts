@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { monotonicNow } from '../clock.ts';
 import { type ContainmentPlan, containmentPlan, namespacedArgv, parseInitReport } from './containment.ts';
 import { MarkedProcesses } from './marked-processes.ts';
 import {
@@ -52,8 +53,8 @@ export type { ProcessResult } from './process-result.ts';
  * background) outlives it; with `contain`, not even those that left the group.
  */
 export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
+  const started = monotonicNow();
+  const elapsed = () => Math.round(monotonicNow() - started);
   const plan = options.contain ? containmentPlan() : undefined;
   // The common case (a gate, a bench run): the long-lived contained spawner starts it, far cheaper than a
   // spawn of its own. Stdin and streamed stdout need the pipes of a spawn of its own.
@@ -80,7 +81,7 @@ function commandArgv(command: RunProcessOptions['command']): [string, string[]] 
 
 /** Run the command as a child of our own (a contained one under the namespace prefix). */
 function runOwnSpawn(options: RunProcessOptions, started: number): Promise<ProcessResult> {
-  const elapsed = () => Math.round(performance.now() - started);
+  const elapsed = () => Math.round(monotonicNow() - started);
   const graceMs = options.killGraceMs ?? 2000;
   const output = openSync(options.outputPath, 'w');
   const [commandFile, commandArgs] = commandArgv(options.command);
@@ -205,9 +206,9 @@ function readAll(stream: NodeJS.ReadableStream | null): Promise<string> {
 
 /** Poll until none of `pids` runs any more (bounded: a process stuck in the kernel must not hang us). */
 async function waitUntilGone(pids: Iterable<number>, timeoutMs = 2000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = monotonicNow() + timeoutMs;
   let left = [...pids].filter(isProcessRunning);
-  while (left.length > 0 && performance.now() < deadline) {
+  while (left.length > 0 && monotonicNow() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 5));
     left = left.filter(isProcessRunning);
   }

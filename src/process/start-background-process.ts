@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { monotonicNow } from '../clock.ts';
 import { type ContainmentPlan, containmentPlan, namespacedArgv, parseInitReport } from './containment.ts';
 import { MarkedProcesses } from './marked-processes.ts';
 import {
@@ -201,9 +202,9 @@ function signalEach(pids: number[], signal: NodeJS.Signals): void {
 }
 
 async function waitUntilGone(running: () => number[], timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = monotonicNow() + timeoutMs;
   while (running().length > 0) {
-    if (performance.now() >= deadline) return false;
+    if (monotonicNow() >= deadline) return false;
     await delay(pollMs);
   }
   return true;

@@ -1,5 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { repositoryTopOf } from '../config/config-paths.ts';
 import { runGit } from './git.ts';
 
 /** What one `git rev-parse` tells about the working tree that holds a folder. */
@@ -43,16 +44,12 @@ export async function probeWorktree(dir: string, ref: string): Promise<WorktreeP
  * otherwise. Only a guess, to start a command there before `probeWorktree` answers; compare it with `top`.
  */
 export function nearestGitFolder(dir: string): string | undefined {
-  let current: string;
+  let real: string;
   try {
-    current = realpathSync.native(dir);
+    real = realpathSync.native(dir);
   } catch {
     return undefined;
   }
-  for (;;) {
-    if (existsSync(join(current, '.git'))) return current;
-    const parent = dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-  }
+  const top = repositoryTopOf(real);
+  return existsSync(join(top, '.git')) ? top : undefined;
 }

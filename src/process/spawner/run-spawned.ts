@@ -18,9 +18,6 @@ export interface SpawnedRunOptions {
   elapsed: () => number;
 }
 
-/** runProcess's result. */
-export type SpawnedResult = ProcessResult;
-
 /** After SIGKILL, how long the spawner gets to report the namespace gone before it is taken for stuck. */
 const stuckAfterMs = 5000;
 
@@ -33,7 +30,7 @@ const stuckAfterMs = 5000;
 export async function runSpawned(
   plan: Extract<ContainmentPlan, { mechanism: 'pid-namespace' }>,
   options: SpawnedRunOptions,
-): Promise<SpawnedResult | undefined> {
+): Promise<ProcessResult | undefined> {
   const spawner = await containedSpawner(plan);
   if (!spawner) return undefined;
   const command = spawner.run(
@@ -74,7 +71,7 @@ export async function runSpawned(
   return resultOf(end, options.argv[0] ?? '', durationMs);
 }
 
-function resultOf(end: Exclude<SpawnedEnd, { kind: 'not-started' }>, file: string, durationMs: number): SpawnedResult {
+function resultOf(end: Exclude<SpawnedEnd, { kind: 'not-started' }>, file: string, durationMs: number): ProcessResult {
   if (end.kind === 'lost') return { status: 'spawn-failed', message: `${file}: ${end.reason}`, durationMs };
   if (end.openFailed) return { status: 'spawn-failed', message: `open the output file: ${end.openFailed}`, durationMs };
   switch (end.report?.status) {
