@@ -28,13 +28,19 @@ const shellTools = new Set(['Bash', 'shell', 'exec_command', 'local_shell']);
  * test files), with a reason that says what to do instead. Shell commands are checked best effort; the
  * diff guard at the Stop hook and after every run iteration catches the rest.
  */
-export async function runPreToolUse(input: ToolHookInput): Promise<PreToolUseOutcome> {
-  if (!existsSync(input.cwd)) return { decision: 'allow' };
-  const ground = await hookGround(input.cwd);
+export async function runPreToolUse(
+  input: ToolHookInput,
+  options: {
+    /** As the Stop hook's: the config and repository come from here, not the cwd. */ projectDir?: string;
+  } = {},
+): Promise<PreToolUseOutcome> {
+  const from = options.projectDir ?? input.cwd;
+  if (!existsSync(input.cwd) || !existsSync(from)) return { decision: 'allow' };
+  const ground = await hookGround(from);
   if ('missing' in ground) return { decision: 'allow', note: ground.missing };
   const writes = writeTargets(input);
   const { repoRoot } = ground;
-  const configPath = findConfigFile(input.cwd);
+  const configPath = findConfigFile(from);
   // Remember where the session started, before it changes anything: the Stop hook's guard measures from there.
   const sluiceDir = await ensureSluiceDir(configPath ? dirname(configPath) : repoRoot);
   const session = await readHookSession(sluiceDir, input.sessionId);

@@ -29,6 +29,12 @@ export interface StopHookOptions {
   judge?: { configPath: string; root: string };
   /** The ref the guard measures the change from (a run passes its base); default: the session's first HEAD. */
   base?: string;
+  /**
+   * The agent's project (Claude Code tells it to its hooks as CLAUDE_PROJECT_DIR): the sluice.yaml found
+   * from there judges the stop, not one found from the hook's cwd, which is wherever the agent's shell
+   * last moved to: a folder with a sluice.yaml (or a .git) of the agent's own must not pick the judge.
+   */
+  projectDir?: string;
 }
 
 /** What the Stop hook decided; the CLI turns it into the agent's protocol (exit code + stderr). */
@@ -49,9 +55,11 @@ export type StopHookOutcome =
  */
 export async function runStopHook(input: StopHookInput, options: StopHookOptions = {}): Promise<StopHookOutcome> {
   const maxBlocks = options.maxBlocks ?? defaultMaxBlocks;
-  if (!existsSync(input.cwd)) return { decision: 'ignored', note: `the hook's cwd does not exist: ${input.cwd}` };
-  const configPath = options.judge?.configPath ?? findConfigFile(input.cwd);
-  if (!configPath) return { decision: 'ignored', note: `no sluice.yaml in ${input.cwd} or above; nothing to check` };
+  const from = options.projectDir ?? input.cwd;
+  const named = options.projectDir ? 'project folder' : 'cwd';
+  if (!existsSync(from)) return { decision: 'ignored', note: `the hook's ${named} does not exist: ${from}` };
+  const configPath = options.judge?.configPath ?? findConfigFile(from);
+  if (!configPath) return { decision: 'ignored', note: `no sluice.yaml in ${from} or above; nothing to check` };
   const root = options.judge?.root ?? dirname(configPath);
   if (!existsSync(root)) return { decision: 'ignored', note: `the folder to judge does not exist: ${root}` };
   // A named base (a run's) is checked where it is resolved; otherwise HEAD must exist to measure from.

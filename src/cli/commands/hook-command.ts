@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { UsageError } from '../../errors.ts';
 import { declareCommand } from '../declare-command.ts';
@@ -15,8 +15,9 @@ export const command = declareCommand({
   description: `Handlers for the hooks of Claude Code and Codex; each reads the hook JSON on stdin (sluice hook stop < hook.json).
 
   stop           Guard the change since the session began (weakened tests, protected files), then
-                 run the gates of the sluice.yaml found from the cwd (an unchanged tree answers
-                 from the cache). Block the stop with the compact feedback while either fails.
+                 run the gates of the project's sluice.yaml (found from CLAUDE_PROJECT_DIR under
+                 Claude Code, else from the hook's cwd; an unchanged tree answers from the cache).
+                 Block the stop with the compact feedback while either fails.
   pre-tool-use   Deny Write/Edit of protected files (sluice.yaml, CI config, guard.protect,
                  existing test files) with what to do instead; best effort on shell commands.
 
@@ -69,6 +70,7 @@ The flags are those of stop.`,
     const outcome = await withInterruptSignal((signal) =>
       runStopHook(parsed.input, {
         signal,
+        ...agentProject(),
         ...(maxBlocks !== undefined ? { maxBlocks } : {}),
         ...(values.base ? { base: values.base } : {}),
         ...(values.config
@@ -107,13 +109,22 @@ async function preToolUse(stdin: string): Promise<number> {
     return 0;
   }
   const { runPreToolUse } = await import('../../hooks/pre-tool-use.ts');
-  const outcome = await runPreToolUse(parsed.input);
+  const outcome = await runPreToolUse(parsed.input, agentProject());
   if (outcome.decision === 'allow') {
     if (outcome.note) writeError(`sluice hook pre-tool-use: ${outcome.note}; letting the tool run`);
     return 0;
   }
   writeError(outcome.reason);
   return blockExitCode;
+}
+
+/**
+ * The project whose hooks these are, as Claude Code tells every hook (CLAUDE_PROJECT_DIR; the agent's shell
+ * cannot change a hook's environment). The hook JSON's cwd is only where the agent's shell stands now.
+ */
+function agentProject(): { projectDir?: string } {
+  const dir = process.env.CLAUDE_PROJECT_DIR;
+  return dir && isAbsolute(dir) ? { projectDir: dir } : {};
 }
 
 async function readStdin(): Promise<string> {

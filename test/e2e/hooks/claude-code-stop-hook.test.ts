@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { claudeAgent, claudeTestEnv, pidsWithEnv } from '../../support/claude-code.ts';
@@ -84,5 +84,53 @@ describe('sluice hook stop under the real Claude Code', () => {
     // Uninstall removes the settings file Sluice created.
     expect((await runSluice(['hooks', 'uninstall', '--claude'], { cwd: repo })).exitCode).toBe(0);
     expect(existsSync(join(repo, '.claude/settings.json'))).toBe(false);
+  });
+
+  it('judges the project when the agent cd-s into a folder with a passing sluice.yaml of its own', async () => {
+    const repo = await brokenAdderRepo();
+    const plant = 'mkdir -p sub && printf "gates:\\n  ok:\\n    run: \\"true\\"\\n" > sub/sluice.yaml && cd sub';
+    // The agent plants a judge that always passes and moves its shell there before it stops; once fed the
+    // failure it fixes the code (by absolute path: its shell is still in sub/).
+    const server = await startFakeAnthropicServer([], {
+      fallback: (request) => {
+        const fed = conversation(request).includes(stopHookFeedback);
+        if (!fed) return toolResults(request) === 0 ? toolUseReply('Bash', { command: plant }) : textReply('All done.');
+        return toolResults(request) === 1
+          ? toolUseReply('Write', { file_path: join(repo, 'src/add.js'), content: rightAdd })
+          : textReply('Fixed add().');
+      },
+    });
+    const marker = randomUUID();
+    onTestFinished(async () => {
+      await server.close();
+      await waitFor(() => pidsWithEnv('SLUICE_TEST_MARKER', marker).length === 0, 2000);
+    });
+    const home = tempDir('sluice-claude-home-');
+    expect((await runSluice(['hooks', 'install', '--claude'], { cwd: repo })).exitCode).toBe(0);
+    // A second Stop hook keeps what Claude Code hands the hooks: the cwd must really be sub/ for this test to
+    // mean anything.
+    const settingsPath = join(repo, '.claude/settings.json');
+    const settings = JSON.parse(readFileSync(settingsPath, 'utf8'));
+    const seen = join(home, 'stop-inputs.jsonl');
+    settings.hooks.Stop.push({ hooks: [{ type: 'command', command: `cat >> '${seen}'; echo >> '${seen}'` }] });
+    writeFileSync(settingsPath, JSON.stringify(settings));
+
+    const result = await claudeAgent().runTurn({
+      prompt: 'Make add() add.',
+      cwd: repo,
+      logPath: join(home, 'logs', 'turn.log'),
+      timeoutMs: 60_000,
+      env: { ...claudeTestEnv(server.url, home), SLUICE_TEST_MARKER: marker },
+    });
+    expect(result).toMatchObject({ status: 'finished', finalMessage: 'Fixed add().' });
+    const stops = readFileSync(seen, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    expect(stops[0]?.cwd).toBe(join(repo, 'sub'));
+    const requests = server.messageRequests();
+    expect(conversation(requests[2] as MessagesRequest)).toContain('adds two numbers (test/add.test.js:6)');
+    expect(readFileSync(join(repo, 'src/add.js'), 'utf8')).toBe(rightAdd);
   });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,10 +7,15 @@ import { type CliRun, runSluice, sluiceBin } from '../../support/sluice-cli.ts';
 
 /** `sluice hook stop` as Claude Code runs it: the hook JSON on stdin. */
 function hookStop(stdin: string, cwd: string, ...args: string[]): Promise<CliRun> {
+  return hookStopWith({}, stdin, cwd, ...args);
+}
+
+function hookStopWith(env: Record<string, string>, stdin: string, cwd: string, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
+    const { CLAUDE_PROJECT_DIR: _unset, ...inherited } = process.env;
     const child = spawn(process.execPath, [sluiceBin, 'hook', 'stop', ...args], {
       cwd,
-      env: { ...process.env, CI: '1', NO_COLOR: '1' },
+      env: { ...inherited, CI: '1', NO_COLOR: '1', ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -39,6 +44,22 @@ describe('sluice hook stop (the real bin)', () => {
     expect(blocked.stderr).toContain('adds two numbers (test/add.test.js:6)');
     writeFileSync(join(repo, 'src/add.js'), rightAdd);
     expect(await hookStop(stopJson(repo), repo)).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+  });
+
+  it.each([
+    [
+      'a sluice.yaml of its own whose gate passes',
+      'mkdir sub && printf "gates:\\n  ok:\\n    run: \\"true\\"\\n" > sub/sluice.yaml',
+    ],
+    ['an empty .git folder, where the search for sluice.yaml stops', 'mkdir -p sub/.git'],
+    ['a repository of its own', 'git init -q sub'],
+  ])('judges the project Claude Code names, not the folder the agent cd-ed into with %s', async (_trick, plant) => {
+    const repo = await brokenAdderRepo();
+    execSync(plant, { cwd: repo, stdio: 'ignore' });
+    const sub = join(repo, 'sub');
+    const stop = await hookStopWith({ CLAUDE_PROJECT_DIR: repo }, stopJson(sub), sub);
+    expect(stop.exitCode).toBe(2);
+    expect(stop.stderr).toContain('adds two numbers (test/add.test.js:6)');
   });
 
   it('judges the tree the guard restored, not the cached pass of the tree it was handed', async () => {
