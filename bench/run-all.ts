@@ -10,6 +10,7 @@ import { benchDashboard } from './dashboard.ts';
 import { benchFeedbackRealWorld } from './feedback-real-world.ts';
 import { benchFeedbackSize } from './feedback-size.ts';
 import { benchFeedbackTokens } from './feedback-tokens.ts';
+import { benchGateChain } from './gate-chain.ts';
 import { benchGuardEmptyDiff } from './guard-empty-diff.ts';
 import { benchGuardManyFiles } from './guard-many-files.ts';
 import { benchHookStop } from './hook-stop.ts';
@@ -25,6 +26,7 @@ import { benchWorkflowOverhead } from './workflow-overhead.ts';
 const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/parallel-gates.ts', run: benchParallelGates },
   { file: 'bench/many-gates.ts', run: benchManyGates },
+  { file: 'bench/gate-chain.ts', run: benchGateChain },
   { file: 'bench/cached-recheck.ts', run: benchCachedRecheck },
   { file: 'bench/cached-check-inputs.ts', run: benchCachedCheckInputs },
   { file: 'bench/feedback-size.ts', run: benchFeedbackSize },

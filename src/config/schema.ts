@@ -207,25 +207,32 @@ export const configSchema = z
 export type SluiceConfig = z.output<typeof configSchema>;
 export type GateConfig = z.output<typeof gateSchema>;
 
+/**
+ * The first cycle of `needs`, as the path that closes it; undefined when there is none. A depth-first
+ * walk with a stack of its own, not recursion: a chain of 20,000 gates must not overflow the call stack.
+ */
 function findCycle(gates: Record<string, { needs: string[] }>): string[] | undefined {
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (name: string): string[] | undefined => {
-    if (state.get(name) === 'done' || !Object.hasOwn(gates, name)) return undefined;
-    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
-    state.set(name, 'visiting');
-    stack.push(name);
-    for (const needed of gates[name]?.needs ?? []) {
-      const cycle = visit(needed);
-      if (cycle) return cycle;
+  const needsOf = (name: string) => (Object.hasOwn(gates, name) ? (gates[name]?.needs ?? []) : []);
+  for (const start of Object.keys(gates).sort()) {
+    if (state.has(start)) continue;
+    // The path being walked, each gate with the index of the next of its needs to look at.
+    const path: Array<{ name: string; next: number }> = [{ name: start, next: 0 }];
+    state.set(start, 'visiting');
+    while (path.length > 0) {
+      const top = path[path.length - 1] as { name: string; next: number };
+      const needed = needsOf(top.name)[top.next++];
+      if (needed === undefined) {
+        state.set(top.name, 'done');
+        path.pop();
+      } else if (state.get(needed) === 'visiting') {
+        const names = path.map((step) => step.name);
+        return [...names.slice(names.indexOf(needed)), needed];
+      } else if (!state.has(needed) && Object.hasOwn(gates, needed)) {
+        state.set(needed, 'visiting');
+        path.push({ name: needed, next: 0 });
+      }
     }
-    stack.pop();
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const name of Object.keys(gates).sort()) {
-    const cycle = visit(name);
-    if (cycle) return cycle;
   }
   return undefined;
 }

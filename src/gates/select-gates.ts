@@ -11,12 +11,15 @@ export function selectGates(gates: Record<string, GateConfig>, only: string[] = 
       `unknown gate ${unknown.map((name) => `"${name}"`).join(', ')}; gates: ${Object.keys(gates).join(', ')}`,
     );
   }
-  const wanted = new Set<string>();
-  const add = (name: string) => {
-    if (wanted.has(name)) return;
-    wanted.add(name);
-    for (const needed of gates[name]?.needs ?? []) add(needed);
-  };
-  for (const name of only) add(name);
+  // A worklist, not recursion: a long chain of needs must not overflow the call stack.
+  const wanted = new Set<string>(only);
+  const toVisit = [...wanted];
+  for (let name = toVisit.pop(); name !== undefined; name = toVisit.pop()) {
+    for (const needed of gates[name]?.needs ?? []) {
+      if (wanted.has(needed)) continue;
+      wanted.add(needed);
+      toVisit.push(needed);
+    }
+  }
   return new Map(all.filter(([name]) => wanted.has(name)));
 }

@@ -27,13 +27,14 @@ export function stepOrder(steps: Steps, file: string): string[] {
 /** Every step `id` waits for, directly or through others. */
 export function transitiveNeeds(steps: Steps, id: string): Set<string> {
   const found = new Set<string>();
-  const add = (step: string) => {
+  // A worklist, not recursion: a long chain of needs must not overflow the call stack.
+  const toVisit = [id];
+  for (let step = toVisit.pop(); step !== undefined; step = toVisit.pop()) {
     for (const needed of steps[step]?.needs ?? []) {
       if (found.has(needed)) continue;
       found.add(needed);
-      add(needed);
+      toVisit.push(needed);
     }
-  };
-  add(id);
+  }
   return found;
 }
