@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
 import { sweepDeadTempFiles, writeFileAtomically } from '../process/scratch-dir.ts';
 
 export const hookSessionStatuses = ['open', 'done', 'not-done'] as const;
 export type HookSessionStatus = (typeof hookSessionStatuses)[number];
 
-/** What Sluice remembers of one agent session across its Stop hook calls (`.sluice/hooks/<id>.json`). */
+/** What Sluice remembers of one agent session across its Stop hook calls (`hookSessionsDir`/<id>.json). */
 export interface HookSession {
   session_id: string;
   /** `open` while it is being blocked, `done` once a stop was allowed on passing gates,
@@ -22,16 +25,34 @@ export interface HookSession {
   updated_at: string;
 }
 
-/** The file of a session; ids are sanitized so a crafted id cannot leave `.sluice/hooks/`. */
-export function hookSessionPath(sluiceDir: string, sessionId: string): string {
+/**
+ * Where a project's hook sessions are kept: in the user's state folder (`$XDG_STATE_HOME/sluice`, else
+ * `~/.local/state/sluice`), one folder per project, never in the repository. A session's base commit is
+ * what its change is measured from: in `.sluice/` an agent could commit a weakened test and then delete
+ * or rewrite the record, so the guard would measure from its own commit and see nothing.
+ */
+export function hookSessionsDir(projectRoot: string): string {
+  const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  let real = projectRoot;
+  try {
+    real = realpathSync.native(projectRoot);
+  } catch {
+    // a folder that is gone has no sessions to find; its name still keys the folder
+  }
+  const key = createHash('sha256').update(real).digest('hex').slice(0, 16);
+  return join(state, 'sluice', 'hook-sessions', `${basename(real) || 'root'}-${key}`);
+}
+
+/** The file of a session; ids are sanitized so a crafted id cannot leave `sessionsDir`. */
+export function hookSessionPath(sessionsDir: string, sessionId: string): string {
   const safe = sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 128);
-  return join(sluiceDir, 'hooks', `${safe}.json`);
+  return join(sessionsDir, `${safe}.json`);
 }
 
 /** The session's record, or a fresh one when it has none (or it is unreadable). */
-export async function readHookSession(sluiceDir: string, sessionId: string): Promise<HookSession> {
+export async function readHookSession(sessionsDir: string, sessionId: string): Promise<HookSession> {
   try {
-    const parsed = JSON.parse(await readFile(hookSessionPath(sluiceDir, sessionId), 'utf8')) as Partial<HookSession>;
+    const parsed = JSON.parse(await readFile(hookSessionPath(sessionsDir, sessionId), 'utf8')) as Partial<HookSession>;
     if (typeof parsed.blocks === 'number' && typeof parsed.total_blocks === 'number') {
       return { ...freshSession(sessionId), ...parsed, session_id: sessionId };
     }
@@ -42,10 +63,10 @@ export async function readHookSession(sluiceDir: string, sessionId: string): Pro
 }
 
 /** Write the record atomically (temp file + rename), so a killed hook never leaves half a file. */
-export async function writeHookSession(sluiceDir: string, session: HookSession): Promise<void> {
-  const path = hookSessionPath(sluiceDir, session.session_id);
-  await mkdir(join(sluiceDir, 'hooks'), { recursive: true });
-  await sweepDeadTempFiles(join(sluiceDir, 'hooks'));
+export async function writeHookSession(sessionsDir: string, session: HookSession): Promise<void> {
+  const path = hookSessionPath(sessionsDir, session.session_id);
+  await mkdir(sessionsDir, { recursive: true, mode: 0o700 });
+  await sweepDeadTempFiles(sessionsDir);
   await writeFileAtomically(path, `${JSON.stringify(session, null, 2)}\n`);
 }
 

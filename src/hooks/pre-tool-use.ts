@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { findConfigFile } from '../config/config-file.ts';
-import { ensureSluiceDir } from '../gates/sluice-dir.ts';
 import { guardConfigAt } from '../guard/guard-config-at.ts';
 import { protectionOf } from '../guard/protection.ts';
 import { type ShellWrites, shellWrites } from './bash-write-targets.ts';
 import { hookGround } from './hook-ground.ts';
-import { readHookSession, writeHookSession } from './hook-sessions.ts';
+import { hookSessionsDir, readHookSession, writeHookSession } from './hook-sessions.ts';
 import { sessionBase } from './session-base.ts';
 import type { ToolHookInput } from './tool-hook-input.ts';
 import { copyDestinations, treeChangePaths, type WrittenPath, writtenPaths } from './written-paths.ts';
@@ -42,10 +41,11 @@ export async function runPreToolUse(
   const { repoRoot } = ground;
   const configPath = findConfigFile(from);
   // Remember where the session started, before it changes anything: the Stop hook's guard measures from there.
-  const sluiceDir = await ensureSluiceDir(configPath ? dirname(configPath) : repoRoot);
-  const session = await readHookSession(sluiceDir, input.sessionId);
+  // The folder the Stop hook judges, whose sessions it reads.
+  const sessionsDir = hookSessionsDir(configPath ? dirname(configPath) : repoRoot);
+  const session = await readHookSession(sessionsDir, input.sessionId);
   const base = await sessionBase(repoRoot, session, undefined, ground.head);
-  if (!session.base_commit) await writeHookSession(sluiceDir, { ...session, base_commit: base });
+  if (!session.base_commit) await writeHookSession(sessionsDir, { ...session, base_commit: base });
   if (writes.files.length === 0 && writes.trees.length === 0 && writes.copies.length === 0) {
     return { decision: 'allow' };
   }

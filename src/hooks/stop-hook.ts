@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { findConfigFile, type LoadedConfig, loadConfig } from '../config/config-file.ts';
-import { sluiceFolderName } from '../config/sluice-folder.ts';
 import { ConfigError } from '../errors.ts';
 import type { InputHasher } from '../gates/cache/hash-inputs.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
@@ -11,7 +10,13 @@ import { changedPaths } from '../guard/changed-files.ts';
 import { blockingFindings, guardFeedback, guardWorktree } from '../guard/guard-worktree.ts';
 import { repoRootOf } from '../workspace/repo-root.ts';
 import { type HookGround, hookGround } from './hook-ground.ts';
-import { type HookSession, hookSessionPath, readHookSession, writeHookSession } from './hook-sessions.ts';
+import {
+  type HookSession,
+  hookSessionPath,
+  hookSessionsDir,
+  readHookSession,
+  writeHookSession,
+} from './hook-sessions.ts';
 import { sessionBase } from './session-base.ts';
 import type { StopHookInput } from './stop-hook-input.ts';
 
@@ -68,24 +73,30 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   const loading = loadConfig(configPath);
   loading.catch(() => {}); // judged (an invalid config blocks) where it is awaited
   // The session's record is read while git answers (reading creates nothing: an ignored stop leaves no trace).
+  const sessionsDir = hookSessionsDir(root);
   const [ground, session] = await Promise.all([
     options.base ? undefined : groundFromLook(inputHasher, root),
-    readHookSession(join(root, sluiceFolderName), input.sessionId),
+    readHookSession(sessionsDir, input.sessionId),
   ]);
   if (ground && 'missing' in ground) return { decision: 'ignored', note: ground.missing };
-  const sluiceDir = await ensureSluiceDir(root);
+  await ensureSluiceDir(root);
   const judged = await judge(options, { configPath, loading }, root, session, ground, inputHasher);
 
   const now = new Date().toISOString();
   if (judged.failure === undefined) {
-    await writeHookSession(sluiceDir, { ...withoutReason(judged.session), status: 'done', blocks: 0, updated_at: now });
+    await writeHookSession(sessionsDir, {
+      ...withoutReason(judged.session),
+      status: 'done',
+      blocks: 0,
+      updated_at: now,
+    });
     return { decision: 'allowed', summary: judged.summary };
   }
   // A stop that does not follow one of our blocks (a new prompt, a new turn) starts the count again.
   const blocksInARow = input.stopHookActive ? judged.session.blocks : 0;
   if (blocksInARow >= maxBlocks) {
     const reason = `the guard or a blocking gate still fails after ${blocksInARow} blocked stops (cap ${maxBlocks})`;
-    await writeHookSession(sluiceDir, {
+    await writeHookSession(sessionsDir, {
       ...judged.session,
       status: 'not-done',
       blocks: 0,
@@ -96,11 +107,11 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
       decision: 'capped',
       reason,
       blocks: blocksInARow,
-      sessionPath: hookSessionPath(sluiceDir, input.sessionId),
+      sessionPath: hookSessionPath(sessionsDir, input.sessionId),
     };
   }
   const blocks = blocksInARow + 1;
-  await writeHookSession(sluiceDir, {
+  await writeHookSession(sessionsDir, {
     ...judged.session,
     status: 'open',
     blocks,

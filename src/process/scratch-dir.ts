@@ -39,7 +39,7 @@ export async function sweepDeadScratch(parent = tmpdir()): Promise<string[]> {
 
 /**
  * Write `text` to `path` atomically: into `<path>.<pid>.tmp`, made anew, then renamed over `path`. The
- * folders Sluice writes this way (`.sluice/cache`, `.sluice/hooks`) are in a tree the agent writes: a link it
+ * folders Sluice writes this way (`.sluice/cache`; the hooks' session records) may be where the agent writes: a link it
  * planted under the temp name is removed, never written through (the rename replaces a link at `path` itself).
  */
 export async function writeFileAtomically(path: string, text: string): Promise<void> {

@@ -27,7 +27,7 @@ The flags are those of stop.`,
       type: 'whole',
       min: 0,
       description:
-        'Blocks in a row per session before the agent may stop anyway, recorded as not done in .sluice/hooks/<session>.json (default 8)',
+        'Blocks in a row per session before the agent may stop anyway, recorded as not done in its session record, kept in ~/.local/state/sluice/hook-sessions (default 8)',
     },
     config: {
       type: 'string',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { hookSessionsDir } from '../../../src/hooks/hook-sessions.ts';
 import { claudeAgent, claudeTestEnv, pidsWithEnv } from '../../support/claude-code.ts';
 import {
   type MessagesRequest,
@@ -76,9 +77,9 @@ describe('sluice hook stop under the real Claude Code', () => {
     expect(readFileSync(join(repo, 'src/add.js'), 'utf8')).toBe(rightAdd);
 
     // One session: blocked once, then done.
-    const records = readdirSync(join(repo, '.sluice', 'hooks'));
+    const records = readdirSync(hookSessionsDir(repo));
     expect(records).toHaveLength(1);
-    const record = JSON.parse(readFileSync(join(repo, '.sluice', 'hooks', records[0] ?? ''), 'utf8'));
+    const record = JSON.parse(readFileSync(join(hookSessionsDir(repo), records[0] ?? ''), 'utf8'));
     expect(record).toMatchObject({ session_id: result.sessionId, status: 'done', blocks: 0, total_blocks: 1 });
 
     // Uninstall removes the settings file Sluice created.

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { hookSessionsDir } from '../../../src/hooks/hook-sessions.ts';
 import { pidsWithEnv } from '../../support/claude-code.ts';
 import { type RecordedRequest, startFakeResponsesServer } from '../../support/fake-openai-responses-server.ts';
 import { waitFor } from '../../support/process-state.ts';
@@ -117,9 +118,9 @@ describe('sluice hooks install --codex under the real Codex CLI', () => {
       expect.objectContaining({ session_id: thread, cwd: repo, hook_event_name: 'Stop', stop_hook_active: false }),
       expect.objectContaining({ session_id: thread, cwd: repo, hook_event_name: 'Stop', stop_hook_active: true }),
     ]);
-    const records = readdirSync(join(repo, '.sluice/hooks'));
+    const records = readdirSync(hookSessionsDir(repo));
     expect(records).toContain(`${thread}.json`);
-    const session = JSON.parse(readFileSync(join(repo, '.sluice/hooks', `${thread}.json`), 'utf8'));
+    const session = JSON.parse(readFileSync(join(hookSessionsDir(repo), `${thread}.json`), 'utf8'));
     expect(session).toMatchObject({ session_id: thread, status: 'done', blocks: 0, total_blocks: 1 });
 
     expect((await runSluice(['hooks', 'uninstall', '--codex'], { cwd: repo })).stdout).toContain('restored');

@@ -2,6 +2,7 @@ import { execSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hookSessionPath, hookSessionsDir } from '../../../src/hooks/hook-sessions.ts';
 import { adderTest, brokenAdderRepo, rightAdd } from '../../support/run-fixtures.ts';
 import { type CliRun, runSluice, sluiceBin } from '../../support/sluice-cli.ts';
 
@@ -62,6 +63,16 @@ describe('sluice hook stop (the real bin)', () => {
     expect(stop.stderr).toContain('adds two numbers (test/add.test.js:6)');
   });
 
+  it("keeps the session's base out of the agent's tree: a weakened test committed, then .sluice deleted, is still blocked", async () => {
+    const repo = await brokenAdderRepo();
+    expect((await hookStop(stopJson(repo), repo)).exitCode).toBe(2); // the session's base is recorded
+    writeFileSync(join(repo, 'test/add.test.js'), adderTest.replace('assert.equal(add(2, 3), 5)', 'assert.ok(true)'));
+    execSync('git commit -qam "simplify the test" && rm -rf .sluice', { cwd: repo, stdio: 'ignore' });
+    const stop = await hookStop(stopJson(repo, true), repo);
+    expect(stop.exitCode).toBe(2);
+    expect(stop.stderr).toContain('test/add.test.js:6 assertion-weakened');
+  });
+
   it('judges the tree the guard restored, not the cached pass of the tree it was handed', async () => {
     // The agent strips the assertion (a `revert` rule) and gets a passing check of that tree into the cache.
     const repo = await brokenAdderRepo('guard:\n  rules:\n    assertions-removed: revert\n');
@@ -81,7 +92,7 @@ describe('sluice hook stop (the real bin)', () => {
     const capped = await hookStop(stopJson(repo, true), repo, '--max-blocks', '1');
     expect(capped.exitCode).toBe(0);
     expect(capped.stderr).toContain('the session is NOT done');
-    expect(capped.stderr).toContain('.sluice/hooks/s-1.json');
+    expect(capped.stderr).toContain(hookSessionPath(hookSessionsDir(repo), 's-1'));
   });
 
   it.each(['', 'not json', '{"session_id":"s"}'])(

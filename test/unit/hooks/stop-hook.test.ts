@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hookSessionPath } from '../../../src/hooks/hook-sessions.ts';
+import { hookSessionPath, hookSessionsDir } from '../../../src/hooks/hook-sessions.ts';
 import { runStopHook } from '../../../src/hooks/stop-hook.ts';
 import { parseStopHookInput } from '../../../src/hooks/stop-hook-input.ts';
 import { gitdir } from '../../support/gitdir.ts';
@@ -12,7 +12,7 @@ const input = (cwd: string, sessionId = 'session-1', stopHookActive = false) => 
 /** A stop Claude Code makes while continuing after one of our blocks. */
 const again = (cwd: string, sessionId = 'session-1') => input(cwd, sessionId, true);
 const sessionRecord = (repo: string, sessionId = 'session-1') =>
-  JSON.parse(readFileSync(hookSessionPath(join(repo, '.sluice'), sessionId), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(hookSessionPath(hookSessionsDir(repo), sessionId), 'utf8')) as Record<string, unknown>;
 
 describe('parseStopHookInput', () => {
   it('reads the fields of a Claude Code Stop hook JSON', () => {
@@ -76,7 +76,7 @@ describe('runStopHook', () => {
     expect(decisions.map((outcome) => outcome.decision)).toEqual(['blocked', 'blocked', 'capped']);
     expect(decisions[2]).toMatchObject({
       reason: 'the guard or a blocking gate still fails after 2 blocked stops (cap 2)',
-      sessionPath: hookSessionPath(join(repo, '.sluice'), 'session-1'),
+      sessionPath: hookSessionPath(hookSessionsDir(repo), 'session-1'),
     });
     const record = sessionRecord(repo);
     expect(record).toMatchObject({ status: 'not-done', blocks: 0, total_blocks: 2 });
@@ -109,11 +109,11 @@ describe('runStopHook', () => {
     expect(sessionRecord(repo).base_commit).toMatch(/^[0-9a-f]{40}$/);
   });
 
-  it('counts each session in its own file, and a crafted id cannot leave .sluice/hooks', async () => {
+  it("counts each session in its own file, and a crafted id cannot leave the project's sessions folder", async () => {
     const repo = await brokenAdderRepo();
     await runStopHook(input(repo, '../../escape'));
-    expect(existsSync(join(repo, '.sluice/hooks/______escape.json'))).toBe(true);
-    expect(existsSync(join(repo, 'escape.json'))).toBe(false);
+    expect(existsSync(join(hookSessionsDir(repo), '______escape.json'))).toBe(true);
+    expect(existsSync(join(hookSessionsDir(repo), '..', '..', 'escape.json'))).toBe(false);
   });
 
   it('ignores a folder with no sluice.yaml, and a cwd that does not exist', async () => {
