@@ -66,6 +66,8 @@ export function childEnv(tempDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS
     PATH: [dirname(nodeBin), join(repoRoot, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter),
     NO_COLOR: '1',
     NODE_COMPILE_CACHE: join(tempDir, '.node-compile-cache'),
+    // The hooks' session records and gate caches (the user's state folder) stay in the benchmark's folder.
+    XDG_STATE_HOME: join(tempDir, '.state'),
     ...extra,
   };
 }

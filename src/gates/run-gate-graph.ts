@@ -210,9 +210,9 @@ export function startInputHashing(
  * Start git's look at the files under `root` before the config is even read (a cached check is mostly this
  * look, Node's start-up and the config): pass the hasher to `runGateGraph` over the same root, with the cache.
  */
-export function lookAtInputs(root: string): InputHasher {
-  // Remembered in the default cache folder, where `runGateGraph` keeps the passes unless told otherwise.
-  const hasher = new InputHasher(root, { memoDir: join(root, sluiceFolderName, 'cache') });
+export function lookAtInputs(root: string, cacheDir = join(root, sluiceFolderName, 'cache')): InputHasher {
+  // Remembered in the cache folder, where `runGateGraph` keeps the passes (the default unless told otherwise).
+  const hasher = new InputHasher(root, { memoDir: cacheDir });
   hasher.lookAhead();
   return hasher;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { sweepDeadTempFiles, writeFileAtomically } from '../process/scratch-dir.ts';
@@ -47,6 +47,36 @@ export function hookSessionsDir(projectRoot: string): string {
 export function hookSessionPath(sessionsDir: string, sessionId: string): string {
   const safe = sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 128);
   return join(sessionsDir, `${safe}.json`);
+}
+
+/**
+ * Where the Stop hook remembers a session's passing gates (and its hashes of their inputs): beside the
+ * session's record, one folder per session. The hook answers only from passes it recorded itself in this
+ * session. `.sluice/cache` in the working tree is the agent's to write: it could run `sluice check` with a
+ * fake `node` first on PATH, or with a test runner patched for the moment, to record a pass of a broken
+ * tree, and the hook would take it.
+ */
+export function hookGateCacheDir(sessionsDir: string, sessionId: string): string {
+  return join(sessionsDir, 'gate-cache', hookSessionPath('', sessionId).slice(0, -'.json'.length));
+}
+
+/** Sessions untouched this long lose their gate cache (their record stays). */
+const staleGateCacheMs = 14 * 24 * 60 * 60 * 1000;
+
+/** Remove the gate caches of sessions untouched for two weeks; called when a session starts its own. */
+export async function sweepStaleGateCaches(sessionsDir: string, now = Date.now()): Promise<void> {
+  const folder = join(sessionsDir, 'gate-cache');
+  const names = await readdir(folder).catch(() => [] as string[]);
+  await Promise.all(
+    names.map(async (name) => {
+      const path = join(folder, name);
+      const modified = await stat(path).then(
+        (info) => info.mtimeMs,
+        () => now,
+      );
+      if (now - modified > staleGateCacheMs) await rm(path, { recursive: true, force: true });
+    }),
+  );
 }
 
 /** The session's record, or a fresh one when it has none (or it is unreadable). */

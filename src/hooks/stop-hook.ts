@@ -12,9 +12,11 @@ import { repoRootOf } from '../workspace/repo-root.ts';
 import { type HookGround, hookGround } from './hook-ground.ts';
 import {
   type HookSession,
+  hookGateCacheDir,
   hookSessionPath,
   hookSessionsDir,
   readHookSession,
+  sweepStaleGateCaches,
   writeHookSession,
 } from './hook-sessions.ts';
 import { sessionBase } from './session-base.ts';
@@ -69,18 +71,21 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   if (!existsSync(root)) return { decision: 'ignored', note: `the folder to judge does not exist: ${root}` };
   // A named base (a run's) is checked where it is resolved; otherwise HEAD must exist to measure from.
   // Git's look at the gates' input files, and the config, start now, while the hook asks git where it stands.
-  const inputHasher = lookAtInputs(root);
+  const sessionsDir = hookSessionsDir(root);
+  const cacheDir = hookGateCacheDir(sessionsDir, input.sessionId);
+  const inputHasher = lookAtInputs(root, cacheDir);
   const loading = loadConfig(configPath);
   loading.catch(() => {}); // judged (an invalid config blocks) where it is awaited
   // The session's record is read while git answers (reading creates nothing: an ignored stop leaves no trace).
-  const sessionsDir = hookSessionsDir(root);
   const [ground, session] = await Promise.all([
     options.base ? undefined : groundFromLook(inputHasher, root),
     readHookSession(sessionsDir, input.sessionId),
   ]);
   if (ground && 'missing' in ground) return { decision: 'ignored', note: ground.missing };
   await ensureSluiceDir(root);
-  const judged = await judge(options, { configPath, loading }, root, session, ground, inputHasher);
+  // A session's first stop: the caches of sessions long gone are removed.
+  if (session.total_blocks === 0 && session.status === 'open') await sweepStaleGateCaches(sessionsDir);
+  const judged = await judge(options, { configPath, loading, cacheDir }, root, session, ground, inputHasher);
 
   const now = new Date().toISOString();
   if (judged.failure === undefined) {
@@ -130,7 +135,7 @@ interface Judgement {
 
 async function judge(
   options: StopHookOptions,
-  { configPath, loading }: { configPath: string; loading: Promise<LoadedConfig> },
+  { configPath, loading, cacheDir }: { configPath: string; loading: Promise<LoadedConfig>; cacheDir: string },
   root: string,
   session: HookSession,
   ground: Exclude<HookGround, { missing: string }> | undefined,
@@ -157,6 +162,7 @@ async function judge(
       config: loaded.config,
       root,
       useCache: true,
+      cacheDir,
       inputHasher,
       baseRef: base,
       ...(options.signal ? { signal: options.signal } : {}),

@@ -77,7 +77,7 @@ describe('sluice hook stop under the real Claude Code', () => {
     expect(readFileSync(join(repo, 'src/add.js'), 'utf8')).toBe(rightAdd);
 
     // One session: blocked once, then done.
-    const records = readdirSync(hookSessionsDir(repo));
+    const records = readdirSync(hookSessionsDir(repo)).filter((name) => name.endsWith('.json'));
     expect(records).toHaveLength(1);
     const record = JSON.parse(readFileSync(join(hookSessionsDir(repo), records[0] ?? ''), 'utf8'));
     expect(record).toMatchObject({ session_id: result.sessionId, status: 'done', blocks: 0, total_blocks: 1 });

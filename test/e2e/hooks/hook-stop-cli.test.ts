@@ -73,6 +73,20 @@ describe('sluice hook stop (the real bin)', () => {
     expect(stop.stderr).toContain('test/add.test.js:6 assertion-weakened');
   });
 
+  it('never answers from a pass the agent got recorded with a fake node first on PATH (by check, or by a hook of another session)', async () => {
+    const repo = await brokenAdderRepo();
+    const fakeBin = join(repo, '.fake-bin');
+    execSync(`mkdir -p ${fakeBin} && printf '#!/bin/sh\\nexit 0\\n' > ${fakeBin}/node && chmod +x ${fakeBin}/node`);
+    const faked = { PATH: `${fakeBin}:${process.env.PATH}` };
+    const check = await runSluice(['check'], { cwd: repo, env: faked });
+    expect(check.exitCode).toBe(0); // the fake node "passes" the tests, and check records the pass
+    const otherSession = JSON.stringify({ session_id: 'agent-made', cwd: repo, hook_event_name: 'Stop' });
+    expect((await hookStopWith(faked, otherSession, repo)).exitCode).toBe(0);
+    const stop = await hookStop(stopJson(repo), repo);
+    expect(stop.exitCode).toBe(2);
+    expect(stop.stderr).toContain('adds two numbers (test/add.test.js:6)');
+  });
+
   it('judges the tree the guard restored, not the cached pass of the tree it was handed', async () => {
     // The agent strips the assertion (a `revert` rule) and gets a passing check of that tree into the cache.
     const repo = await brokenAdderRepo('guard:\n  rules:\n    assertions-removed: revert\n');
