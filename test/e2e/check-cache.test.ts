@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, gitdir } from '../support/gitdir.ts';
-import { checkJson } from '../support/sluice-cli.ts';
+import { checkJson, runSluice } from '../support/sluice-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { writeFiles } from '../support/write-files.ts';
 
@@ -76,6 +76,20 @@ describe('the gate cache', () => {
       'sluice.yaml': config.replace('inputs: ["lint.cfg"]', 'inputs: ["lint.cfg"]\n    env: { STRICT: 1 }'),
     });
     expect((await checkJson(dir)).gate('lint').status).toBe('passed');
+  });
+
+  it('does not answer from a pass recorded under another PATH (a fake node put first, another Node)', async () => {
+    const dir = tempDir();
+    const fakeBin = join(dir, 'fake-bin');
+    writeFiles(dir, {
+      'sluice.yaml': 'gates:\n  unit:\n    run: node test.js\n    inputs: ["test.js"]\n',
+      'test.js': 'process.exit(1);\n',
+      'fake-bin/node': '#!/bin/sh\nexit 0\n',
+    });
+    chmodSync(join(fakeBin, 'node'), 0o755);
+    const faked = await runSluice(['check'], { cwd: dir, env: { PATH: `${fakeBin}:${process.env.PATH}` } });
+    expect(faked.exitCode).toBe(0);
+    expect((await checkJson(dir)).gate('unit').status).toBe('failed');
   });
 
   it('never caches a failure, and --no-cache re-runs everything', async () => {

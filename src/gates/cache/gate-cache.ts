@@ -34,8 +34,37 @@ export async function computeGateKey(
   const needs = Object.entries(neededKeys).sort(([a], [b]) => a.localeCompare(b));
   const { run, cwd, report, services, invariant, log, http, browser } = gate;
   const judged = { services, invariant, log, http, browser };
-  const material = JSON.stringify({ v: 2, run, cwd, env, report, inputs, needs, judged });
+  const toolchain = toolchainEnvironment(gate.env);
+  const material = JSON.stringify({ v: 3, run, cwd, env, toolchain, report, inputs, needs, judged });
   return createHash('sha256').update(material).digest('hex');
+}
+
+/**
+ * The variables of Sluice's own environment that choose which programs a gate runs and how (its PATH, a
+ * preload, interpreter options), as the gate inherits them. A pass recorded under another PATH (another
+ * Node from nvm, or a fake `node` an agent put first) does not answer for this one.
+ */
+const toolchainVariables = [
+  'PATH',
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'LD_PRELOAD',
+  'LD_LIBRARY_PATH',
+  'PYTHONPATH',
+  'PYTHONSTARTUP',
+  'RUBYOPT',
+  'PERL5OPT',
+  'JAVA_TOOL_OPTIONS',
+  'BASH_ENV',
+  'ENV',
+];
+
+function toolchainEnvironment(gateEnv: Record<string, string>): Array<[string, string]> {
+  return toolchainVariables.flatMap((name) => {
+    if (Object.hasOwn(gateEnv, name)) return []; // in the config's env, keyed already
+    const value = process.env[name];
+    return value === undefined ? [] : [[name, value] as [string, string]];
+  });
 }
 
 /** Reads and writes `<dir>/<gate>.json` (`.sluice/cache/` by default); writes are atomic (temp file + rename). */
