@@ -19,6 +19,7 @@ import { benchLoopOverhead } from './loop-overhead.ts';
 import { benchManyGates } from './many-gates.ts';
 import { benchParallelGates } from './parallel-gates.ts';
 import { benchPlanTokens } from './plan-tokens.ts';
+import { benchProcessLauncher } from './process-launcher.ts';
 import { benchReviewSimulation } from './review-simulation.ts';
 import { type BenchReport, formatMs, machineDescription, renderReport, repoRoot } from './support.ts';
 import { benchWorkflowOverhead } from './workflow-overhead.ts';
@@ -31,6 +32,7 @@ const benchmarks: Array<{ file: string; run: () => Promise<BenchReport> }> = [
   { file: 'bench/cached-check-inputs.ts', run: benchCachedCheckInputs },
   { file: 'bench/feedback-size.ts', run: benchFeedbackSize },
   { file: 'bench/feedback-real-world.ts', run: benchFeedbackRealWorld },
+  { file: 'bench/process-launcher.ts', run: benchProcessLauncher },
   { file: 'bench/loop-overhead.ts', run: benchLoopOverhead },
   { file: 'bench/judge-checkout.ts', run: benchJudgeCheckout },
   { file: 'bench/feedback-tokens.ts', run: benchFeedbackTokens },

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { monotonicNow } from '../clock.ts';
+import type { Captured, CaptureProcessOptions, CaptureResult } from './capture-result.ts';
+import { captureLaunched } from './launcher/capture-launched.ts';
+import { processLauncher } from './launcher/shared-launcher.ts';
 import {
   descendantsOf,
   killProcesses,
@@ -8,36 +11,7 @@ import {
   untrackProcessGroup,
 } from './process-groups.ts';
 
-export interface CaptureProcessOptions {
-  /** The executable, found on `env.PATH` when it has no slash; no shell ever sees the argv. */
-  file: string;
-  args: readonly string[];
-  cwd: string;
-  /** The whole environment of the process (nothing is inherited). */
-  env: Record<string, string>;
-  timeoutMs: number;
-  /** Written to stdin, which is then closed; without it stdin is /dev/null. */
-  input?: string;
-  /** Aborting stops the whole process group, as a timeout does. */
-  signal?: AbortSignal;
-  /** Grace between SIGTERM and SIGKILL when the process is stopped. */
-  killGraceMs?: number;
-}
-
-/** What a captured process printed: stdout as the exact bytes, stderr as text. */
-interface Captured {
-  stdout: Buffer;
-  stderr: string;
-  durationMs: number;
-}
-
-export type CaptureResult =
-  | ({ status: 'exited'; exitCode: number } & Captured)
-  | ({ status: 'signalled'; signal: NodeJS.Signals } & Captured)
-  | ({ status: 'timed-out' } & Captured)
-  | ({ status: 'cancelled' } & Captured)
-  /** `code` is the errno name (ENOENT: no such executable, or no such cwd — Node cannot tell which). */
-  | { status: 'spawn-failed'; code: string | undefined; message: string; durationMs: number };
+export type { CaptureProcessOptions, CaptureResult } from './capture-result.ts';
 
 /**
  * How long, after the process exited and its group was killed, its pipes may stay open before we stop
@@ -51,12 +25,41 @@ const pipesAfterExitMs = 1000;
  * pipes. The group is killed when the process exits (nothing it forked outlives it), and stopped
  * (SIGTERM, then SIGKILL with every descendant seen in /proc) at the timeout or on abort. For short
  * commands whose output the caller parses (git); not contained like agent turns and gates (runProcess).
+ * After useProcessLauncher() the command is started by the process launcher (launcher/) instead of a
+ * spawn of Node's own, with the same result (socketpairs for stdin, stdout and stderr, as libuv's).
  */
-export function captureProcess(options: CaptureProcessOptions): Promise<CaptureResult> {
+export async function captureProcess(options: CaptureProcessOptions): Promise<CaptureResult> {
   const started = monotonicNow();
   const elapsed = () => Math.round(monotonicNow() - started);
   const graceMs = options.killGraceMs ?? 2000;
+  const launcher = launchable(options) ? processLauncher() : undefined;
+  if (launcher) {
+    const launched = await captureLaunched(launcher, options, { elapsed, graceMs });
+    if (launched) return launched;
+    // The launcher died before it started the command, which never ran: spawn it here, in what time is left.
+    return captureDirectly({ ...options, timeoutMs: Math.max(0, options.timeoutMs - elapsed()) }, elapsed, graceMs);
+  }
+  return captureDirectly(options, elapsed, graceMs);
+}
 
+/** A NUL byte makes spawn throw; the launcher would cut the string short instead. */
+function launchable(options: CaptureProcessOptions): boolean {
+  const strings = [
+    options.file,
+    options.cwd,
+    ...options.args,
+    ...Object.keys(options.env),
+    ...Object.values(options.env),
+  ];
+  return !strings.some((text) => typeof text === 'string' && text.includes('\0'));
+}
+
+/** Node's own spawn, with pipes. */
+function captureDirectly(
+  options: CaptureProcessOptions,
+  elapsed: () => number,
+  graceMs: number,
+): Promise<CaptureResult> {
   return new Promise((resolve) => {
     let stopReason: 'timed-out' | 'cancelled' | undefined;
     let settled = false;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { SluiceError, UsageError } from '../../errors.ts';
 import { resumeRun, runSettingsOf } from '../../loop/resume-run.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
+import { useProcessLauncher } from '../../process/launcher/shared-launcher.ts';
 import { enqueueForReview } from '../../review/review-queue.ts';
 import { repositoryDirFlag } from '../command-declaration.ts';
 import { agentOfRun } from '../create-agent.ts';
@@ -29,6 +30,7 @@ export const command = declareCommand({
   async run(values, positionals) {
     const [runId] = positionals;
     if (!runId) throw new UsageError('sluice resume needs a run id; "sluice runs" lists them');
+    useProcessLauncher();
     const store = await openProjectRunStore(values.dir);
     try {
       const found = await store.getRun(runId);

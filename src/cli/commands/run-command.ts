@@ -5,6 +5,7 @@ import type { SluiceConfig } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
 import { startRun } from '../../loop/start-run.ts';
+import { useProcessLauncher } from '../../process/launcher/shared-launcher.ts';
 import { enqueueForReview } from '../../review/review-queue.ts';
 import { RunStore, runStorePath } from '../../store/run-store.ts';
 import { currentBranch } from '../../workspace/refs.ts';
@@ -98,6 +99,7 @@ export async function startFromFlags(
   goal: string,
   gym?: { patience: number; checkConfig: (config: SluiceConfig) => void },
 ): Promise<number> {
+  useProcessLauncher();
   const configPath = findConfigFile(resolve(values.dir ?? '.'));
   if (!configPath) throw new UsageError('no sluice.yaml here or above; run "sluice init" and commit it');
   const base = await loadBaseConfig(configPath, values.base ?? 'HEAD');

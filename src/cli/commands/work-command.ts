@@ -3,6 +3,7 @@ import { findConfigFile } from '../../config/config-file.ts';
 import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../errors.ts';
 import { loadBaseConfig } from '../../loop/run-config.ts';
+import { useProcessLauncher } from '../../process/launcher/shared-launcher.ts';
 import { type DispatchEvent, dispatch } from '../../queue/dispatcher.ts';
 import { RunStore, runStorePath } from '../../store/run-store.ts';
 import { currentBranch } from '../../workspace/refs.ts';
@@ -45,6 +46,7 @@ starting it again resumes the runs it left.`,
     once: { type: 'boolean', description: 'Start what admission allows, wait for those runs, and exit' },
   },
   async run(values) {
+    useProcessLauncher();
     const configPath = findConfigFile(resolve(values.dir ?? '.'));
     if (!configPath) throw new UsageError('no sluice.yaml here or above; run "sluice init" and commit it');
     const probe = await loadBaseConfig(configPath, values.base ?? 'HEAD');
