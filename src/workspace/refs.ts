@@ -2,14 +2,19 @@ import { stat } from 'node:fs/promises';
 import { formatGitCommand, gitFailure, runGit } from './git.ts';
 import { GitError, GitErrorCodes } from './git-error.ts';
 
+const fullObjectName = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
 /** The full commit sha `ref` names (a branch, tag, sha or expression such as `HEAD~1`); a `GitError` naming it if none. */
 export async function resolveCommit(repoRoot: string, ref: string): Promise<string> {
   const args = ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`];
   // A ref that starts with '-' would be read as an option; no branch or tag can start with one.
   if (ref === '' || ref.startsWith('-')) throw refNotFound(repoRoot, ref, formatGitCommand(args), '');
   const result = await runGit(repoRoot, args);
-  if (result.exitCode === 0) return result.stdout.trim();
-  if (await isGitRepo(repoRoot)) throw refNotFound(repoRoot, ref, result.command, result.stderr);
+  // Exactly one full object name: `^HEAD` (a negated revision) prints `^<sha>` with exit 0.
+  const sha = result.stdout.trim();
+  if (result.exitCode === 0 && fullObjectName.test(sha)) return sha;
+  if (result.exitCode === 0 || (await isGitRepo(repoRoot)))
+    throw refNotFound(repoRoot, ref, result.command, result.stderr);
   throw new GitError(GitErrorCodes.notARepository, `${repoRoot} is not a git repository`, {
     command: result.command,
     cwd: repoRoot,

@@ -31,6 +31,14 @@ describe('resolveCommit', () => {
     await expect(resolveCommit(root, '--all')).rejects.toMatchObject({ code: 'GIT_REF_NOT_FOUND' });
   });
 
+  it.each(['^HEAD', 'HEAD^!', 'HEAD...HEAD'])(
+    'refuses %s, which names a range or a negation, not one commit',
+    async (ref) => {
+      const root = await gitdir();
+      await expect(resolveCommit(root, ref)).rejects.toMatchObject({ code: 'GIT_REF_NOT_FOUND' });
+    },
+  );
+
   it('tells a folder that is not a repository from a missing ref', async () => {
     await expect(resolveCommit(tempDir(), 'HEAD')).rejects.toMatchObject({ code: 'GIT_NOT_A_REPOSITORY' });
   });
