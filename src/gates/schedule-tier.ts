@@ -34,7 +34,9 @@ export function scheduleTier(tier: TierSchedule): Promise<void> {
     const cores = availableParallelism();
     const base = tier.concurrency ?? cores;
     const most = tier.concurrency ?? Math.max(4, cores * 4);
-    const spare = tier.concurrency === undefined ? new SpareCapacity() : undefined;
+    // Only looked at while ready gates wait behind the allowance, which never happens with no more gates
+    // than the base allowance: then its first reading of the cores (os.cpus, not free) is not taken either.
+    const spare = tier.concurrency === undefined && tier.gates.length > base ? new SpareCapacity() : undefined;
     const waitingFor = new Map<string, number>();
     const dependents = new Map<string, string[]>();
     const inTier = new Map(tier.gates);

@@ -19,7 +19,7 @@ export async function avaTestFiles(
   baseCommit: string,
 ): Promise<((path: string) => boolean) | undefined> {
   const [atBase, inTree] = await Promise.all([
-    readFilesAtRef(repoRoot, baseCommit, configFiles),
+    configsAtBase(repoRoot, baseCommit),
     Promise.all(configFiles.map((path) => readFile(join(repoRoot, path), 'utf8').catch(() => undefined))),
   ]);
   const globs = new Set<string>();
@@ -32,6 +32,23 @@ export async function avaTestFiles(
   if (globs.size === 0) return undefined;
   const matches = picomatch([...globs], { dot: false });
   return (path) => isScriptFile(path) && !path.split('/').includes('node_modules') && matches(path);
+}
+
+/** Keyed by repository and commit: what a commit holds never changes, and a run guards every turn against one base. */
+const configsOfCommits = new Map<string, Promise<Map<string, string>>>();
+
+/** The configuration files at the base commit, read by git once per process. */
+function configsAtBase(repoRoot: string, baseCommit: string): Promise<Map<string, string>> {
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(baseCommit)) return readFilesAtRef(repoRoot, baseCommit, configFiles);
+  const key = `${repoRoot}\0${baseCommit}`;
+  let read = configsOfCommits.get(key);
+  if (!read) {
+    read = readFilesAtRef(repoRoot, baseCommit, configFiles);
+    // A failed read is not kept: the next guard asks git again.
+    read.catch(() => configsOfCommits.delete(key));
+    configsOfCommits.set(key, read);
+  }
+  return read;
 }
 
 /** The positive globs of `files`: package.json's `ava.files`, or the top-level `files` of an ava.config file. */

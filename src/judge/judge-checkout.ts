@@ -1,9 +1,11 @@
-import { mkdir, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SetupStep } from '../config/setup-schema.ts';
 import { SluiceError } from '../errors.ts';
+import { visitGitIndex } from '../gates/cache/git-index.ts';
 import { gitFailure, isContention, runGit, runGitChecked } from '../workspace/git.ts';
+import { noHidingBits, type WorktreeIndex } from '../workspace/index-bits.ts';
 import { pruneWorktrees, removeWorktree } from '../workspace/worktrees.ts';
 import { borrowDependencies } from './borrowed-dependencies.ts';
 import { runJudgeSetup, type SetupMemory } from './judge-setup.ts';
@@ -64,6 +66,12 @@ export class JudgeCheckout {
   #keptFingerprint: string | undefined;
   #setupMemory: SetupMemory = new Map();
   #prepared = false;
+  /**
+   * The checkout's `.git` file as git wrote it when the checkout was made, and the folder it names: while
+   * the file still reads the same, git works in that folder, and its HEAD and index are read there
+   * directly instead of through git calls. Undefined when the file was not in git's own form.
+   */
+  #gitFile: { text: string; gitDir: string } | undefined;
 
   constructor(options: JudgeCheckoutOptions) {
     this.options = options;
@@ -78,11 +86,12 @@ export class JudgeCheckout {
       await this.#create(commit);
       this.#prepared = true;
       this.#forgetKept();
+      this.#gitFile = await readGitFile(path);
     } else {
       keptIntact = await this.#reset(commit, notes);
     }
     await this.#assertExactly(commit);
-    await this.#assertLinksStayInside();
+    await this.#assertLinksStayInside(commit);
     const setup = await runJudgeSetup({
       steps: this.options.setup,
       root: this.#root(),
@@ -125,6 +134,7 @@ export class JudgeCheckout {
     await rm(path, { recursive: true, force: true });
     await pruneWorktrees(repoRoot).catch(() => {});
     this.#prepared = false;
+    this.#gitFile = undefined;
     this.#forgetKept();
   }
 
@@ -166,7 +176,8 @@ export class JudgeCheckout {
    */
   async #reset(commit: string, notes: string[]): Promise<boolean> {
     const { path } = this.options;
-    await clearIndexBits(path);
+    const index = await this.#index(commit);
+    if (!(index && (await noHidingBits(index)))) await clearIndexBits(path);
     // git trusts its stat cache to skip files; make sure it compares everything a write changes.
     await runGitChecked(path, [...statChecks, 'reset', '--hard', '--quiet', commit], { timeoutMs: checkoutTimeoutMs });
     const keptIntact = this.#kept.length > 0 && fingerprintPaths(path, this.#kept) === this.#keptFingerprint;
@@ -182,7 +193,10 @@ export class JudgeCheckout {
   /** The tracked files are exactly the commit's and nothing unexpected is there; else nothing is judged. */
   async #assertExactly(commit: string): Promise<void> {
     const { path } = this.options;
-    const head = (await runGitChecked(path, ['rev-parse', 'HEAD'])).trim();
+    // reset --hard and worktree add --detach write the commit into HEAD: read there, else asked.
+    const gitDir = await this.#gitDir();
+    const headFile = gitDir ? await readFile(join(gitDir, 'HEAD'), 'utf8').catch(() => undefined) : undefined;
+    const head = headFile === `${commit}\n` ? commit : (await runGitChecked(path, ['rev-parse', 'HEAD'])).trim();
     const status = await runGitChecked(path, [
       ...statChecks,
       'status',
@@ -209,14 +223,11 @@ export class JudgeCheckout {
    * A committed symbolic link that leads outside the checkout would let the judged tree load code from
    * anywhere — the agent's own worktree, say — while the diff shows one line: nothing is judged then.
    */
-  async #assertLinksStayInside(): Promise<void> {
+  async #assertLinksStayInside(commit: string): Promise<void> {
     const { path } = this.options;
-    const listing = await runGitChecked(path, ['ls-files', '-s', '-z']);
+    const index = await this.#index(commit);
+    const links = (index && (await linksInIndex(index))) ?? (await linksListed(path));
     const root = await realpath(path);
-    const links = listing
-      .split('\0')
-      .filter((entry) => entry.startsWith('120000 '))
-      .map((entry) => entry.slice(entry.indexOf('\t') + 1));
     for (const link of links) {
       const target = await readlink(join(path, link)).catch(() => undefined);
       if (target === undefined) continue;
@@ -228,6 +239,19 @@ export class JudgeCheckout {
         );
       }
     }
+  }
+
+  /** The checkout's git folder, while its `.git` file still reads as git wrote it. */
+  async #gitDir(): Promise<string | undefined> {
+    if (!this.#gitFile) return undefined;
+    const text = await readFile(join(this.options.path, '.git'), 'utf8').catch(() => undefined);
+    return text === this.#gitFile.text ? this.#gitFile.gitDir : undefined;
+  }
+
+  /** The checkout's index file, in the object format of the commit's id (40 hex digits: SHA-1). */
+  async #index(commit: string): Promise<WorktreeIndex | undefined> {
+    const gitDir = await this.#gitDir();
+    return gitDir ? { file: join(gitDir, 'index'), format: commit.length === 64 ? 'sha256' : 'sha1' } : undefined;
   }
 
   /** What setup made to keep (or what was borrowed): kept between checks while its fingerprint holds. */
@@ -259,6 +283,37 @@ async function clearIndexBits(path: string): Promise<void> {
   for (const flag of ['--no-assume-unchanged', '--no-skip-worktree']) {
     await runGitChecked(path, ['update-index', flag, '-z', '--stdin'], { input: `${flagged.join('\0')}\0` });
   }
+}
+
+/** The `.git` file of a worktree git just made, when it is in git's own form (`gitdir: <absolute path>`). */
+async function readGitFile(path: string): Promise<{ text: string; gitDir: string } | undefined> {
+  const text = await readFile(join(path, '.git'), 'utf8').catch(() => undefined);
+  const gitDir = text === undefined ? undefined : /^gitdir: (\/[^\n\r]*)\n$/.exec(text)?.[1];
+  return text !== undefined && gitDir ? { text, gitDir } : undefined;
+}
+
+/** The symbolic links the index holds (mode 120000), read from the file; undefined when it cannot be read whole. */
+async function linksInIndex(index: WorktreeIndex): Promise<string[] | undefined> {
+  const data = await readFile(index.file).catch(() => undefined);
+  if (data === undefined) return undefined;
+  const links: string[] = [];
+  try {
+    visitGitIndex(data, index.format, (entry) => {
+      if (entry.mode === '120000') links.push(entry.path);
+    });
+  } catch {
+    return undefined; // a split or sparse index, or bytes this reader cannot walk: git lists it
+  }
+  return links;
+}
+
+/** The symbolic links the index holds, as git lists them. */
+async function linksListed(path: string): Promise<string[]> {
+  const listing = await runGitChecked(path, ['ls-files', '-s', '-z']);
+  return listing
+    .split('\0')
+    .filter((entry) => entry.startsWith('120000 '))
+    .map((entry) => entry.slice(entry.indexOf('\t') + 1));
 }
 
 function isKept(entry: string, kept: Set<string>): boolean {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GuardConfig } from '../config/guard-schema.ts';
+import { changedPaths } from '../guard/changed-files.ts';
 import { guardWorktree } from '../guard/guard-worktree.ts';
 import type { JudgeCheckout } from '../judge/judge-checkout.ts';
 import { describeContainment } from '../process/containment.ts';
@@ -8,6 +9,7 @@ import type { RunRecord } from '../store/run-records.ts';
 import type { IterationEndWrites, RunStore } from '../store/run-store.ts';
 import { commitTurn, identityArgs } from '../workspace/commits.ts';
 import { diffStats } from '../workspace/diff-stats.ts';
+import type { WorktreeIndex } from '../workspace/index-bits.ts';
 import { verifyObjectsWrittenSince } from '../workspace/object-integrity.ts';
 import { resolveCommit } from '../workspace/refs.ts';
 import {
@@ -68,11 +70,20 @@ export async function createRunPorts(
   let pending: { events: Array<{ type: string; payload: unknown }>; gates?: IterationEndWrites['gates'] } = {
     events: [],
   };
+  // Set by a turn's commit: `git add -A` succeeded in the worktree and nothing has run in it since, so it
+  // holds no untracked file that is not ignored (add -A fails on one it cannot stage).
+  let stagedEverything = false;
+  // The branch HEAD leads to, checked after each turn before Sluice's commit (`checkRepository`).
+  const branch = { commonDir: repository.commonDir, name: run.branch };
+  // The worktree's index as that check located it: read for hiding bits before each commit of Sluice's.
+  let index: WorktreeIndex | undefined;
   return {
     async startIteration(iteration, info) {
-      // A second back: ctimes are whole seconds on some file systems, and a margin costs a few more checks.
-      turnStartedMs = Date.now() - 1000;
+      // verifyObjectsWrittenSince adds the file system clock's margin (a second where ctimes are whole seconds).
+      turnStartedMs = Date.now();
       pending = { events: [] };
+      stagedEverything = false;
+      index = undefined;
       await store.startIteration(run.id, iteration, info);
     },
     async recordProcessGroup(iteration, group) {
@@ -123,6 +134,10 @@ export async function createRunPorts(
         branch: run.branch,
         commonDir: repository.commonDir,
       });
+      index =
+        checkout.status === 'intact'
+          ? { file: join(checkout.gitDir, 'index'), format: run.baseCommit.length === 64 ? 'sha256' : 'sha1' }
+          : undefined;
       const objects = await verifyObjectsWrittenSince(repository.commonDir, turnStartedMs);
       const problems = [
         ...changes.map(
@@ -136,7 +151,9 @@ export async function createRunPorts(
       return problems;
     },
     async commitTurn(message) {
-      const committed = await commitTurn(run.worktreePath, message, { identity });
+      // The turn's commit follows checkRepository, which found HEAD on the run's branch.
+      const committed = await commitTurn(run.worktreePath, message, { identity, branch, ...(index ? { index } : {}) });
+      stagedEverything = true;
       const cleared = committed.clearedIndexBits?.map((entry) => `${entry.path} (${entry.bits.join(', ')})`);
       const turn = {
         commit: committed.commit,
@@ -159,11 +176,15 @@ export async function createRunPorts(
         repoRoot: run.worktreePath,
         base: run.baseCommit,
         ...(guard ? { config: guard } : {}),
+        // Right after the turn's commit, nothing is untracked: no need to ask git for the list.
+        ...(stagedEverything ? { paths: await changedPaths(run.worktreePath, run.baseCommit, '') } : {}),
       });
       if (report.reverted.length > 0) {
         const paths = [...new Set(report.reverted.map((finding) => finding.path))];
         const restored = await commitTurn(run.worktreePath, `sluice: restore ${paths.join(', ')} from the base`, {
           identity,
+          branch,
+          ...(index ? { index } : {}),
         });
         if (restored.commit) lastCommit = restored.commit;
       }

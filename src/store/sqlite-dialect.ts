@@ -7,9 +7,11 @@ import {
   type Dialect,
   Kysely,
   SqliteAdapter,
+  type SqliteDatabase,
   SqliteDriver,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  type SqliteStatement,
   type TransactionSettings,
 } from 'kysely';
 import { makeDirSync } from '../config/sluice-folder.ts';
@@ -41,10 +43,38 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/** Statements kept prepared per connection; SQL with a variable list of placeholders can make many. */
+const preparedStatementLimit = 256;
+
+/**
+ * The database as Kysely's driver sees it, with each SQL text prepared once: the driver prepares every
+ * query anew, which costs more than running the small statements of a loop iteration. A kept statement is
+ * only ever run to its end (all, run: the store never streams), and SQLite re-prepares one by itself when
+ * the schema changes under it.
+ */
+function withPreparedStatements(database: Database.Database): SqliteDatabase {
+  const prepared = new Map<string, SqliteStatement>();
+  return {
+    prepare(sql) {
+      const kept = prepared.get(sql);
+      if (kept) return kept;
+      const statement = database.prepare(sql);
+      if (prepared.size >= preparedStatementLimit) prepared.clear();
+      prepared.set(sql, statement);
+      return statement;
+    },
+    close() {
+      prepared.clear();
+      database.close();
+    },
+  };
+}
+
 function immediateSqliteDialect(database: Database.Database): Dialect {
+  const cached = withPreparedStatements(database);
   return {
     createAdapter: () => new TransactionalDdlSqliteAdapter(),
-    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createDriver: () => new ImmediateSqliteDriver({ database: cached }),
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };

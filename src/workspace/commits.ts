@@ -1,6 +1,9 @@
+import { constants } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type DiffStats, stagedDiffStats } from './diff-stats.ts';
 import { runGit, runGitChecked } from './git.ts';
-import { type ClearedIndexBits, clearHidingIndexBits } from './index-bits.ts';
+import { type ClearedIndexBits, clearHidingIndexBits, type WorktreeIndex } from './index-bits.ts';
 
 /** The identity Sluice commits under when the repository has none configured. */
 export const SLUICE_IDENTITY = { name: 'Sluice', email: 'sluice@localhost' } as const;
@@ -23,6 +26,13 @@ export interface CommitTurnOptions {
    * every turn); asked of the repository when absent.
    */
   identity?: readonly string[];
+  /**
+   * The branch HEAD leads to, as the caller checked just before with nothing run in the worktree since
+   * (`checkRunCheckout`): the new commit is read from its loose ref file instead of asking git.
+   */
+  branch?: { commonDir: string; name: string };
+  /** The worktree's index file, read for hiding bits instead of listing it with git. */
+  index?: WorktreeIndex;
 }
 
 /** Stage everything the agent changed in the worktree (new, modified, deleted; not ignored) and commit it. */
@@ -32,7 +42,7 @@ export async function commitTurn(
   options: CommitTurnOptions = {},
 ): Promise<TurnCommit> {
   // Index bits that hide an edit from `add -A` would make the commit differ from the tree the agent left.
-  const cleared = await clearHidingIndexBits(worktreePath);
+  const cleared = await clearHidingIndexBits(worktreePath, options.index);
   const reported = cleared.length > 0 ? { clearedIndexBits: cleared } : {};
   const [, identity] = await Promise.all([
     runGitChecked(worktreePath, ['add', '-A']),
@@ -48,8 +58,25 @@ export async function commitTurn(
   await runGitChecked(worktreePath, [...identity, 'commit', '--quiet', '--no-verify', '--no-gpg-sign', '--file=-'], {
     input: message.trim() === '' ? 'Sluice: agent turn' : message,
   });
-  const commit = (await runGitChecked(worktreePath, ['rev-parse', 'HEAD'])).trim();
+  const commit =
+    (options.branch && (await looseBranchCommit(options.branch))) ??
+    (await runGitChecked(worktreePath, ['rev-parse', 'HEAD'])).trim();
   return { commit, diff, ...reported };
+}
+
+/**
+ * The commit a branch's loose ref file names, or undefined when there is none to read. git's files
+ * backend writes the loose file on every update of a ref, so right after a commit it holds the new one;
+ * a packed ref (gc packed it since), the reftable backend (`refs/heads` is a file there) or a planted
+ * symbolic link leave none, and git is asked instead.
+ */
+async function looseBranchCommit(branch: { commonDir: string; name: string }): Promise<string | undefined> {
+  const text = await readFile(join(branch.commonDir, 'refs', 'heads', branch.name), {
+    encoding: 'utf8',
+    flag: constants.O_RDONLY | constants.O_NOFOLLOW,
+  }).catch(() => undefined);
+  const match = text === undefined ? null : /^([0-9a-f]{40}|[0-9a-f]{64})\n$/.exec(text);
+  return match?.[1];
 }
 
 /**

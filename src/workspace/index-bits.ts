@@ -1,4 +1,6 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import type { ObjectFormat } from '../gates/cache/git-blob-id.ts';
+import { visitGitIndex } from '../gates/cache/git-index.ts';
 import { runGit, runGitChecked } from './git.ts';
 
 /** The index bits that make `git add -A` pass over a tracked file's changes. */
@@ -22,7 +24,12 @@ export interface ClearedIndexBits {
  * is how git marks the files left out of the checkout, and clearing it would commit them as deleted:
  * only assume-unchanged is cleared then. Returns the paths that had a bit cleared, sorted.
  */
-export async function clearHidingIndexBits(worktreePath: string): Promise<ClearedIndexBits[]> {
+export async function clearHidingIndexBits(
+  worktreePath: string,
+  /** The worktree's index file and object format, when the caller knows them: read without a git call. */
+  index?: WorktreeIndex,
+): Promise<ClearedIndexBits[]> {
+  if (index && (await noHidingBits(index))) return [];
   // -v tags assume-unchanged entries in lower case, -t (implied) tags skip-worktree entries 'S'.
   const listing = await runGitChecked(worktreePath, ['ls-files', '-z', '-v']);
   const assumeUnchanged: string[] = [];
@@ -47,6 +54,32 @@ export async function clearHidingIndexBits(worktreePath: string): Promise<Cleare
   return [...cleared.entries()]
     .sort(([one], [two]) => (one < two ? -1 : one > two ? 1 : 0))
     .map(([path, bits]) => ({ path, bits }));
+}
+
+/** Where a worktree's index is (`<git dir>/index`) and the object format its ids are in. */
+export interface WorktreeIndex {
+  file: string;
+  format: ObjectFormat;
+}
+
+/**
+ * True when the index file decodes and no entry has either hiding bit; false when one has, or when the
+ * file is not one this reader takes whole (a split or sparse index, another version): git is asked then.
+ * A missing file is false too: git has its own answer for a worktree without an index.
+ */
+export async function noHidingBits(index: WorktreeIndex): Promise<boolean> {
+  const data = await readFile(index.file).catch(() => undefined);
+  if (data === undefined) return false;
+  let hidden = false;
+  try {
+    visitGitIndex(data, index.format, (entry) => {
+      if (entry.assumeUnchanged || entry.skipWorktree) hidden = true;
+    });
+  } catch {
+    // UnsupportedIndexError, or bytes this reader cannot walk: git reads the index its own way.
+    return false;
+  }
+  return !hidden;
 }
 
 async function clearBit(worktreePath: string, flag: string, paths: readonly string[]): Promise<void> {

@@ -1,9 +1,12 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { runGit, runGitChecked } from './git.ts';
+import { type GitResult, runGit, runGitChecked } from './git.ts';
 
-/** Whether a run's worktree is still the checkout Sluice made, and if not, what is wrong with it. */
-export type RunCheckoutCheck = { status: 'intact' } | { status: 'tampered'; problems: string[] };
+/**
+ * Whether a run's worktree is still the checkout Sluice made, and if not, what is wrong with it. `gitDir`:
+ * the worktree's own folder in the repository (where its HEAD and index are), as checked.
+ */
+export type RunCheckoutCheck = { status: 'intact'; gitDir: string } | { status: 'tampered'; problems: string[] };
 
 /**
  * Check that git, asked in `worktreePath`, still acts on the run's own branch of the repository at
@@ -20,15 +23,27 @@ export async function checkRunCheckout(
     commonDir?: string;
   },
 ): Promise<RunCheckoutCheck> {
-  // Both questions to the worktree at once: they run on every iteration.
-  const [commonDir, located, head] = await Promise.all([
+  // It runs on every iteration: one git call asks where the worktree's git dirs are and which branch HEAD
+  // leads to (`--symbolic-full-name` follows HEAD as a commit would; it prints HEAD when detached; `--`,
+  // echoed last, keeps a file named HEAD from being taken for it).
+  const [commonDir, asked] = await Promise.all([
     expected.commonDir ??
       runGitChecked(expected.repoRoot, ['rev-parse', '--path-format=absolute', '--git-common-dir']).then((out) =>
         out.trim(),
       ),
-    runGit(worktreePath, ['rev-parse', '--path-format=absolute', '--git-common-dir', '--git-dir', '--show-toplevel']),
-    runGit(worktreePath, ['symbolic-ref', '--quiet', 'HEAD']),
+    runGit(worktreePath, [
+      'rev-parse',
+      '--path-format=absolute',
+      '--git-common-dir',
+      '--git-dir',
+      '--show-toplevel',
+      '--symbolic-full-name',
+      'HEAD',
+      '--',
+    ]),
   ]);
+  // HEAD on a branch with no commit fails the call: asked apart, to say what is wrong.
+  const [located, head] = asked.exitCode === 0 ? [asked, headLine(asked)] : await askApart(worktreePath);
   const [actualCommon, gitDir, top] = located.stdout.trim().split('\n');
   if (located.exitCode !== 0 || !actualCommon || !gitDir || !top) {
     return { status: 'tampered', problems: [`${worktreePath} is no longer a git worktree`] };
@@ -50,9 +65,24 @@ export async function checkRunCheckout(
   }
   if ((await canonical(top)) !== worktree) problems.push(`git works on ${top} from there, not on the worktree`);
   const wanted = `refs/heads/${expected.branch}`;
-  if (head.exitCode !== 0) problems.push(`HEAD is detached, not on ${expected.branch}`);
-  else if (head.stdout.trim() !== wanted) problems.push(`HEAD is on ${head.stdout.trim()}, not on ${wanted}`);
-  return problems.length === 0 ? { status: 'intact' } : { status: 'tampered', problems };
+  if (head === undefined) problems.push(`HEAD is detached, not on ${expected.branch}`);
+  else if (head !== wanted) problems.push(`HEAD is on ${head}, not on ${wanted}`);
+  return problems.length === 0 ? { status: 'intact', gitDir } : { status: 'tampered', problems };
+}
+
+/** The ref HEAD leads to, from the combined call's last line; undefined when HEAD is detached. */
+function headLine(asked: GitResult): string | undefined {
+  const ref = asked.stdout.trim().split('\n')[3];
+  return ref === undefined || ref === 'HEAD' ? undefined : ref;
+}
+
+/** The two questions of the combined call one by one, when it failed. */
+async function askApart(worktreePath: string): Promise<[GitResult, string | undefined]> {
+  const [located, head] = await Promise.all([
+    runGit(worktreePath, ['rev-parse', '--path-format=absolute', '--git-common-dir', '--git-dir', '--show-toplevel']),
+    runGit(worktreePath, ['symbolic-ref', '--quiet', 'HEAD']),
+  ]);
+  return [located, head.exitCode === 0 ? head.stdout.trim() : undefined];
 }
 
 async function canonical(path: string): Promise<string> {

@@ -1,21 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Stats } from 'node:fs';
-import {
-  chmod,
-  lstat,
-  mkdir,
-  readdir,
-  readFile,
-  readlink,
-  rename,
-  rm,
-  stat,
-  symlink,
-  writeFile,
-} from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats, statSync } from 'node:fs';
+import { chmod, lstat, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const maxContentBytes = 16 * 1024 * 1024;
+
+// Reading is synchronous: the loop compares a few dozen small files (hooks/, info/, config) after every
+// agent turn, and an asynchronous call costs a round trip through the thread pool many times the read.
 
 /** What one watched path held: JSON-serialisable, so a snapshot survives a restart of Sluice. */
 export type WatchedEntry =
@@ -27,7 +18,11 @@ export type WatchedEntry =
 
 /** The entry at `path` (not following a symlink), or null when nothing is there. */
 export async function captureEntry(path: string, withContent = true): Promise<WatchedEntry | null> {
-  const stats = await lstat(path).catch(missingIsNull);
+  return entryAt(path, withContent);
+}
+
+function entryAt(path: string, withContent: boolean): WatchedEntry | null {
+  const stats = lstatOrNull(path);
   if (stats === null) return null;
   return entryOf(path, stats, withContent);
 }
@@ -45,23 +40,28 @@ export interface TreeCapture {
  */
 export async function captureTree(root: string, capture: TreeCapture): Promise<Map<string, WatchedEntry>> {
   const entries = new Map<string, WatchedEntry>();
-  const rootEntry = await captureEntry(root, capture.withContent);
+  const rootEntry = entryAt(root, capture.withContent);
   if (rootEntry === null) return entries;
   entries.set(root, rootEntry);
-  const walkable = rootEntry.type === 'dir' || (rootEntry.type === 'symlink' && (await isFolder(root)));
-  if (walkable) await walk(root, entries, capture);
+  const walkable = rootEntry.type === 'dir' || (rootEntry.type === 'symlink' && isFolder(root));
+  if (walkable) walk(root, entries, capture);
   return entries;
 }
 
-async function walk(dir: string, entries: Map<string, WatchedEntry>, capture: TreeCapture): Promise<void> {
-  const names = await readdir(dir).catch(missingIsEmpty);
+function walk(dir: string, entries: Map<string, WatchedEntry>, capture: TreeCapture): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    names = missingIsEmpty(error as NodeJS.ErrnoException);
+  }
   for (const name of names.sort()) {
     const path = join(dir, name);
     if (capture.skip(path)) continue;
-    const entry = await captureEntry(path, capture.withContent);
+    const entry = entryAt(path, capture.withContent);
     if (entry === null) continue;
     entries.set(path, entry);
-    if (entry.type === 'dir') await walk(path, entries, capture);
+    if (entry.type === 'dir') walk(path, entries, capture);
   }
 }
 
@@ -70,7 +70,7 @@ async function walk(dir: string, entries: Map<string, WatchedEntry>, capture: Tr
  * since is not read in full.
  */
 export async function entryMatches(path: string, entry: WatchedEntry | null): Promise<boolean> {
-  const stats = await lstat(path).catch(missingIsNull);
+  const stats = lstatOrNull(path);
   if (stats === null || entry === null) return stats === null && entry === null;
   switch (entry.type) {
     case 'file':
@@ -78,10 +78,10 @@ export async function entryMatches(path: string, entry: WatchedEntry | null): Pr
         stats.isFile() &&
         (stats.mode & 0o7777) === entry.mode &&
         stats.size === entry.size &&
-        (await readFile(path)).equals(Buffer.from(entry.content, 'base64'))
+        readFileSync(path).equals(Buffer.from(entry.content, 'base64'))
       );
     case 'symlink':
-      return stats.isSymbolicLink() && (await readlink(path)) === entry.target;
+      return stats.isSymbolicLink() && readlinkSync(path) === entry.target;
     case 'dir':
       return stats.isDirectory() && (stats.mode & 0o7777) === entry.mode;
     case 'other':
@@ -126,31 +126,40 @@ export async function writeEntry(path: string, entry: WatchedEntry): Promise<voi
   }
 }
 
-async function entryOf(path: string, stats: Stats, readContent: boolean): Promise<WatchedEntry> {
-  if (stats.isSymbolicLink()) return { type: 'symlink', target: await readlink(path) };
+function entryOf(path: string, stats: Stats, readContent: boolean): WatchedEntry {
+  if (stats.isSymbolicLink()) return { type: 'symlink', target: readlinkSync(path) };
   if (stats.isDirectory()) return { type: 'dir', mode: stats.mode & 0o7777 };
   if (!stats.isFile()) return { type: 'other' };
   // Nothing git reads from these folders is that large: a bigger file is compared by size and mode only.
-  const content = readContent && stats.size <= maxContentBytes ? await readBase64(path) : '';
+  const content = readContent && stats.size <= maxContentBytes ? readBase64(path) : '';
   return { type: 'file', mode: stats.mode & 0o7777, size: stats.size, content };
 }
 
 /** A file's bytes; none for one made unreadable (its mode differs from the snapshot's, which is reported). */
-async function readBase64(path: string): Promise<string> {
-  return readFile(path).then(
-    (bytes) => bytes.toString('base64'),
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EACCES') return '';
-      throw error;
-    },
-  );
+function readBase64(path: string): string {
+  try {
+    return readFileSync(path).toString('base64');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EACCES') return '';
+    throw error;
+  }
 }
 
-async function isFolder(path: string): Promise<boolean> {
-  return stat(path).then(
-    (stats) => stats.isDirectory(),
-    () => false,
-  );
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
+}
+
+/** The entry's own stats (a symlink is not followed); null when nothing is there. */
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch (error) {
+    return missingIsNull(error as NodeJS.ErrnoException);
+  }
 }
 
 function missingIsNull(error: NodeJS.ErrnoException): null {

@@ -57,6 +57,24 @@ describe('JudgeCheckout', () => {
     expect(await git(repo, 'worktree', 'list')).not.toContain('.judge');
   });
 
+  it('still clears planted index bits and checks HEAD when its .git file no longer reads as git wrote it', async () => {
+    const repo = await gitdir({ files: { 'src/a.js': 'export const a = 1;\n' } });
+    const judge = judgeOf(repo);
+    const tree = await judge.prepare(await git(repo, 'rev-parse', 'HEAD'));
+    // The same git dir, written another way git accepts: what Sluice read of it before no longer counts.
+    const gitFile = join(tree.root, '.git');
+    writeFileSync(gitFile, `${readFileSync(gitFile, 'utf8').trimEnd()}\r\n`);
+    writeFileSync(join(tree.root, 'src/a.js'), 'export const a = 2;\n');
+    await git(tree.root, 'update-index', '--assume-unchanged', 'src/a.js');
+
+    const second = await commitFiles(repo, { 'src/b.js': 'export const b = 1;\n' });
+    const again = await judge.prepare(second);
+    expect(readFileSync(join(again.root, 'src/a.js'), 'utf8')).toBe('export const a = 1;\n');
+    expect(await git(again.root, 'ls-files', '-v')).not.toMatch(/^(S|[a-z]) /m);
+    expect(await git(again.root, 'rev-parse', 'HEAD')).toBe(second);
+    await judge.remove();
+  });
+
   it('keeps what a setup step with inputs made until its inputs change, and redoes it when it was touched', async () => {
     const repo = await gitdir({
       files: { 'package-lock.json': '{"v":1}\n', '.gitignore': 'deps/\n' },

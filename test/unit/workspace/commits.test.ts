@@ -50,6 +50,24 @@ describe('commitTurn', () => {
     expect(await git(run.path, 'status', '--porcelain')).toBe('');
   });
 
+  it('reads the new commit from the branch named, packed or not, as git would answer', async () => {
+    const run = await runWorktree({ 'a.txt': 'a\n' });
+    const branch = {
+      commonDir: await git(run.path, 'rev-parse', '--path-format=absolute', '--git-common-dir'),
+      name: run.branch,
+    };
+    writeFiles(run.path, { 'a.txt': 'b\n' });
+    const first = await commitTurn(run.path, 'one', { branch });
+    expect(first.commit).toBe(await git(run.path, 'rev-parse', 'HEAD'));
+    expect(first.commit).not.toBe(run.baseCommit);
+
+    await git(run.path, 'pack-refs', '--all');
+    writeFiles(run.path, { 'a.txt': 'c\n' });
+    const second = await commitTurn(run.path, 'two', { branch });
+    expect(second.commit).toBe(await git(run.path, 'rev-parse', 'HEAD'));
+    expect(await git(run.path, 'rev-parse', 'HEAD~1')).toBe(first.commit);
+  });
+
   it('returns commit null and empty stats when nothing changed, and never makes an empty commit', async () => {
     const run = await runWorktree({ 'a.txt': 'a\n' });
     writeFiles(run.path, { 'a.txt': 'a\n', '.sluice/.gitignore': '*\n', '.sluice/logs/turn.log': 'noise\n' });

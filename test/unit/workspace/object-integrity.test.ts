@@ -31,6 +31,21 @@ describe('verifyObjectsWrittenSince', () => {
     expect(await verifyObjectsWrittenSince(join(repo, '.git'), since)).toEqual([]);
   });
 
+  it('finds an object forged right after the turn began, and leaves alone what was written well before it', async () => {
+    const repo = await gitdir({ files: { 'test/add.test.js': 'assert.equal(add(2, 3), 5);\n' } });
+    const blob = await git(repo, 'rev-parse', 'HEAD:test/add.test.js');
+    const objectPath = join(repo, '.git', 'objects', blob.slice(0, 2), blob.slice(2));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const since = Date.now();
+    // Written over a second before the turn: not looked at (the forgery below shows the look is real).
+    expect(await verifyObjectsWrittenSince(join(repo, '.git'), since)).toEqual([]);
+    const forged = 'assert.ok(true);\n';
+    writeFileSync(objectPath, deflateSync(Buffer.from(`blob ${forged.length}\0${forged}`)), { mode: 0o644 });
+    expect(await verifyObjectsWrittenSince(join(repo, '.git'), since)).toEqual([
+      expect.stringContaining(`git object ${blob} was rewritten`),
+    ]);
+  });
+
   it('reports alternates written during the turn', async () => {
     const repo = await gitdir();
     const since = Date.now() - 1000;

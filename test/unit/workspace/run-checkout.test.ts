@@ -16,7 +16,7 @@ async function twoRuns() {
 describe('checkRunCheckout', () => {
   it('finds a fresh run worktree intact, and one where HEAD was moved to another branch or detached tampered', async () => {
     const { root, run, expected } = await twoRuns();
-    expect(await checkRunCheckout(run.path, expected)).toEqual({ status: 'intact' });
+    expect(await checkRunCheckout(run.path, expected)).toMatchObject({ status: 'intact' });
 
     await git(run.path, 'symbolic-ref', 'HEAD', 'refs/heads/main');
     expect(await checkRunCheckout(run.path, expected)).toEqual({
@@ -28,6 +28,15 @@ describe('checkRunCheckout', () => {
       problems: ['HEAD is detached, not on sluice/r1'],
     });
     expect(await git(root, 'rev-parse', 'main')).toBe(run.baseCommit);
+  });
+
+  it('finds a run branch made a symbolic ref to another branch tampered: a commit would land on that one', async () => {
+    const { root, run, expected } = await twoRuns();
+    await git(root, 'symbolic-ref', `refs/heads/${run.branch}`, 'refs/heads/main');
+    expect(await checkRunCheckout(run.path, expected)).toEqual({
+      status: 'tampered',
+      problems: ['HEAD is on refs/heads/main, not on refs/heads/sluice/r1'],
+    });
   });
 
   it.each([
