@@ -71,6 +71,10 @@ export const HARDENING_CONFIG: readonly string[] = [
   // Signing runs gpg.program too; Sluice's commits are checkpoints, never signed (and no prompt may wait).
   'commit.gpgSign=false',
   'tag.gpgSign=false',
+  // A commit would start `git maintenance run --auto` (gc, repack) after it: seconds at a random turn, and
+  // packs written mid-run that the object check must then verify. Your own git runs it when it is due.
+  'maintenance.auto=false',
+  'gc.auto=0',
 ];
 
 let sweptOnce: Promise<unknown> | undefined;
