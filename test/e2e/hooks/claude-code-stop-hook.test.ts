@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { hookSessionsDir } from '../../../src/hooks/hook-sessions.ts';
 import { claudeAgent, claudeTestEnv, pidsWithEnv } from '../../support/claude-code.ts';
 import {
+  type FakeReply,
   type MessagesRequest,
   startFakeAnthropicServer,
   textReply,
@@ -23,20 +24,23 @@ const stopHookFeedback = 'Stop hook feedback';
  * A fake model that plays an agent stopping too early: it first just says it is done; once a
  * request carries the Stop hook's feedback it reads src/add.js, writes the fix, and says done again.
  */
-async function earlyStopper() {
-  const server = await startFakeAnthropicServer([], {
-    fallback: (request) => {
-      if (!conversation(request).includes(stopHookFeedback)) return textReply('All done, add() works.');
-      switch (toolResults(request)) {
-        case 0:
-          return toolUseReply('Read', { file_path: 'src/add.js' });
-        case 1:
-          return toolUseReply('Write', { file_path: 'src/add.js', content: rightAdd });
-        default:
-          return textReply('Fixed add(); the tests pass now.');
-      }
-    },
+function earlyStopper() {
+  return fakeModel((request) => {
+    if (!conversation(request).includes(stopHookFeedback)) return textReply('All done, add() works.');
+    switch (toolResults(request)) {
+      case 0:
+        return toolUseReply('Read', { file_path: 'src/add.js' });
+      case 1:
+        return toolUseReply('Write', { file_path: 'src/add.js', content: rightAdd });
+      default:
+        return textReply('Fixed add(); the tests pass now.');
+    }
   });
+}
+
+/** The fake model server answering with `reply`; closed, and Claude Code's processes gone, when the test ends. */
+async function fakeModel(reply: (request: MessagesRequest) => FakeReply) {
+  const server = await startFakeAnthropicServer([], { fallback: reply });
   const marker = randomUUID();
   onTestFinished(async () => {
     await server.close();
@@ -46,21 +50,27 @@ async function earlyStopper() {
   return { server, marker };
 }
 
+/** One `claude -p` turn in `repo` against the fake model. */
+function claudeTurn(repo: string, model: { server: { url: string }; marker: string }, home: string) {
+  return claudeAgent().runTurn({
+    prompt: 'Make add() add.',
+    cwd: repo,
+    logPath: join(home, 'logs', 'turn.log'),
+    timeoutMs: 60_000,
+    env: { ...claudeTestEnv(model.server.url, home), SLUICE_TEST_MARKER: model.marker },
+  });
+}
+
 describe('sluice hook stop under the real Claude Code', () => {
   it('installed by "sluice hooks install --claude", blocks a stop on a failing test, feeds the failure to the model, and allows the stop once fixed', async () => {
-    const { server, marker } = await earlyStopper();
+    const model = await earlyStopper();
+    const { server } = model;
     const repo = await brokenAdderRepo();
     const home = tempDir('sluice-claude-home-');
     const install = await runSluice(['hooks', 'install', '--claude'], { cwd: repo });
     expect(install).toMatchObject({ exitCode: 0, stderr: '' });
     expect(readFileSync(join(repo, '.claude/settings.json'), 'utf8')).toContain(`${sluiceBin} hook stop`);
-    const result = await claudeAgent().runTurn({
-      prompt: 'Make add() add.',
-      cwd: repo,
-      logPath: join(home, 'logs', 'turn.log'),
-      timeoutMs: 60_000,
-      env: { ...claudeTestEnv(server.url, home), SLUICE_TEST_MARKER: marker },
-    });
+    const result = await claudeTurn(repo, model, home);
     expect(result).toMatchObject({ status: 'finished', finalMessage: 'Fixed add(); the tests pass now.' });
 
     const requests = server.messageRequests();
@@ -92,19 +102,12 @@ describe('sluice hook stop under the real Claude Code', () => {
     const plant = 'mkdir -p sub && printf "gates:\\n  ok:\\n    run: \\"true\\"\\n" > sub/sluice.yaml && cd sub';
     // The agent plants a judge that always passes and moves its shell there before it stops; once fed the
     // failure it fixes the code (by absolute path: its shell is still in sub/).
-    const server = await startFakeAnthropicServer([], {
-      fallback: (request) => {
-        const fed = conversation(request).includes(stopHookFeedback);
-        if (!fed) return toolResults(request) === 0 ? toolUseReply('Bash', { command: plant }) : textReply('All done.');
-        return toolResults(request) === 1
-          ? toolUseReply('Write', { file_path: join(repo, 'src/add.js'), content: rightAdd })
-          : textReply('Fixed add().');
-      },
-    });
-    const marker = randomUUID();
-    onTestFinished(async () => {
-      await server.close();
-      await waitFor(() => pidsWithEnv('SLUICE_TEST_MARKER', marker).length === 0, 2000);
+    const model = await fakeModel((request) => {
+      const fed = conversation(request).includes(stopHookFeedback);
+      if (!fed) return toolResults(request) === 0 ? toolUseReply('Bash', { command: plant }) : textReply('All done.');
+      return toolResults(request) === 1
+        ? toolUseReply('Write', { file_path: join(repo, 'src/add.js'), content: rightAdd })
+        : textReply('Fixed add().');
     });
     const home = tempDir('sluice-claude-home-');
     expect((await runSluice(['hooks', 'install', '--claude'], { cwd: repo })).exitCode).toBe(0);
@@ -116,13 +119,7 @@ describe('sluice hook stop under the real Claude Code', () => {
     settings.hooks.Stop.push({ hooks: [{ type: 'command', command: `cat >> '${seen}'; echo >> '${seen}'` }] });
     writeFileSync(settingsPath, JSON.stringify(settings));
 
-    const result = await claudeAgent().runTurn({
-      prompt: 'Make add() add.',
-      cwd: repo,
-      logPath: join(home, 'logs', 'turn.log'),
-      timeoutMs: 60_000,
-      env: { ...claudeTestEnv(server.url, home), SLUICE_TEST_MARKER: marker },
-    });
+    const result = await claudeTurn(repo, model, home);
     expect(result).toMatchObject({ status: 'finished', finalMessage: 'Fixed add().' });
     const stops = readFileSync(seen, 'utf8')
       .trim()
@@ -130,7 +127,7 @@ describe('sluice hook stop under the real Claude Code', () => {
       .filter(Boolean)
       .map((line) => JSON.parse(line));
     expect(stops[0]?.cwd).toBe(join(repo, 'sub'));
-    const requests = server.messageRequests();
+    const requests = model.server.messageRequests();
     expect(conversation(requests[2] as MessagesRequest)).toContain('adds two numbers (test/add.test.js:6)');
     expect(readFileSync(join(repo, 'src/add.js'), 'utf8')).toBe(rightAdd);
   });
