@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { sweepDeadTempFiles, writeFileAtomically } from '../process/scratch-dir.ts';
+import type { IgnoredEntries } from './ignored-runner-files.ts';
 
 export const hookSessionStatuses = ['open', 'done', 'not-done'] as const;
 export type HookSessionStatus = (typeof hookSessionStatuses)[number];
@@ -20,6 +21,11 @@ export interface HookSession {
   total_blocks: number;
   /** The commit the session's change is measured from: HEAD when its hooks first ran. */
   base_commit?: string;
+  /**
+   * What git ignored at the session's first hook call of what a runner could load (`ignoredEntries`): the
+   * Stop hook's guard reports what is new or rewritten since.
+   */
+  ignored_at_start?: IgnoredEntries;
   /** Why the last stop was blocked, or why the session is not done. */
   reason?: string;
   updated_at: string;

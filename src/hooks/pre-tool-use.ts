@@ -6,6 +6,7 @@ import { protectionOf } from '../guard/protection.ts';
 import { type ShellWrites, shellWrites } from './bash-write-targets.ts';
 import { hookGround } from './hook-ground.ts';
 import { hookSessionsDir, readHookSession, writeHookSession } from './hook-sessions.ts';
+import { ignoredEntries, listIgnored } from './ignored-runner-files.ts';
 import { sessionBase } from './session-base.ts';
 import type { ToolHookInput } from './tool-hook-input.ts';
 import { copyDestinations, treeChangePaths, type WrittenPath, writtenPaths } from './written-paths.ts';
@@ -45,7 +46,16 @@ export async function runPreToolUse(
   const sessionsDir = hookSessionsDir(configPath ? dirname(configPath) : repoRoot);
   const session = await readHookSession(sessionsDir, input.sessionId);
   const base = await sessionBase(repoRoot, session, undefined, ground.head);
-  if (!session.base_commit) await writeHookSession(sessionsDir, { ...session, base_commit: base });
+  // And what git ignores there of what a runner loads: the Stop hook reports what is new since.
+  if (!session.base_commit || !session.ignored_at_start) {
+    const listed = session.ignored_at_start ? undefined : await listIgnored(repoRoot);
+    const ignored = session.ignored_at_start ?? (listed && (await ignoredEntries(repoRoot, listed)));
+    await writeHookSession(sessionsDir, {
+      ...session,
+      base_commit: base,
+      ...(ignored ? { ignored_at_start: ignored } : {}),
+    });
+  }
   if (writes.files.length === 0 && writes.trees.length === 0 && writes.copies.length === 0) {
     return { decision: 'allow' };
   }
@@ -58,10 +68,28 @@ export async function runPreToolUse(
     for (const path of await treeChangePaths(repoRoot, change)) paths.push({ path, named: how, exists: true });
   }
   for (const written of paths) {
-    const why = protection.refusesWrite(written.path, written.exists);
+    const why = agentHooksFile(written.path) ?? protection.refusesWrite(written.path, written.exists);
     if (why) return { decision: 'deny', reason: denialReason(written, why, input.toolName) };
   }
   return { decision: 'allow' };
+}
+
+/** The agent CLIs' settings, which name their hooks (Sluice's among them) and can turn all hooks off. */
+const agentSettings = [
+  '.claude/settings.json',
+  '.claude/settings.local.json',
+  '.codex/hooks.json',
+  '.codex/config.toml',
+];
+
+/**
+ * Why the agent may not write `path` when it is one of its CLI's settings files, new or not: such a file
+ * (`.claude/settings.local.json` is ignored by git, so no diff shows it) could hold `disableAllHooks` or another
+ * `env` for the hooks, taking the Stop hook out of the agent's way for this session or the next.
+ */
+function agentHooksFile(path: string): string | undefined {
+  const named = agentSettings.find((file) => path === file || path.endsWith(`/${file}`));
+  return named ? `${named} configures the agent's hooks, which judge its work` : undefined;
 }
 
 const nothing: ShellWrites = { files: [], trees: [], copies: [] };

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { findConfigFile, type LoadedConfig, loadConfig } from '../config/config-file.ts';
 import { ConfigError } from '../errors.ts';
 import type { InputHasher } from '../gates/cache/hash-inputs.ts';
@@ -19,6 +19,9 @@ import {
   sweepStaleGateCaches,
   writeHookSession,
 } from './hook-sessions.ts';
+import { ignoredEntries, ignoredRunnerFindings, listIgnored, unlistedIgnored } from './ignored-runner-files.ts';
+import { indexHiddenChanges, withHiddenChanges } from './index-hidden-changes.ts';
+import { lostConfig } from './lost-config.ts';
 import { sessionBase } from './session-base.ts';
 import type { StopHookInput } from './stop-hook-input.ts';
 
@@ -66,7 +69,11 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   const named = options.projectDir ? 'project folder' : 'cwd';
   if (!existsSync(from)) return { decision: 'ignored', note: `the hook's ${named} does not exist: ${from}` };
   const configPath = options.judge?.configPath ?? findConfigFile(from);
-  if (!configPath) return { decision: 'ignored', note: `no sluice.yaml in ${from} or above; nothing to check` };
+  if (!configPath) {
+    const lost = await lostConfig(from, input.sessionId);
+    if (!lost) return { decision: 'ignored', note: `no sluice.yaml in ${from} or above; nothing to check` };
+    return settle(input, maxBlocks, lost.sessionsDir, { failure: lost.failure, summary: '', session: lost.session });
+  }
   const root = options.judge?.root ?? dirname(configPath);
   if (!existsSync(root)) return { decision: 'ignored', note: `the folder to judge does not exist: ${root}` };
   // A named base (a run's) is checked where it is resolved; otherwise HEAD must exist to measure from.
@@ -74,6 +81,9 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   const sessionsDir = hookSessionsDir(root);
   const cacheDir = hookGateCacheDir(sessionsDir, input.sessionId);
   const inputHasher = lookAtInputs(root, cacheDir);
+  // What git ignores of what a runner loads, listed from the start too: the guard compares it with the session's start.
+  const listingIgnored = listIgnored(root);
+  listingIgnored.catch(() => {});
   const loading = loadConfig(configPath);
   loading.catch(() => {}); // judged (an invalid config blocks) where it is awaited
   // The session's record is read while git answers (reading creates nothing: an ignored stop leaves no trace).
@@ -85,8 +95,24 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
   await ensureSluiceDir(root);
   // A session's first stop: the caches of sessions long gone are removed.
   if (session.total_blocks === 0 && session.status === 'open') await sweepStaleGateCaches(sessionsDir);
-  const judged = await judge(options, { configPath, loading, cacheDir }, root, session, ground, inputHasher);
+  const judged = await judge(
+    options,
+    { configPath, loading, cacheDir, listingIgnored },
+    root,
+    session,
+    ground,
+    inputHasher,
+  );
+  return settle(input, maxBlocks, sessionsDir, judged);
+}
 
+/** Record the judgement in the session and turn it into the outcome: allowed, blocked, or capped. */
+async function settle(
+  input: StopHookInput,
+  maxBlocks: number,
+  sessionsDir: string,
+  judged: Judgement,
+): Promise<StopHookOutcome> {
   const now = new Date().toISOString();
   if (judged.failure === undefined) {
     await writeHookSession(sessionsDir, {
@@ -135,15 +161,34 @@ interface Judgement {
 
 async function judge(
   options: StopHookOptions,
-  { configPath, loading, cacheDir }: { configPath: string; loading: Promise<LoadedConfig>; cacheDir: string },
+  {
+    configPath,
+    loading,
+    cacheDir,
+    listingIgnored,
+  }: {
+    configPath: string;
+    loading: Promise<LoadedConfig>;
+    cacheDir: string;
+    listingIgnored: Promise<string[] | undefined>;
+  },
   root: string,
   session: HookSession,
   ground: Exclude<HookGround, { missing: string }> | undefined,
   inputHasher: InputHasher,
 ): Promise<Judgement> {
   const repoRoot = ground?.repoRoot ?? (await repoRootOf(root));
+  // What git ignores of what a runner loads: listed while the guard and the gates work.
+  const ignoredNow = listingIgnored.then((listed) => listed && ignoredEntries(repoRoot, listed));
+  ignoredNow.catch(() => {});
   const base = await sessionBase(repoRoot, session, options.base, ground?.head);
-  const withBase = { ...session, base_commit: base };
+  // A recorded base the repository no longer has (its .git replaced, the object removed) cannot be measured
+  // from; HEAD would be, and the agent's own commit would then hide every change it made.
+  if (!options.base && session.base_commit !== undefined && base !== session.base_commit) {
+    return { failure: lostBase(session.base_commit), summary: '', session };
+  }
+  const atStart = session.ignored_at_start ?? (await ignoredNow);
+  const withBase = { ...session, base_commit: base, ...(atStart ? { ignored_at_start: atStart } : {}) };
   try {
     const loaded = await loading;
     // The policies as committed at the base: read (a git call and the config's reader) only when something changed.
@@ -154,10 +199,19 @@ async function judge(
     startInputHashing(root, loaded.config, inputHasher);
     // At the top of the work tree, the untracked files git listed for the gates are the guard's too.
     const untrackedListing = repoRoot === root ? await (await inputHasher.worktree())?.untrackedAtTop : undefined;
-    const paths = untrackedListing === undefined ? undefined : await changedPaths(repoRoot, base, untrackedListing);
-    const guard = await guardWorktree({ repoRoot, base, config: guardConfig, ...(paths ? { paths } : {}) });
+    // And the tracked files git takes the index's word for (assume-unchanged, skip-worktree...), read here.
+    const [listed, unlooked] = await Promise.all([
+      changedPaths(repoRoot, base, untrackedListing),
+      indexHiddenChanges(repoRoot),
+    ]);
+    const paths = withHiddenChanges(listed, unlooked);
+    const guard = await guardWorktree({ repoRoot, base, config: guardConfig, paths });
     // Files the guard put back are not what was hashed: the gates look again.
     if (guard.reverted.length > 0) inputHasher.invalidate();
+    // Python takes the bytecode in a folder's __pycache__ for its source when the time and size it recorded
+    // match, and git ignores __pycache__: a fixed copy compiled, then the broken bytes put back with their time,
+    // would pass for the committed code. The gates' bytecode is kept beside the session's cache instead.
+    process.env.PYTHONPYCACHEPREFIX = join(cacheDir, 'pycache');
     const result = await runGateGraph({
       config: loaded.config,
       root,
@@ -168,6 +222,11 @@ async function judge(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const gates = compactFeedback(result, { budget: loaded.config.feedback.budget });
+    // The gates ran in this working tree, so what git hides from the guard's diff is judged too.
+    const now = await ignoredNow;
+    const hidden = now && atStart ? await ignoredRunnerFindings(repoRoot, now, atStart) : [];
+    if (now === undefined) hidden.push(unlistedIgnored);
+    guard.findings.push(...hidden);
     const guardText = guardFeedback(guard);
     const passed = result.verdict === 'passed' && !result.cancelled;
     if (passed && blockingFindings(guard).length === 0)
@@ -192,6 +251,10 @@ async function groundFromLook(inputHasher: InputHasher, root: string): Promise<H
   const worktree = await inputHasher.worktree();
   if (worktree?.head) return { repoRoot: worktree.top, head: worktree.head };
   return hookGround(root);
+}
+
+function lostBase(commit: string): string {
+  return `Sluice: the commit this session started from (${commit}) is no longer in this repository, so the change since then cannot be measured. Put the repository's history back as it was (its .git, the objects, no replace refs); Sluice will not judge this session otherwise.`;
 }
 
 function withoutReason(session: HookSession): HookSession {

@@ -48,8 +48,9 @@ function gitEnvironment(): Record<string, string> {
     if (value !== undefined && !repositoryLocators.includes(name)) env[name] = value;
   }
   // Never wait for a password nobody will type; parseable, untranslated output; and read-only commands
-  // (status) must not take index.lock, which concurrent runs would then trip over.
-  return { ...env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
+  // (status) must not take index.lock, which concurrent runs would then trip over. Replace refs
+  // (`git replace <base> <other>`) would make a commit id read as another commit's content: never honoured.
+  return { ...env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0', GIT_NO_REPLACE_OBJECTS: '1' };
 }
 
 /**

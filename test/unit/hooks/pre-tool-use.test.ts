@@ -32,6 +32,20 @@ describe('runPreToolUse', () => {
     }
   });
 
+  it.each(['.claude/settings.local.json', '.claude/settings.json', '.codex/hooks.json'])(
+    'denies writing %s, new or not, by any tool: it can turn the hooks off',
+    async (settings) => {
+      const repo = await gitdir({ files });
+      const write = await call(repo, 'Write', { file_path: `${repo}/${settings}` });
+      expect(write).toMatchObject({
+        decision: 'deny',
+        reason: expect.stringContaining("configures the agent's hooks"),
+      });
+      const shell = await call(repo, 'Bash', { command: `echo '{"disableAllHooks": true}' > ${settings}` });
+      expect(shell).toMatchObject({ decision: 'deny' });
+    },
+  );
+
   it('allows a new test file and the code under test', async () => {
     const repo = await gitdir({ files });
     expect(await call(repo, 'Write', { file_path: `${repo}/test/sub.test.js` })).toEqual({ decision: 'allow' });

@@ -1,0 +1,100 @@
+import { lstat, readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { blobMaterial, type ObjectFormat } from '../gates/cache/git-blob-id.ts';
+import { visitGitIndex } from '../gates/cache/git-index.ts';
+import type { ChangedPath } from '../guard/changed-files.ts';
+import { runGit } from '../workspace/git.ts';
+
+/** A tracked file whose disk state git does not look at, and what the index says it holds. */
+interface Unlooked {
+  path: string;
+  /** `<mode> <id>` as the index records it. */
+  recorded: string;
+  /** skip-worktree: absent on disk is how sparse checkout leaves a file out, not a deletion. */
+  skipWorktree: boolean;
+}
+
+/**
+ * Tracked files that differ on disk from what the index says, where `git diff-index` takes the index's word
+ * without looking: the `assume-unchanged` and `skip-worktree` bits an agent sets with `git update-index`,
+ * and entries whose recorded ctime is not their mtime (a rewrite in the second git recorded, the mtime set
+ * back, passes git's stat check). Each is hashed here, raw bytes, no filter. Read from the index file, with
+ * no git call, unless the index is one this reader does not take whole (split, sparse): `ls-files -v` then.
+ * In a worktree whose index no entry hides, nothing is read but the index.
+ */
+export async function indexHiddenChanges(repoRoot: string): Promise<ChangedPath[]> {
+  const unlooked = (await unlookedFromIndexFile(repoRoot)) ?? (await unlookedFromGit(repoRoot));
+  const changes = await Promise.all(
+    unlooked.map(async ({ path, recorded, skipWorktree }): Promise<ChangedPath | undefined> => {
+      const format: ObjectFormat = recorded.length > 47 ? 'sha256' : 'sha1';
+      const onDisk = await blobMaterial(join(repoRoot, path), format);
+      if (onDisk === recorded) return undefined;
+      if (onDisk === undefined) return skipWorktree ? undefined : { path, status: 'deleted' };
+      return { path, status: 'modified' };
+    }),
+  );
+  return changes.filter((change): change is ChangedPath => change !== undefined);
+}
+
+/** The paths `listed` (diff-index and ls-files) lacks, added: the guard judges both. */
+export function withHiddenChanges(listed: readonly ChangedPath[], hidden: readonly ChangedPath[]): ChangedPath[] {
+  if (hidden.length === 0) return [...listed];
+  const known = new Set(listed.map(({ path }) => path));
+  const all = [...listed, ...hidden.filter(({ path }) => !known.has(path))];
+  return all.sort((one, two) => (one.path < two.path ? -1 : one.path > two.path ? 1 : 0));
+}
+
+async function unlookedFromIndexFile(repoRoot: string): Promise<Unlooked[] | undefined> {
+  const gitDir = await gitDirOf(repoRoot);
+  if (!gitDir) return undefined;
+  const [data, config] = await Promise.all([
+    readFile(join(gitDir, 'index')).catch(() => undefined),
+    readFile(join(gitDir, 'config'), 'utf8').catch(() => ''),
+  ]);
+  if (!data) return undefined;
+  const format: ObjectFormat = /objectformat\s*=\s*sha256/i.test(config) ? 'sha256' : 'sha1';
+  const idLength = format === 'sha1' ? 20 : 32;
+  const found: Unlooked[] = [];
+  try {
+    visitGitIndex(data, format, (entry) => {
+      if (entry.mode === '160000' || entry.intentToAdd) return;
+      if (entry.stage === 0 && !entry.assumeUnchanged && !entry.skipWorktree && entry.ctimeIsMtime) return;
+      found.push({
+        path: entry.path,
+        recorded: `${entry.mode} ${data.toString('hex', entry.idAt, entry.idAt + idLength)}`,
+        skipWorktree: entry.skipWorktree,
+      });
+    });
+  } catch {
+    return undefined; // a split or sparse index, another version: git reads it
+  }
+  return found;
+}
+
+/** git's own list of the entries with a hiding bit (`ls-files -v` tags them), with their recorded ids. */
+async function unlookedFromGit(repoRoot: string): Promise<Unlooked[]> {
+  const listed = await runGit(repoRoot, ['ls-files', '-z', '-v', '--stage']);
+  if (listed.exitCode !== 0) return [];
+  const found: Unlooked[] = [];
+  // `<tag> <mode> <id> <stage>\t<path>`: a lower-case tag is assume-unchanged, `S` skip-worktree.
+  for (const record of listed.stdout.split('\0')) {
+    const match = /^(\S) (\d{6}) ([0-9a-f]+) (\d)\t([\s\S]+)$/.exec(record);
+    if (!match) continue;
+    const [, tag = '', mode = '', id = '', stage = '', path = ''] = match;
+    const skipWorktree = tag.toUpperCase() === 'S';
+    if (mode === '160000' || (stage === '0' && tag === tag.toUpperCase() && !skipWorktree)) continue;
+    found.push({ path, recorded: `${mode} ${id}`, skipWorktree });
+  }
+  return found;
+}
+
+/** `<top>/.git`, or the folder a `.git` file names (a linked worktree, a submodule). */
+async function gitDirOf(repoRoot: string): Promise<string | undefined> {
+  const dotGit = join(repoRoot, '.git');
+  const info = await lstat(dotGit).catch(() => undefined);
+  if (info?.isDirectory()) return dotGit;
+  if (!info?.isFile()) return undefined;
+  const named = /^gitdir: (.+)$/m.exec(await readFile(dotGit, 'utf8').catch(() => ''))?.[1]?.trim();
+  if (!named) return undefined;
+  return isAbsolute(named) ? named : join(repoRoot, named);
+}
