@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureProcess } from '../../../src/process/capture-process.ts';
+import { useProcessLauncher } from '../../../src/process/launcher/shared-launcher.ts';
 import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
 
-describe('captureProcess', () => {
+// The contract holds both ways: Node's own spawn, and the launcher that `sluice run` uses.
+describe.each([
+  ['spawned by Node', false],
+  ['through the process launcher', true],
+])('captureProcess, %s', (_how, launched) => {
+  beforeAll(() => useProcessLauncher(launched));
+  afterAll(() => useProcessLauncher(false));
+
   it('passes the argv untouched, feeds stdin, and returns stdout as exact bytes and stderr apart', async () => {
     const dir = tempDir();
     const result = await captureProcess({

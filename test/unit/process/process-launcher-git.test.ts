@@ -1,36 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { processLauncher, useProcessLauncher } from '../../../src/process/launcher/shared-launcher.ts';
+import { describe, expect, it } from 'vitest';
 import { type GitOptions, type GitResult, runGit } from '../../../src/workspace/git.ts';
 import { git, gitdir } from '../../support/gitdir.ts';
+import { launcherOnForThisFile, withoutLauncher } from '../../support/process-launcher-on.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 // Fixed dates, so that a commit written twice is the same object both ways.
-const saved = { ...process.env };
-Object.assign(process.env, {
+launcherOnForThisFile({
   GIT_AUTHOR_DATE: '2026-01-02T03:04:05Z',
   GIT_COMMITTER_DATE: '2026-01-02T03:04:05Z',
   GIT_AUTHOR_NAME: 'Launcher Test',
   GIT_COMMITTER_NAME: 'Launcher Test',
-});
-
-let launcherPid: number | undefined;
-
-beforeAll(() => {
-  useProcessLauncher();
-  launcherPid = processLauncher()?.pid;
-});
-
-afterEach(() => {
-  expect(launcherPid).toBeGreaterThan(0);
-  expect(processLauncher()?.pid).toBe(launcherPid);
-});
-
-afterAll(() => {
-  useProcessLauncher(false);
-  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
 });
 
 type Outcome = Omit<GitResult, 'durationMs'> | { error: unknown };
@@ -46,12 +28,7 @@ async function bothWays(cwd: string, args: string[], options: GitOptions = {}): 
     }
   };
   const launched = await run();
-  useProcessLauncher(false);
-  try {
-    return [launched, await run()];
-  } finally {
-    useProcessLauncher();
-  }
+  return [launched, await withoutLauncher(run)];
 }
 
 describe('runGit through the process launcher', () => {

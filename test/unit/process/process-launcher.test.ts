@@ -1,22 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type CaptureProcessOptions,
   type CaptureResult,
   captureProcess,
 } from '../../../src/process/capture-process.ts';
-import { processLauncher, useProcessLauncher } from '../../../src/process/launcher/shared-launcher.ts';
+import { processLauncher } from '../../../src/process/launcher/shared-launcher.ts';
+import { launcherOnForThisFile, withoutLauncher } from '../../support/process-launcher-on.ts';
 import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 // In Sluice's environment before the launcher starts: the launcher's own (without Perl's variables, which
 // would re-encode its binary replies), which each request's environment changes.
-const saved = { ...process.env };
-process.env.SLUICE_LAUNCHER_TEST_BASE = 'in the base';
-process.env.PERL_UNICODE = 'SDA';
-process.env.PERL5OPT = '-Mstrict';
+launcherOnForThisFile({ SLUICE_LAUNCHER_TEST_BASE: 'in the base', PERL_UNICODE: 'SDA', PERL5OPT: '-Mstrict' });
 
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
 const options = (file: string, args: string[], more: Partial<CaptureProcessOptions> = {}): CaptureProcessOptions => ({
@@ -31,12 +29,7 @@ const options = (file: string, args: string[], more: Partial<CaptureProcessOptio
 /** The same command through the launcher and through Node's own spawn. */
 async function bothWays(command: CaptureProcessOptions): Promise<{ launched: CaptureResult; direct: CaptureResult }> {
   const launched = await captureProcess(command);
-  useProcessLauncher(false);
-  try {
-    return { launched, direct: await captureProcess(command) };
-  } finally {
-    useProcessLauncher();
-  }
+  return { launched, direct: await withoutLauncher(() => captureProcess(command)) };
 }
 
 /** The result without its duration, which differs from run to run. */
@@ -45,28 +38,10 @@ function withoutDuration(result: CaptureResult): Omit<CaptureResult, 'durationMs
   return rest;
 }
 
-let launcherPid: number | undefined;
-
-beforeAll(() => {
-  useProcessLauncher();
-  launcherPid = processLauncher()?.pid;
-});
-
-// Every test ran through the same launcher: none fell back to a spawn of Node's own without saying so.
-afterEach(() => {
-  expect(launcherPid).toBeGreaterThan(0);
-  expect(processLauncher()?.pid).toBe(launcherPid);
-});
-
-afterAll(() => {
-  useProcessLauncher(false);
-  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
-});
-
 describe('captureProcess through the process launcher', () => {
   it('runs the command as a child of the launcher, not of Node', async () => {
     const result = await captureProcess(options('/bin/sh', ['-c', 'echo $PPID']));
-    expect(result.status === 'exited' && Number(result.stdout.toString())).toBe(launcherPid);
+    expect(result.status === 'exited' && Number(result.stdout.toString())).toBe(processLauncher()?.pid);
   });
 
   it('returns stdout as the exact bytes: binary with NULs and newlines, 5 MB, empty', async () => {
@@ -160,31 +135,6 @@ describe('captureProcess through the process launcher', () => {
     expect(bare.status === 'exited' && bare.stdout.toString()).toBe('ONLY=1\n');
   });
 
-  it('kills the whole group at the timeout, a process that ignores SIGTERM and one that left with setsid too', async () => {
-    const dir = tempDir();
-    const inGroup = join(dir, 'in-group.pid');
-    const stray = join(dir, 'stray.pid');
-    const started = performance.now();
-    const result = await captureProcess({
-      ...options('/bin/sh', [
-        '-c',
-        `trap '' TERM; sh -c 'trap "" TERM; echo $$ > "${inGroup}"; exec sleep 300' &
-         setsid sh -c 'echo $$ > "${stray}"; exec sleep 300' &
-         while [ ! -s "${inGroup}" ] || [ ! -s "${stray}" ]; do sleep 0.05; done; echo ready; sleep 300`,
-      ]),
-      cwd: dir,
-      timeoutMs: 1000,
-      killGraceMs: 200,
-    });
-    expect(result.status).toBe('timed-out');
-    expect(result.status === 'timed-out' && result.stdout.toString()).toBe('ready\n');
-    expect(performance.now() - started).toBeLessThan(5000);
-    for (const pidFile of [inGroup, stray]) {
-      const pid = Number(readFileSync(pidFile, 'utf8'));
-      expect(await waitFor(() => !isProcessAlive(pid))).toBe(true);
-    }
-  });
-
   it('stops the group on abort, and at once when already aborted', async () => {
     const dir = tempDir();
     const controller = new AbortController();
@@ -261,7 +211,7 @@ describe('captureProcess through the process launcher', () => {
     expect(await waitFor(() => readFileSync(pidFile, { encoding: 'utf8', flag: 'a+' }).endsWith('\n'))).toBe(true);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     const reopened: string[] = [];
-    for (const path of [0, 1, 2].map((fd) => `/proc/${pid}/fd/${fd}`).concat(`/proc/${launcherPid}/fd/1`)) {
+    for (const path of [0, 1, 2].map((fd) => `/proc/${pid}/fd/${fd}`).concat(`/proc/${processLauncher()?.pid}/fd/1`)) {
       for (const flag of ['r', 'w'] as const) {
         try {
           closeSync(openSync(path, flag));
