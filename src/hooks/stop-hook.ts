@@ -103,7 +103,7 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
     ground,
     inputHasher,
   );
-  return settle(input, maxBlocks, sessionsDir, judged);
+  return settle(input, maxBlocks, sessionsDir, judged, session);
 }
 
 /** Record the judgement in the session and turn it into the outcome: allowed, blocked, or capped. */
@@ -112,15 +112,14 @@ async function settle(
   maxBlocks: number,
   sessionsDir: string,
   judged: Judgement,
+  /** The session's record as it was read, when there was one to read. */
+  recorded?: HookSession,
 ): Promise<StopHookOutcome> {
   const now = new Date().toISOString();
   if (judged.failure === undefined) {
-    await writeHookSession(sessionsDir, {
-      ...withoutReason(judged.session),
-      status: 'done',
-      blocks: 0,
-      updated_at: now,
-    });
+    const done: HookSession = { ...withoutReason(judged.session), status: 'done', blocks: 0, updated_at: now };
+    // Another allowed stop of a session already done, with nothing new to remember: the record stays as it is.
+    if (!recorded || !sameBut(recorded, done, 'updated_at')) await writeHookSession(sessionsDir, done);
     return { decision: 'allowed', summary: judged.summary };
   }
   // A stop that does not follow one of our blocks (a new prompt, a new turn) starts the count again.
@@ -255,6 +254,11 @@ async function groundFromLook(inputHasher: InputHasher, root: string): Promise<H
 
 function lostBase(commit: string): string {
   return `Sluice: the commit this session started from (${commit}) is no longer in this repository, so the change since then cannot be measured. Put the repository's history back as it was (its .git, the objects, no replace refs); Sluice will not judge this session otherwise.`;
+}
+
+/** The two records hold the same, `field` aside. */
+function sameBut(a: HookSession, b: HookSession, field: keyof HookSession): boolean {
+  return JSON.stringify({ ...a, [field]: undefined }) === JSON.stringify({ ...b, [field]: undefined });
 }
 
 function withoutReason(session: HookSession): HookSession {
