@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -6,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildStamp } from '../build-stamp.ts';
 import { ConfigError } from '../errors.ts';
+import { createHash } from '../hashing.ts';
 import type { SluiceConfig } from './schema.ts';
 
 // Finding and loading sluice.yaml without loading the YAML parser or the schema: those cost more

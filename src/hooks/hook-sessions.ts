@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -45,8 +44,17 @@ export function hookSessionsDir(projectRoot: string): string {
   } catch {
     // a folder that is gone has no sessions to find; its name still keys the folder
   }
-  const key = createHash('sha256').update(real).digest('hex').slice(0, 16);
-  return join(state, 'sluice', 'hook-sessions', `${basename(real) || 'root'}-${key}`);
+  return join(state, 'sluice', 'hook-sessions', `${basename(real) || 'root'}-${folderKey(real)}`);
+}
+
+/**
+ * 64-bit FNV-1a of the project's path, in hex: it only keeps two projects' folders apart (sessions and their
+ * caches are keyed by the session's id within), so no cryptographic hash (and no load of node:crypto) is needed.
+ */
+function folderKey(path: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(path, 'utf8')) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
 }
 
 /** The file of a session; ids are sanitized so a crafted id cannot leave `sessionsDir`. */

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GateConfig } from '../../config/schema.ts';
+import { createHash } from '../../hashing.ts';
 import { sweepDeadTempFiles, writeFileAtomically } from '../../process/scratch-dir.ts';
 import type { TestCounts } from '../reports/report-types.ts';
 import { InputHasher } from './hash-inputs.ts';

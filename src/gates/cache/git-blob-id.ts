@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { lstat, readFile, readlink } from 'node:fs/promises';
+import { createHash } from '../../hashing.ts';
 
 export type ObjectFormat = 'sha1' | 'sha256';
 

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
+import { createHash } from '../../hashing.ts';
 import { runGit } from '../../workspace/git.ts';
 import type { ObjectFormat } from './git-blob-id.ts';
 import { type IndexEntry, visitGitIndex } from './git-index.ts';

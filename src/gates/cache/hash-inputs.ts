@@ -1,6 +1,6 @@
-import { createHash, type Hash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createHash, type Hash } from '../../hashing.ts';
 import { blobMaterial } from './git-blob-id.ts';
 import {
   type GitLook,

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createHash } from '../../hashing.ts';
 import type { IndexFacts } from './git-file-ids.ts';
 
 /** Bump when what a memo key covers, or how an inputs hash is computed, changes: older memos then never match. */
