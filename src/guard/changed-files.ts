@@ -32,15 +32,21 @@ export interface ChangedPath {
 export async function changedPaths(
   repoRoot: string,
   base: string,
-  /** What `ls-files -z --others --exclude-standard` printed at the top of the work tree, when a caller has it. */
-  untrackedListing?: string,
+  /**
+   * What `ls-files -z --others --exclude-standard` printed at the top of the work tree, when a caller has it
+   * or will have it (a promise of undefined: it could not, so it is asked here).
+   */
+  untrackedListing?: string | Promise<string | undefined>,
 ): Promise<ChangedPath[]> {
   // diff-index without --cached compares the base tree with the working tree: commits, staged and unstaged
   // edits alike. Untracked files come from ls-files. Renames are left unpaired: the rules match tests by
   // content across files, so a moved test is found wherever it went.
   const [tracked, untracked] = await Promise.all([
     runGitChecked(repoRoot, ['diff-index', '-z', '--no-renames', base]),
-    untrackedListing ?? runGitChecked(repoRoot, ['ls-files', '-z', '--others', '--exclude-standard', '--full-name']),
+    Promise.resolve(untrackedListing).then(
+      (listed) =>
+        listed ?? runGitChecked(repoRoot, ['ls-files', '-z', '--others', '--exclude-standard', '--full-name']),
+    ),
   ]);
   const statuses = new Map<string, ChangeStatus>();
   const unhashed: Array<{ path: string; baseId: string }> = [];

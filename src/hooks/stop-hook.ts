@@ -186,6 +186,13 @@ async function judge(
   if (!options.base && session.base_commit !== undefined && base !== session.base_commit) {
     return { failure: lostBase(session.base_commit), summary: '', session };
   }
+  // The change since the base, asked of git now, while the config loads and the gates' look goes on. At the
+  // top of the work tree the untracked files that look lists are the guard's too; and the tracked files git
+  // takes the index's word for (assume-unchanged, skip-worktree...) are read here.
+  const untrackedListing =
+    repoRoot === root ? inputHasher.worktree().then((where) => where?.untrackedAtTop) : undefined;
+  const changes = Promise.all([changedPaths(repoRoot, base, untrackedListing), indexHiddenChanges(repoRoot)]);
+  changes.catch(() => {}); // awaited below, or moot when the config is invalid
   const atStart = session.ignored_at_start ?? (await ignoredNow);
   const withBase = { ...session, base_commit: base, ...(atStart ? { ignored_at_start: atStart } : {}) };
   try {
@@ -196,13 +203,7 @@ async function judge(
       : async () => (await import('../guard/guard-config-at.ts')).guardConfigAt(repoRoot, base, configPath);
     // The gates' inputs are hashed while the guard asks git about the change.
     startInputHashing(root, loaded.config, inputHasher);
-    // At the top of the work tree, the untracked files git listed for the gates are the guard's too.
-    const untrackedListing = repoRoot === root ? await (await inputHasher.worktree())?.untrackedAtTop : undefined;
-    // And the tracked files git takes the index's word for (assume-unchanged, skip-worktree...), read here.
-    const [listed, unlooked] = await Promise.all([
-      changedPaths(repoRoot, base, untrackedListing),
-      indexHiddenChanges(repoRoot),
-    ]);
+    const [listed, unlooked] = await changes;
     const paths = withHiddenChanges(listed, unlooked);
     const guard = await guardWorktree({ repoRoot, base, config: guardConfig, paths });
     // Files the guard put back are not what was hashed: the gates look again.

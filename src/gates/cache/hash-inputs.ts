@@ -1,6 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { createHash, type Hash } from '../../hashing.ts';
+import { writeFileAtomically } from '../../process/scratch-dir.ts';
 import { blobMaterial } from './git-blob-id.ts';
 import {
   type GitLook,
@@ -42,6 +44,21 @@ export interface InputHasherOptions {
   memoDir?: string;
 }
 
+const askedFileName = '_ignore-questions.json';
+const askedFoldersAtMost = 200;
+
+/** The folders a check asked `check-ignore` about, as the last one kept them; none when unreadable. */
+function readAskedFolders(path: string | undefined): Set<string> {
+  if (path === undefined) return new Set();
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (Array.isArray(parsed)) return new Set(parsed.filter((folder): folder is string => typeof folder === 'string'));
+  } catch {
+    // none yet, or torn: the globs ask when they are known
+  }
+  return new Set();
+}
+
 /**
  * The input hashes of one check. Inside a git work tree a file's content is its blob id from git's index
  * when git, checking its stat cache, sees the file unchanged; only the files git does not vouch for
@@ -64,9 +81,14 @@ export class InputHasher {
   #ignoredBatch: { paths: string[]; answer: Promise<Set<string> | undefined> } | undefined;
   #untrackedIgnoredFiles = new Map<string, Promise<string[] | undefined>>();
 
+  /** Where the folders the last check asked `check-ignore` about are kept (see `lookAhead`). */
+  readonly #askedPath: string | undefined;
+  #asked = new Set<string>();
+
   constructor(root: string, options: InputHasherOptions = {}) {
     this.#root = root;
     this.#memo = options.memoDir === undefined ? undefined : new InputsMemo(options.memoDir);
+    this.#askedPath = options.memoDir === undefined ? undefined : join(options.memoDir, askedFileName);
   }
 
   hash(patterns: string[]): Promise<InputsHash> {
@@ -85,6 +107,10 @@ export class InputHasher {
    */
   lookAhead(): void {
     this.#startLook();
+    // Whether the input folders are ignored is asked of git each time; which folders to ask about is what
+    // the last check asked (its globs are not read yet): the answer comes with the look, not after it.
+    this.#asked = readAskedFolders(this.#askedPath);
+    if (this.#asked.size > 0) this.#ignored([...this.#asked]).catch(() => {});
   }
 
   /**
@@ -130,7 +156,9 @@ export class InputHasher {
     if (!patternsStayInside(patterns)) return hashByReading(this.#root, patterns);
     const prefixes = explicitPrefixes(patterns);
     this.#startLook();
-    const ignoredAnswer = this.#ignored(['.', ...prefixes]);
+    const folders = ['.', ...prefixes];
+    const ignoredAnswer = this.#ignored(folders);
+    this.#rememberAsked(folders);
     const look = await this.#look;
     if (!look) return hashByReading(this.#root, patterns);
 
@@ -224,6 +252,18 @@ export class InputHasher {
     const answers = await Promise.all(paths.map((path) => this.#ignoredPaths.get(path)));
     if (answers.some((answer) => answer === undefined)) return undefined;
     return new Set(paths.filter((_, index) => answers[index]));
+  }
+
+  /** Keep the folders asked about for the next check's `lookAhead` (written only when there is a new one). */
+  #rememberAsked(folders: string[]): void {
+    if (this.#askedPath === undefined || folders.every((folder) => this.#asked.has(folder))) return;
+    for (const folder of folders) this.#asked.add(folder);
+    const kept = [...this.#asked].slice(-askedFoldersAtMost);
+    this.#asked = new Set(kept);
+    const path = this.#askedPath;
+    mkdir(dirname(path), { recursive: true })
+      .then(() => writeFileAtomically(path, `${JSON.stringify(kept)}\n`))
+      .catch(() => {});
   }
 
   async #untrackedIgnored(prefixes: string[]): Promise<string[] | undefined> {

@@ -246,4 +246,23 @@ describe('InputHasher with a memo', () => {
     expect(calls('check-ignore')).toBe(1);
     expect(calls('diff-files')).toBe(1);
   });
+
+  it("asks git about the last check's input folders as it looks, and still takes git's word on them now", async () => {
+    const { root, memoDir } = await repository();
+    await new InputHasher(root, { memoDir }).hash(['src/**']); // remembers the folders it asked about
+    const calls = countGitCalls();
+    const early = new InputHasher(root, { memoDir });
+    early.lookAhead();
+    await early.worktree();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // its check-ignore, batched on the next turn
+    expect(calls('check-ignore')).toBe(1); // asked with the look, before any glob is known
+    await early.hash(['src/**']);
+    expect(calls('check-ignore')).toBe(1); // and not again for the same folders
+    // The rules change between two checks: the remembered question gets the new answer.
+    writeFiles(root, { '.git/info/exclude': 'src/\n', 'src/new.ts': 'untracked, ignored\n' });
+    const before = await hashInputs(root, ['src/**']);
+    const after = new InputHasher(root, { memoDir });
+    after.lookAhead();
+    expect(await after.hash(['src/**'])).toEqual(before);
+  });
 });
