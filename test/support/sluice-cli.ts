@@ -10,20 +10,27 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run the real `sluice` bin (built dist) in `cwd`, as a user would, with Node 22. */
-export function runSluice(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
+/**
+ * Run the real `sluice` bin (built dist) in `cwd`, as a user would, with Node 22; `input` is written to its
+ * stdin (a hook's JSON, as the agent CLI hands it), which is otherwise empty.
+ */
+export function runSluice(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; input?: string },
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [sluiceBin, ...args], {
       cwd: options.cwd,
       env: { ...process.env, CI: '1', NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (options.input !== undefined) child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     child.once('error', reject);

@@ -1,27 +1,10 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { gitdir } from '../../support/gitdir.ts';
-import { type CliRun, sluiceBin } from '../../support/sluice-cli.ts';
+import { type CliRun, runSluice } from '../../support/sluice-cli.ts';
 
 /** `sluice hook stop` or `sluice hook pre-tool-use` as Claude Code runs them: the hook JSON on stdin. */
 export function hook(event: 'stop' | 'pre-tool-use', stdin: object, repo: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [sluiceBin, 'hook', event], {
-      cwd: repo,
-      env: { ...process.env, CLAUDE_PROJECT_DIR: repo, CI: '1', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
-    child.stdin.end(JSON.stringify(stdin));
-  });
+  return runSluice(['hook', event], { cwd: repo, env: { CLAUDE_PROJECT_DIR: repo }, input: JSON.stringify(stdin) });
 }
 
 export const stop = (repo: string) =>

@@ -1,29 +1,13 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliRun, sluiceBin } from '../../support/sluice-cli.ts';
+import { type CliRun, runSluice } from '../../support/sluice-cli.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 /** `sluice hook <event>` as Claude Code runs it: the hook JSON on stdin, in the project folder. */
 function hook(event: 'stop' | 'pre-tool-use', stdin: unknown, cwd: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [sluiceBin, 'hook', event], {
-      cwd,
-      env: { ...process.env, CI: '1', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
-    child.stdin.end(JSON.stringify(stdin));
-  });
+  return runSluice(['hook', event], { cwd, input: JSON.stringify(stdin) });
 }
 
 const session = (cwd: string) => ({

@@ -1,10 +1,10 @@
-import { execSync, spawn } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hookSessionPath, hookSessionsDir } from '../../../src/hooks/hook-sessions.ts';
 import { adderTest, brokenAdderRepo, rightAdd } from '../../support/run-fixtures.ts';
-import { type CliRun, runSluice, sluiceBin } from '../../support/sluice-cli.ts';
+import { type CliRun, runSluice } from '../../support/sluice-cli.ts';
 
 /** `sluice hook stop` as Claude Code runs it: the hook JSON on stdin. */
 function hookStop(stdin: string, cwd: string, ...args: string[]): Promise<CliRun> {
@@ -12,24 +12,8 @@ function hookStop(stdin: string, cwd: string, ...args: string[]): Promise<CliRun
 }
 
 function hookStopWith(env: Record<string, string>, stdin: string, cwd: string, ...args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const { CLAUDE_PROJECT_DIR: _unset, ...inherited } = process.env;
-    const child = spawn(process.execPath, [sluiceBin, 'hook', 'stop', ...args], {
-      cwd,
-      env: { ...inherited, CI: '1', NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+  // The test runner's own CLAUDE_PROJECT_DIR, if any, is not the hook's.
+  return runSluice(['hook', 'stop', ...args], { cwd, env: { CLAUDE_PROJECT_DIR: undefined, ...env }, input: stdin });
 }
 
 const stopJson = (cwd: string, stopHookActive = false) =>

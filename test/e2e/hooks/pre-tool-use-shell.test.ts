@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitdir } from '../../support/gitdir.ts';
-import { type CliRun, sluiceBin } from '../../support/sluice-cli.ts';
+import { type CliRun, runSluice } from '../../support/sluice-cli.ts';
 
 /** `sluice hook pre-tool-use` as Claude Code runs it: a Bash tool call's JSON on stdin, in the project. */
 function bashHook(cwd: string, command: string): Promise<CliRun> {
@@ -14,23 +13,7 @@ function bashHook(cwd: string, command: string): Promise<CliRun> {
     tool_name: 'Bash',
     tool_input: { command },
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [sluiceBin, 'hook', 'pre-tool-use'], {
-      cwd,
-      env: { ...process.env, CI: '1', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
-    child.stdin.end(JSON.stringify(input));
-  });
+  return runSluice(['hook', 'pre-tool-use'], { cwd, input: JSON.stringify(input) });
 }
 
 const files = {
