@@ -52,7 +52,12 @@ function readAskedFolders(path: string | undefined): Set<string> {
   if (path === undefined) return new Set();
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (Array.isArray(parsed)) return new Set(parsed.filter((folder): folder is string => typeof folder === 'string'));
+    // Kept small when written; read the same way, whatever was put in the file instead.
+    if (Array.isArray(parsed)) {
+      return new Set(
+        parsed.filter((folder): folder is string => typeof folder === 'string').slice(0, askedFoldersAtMost),
+      );
+    }
   } catch {
     // none yet, or torn: the globs ask when they are known
   }

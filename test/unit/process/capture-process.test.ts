@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureProcess } from '../../../src/process/capture-process.ts';
-import { useProcessLauncher } from '../../../src/process/launcher/shared-launcher.ts';
+import { processLauncher, useProcessLauncher } from '../../../src/process/launcher/shared-launcher.ts';
 import { isProcessAlive, waitFor } from '../../support/process-state.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
@@ -13,7 +13,18 @@ describe.each([
   ['spawned by Node', false],
   ['through the process launcher', true],
 ])('captureProcess, %s', (_how, launched) => {
-  beforeAll(() => useProcessLauncher(launched));
+  let launcherPid: number | undefined;
+  beforeAll(() => {
+    useProcessLauncher(launched);
+    launcherPid = processLauncher()?.pid;
+  });
+  // Through the launcher means through the one started first: a launcher that died would have let the
+  // direct spawn answer in its place, and these tests would pass without testing it.
+  afterEach(() => {
+    if (!launched) return;
+    expect(launcherPid).toBeGreaterThan(0);
+    expect(processLauncher()?.pid).toBe(launcherPid);
+  });
   afterAll(() => useProcessLauncher(false));
 
   it('passes the argv untouched, feeds stdin, and returns stdout as exact bytes and stderr apart', async () => {
