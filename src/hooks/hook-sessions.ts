@@ -59,8 +59,7 @@ function folderKey(path: string): string {
 
 /** The file of a session; ids are sanitized so a crafted id cannot leave `sessionsDir`. */
 export function hookSessionPath(sessionsDir: string, sessionId: string): string {
-  const safe = sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 128);
-  return join(sessionsDir, `${safe}.json`);
+  return join(sessionsDir, `${fileSafe(sessionId)}.json`);
 }
 
 /**
@@ -71,7 +70,7 @@ export function hookSessionPath(sessionsDir: string, sessionId: string): string 
  * tree, and the hook would take it.
  */
 export function hookGateCacheDir(sessionsDir: string, sessionId: string): string {
-  return join(sessionsDir, 'gate-cache', hookSessionPath('', sessionId).slice(0, -'.json'.length));
+  return join(sessionsDir, 'gate-cache', fileSafe(sessionId));
 }
 
 /** Sessions untouched this long lose their gate cache (their record stays). */
@@ -116,4 +115,9 @@ export async function writeHookSession(sessionsDir: string, session: HookSession
 
 function freshSession(sessionId: string): HookSession {
   return { session_id: sessionId, status: 'open', blocks: 0, total_blocks: 0, updated_at: new Date().toISOString() };
+}
+
+/** A session id as a file name: anything but letters, digits, `_` and `-` becomes `_`, so none can leave its folder. */
+function fileSafe(sessionId: string): string {
+  return sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 128);
 }
