@@ -159,7 +159,9 @@ describe('the config loader on any input', () => {
         for (const gate of Object.values(config.gates)) expect(gate.timeout).toBeLessThanOrEqual(maxDurationMs);
         expect(config.agent?.turn_timeout).toBeLessThanOrEqual(maxDurationMs);
       }),
-      { numRuns: 300 },
+      // About 6% of these are accepted: 300 runs gave 10 to 20 (and once exactly 10, failing the bound
+      // below); 1,000 give about 57, so the bound checks that acceptances happen at all, not the dice.
+      { numRuns: 1000 },
     );
     expect(accepted).toBeGreaterThan(10);
   });
