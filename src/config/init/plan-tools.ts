@@ -76,7 +76,11 @@ function pythonEnvironmentNote(python: PythonStack, interpreter: string): string
       python.ruff && !python.virtualenv.hasRuff ? '; ruff is not installed there, so it comes from PATH' : '';
     return `Python: the tools run with ${interpreter}, found at init; the gates need that virtualenv where they run${ruff}`;
   }
-  return 'Python: no uv, poetry, pdm or pipenv lockfile and no .venv/ or venv/, so python3 and the tools come from PATH (an activated virtualenv)';
+  // A lockfile whose runner is missing has its own warning; this line must not deny the lockfile is there.
+  const lockfile = python.missingRunner
+    ? `${python.missingRunner.evidence} names ${python.missingRunner.name}, which is not on PATH,`
+    : 'no uv, poetry, pdm or pipenv lockfile';
+  return `Python: ${lockfile} and no .venv/ or venv/, so python3 and the tools come from PATH (an activated virtualenv)`;
 }
 
 /** Gates for a Go module: a linter, then `go test -json`, whose events name each failing test. */

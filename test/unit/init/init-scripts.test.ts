@@ -256,6 +256,9 @@ describe('sluice init and the Python runner that is installed', () => {
     expect(missing.result.warnings).toEqual([
       'uv.lock names uv, which is not on PATH: the gates run python3 instead; install uv and run "sluice init --force" again',
     ]);
+    // The note on where the tools come from names the lockfile rather than denying it is there.
+    expect(missing.text).toContain('Python: uv.lock names uv, which is not on PATH, and no .venv/ or venv/');
+    expect(missing.text).not.toContain('no uv, poetry, pdm or pipenv lockfile');
 
     const withUv = (await initConfig({ dir, force: true, searchPath: await pathWithManagers(['uv']) })) as Written;
     expect((await readConfig(withUv.path)).config.gates.test?.run).toBe(
