@@ -51,8 +51,8 @@ export const assertionWeakened: GuardRule = {
  * reordering or rewriting several assertions at once is no finding, and a finding names the right pair.
  */
 function replacedAssertions(base: string, before: TestCase, after: TestCase): Finding[] {
-  const gone = judged(without(before.assertions, after.assertions));
-  const fresh = judged(without(after.assertions, before.assertions));
+  const gone = judged(without(before.assertions, after.assertions), before.path);
+  const fresh = judged(without(after.assertions, before.assertions), after.path);
   return gone.flatMap(({ assertion: was, judgement: then }) => {
     const best = fresh.reduce<number>((chosen, candidate, index) => {
       const current = fresh[chosen];
@@ -63,7 +63,7 @@ function replacedAssertions(base: string, before: TestCase, after: TestCase): Fi
         : chosen;
     }, -1);
     const [counterpart] = best === -1 ? [] : fresh.splice(best, 1);
-    if (!counterpart || counterpart.judgement.strength >= then.strength) return [];
+    if (!counterpart || !weaker(counterpart.judgement, then)) return [];
     const { assertion: now, judgement: judged } = counterpart;
     return [
       {
@@ -86,11 +86,19 @@ function alike(a: Assertion, b: Assertion): number {
   return b.key.split(' ').filter((token) => tokens.has(token)).length;
 }
 
+/** Whether `now` checks less than `then`: a lower strength, or any error where a specific one was expected. */
+function weaker(now: Judgement, then: Judgement): boolean {
+  return now.strength < then.strength || (then.anyError === false && now.anyError === true);
+}
+
+/** Python files (tests, and sources holding doctests): their `assert (x, "why")` is a tuple. */
+const pythonSource = /\.py$/;
+
 /** The assertions whose strength can be told, strongest first (in source order among equals). */
-function judged(assertions: readonly Assertion[]): Array<{ assertion: Assertion; judgement: Judgement }> {
+function judged(assertions: readonly Assertion[], path: string): Array<{ assertion: Assertion; judgement: Judgement }> {
   return assertions
     .flatMap((assertion) => {
-      const judgement = judgeAssertion(assertion.text);
+      const judgement = judgeAssertion(assertion.text, { python: pythonSource.test(path) });
       return judgement ? [{ assertion, judgement }] : [];
     })
     .sort((a, b) => b.judgement.strength - a.judgement.strength);

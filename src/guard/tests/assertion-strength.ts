@@ -21,6 +21,11 @@ export interface Judgement {
   strength: Strength;
   /** Why, for messages: "compares `f(2)` with itself". */
   reason: string;
+  /**
+   * For an expected error or exception: true when any error passes (`toThrow()`, `pytest.raises(Exception)`),
+   * false when a type or message is expected. Going from false to true is a weakening at any strength.
+   */
+  anyError?: boolean;
 }
 
 const judge = (strength: Strength, reason: string): Judgement => ({ strength, reason });
@@ -84,6 +89,61 @@ const expectMatchers = new Map<string, Strength>([
   ...parts(Strengths.presence, 'toBeDefined toBeTruthy toBeFalsy ok exist exists'),
 ]);
 
+/** Matchers that expect a function to throw (or a promise to reject): jest/vitest's and chai's. */
+const thrownMatchers = new Set(['toThrow', 'toThrowError', 'throw', 'throws', 'Throw']);
+
+/** Error types every error is an instance of: expecting one checks only that something was thrown or raised. */
+const anyError = /^(?:Error|Exception|BaseException|Warning|object|Throwable)$/;
+
+/** Whether every error type `expression` names (one, or a tuple of them in Python) matches any error. */
+function matchesAnyError(expression: string): boolean {
+  const bare = stripParens(expression);
+  const types = bare.includes(',') ? splitTopLevel(bare).filter((part) => part !== '') : [bare];
+  return types.some((type) => anyError.test(type.replace(/^(?:builtins|exceptions)\./, '')));
+}
+
+/** A class named by its identifier (`RangeError`, `errors.NotFound`), not a message, pattern or object. */
+const className = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+
+/**
+ * `toThrow(TypeError)`, `toThrow('out of range')`, `to.throw(RangeError, /bound/)`: a message or pattern
+ * pins the value; a class only the type (as `toBeInstanceOf` does); no expectation, or a type every error
+ * has (`Error`), lets any error pass.
+ */
+function errorExpected(args: readonly string[], verb: string): Judgement {
+  const [expected = '', message] = args;
+  if (expected.trim() === '' || (message === undefined && matchesAnyError(expected))) {
+    return { ...judge(Strengths.range, `only checks that it ${verb}, with any error`), anyError: true };
+  }
+  if (message === undefined && className.test(stripParens(expected))) {
+    return { ...judge(Strengths.range, `only checks the type of the error it ${verb}`), anyError: false };
+  }
+  return { ...judge(Strengths.value, `checks the error it ${verb}`), anyError: false };
+}
+
+/** A `match=` pattern (or assertRaisesRegex's) that some messages fail: not empty, not `.*`. */
+function pinsMessage(pattern: string | undefined): boolean {
+  return pattern !== undefined && !/^[rbu]?(["'])(?:\.\*|\^?\.\*\$?|)\1$/i.test(pattern.trim());
+}
+
+/**
+ * `pytest.raises(KeyError)`, `pytest.raises(ValueError, match="bound")`, `self.assertRaises(KeyError, f)`,
+ * `self.assertRaisesRegex(KeyError, "a")`, `pytest.warns(DeprecationWarning)`: a message pattern pins the
+ * value, a specific exception only the type, and `Exception`, `BaseException` or `Warning` (alone or in a
+ * tuple) lets any error pass.
+ */
+function exceptionExpected(args: readonly string[], pattern: string | undefined): Judgement | undefined {
+  const [expected] = args;
+  if (expected === undefined || /^\w+\s*=/.test(expected)) return undefined;
+  if (pinsMessage(pattern)) return { ...judge(Strengths.value, 'checks the exception it raises'), anyError: false };
+  return matchesAnyError(expected)
+    ? {
+        ...judge(Strengths.range, `only checks that it raises, with any exception (\`${stripParens(expected)}\`)`),
+        anyError: true,
+      }
+    : { ...judge(Strengths.range, 'only checks the type of the exception it raises'), anyError: false };
+}
+
 /** `expect(subject).not.toBe(x)`, `expect(x).to.deep.equal(y)`, `expect(x).to.be.ok`. */
 function expectation(text: string): Judgement | undefined {
   const open = text.indexOf('(');
@@ -110,6 +170,7 @@ function expectation(text: string): Judgement | undefined {
   }
   if (isLiteral(subject.inner) && args.every(isLiteral))
     return judge(Strengths.constant, `checks a constant, not the code`);
+  if (thrownMatchers.has(matcher) && !names.includes('not')) return errorExpected(args, 'throws');
   if (names.includes('not')) {
     const nullLike = /^(?:toBeNull|toBeUndefined|null|undefined|toBeNaN)$/.test(matcher);
     if (strength === Strengths.value && !nullLike)
@@ -151,11 +212,17 @@ function methodCall(method: string, argsText: string, go: boolean): Judgement | 
   let args = splitTopLevel(argsText);
   if (go && testingHandle.test(args[0] ?? '')) args = args.slice(1);
   if (conditionMethods.has(name)) return condition(args[0]);
+  if (!go && /^assert(?:Raises|Warns)(?:Regexp?)?$/.test(name)) {
+    return exceptionExpected(args, /Regexp?$/.test(name) ? args[1] : undefined);
+  }
   if (equalityMethods.test(name)) return equality(args[0], args[1]);
   // node's and chai's `assert.throws(fn, /text/)` check the error as ava's `t.throws(fn, { message })` does; a
   // lone string is only a failure message in node.
   if (!go && (name === 'throws' || name === 'rejects') && args[1] !== undefined && !/^['"`]/.test(args[1])) {
-    return thrown(args[1], name === 'throws' ? 'throws' : 'rejects');
+    const verb = name === 'throws' ? 'throws' : 'rejects';
+    return matchesAnyError(args[1]) && args[2] === undefined
+      ? { ...judge(Strengths.range, `only checks that it ${verb}, with any error`), anyError: true }
+      : thrown(args[1], verb);
   }
   const strength = assertMethods.get(name);
   if (strength === undefined) return undefined;
@@ -223,8 +290,11 @@ function patternMatch([subject, pattern]: string[]): Judgement | undefined {
 function thrown(expectation: string | undefined, verb: string): Judgement {
   const bare = expectation === undefined ? '' : stripParens(expectation).replace(/\s+/g, '');
   return bare === '' || /^(?:undefined|null|\{\}|\{any:true,?\})$/.test(bare)
-    ? judge(Strengths.range, `only checks that it ${verb}, with any error`)
-    : judge(Strengths.value, `checks the error it ${verb === 'throws' ? 'throws' : 'rejects with'}`);
+    ? { ...judge(Strengths.range, `only checks that it ${verb}, with any error`), anyError: true }
+    : {
+        ...judge(Strengths.value, `checks the error it ${verb === 'throws' ? 'throws' : 'rejects with'}`),
+        anyError: false,
+      };
 }
 
 /**
@@ -261,8 +331,13 @@ const avaMethods: Record<string, (args: string[]) => Judgement | undefined> = {
   fail: () => judge(Strengths.value, 'fails the test'),
 };
 
+/** What the text alone cannot tell: Python's `assert (x, "why")` asserts a tuple, JS's `assert(x, "why")` is a call. */
+export interface AssertionContext {
+  python?: boolean;
+}
+
 /** How much the assertion written as `text` checks, in any language the guard reads; undefined when unknown. */
-export function judgeAssertion(text: string): Judgement | undefined {
+export function judgeAssertion(text: string, context: AssertionContext = {}): Judgement | undefined {
   const code = text
     .trim()
     .replace(/^await\s+/, '')
@@ -287,6 +362,13 @@ export function judgeAssertion(text: string): Judgement | undefined {
   }
   if (/^expect(?:\.soft)?\s*\(/.test(code)) return expectation(code);
   if (/^if\s/.test(code)) return goIfCheck(code);
+  const pytestCheck = /^(?:pytest\.)?(?:raises|warns)\s*\(/.exec(code);
+  if (pytestCheck) {
+    const args = insideParens(code, pytestCheck[0].length - 1);
+    const parts = args ? splitTopLevel(args.inner) : [];
+    const match = parts.find((part) => /^match\s*=/.test(part))?.replace(/^match\s*=\s*/, '');
+    return args && exceptionExpected(parts, match);
+  }
   const method = /^(?:self\.|assert\.|require\.|chai\.assert\.)(\w+)\s*\(/.exec(code);
   if (method?.[1]) {
     const open = code.indexOf('(', method[0].length - 1);
@@ -305,10 +387,12 @@ export function judgeAssertion(text: string): Judgement | undefined {
   if (bare) {
     const rest = code.slice(bare[0].length);
     const wrapped = rest.startsWith('(') ? insideParens(rest, 0) : undefined;
-    const args =
-      wrapped && wrapped.end >= rest.replace(/;\s*$/, '').length - 1
-        ? splitTopLevel(wrapped.inner)
-        : splitTopLevel(rest);
+    const whole = wrapped !== undefined && wrapped.end >= rest.replace(/;\s*$/, '').length - 1;
+    // Python: `assert (total == 6, "why")` and `assert (total == 6,)` assert a tuple, which is always true.
+    if (context.python && whole && splitTopLevel(wrapped.inner).length > 1) {
+      return judge(Strengths.constant, 'asserts a tuple, which is always true');
+    }
+    const args = whole ? splitTopLevel(wrapped.inner) : splitTopLevel(rest);
     return condition(args[0]);
   }
   return undefined;

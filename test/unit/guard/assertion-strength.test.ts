@@ -23,6 +23,20 @@ const cases: Array<[string, Strength | undefined]> = [
   ['self.assertTrue(total(2) == 6)', value],
   ['self.assertTrue(True)', constant],
   ['self.assertGreater(total(2), 0)', range],
+  ['pytest.raises(SignatureExpired)', range],
+  ['pytest.raises(ValueError, match="out of range")', value],
+  ['pytest.raises((KeyError, IndexError))', range],
+  ['pytest.raises(KeyError, match=".*")', range],
+  ['pytest.raises(Exception)', range],
+  ['pytest.raises(BaseException, match="x")', value],
+  ['pytest.raises((KeyError, Exception))', range],
+  ['raises(builtins.Exception)', range],
+  ['pytest.warns(DeprecationWarning)', range],
+  ['pytest.warns(Warning)', range],
+  ['self.assertRaises(KeyError, lookup, "a")', range],
+  ['self.assertRaises(Exception, lookup, "a")', range],
+  ['self.assertRaisesRegex(Exception, "a")', value],
+  ['self.assertRaisesRegex(KeyError, ".*")', range],
   // JS: vitest/jest, chai, node:assert
   ['expect(true).toBe(true)', constant],
   ['expect(sum(1, 2)).toBe(3)', value],
@@ -34,6 +48,20 @@ const cases: Array<[string, Strength | undefined]> = [
   ['expect(sum(1, 2)).not.toBeNull()', presence],
   ['expect(sum(1, 2)).not.toBe(4)', range],
   ['expect(sum(1, 2)).toBeGreaterThan(0)', range],
+  ['expect(() => parse("")).toThrow(SyntaxError)', range],
+  ['expect(() => parse("")).toThrow("empty input")', value],
+  ['expect(() => parse("")).toThrowError(/empty/)', value],
+  ['expect(() => parse("")).toThrow()', range],
+  ['expect(() => parse("")).toThrowError()', range],
+  ['expect(() => parse("")).toThrow(Error)', range],
+  ['await expect(load()).rejects.toThrow(NotFound)', range],
+  ['await expect(load()).rejects.toThrow()', range],
+  ['expect(() => parse("")).to.throw(RangeError)', range],
+  ['expect(() => parse("")).to.throw(Error, /empty/)', value],
+  ['expect(() => parse("")).to.throw()', range],
+  ['assert.throws(() => parse(""), SyntaxError)', value],
+  ['assert.throws(() => parse(""), Error)', range],
+  ['assert.throws(() => parse(""))', range],
   ['expect(f(2)).toBe(f(2))', constant],
   ['expect(sum(1, 2) === 3 || true).toBe(true)', constant],
   ['expect(sum(1, 2)).toEqual(expect.anything())', presence],
@@ -85,6 +113,27 @@ const cases: Array<[string, Strength | undefined]> = [
 describe('judgeAssertion', () => {
   it.each(cases)('%s', (text, strength) => {
     expect(judgeAssertion(text)?.strength).toBe(strength);
+  });
+
+  it('reads a parenthesized Python assert with a comma as the tuple it is, and a JS assert call as a call', () => {
+    const python = { python: true };
+    for (const text of ['assert (total(2) == 6, "the sum")', 'assert (total(2) == 6,)', 'assert(total(2) == 6, "x")']) {
+      expect(judgeAssertion(text, python)).toEqual({
+        strength: constant,
+        reason: 'asserts a tuple, which is always true',
+      });
+    }
+    expect(judgeAssertion('assert (total(2) == 6), "the sum"', python)?.strength).toBe(value);
+    expect(judgeAssertion('assert (total(2) == 6)', python)?.strength).toBe(value);
+    expect(judgeAssertion('assert(total(2) === 6, "the sum")')?.strength).toBe(value);
+  });
+
+  it('tells an expected error of any type from a specific one', () => {
+    const any = ['pytest.raises(Exception)', 'pytest.raises((KeyError, BaseException))', 'expect(f).toThrow()'];
+    const specific = ['pytest.raises(KeyError)', 'self.assertRaises(KeyError, f)', 'expect(f).toThrow(RangeError)'];
+    for (const text of any) expect(judgeAssertion(text)?.anyError).toBe(true);
+    for (const text of specific) expect(judgeAssertion(text)?.anyError).toBe(false);
+    expect(judgeAssertion('expect(f).toBeInstanceOf(RangeError)')?.anyError).toBeUndefined();
   });
 
   it('says why a constant assertion checks nothing', () => {
