@@ -52,8 +52,26 @@ function marksWithin(node: SgNode, prefix: string): TestMarker[] {
 }
 
 /**
+ * `__test__ = False` in a module or class, or `test_total.__test__ = False` after a test: pytest collects nothing
+ * whose `__test__` is false. Anything but `True` counts: `0`, `None`, a call. The name of the one test it turns
+ * off, or undefined for the whole suite.
+ */
+export function testAttributeMarker(statement: SgNode): { test: string | undefined; marker: TestMarker } | undefined {
+  if (statement.kind() !== 'expression_statement') return undefined;
+  const expression = statement.children().find((child) => child.isNamed());
+  if (expression?.kind() !== 'assignment') return undefined;
+  const left = expression.field('left');
+  const value = expression.field('right')?.text();
+  if (!left || value === undefined || value === 'True') return undefined;
+  const marker: TestMarker = { kind: 'skip', text: `${left.text()} = ${value}`, line: lineOf(statement) };
+  if (left.kind() === 'identifier' && left.text() === '__test__') return { test: undefined, marker };
+  const owner = left.kind() === 'attribute' && left.field('attribute')?.text() === '__test__' && left.field('object');
+  return owner && owner.kind() === 'identifier' ? { test: owner.text(), marker } : undefined;
+}
+
+/**
  * Markers a module- or class-level statement puts on every test of its suite: `pytestmark = pytest.mark.skip(...)`
- * (or a list of marks), and `pytest.skip(..., allow_module_level=True)`.
+ * (or a list of marks), `__test__ = False`, and `pytest.skip(..., allow_module_level=True)`.
  */
 export function suiteStatementMarkers(statement: SgNode): TestMarker[] {
   if (statement.kind() !== 'expression_statement') return [];
@@ -62,6 +80,8 @@ export function suiteStatementMarkers(statement: SgNode): TestMarker[] {
     const value = expression.field('right');
     return value ? marksWithin(value, 'pytestmark = ') : [];
   }
+  const attribute = testAttributeMarker(statement);
+  if (attribute) return attribute.test === undefined ? [attribute.marker] : [];
   const marker = expression ? skipCallMarker(expression) : undefined;
   return marker ? [marker] : [];
 }

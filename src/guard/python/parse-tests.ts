@@ -6,7 +6,7 @@ import type { SkippedNodes } from '../tests/token-form.ts';
 import { topLevelTest } from '../tests/top-level.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { scanBody } from './body-scan.ts';
-import { decoratorMarkers, suiteStatementMarkers } from './markers.ts';
+import { decoratorMarkers, suiteStatementMarkers, testAttributeMarker } from './markers.ts';
 import { messageArgumentIds } from './message-arguments.ts';
 import { calleeName, lineOf } from './syntax.ts';
 import { isParametrize, testForms } from './test-body.ts';
@@ -40,6 +40,8 @@ interface Definition {
   node: SgNode;
   name: string;
   decorators: SgNode[];
+  /** The statement it is: the definition, or the decorated definition around it. */
+  statement: SgNode;
 }
 
 interface FileScan {
@@ -92,7 +94,15 @@ function topLevelAssertions(root: SgNode, scan: FileScan): TestCase | undefined 
 /** Collect the tests of a module or class body; nested test classes become suites of their own. */
 function visitSuite(container: SgNode, suite: Suite, scan: FileScan): void {
   const statements = statementsOf(container);
-  const definitions = statements.flatMap(definitionOf);
+  const shadowed = shadowedStatements(container);
+  const definitions = statements.flatMap(definitionOf).filter((definition) => !shadowed.has(definition.statement.id()));
+  const testMarkers = new Map<string, TestMarker[]>();
+  for (const statement of statements) {
+    const attribute = testAttributeMarker(statement);
+    if (attribute?.test !== undefined) {
+      testMarkers.set(attribute.test, [...(testMarkers.get(attribute.test) ?? []), attribute.marker]);
+    }
+  }
   // Suite-wide markers apply to every test of the suite, also to those defined above them.
   const markers = [
     ...suite.markers,
@@ -110,7 +120,7 @@ function visitSuite(container: SgNode, suite: Suite, scan: FileScan): void {
         visitSuite(body, { titles, markers: [...markers, ...decorators.flatMap(decoratorMarkers)] }, scan);
       }
     } else if (name.startsWith('test')) {
-      scan.tests.push(testCaseOf(definition, titles, markers, scan));
+      scan.tests.push(testCaseOf(definition, titles, [...markers, ...(testMarkers.get(name) ?? [])], scan));
     }
   }
 }
@@ -157,11 +167,48 @@ function statementsOf(container: SgNode): SgNode[] {
     .flatMap((child) => (nestingKinds.has(String(child.kind())) ? statementsOf(child) : [child]));
 }
 
+/**
+ * Statements of a module or class body whose name a later statement of the same body binds again (a second
+ * `def test_total`, `test_total = None`, `del test_total`): Python keeps only the last, so pytest never sees
+ * them. Only bindings directly in the body count; one inside an `if` may not run.
+ */
+function shadowedStatements(container: SgNode): Set<number> {
+  const direct = container.children();
+  const lastBinding = new Map<string, number>();
+  direct.forEach((statement, index) => {
+    for (const name of boundNames(statement)) lastBinding.set(name, index);
+  });
+  const shadowed = new Set<number>();
+  direct.forEach((statement, index) => {
+    const [definition] = definitionOf(statement);
+    if (definition && (lastBinding.get(definition.name) ?? index) > index) shadowed.add(statement.id());
+  });
+  return shadowed;
+}
+
+/** The names a statement binds in its scope: a definition's, an assignment's targets, a `del`'s. */
+function boundNames(statement: SgNode): string[] {
+  const [definition] = definitionOf(statement);
+  if (definition) return [definition.name];
+  const identifiers = (node: SgNode | null | undefined): string[] => {
+    if (!node) return [];
+    if (node.kind() === 'identifier') return [node.text()];
+    const kind = String(node.kind());
+    return ['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple', 'list'].includes(kind)
+      ? node.children().flatMap(identifiers)
+      : [];
+  };
+  if (statement.kind() === 'delete_statement') return statement.children().flatMap(identifiers);
+  if (statement.kind() !== 'expression_statement') return [];
+  const expression = statement.children().find((child) => child.isNamed());
+  return expression?.kind() === 'assignment' ? identifiers(expression.field('left')) : [];
+}
+
 function definitionOf(statement: SgNode): Definition[] {
   const kind = statement.kind();
   const node = kind === 'decorated_definition' ? statement.field('definition') : statement;
   if (!node || (node.kind() !== 'function_definition' && node.kind() !== 'class_definition')) return [];
   const decorators =
     kind === 'decorated_definition' ? statement.children().filter((c) => c.kind() === 'decorator') : [];
-  return [{ node, name: node.field('name')?.text() ?? '', decorators }];
+  return [{ node, name: node.field('name')?.text() ?? '', decorators, statement }];
 }

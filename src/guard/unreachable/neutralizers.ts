@@ -22,6 +22,32 @@ export function neutralizersOf(path: string, source: string): Neutralizer[] {
   return reader.found;
 }
 
+/** An iterable written empty: `[]`, `()`, `{}`, `""`, `range(0)`, `set()`, `new Map()`, `[]int{}`, `vec![]`, `0..0`. */
+const emptyIterable =
+  /^(?:\[\]|\(\)|\{\}|""|''|``|range\((?:0|0,0)?\)|(?:set|list|tuple|dict|frozenset|iter)\(\)|(?:new)?(?:Array|Set|Map)\((?:0)?\)|(?:map\[[^\]]*\])?\[\][\w.*]*\{\}|map\[[^\]]*\][\w.*]*\{\}|vec!\[\]|Vec::new\(\)|(-?\d+)\.\.\1)$/;
+
+function isEmptyIterable(text: string): boolean {
+  return emptyIterable.test(text.replace(/\s+/g, ''));
+}
+
+/** Function values whose body runs only when called. */
+const localFunctionKinds = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'arrow_function',
+  'function_expression',
+  'function_definition',
+  'function_item',
+]);
+/** Array methods that call their callback once per item. */
+const arrayCallbacks = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'flatMap']);
+/** `[].forEach(`, `new Set().map(`: the start of a call on an empty array, for the native search. */
+const emptyArrayCall = `^(?:\\[\\s*\\]|new\\s+(?:Array|Set|Map)\\(\\s*\\))\\s*\\.\\s*(?:${[...arrayCallbacks].join('|')})\\s*\\(`;
+/** A declarator's value that is a function: `() =>`, `x =>`, `async (a) =>`, `function`. */
+const functionValue = '^(?:async\\s+)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=]*)?=>|[\\w$]+\\s*=>)';
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
 function findKinds(root: SgNode, kinds: ReadonlySet<string>): SgNode[] {
   return kinds.size === 0 ? [] : root.findAll({ rule: { any: [...kinds].map((kind) => ({ kind })) } });
 }
@@ -53,6 +79,85 @@ class NeutralizerReader {
     for (const list of lists.values()) this.noteExit(list);
     for (const node of findKinds(root, this.syntax.ifs)) this.noteDeadBranch(node);
     for (const node of findKinds(root, this.syntax.whileLoops)) this.noteDeadLoop(node);
+    for (const node of findKinds(root, this.syntax.forLoops)) this.noteEmptyLoop(node);
+    // Declarators only where they hold a function, calls only on an empty array: both are common, so the
+    // native search narrows them first.
+    const functions = [...this.syntax.functions].map((kind) =>
+      kind === 'variable_declarator' ? { kind, has: { field: 'value', regex: functionValue } } : { kind },
+    );
+    if (functions.length > 0) {
+      for (const node of root.findAll({ rule: { any: functions } })) this.noteUncalledFunction(node);
+    }
+    for (const kind of this.syntax.arrayMethodCalls) {
+      for (const node of root.findAll({ rule: { kind, regex: emptyArrayCall } })) this.noteEmptyArrayCallback(node);
+    }
+  }
+
+  /** `for (const x of [])`, `for _ in range(0):`, `for x in vec![]`: a loop over nothing never runs its body. */
+  private noteEmptyLoop(node: SgNode): void {
+    const iterable =
+      node.field('right') ??
+      node.field('value') ??
+      node
+        .children()
+        .find((child) => child.kind() === 'range_clause')
+        ?.field('right');
+    const body = node.field('body');
+    if (!iterable || !body || !isEmptyIterable(iterable.text())) return;
+    this.found.push({
+      kind: 'dead',
+      construct: headOf(node, body),
+      line: lineOf(node),
+      from: lineOf(body),
+      to: endLineOf(body),
+    });
+  }
+
+  /**
+   * A function defined inside a test (or a callback) that nothing in its scope names again: its body never
+   * runs. `def check(): assert ...` left uncalled; `const verify = () => expect(...)` never used. Decorated
+   * Python functions are left alone (a decorator may run them).
+   */
+  private noteUncalledFunction(node: SgNode): void {
+    const name = node.field('name')?.text();
+    const value = node.kind() === 'variable_declarator' ? node.field('value') : node;
+    if (!name || !value || !localFunctionKinds.has(kindOf(value)) || node.parent()?.kind() === 'decorated_definition') {
+      return;
+    }
+    let scope = node.parent();
+    while (scope && !this.syntax.functionScopes.has(kindOf(scope))) scope = scope.parent();
+    const body = value.field('body');
+    if (!scope || !body) return;
+    const outside = scope.text().replace(node.text(), ' ');
+    if (new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(outside)) return;
+    this.found.push({
+      kind: 'dead',
+      construct: headOf(node, body),
+      line: lineOf(node),
+      from: lineOf(body),
+      to: endLineOf(body),
+    });
+  }
+
+  /** `[].forEach((x) => expect(x).toBe(1))`: a callback over an empty array never runs. */
+  private noteEmptyArrayCallback(call: SgNode): void {
+    const callee = call.field('function');
+    if (callee?.kind() !== 'member_expression') return;
+    const method = callee.field('property')?.text();
+    const object = callee.field('object');
+    if (!method || !object || !arrayCallbacks.has(method) || !isEmptyIterable(object.text())) return;
+    const callback = call
+      .field('arguments')
+      ?.children()
+      .find((child) => child.isNamed());
+    if (!callback || !localFunctionKinds.has(kindOf(callback))) return;
+    this.found.push({
+      kind: 'dead',
+      construct: `${oneLine(callee.text())}(...)`,
+      line: lineOf(call),
+      from: lineOf(callback),
+      to: endLineOf(callback),
+    });
   }
 
   /** Statements after one that always leaves (`return`, `t.Skip()`, `if (true) return`) never run. */

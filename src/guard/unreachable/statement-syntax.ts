@@ -11,6 +11,14 @@ export interface StatementSyntax {
   /** The kinds of statement a skip call is written as. */
   skipStatements: string[];
   ifs: ReadonlySet<string>;
+  /** Loops whose body runs once per item of an iterable (`for x of xs`, `for x in xs`, `for _, x := range xs`). */
+  forLoops: ReadonlySet<string>;
+  /** Local functions whose body runs only where something calls them (or passes them on). */
+  functions: ReadonlySet<string>;
+  /** What a local function can be nested in: a test's function, a callback, a closure. */
+  functionScopes: ReadonlySet<string>;
+  /** Calls that may be `[].forEach(callback)`: JavaScript's. */
+  arrayMethodCalls: ReadonlySet<string>;
   /** Loops whose body runs only while the `condition` field holds. */
   whileLoops: ReadonlySet<string>;
   /** A handler (catch/except) that lets a failure through again or checks the error: then nothing is swallowed. */
@@ -23,6 +31,16 @@ const jsSyntax: StatementSyntax = {
   skipStatements: ['expression_statement'],
   skipCall: /^(this|ctx|context)\.skip\(/,
   ifs: new Set(['if_statement']),
+  forLoops: new Set(['for_in_statement']),
+  functions: new Set(['function_declaration', 'generator_function_declaration', 'variable_declarator']),
+  functionScopes: new Set([
+    'arrow_function',
+    'function_expression',
+    'function_declaration',
+    'generator_function_declaration',
+    'method_definition',
+  ]),
+  arrayMethodCalls: new Set(['call_expression']),
   whileLoops: new Set(['while_statement']),
   handlerChecks: /\bthrow\b|\b(expect|assert\w*|should|fail)\b|\b(done|reject|next|callback|cb)\s*\(/,
 };
@@ -33,6 +51,10 @@ const pythonSyntax: StatementSyntax = {
   skipStatements: ['expression_statement', 'raise_statement'],
   skipCall: /^(pytest\.(skip|xfail)|self\.skipTest|cls\.skipTest)\(|^raise\s+([\w.]+\.)?SkipTest\b/,
   ifs: new Set(['if_statement']),
+  forLoops: new Set(['for_statement']),
+  functions: new Set(['function_definition']),
+  functionScopes: new Set(['function_definition']),
+  arrayMethodCalls: new Set([]),
   whileLoops: new Set(['while_statement']),
   handlerChecks: /\braise\b|\bassert\w*\b|\bfail\(/,
 };
@@ -43,6 +65,10 @@ const goSyntax: StatementSyntax = {
   skipStatements: ['expression_statement'],
   skipCall: /^\w+\.(Skip|Skipf|SkipNow)\(/,
   ifs: new Set(['if_statement']),
+  forLoops: new Set(['for_statement']),
+  functions: new Set([]),
+  functionScopes: new Set([]),
+  arrayMethodCalls: new Set([]),
   whileLoops: new Set(),
   handlerChecks: /$^/,
 };
@@ -53,6 +79,10 @@ const rustSyntax: StatementSyntax = {
   skipStatements: [],
   skipCall: undefined,
   ifs: new Set(['if_expression']),
+  forLoops: new Set(['for_expression']),
+  functions: new Set(['function_item']),
+  functionScopes: new Set(['function_item', 'closure_expression']),
+  arrayMethodCalls: new Set([]),
   whileLoops: new Set(['while_expression']),
   handlerChecks: /$^/,
 };
