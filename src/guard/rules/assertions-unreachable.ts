@@ -10,7 +10,8 @@ type Side = 'before' | 'after';
 /**
  * An assertion that ran at the base can no longer run or fail: it now sits after an unconditional exit
  * (`return`, `t.Skip()` in a test that already had a conditional skip), inside `if (false)`, or inside a
- * `try`/`except`/`catch_unwind` that swallows its failure. Code the base already had that way, conditions that
+ * `try`/`except`/`catch_unwind` that swallows its failure, or in a callback the test does not wait for (a timer, an
+ * unawaited `.then`, a thread). Code the base already had that way, conditions that
  * depend on something, and handlers that re-throw or check the error are not findings. A skip call that
  * `skip-marker-added` reports is left to it.
  */
@@ -68,6 +69,7 @@ const effects: Record<Neutralizer['kind'], string> = {
   skip: 'never run: they come after',
   dead: 'never run: they are inside',
   swallowed: 'cannot fail: their failure is swallowed by',
+  deferred: 'cannot fail the test: they run outside it, in',
 };
 
 function fix(neutralizer: Neutralizer): string {
@@ -79,6 +81,8 @@ function fix(neutralizer: Neutralizer): string {
       return `delete ${where} and make the test pass`;
     case 'dead':
       return `remove ${where} and put its body back in the test`;
+    case 'deferred':
+      return `put the body of ${where} back in the test, or make the test wait for it (await it, return it, call done)`;
     case 'swallowed':
       return `remove ${where} and keep its body, or let the failure through (re-throw it, or check the error or result)`;
   }

@@ -1,9 +1,18 @@
 import type { SgNode } from '@ast-grep/napi';
 
-export const NeutralizerKinds = { exit: 'exit', skip: 'skip', dead: 'dead', swallowed: 'swallowed' } as const;
+export const NeutralizerKinds = {
+  exit: 'exit',
+  skip: 'skip',
+  dead: 'dead',
+  swallowed: 'swallowed',
+  deferred: 'deferred',
+} as const;
 export type NeutralizerKind = (typeof NeutralizerKinds)[keyof typeof NeutralizerKinds];
 
-/** Code that stops the lines `from`..`to` from running (`return`, `if (false)`) or from failing (`catch {}`). */
+/**
+ * Code that stops the lines `from`..`to` from running (`return`, `if (false)`), from failing (`catch {}`), or
+ * from failing the test that starts them (`setTimeout(...)`, a thread: they run after it ends, or elsewhere).
+ */
 export interface Neutralizer {
   kind: NeutralizerKind;
   /** The construct as a person would name it: `return`, `if (false)`, `try { ... } catch {}`. */

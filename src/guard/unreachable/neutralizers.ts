@@ -48,6 +48,30 @@ const functionValue = '^(?:async\\s+)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=]*)?=
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+/** Functions written in place as an argument. */
+const deferredFunctionKinds = new Set(['arrow_function', 'function_expression', 'function', 'lambda']);
+/** A callback that ends an asynchronous test or settles what it awaits: the test waits for it. */
+const signalsEnd = /\b(?:done|resolve|reject|next|cb|callback|end|finish)\s*\(/;
+/** `x.then(`, `.catch(`, `.finally(`: a promise callback, for the native search. */
+const promiseCallbackCall = '\\.\\s*(?:then|catch|finally)\\s*\\(';
+
+/**
+ * Whether `call` is a `.then`/`.catch`/`.finally` of a chain that stands alone as a statement: not awaited, not
+ * returned, not kept. The test is over before its callbacks run.
+ */
+function isUnawaitedChain(call: SgNode): boolean {
+  const property = call.field('function')?.field('property')?.text();
+  if (!property || !['then', 'catch', 'finally'].includes(property)) return false;
+  let top = call;
+  for (let parent = top.parent(); parent; parent = top.parent()) {
+    const kind = kindOf(parent);
+    const voided = kind === 'unary_expression' && parent.text().startsWith('void');
+    if (kind !== 'call_expression' && kind !== 'member_expression' && !voided) break;
+    top = parent;
+  }
+  return top.parent()?.kind() === 'expression_statement';
+}
+
 function findKinds(root: SgNode, kinds: ReadonlySet<string>): SgNode[] {
   return kinds.size === 0 ? [] : root.findAll({ rule: { any: [...kinds].map((kind) => ({ kind })) } });
 }
@@ -87,6 +111,14 @@ class NeutralizerReader {
     );
     if (functions.length > 0) {
       for (const node of root.findAll({ rule: { any: functions } })) this.noteUncalledFunction(node);
+    }
+    if (this.syntax.deferringCalls) {
+      for (const call of root.findAll({ rule: this.syntax.deferringCalls })) this.noteDeferred(call);
+    }
+    for (const kind of this.syntax.arrayMethodCalls) {
+      for (const call of root.findAll({ rule: { kind, regex: promiseCallbackCall } })) {
+        if (isUnawaitedChain(call)) this.noteDeferred(call);
+      }
     }
     for (const kind of this.syntax.arrayMethodCalls) {
       for (const node of root.findAll({ rule: { kind, regex: emptyArrayCall } })) this.noteEmptyArrayCallback(node);
@@ -137,6 +169,44 @@ class NeutralizerReader {
       from: lineOf(body),
       to: endLineOf(body),
     });
+  }
+
+  /**
+   * The functions `call` hands on to run outside the test (`setTimeout(() => ...)`, `threading.Thread(target=check)`,
+   * an unawaited `.then(...)`): written in place, or named and defined in the same function. A callback that
+   * tells the test it is over (`done()`, `resolve()`) is waited for, so it is left alone.
+   */
+  private noteDeferred(call: SgNode): void {
+    const args =
+      call
+        .field('arguments')
+        ?.children()
+        .filter((child) => child.isNamed()) ?? [];
+    const functions = args.flatMap((arg) => {
+      const value = arg.kind() === 'keyword_argument' ? arg.field('value') : arg;
+      if (!value) return [];
+      if (deferredFunctionKinds.has(kindOf(value))) return [value];
+      return value.kind() === 'identifier' ? this.localFunction(call, value.text()) : [];
+    });
+    for (const fn of functions) {
+      const body = fn.field('body') ?? fn;
+      if (signalsEnd.test(body.text())) continue;
+      const construct = `${oneLine(call.field('function')?.text() ?? '').slice(0, 60)}(...)`;
+      this.found.push({ kind: 'deferred', construct, line: lineOf(call), from: lineOf(body), to: endLineOf(body) });
+    }
+  }
+
+  /** The function named `name` defined in the function around `from` (a nested `def`, `function` or arrow). */
+  private localFunction(from: SgNode, name: string): SgNode[] {
+    let scope = from.parent();
+    while (scope && !this.syntax.functionScopes.has(kindOf(scope))) scope = scope.parent();
+    if (!scope) return [];
+    for (const definition of scope.findAll({ rule: { any: [...this.syntax.functions].map((kind) => ({ kind })) } })) {
+      if (definition.field('name')?.text() !== name) continue;
+      const value = definition.kind() === 'variable_declarator' ? definition.field('value') : definition;
+      if (value && localFunctionKinds.has(kindOf(value))) return [value];
+    }
+    return [];
   }
 
   /** `[].forEach((x) => expect(x).toBe(1))`: a callback over an empty array never runs. */

@@ -19,6 +19,11 @@ export interface StatementSyntax {
   functionScopes: ReadonlySet<string>;
   /** Calls that may be `[].forEach(callback)`: JavaScript's. */
   arrayMethodCalls: ReadonlySet<string>;
+  /**
+   * Calls that run a function outside the test, where its failure does not fail the test: a timer, a thread,
+   * an exit handler. Matched on the call's text; the function is the first function argument, or `target=`.
+   */
+  deferringCalls: { kind: string; regex: string } | undefined;
   /** Loops whose body runs only while the `condition` field holds. */
   whileLoops: ReadonlySet<string>;
   /** A handler (catch/except) that lets a failure through again or checks the error: then nothing is swallowed. */
@@ -41,6 +46,11 @@ const jsSyntax: StatementSyntax = {
     'method_definition',
   ]),
   arrayMethodCalls: new Set(['call_expression']),
+  deferringCalls: {
+    kind: 'call_expression',
+    regex:
+      '^(?:(?:globalThis\\.|window\\.)?(?:setTimeout|setInterval|setImmediate|queueMicrotask)|process\\.(?:nextTick|on|once))\\s*\\(',
+  },
   whileLoops: new Set(['while_statement']),
   handlerChecks: /\bthrow\b|\b(expect|assert\w*|should|fail)\b|\b(done|reject|next|callback|cb)\s*\(/,
 };
@@ -55,6 +65,11 @@ const pythonSyntax: StatementSyntax = {
   functions: new Set(['function_definition']),
   functionScopes: new Set(['function_definition']),
   arrayMethodCalls: new Set([]),
+  deferringCalls: {
+    kind: 'call',
+    regex:
+      '^(?:(?:threading\\.)?(?:Thread|Timer)|atexit\\.register|[\\w.]+\\.call_(?:soon|later|soon_threadsafe))\\s*\\(',
+  },
   whileLoops: new Set(['while_statement']),
   handlerChecks: /\braise\b|\bassert\w*\b|\bfail\(/,
 };
@@ -69,6 +84,7 @@ const goSyntax: StatementSyntax = {
   functions: new Set([]),
   functionScopes: new Set([]),
   arrayMethodCalls: new Set([]),
+  deferringCalls: undefined,
   whileLoops: new Set(),
   handlerChecks: /$^/,
 };
@@ -83,6 +99,7 @@ const rustSyntax: StatementSyntax = {
   functions: new Set(['function_item']),
   functionScopes: new Set(['function_item', 'closure_expression']),
   arrayMethodCalls: new Set([]),
+  deferringCalls: undefined,
   whileLoops: new Set(['while_expression']),
   handlerChecks: /$^/,
 };
