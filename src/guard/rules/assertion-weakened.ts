@@ -1,6 +1,7 @@
 import type { Finding, GuardRule } from '../finding.ts';
 import { addedShadows } from '../tests/assertion-shadows.ts';
 import { type Judgement, judgeAssertion } from '../tests/assertion-strength.ts';
+import { addedStubs, callsStub, type SubjectStub } from '../tests/subject-stubs.ts';
 import type { Assertion, TestCase } from '../tests/test-case.ts';
 import { sameSource, testName } from '../tests/test-changes.ts';
 import { oneLine } from './describe.ts';
@@ -41,9 +42,63 @@ export const assertionWeakened: GuardRule = {
         }),
       );
     });
-    return [...weakened, ...shadowed];
+    return [...weakened, ...shadowed, ...stubbedSubjects(base, pairs, contents)];
   },
 };
+
+/**
+ * Base assertions that now call a stub the change put over the code they check: `cart.totalCents = () => 280`
+ * at the top of the file, or in the test before the assertion. The assertion reads as before and checks the stub.
+ * One finding per stub, naming the assertions it fools.
+ */
+function stubbedSubjects(
+  base: string,
+  pairs: readonly { before: TestCase; after: TestCase }[],
+  contents: ReadonlyMap<string, { before?: string | undefined; after?: string | undefined }>,
+): Finding[] {
+  const stubsOf = new Map<string, SubjectStub[]>();
+  const fooled = new Map<SubjectStub, Array<{ test: TestCase; assertion: Assertion }>>();
+  for (const { before, after } of pairs) {
+    const source = contents.get(after.path);
+    if (source?.after === undefined) continue;
+    let stubs = stubsOf.get(after.path);
+    if (!stubs) {
+      stubs = addedStubs(after.path, source.before, source.after);
+      stubsOf.set(after.path, stubs);
+    }
+    if (stubs.length === 0) continue;
+    const lines = source.after.split('\n');
+    const atBase = new Set(before.assertions.map((assertion) => assertion.text));
+    for (const assertion of after.assertions) {
+      if (!atBase.has(assertion.text)) continue;
+      const stub = stubs.find(
+        (candidate) =>
+          callsStub(assertion.text, candidate) &&
+          (/^\S/.test(lines[candidate.line - 1] ?? '') ||
+            (candidate.line > after.line && candidate.line < assertion.line)),
+      );
+      if (stub) fooled.set(stub, [...(fooled.get(stub) ?? []), { test: after, assertion }]);
+    }
+  }
+  return [...fooled].map(([stub, uses]): Finding => {
+    const shown = uses
+      .slice(0, 3)
+      .map(({ test, assertion }) => `\`${oneLine(assertion.text)}\` (test "${testName(test)}", line ${assertion.line})`)
+      .join(', ');
+    const more = uses.length > 3 ? ` and ${uses.length - 3} more` : '';
+    const path = uses[0]?.test.path ?? '';
+    return {
+      rule: 'assertion-weakened',
+      path,
+      line: stub.line,
+      severity: 'block',
+      message:
+        `${path}:${stub.line} replaces \`${stub.name}\` (\`${oneLine(stub.text)}\`), which ${base} did not, and ` +
+        `assertions that were there at ${base} now call it, so they check the stub, not the code: ${shown}${more}. ` +
+        `Delete line ${stub.line}.`,
+    };
+  });
+}
 
 /**
  * Base assertions gone from the test against the new ones in their place: strongest first, each takes the
