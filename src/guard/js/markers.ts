@@ -5,6 +5,8 @@ import type { MarkerKind, TestMarker } from '../tests/test-case.ts';
 export const markerModifiers: Record<string, MarkerKind> = {
   skip: 'skip',
   skipIf: 'skip',
+  // vitest's `runIf(cond)`: the test or suite runs only where `cond` holds, so it is skipped everywhere else.
+  runIf: 'skip',
   only: 'only',
   todo: 'todo',
 };
@@ -13,11 +15,12 @@ export function modifierMarker(name: string): MarkerKind | undefined {
   return Object.hasOwn(markerModifiers, name) ? markerModifiers[name] : undefined;
 }
 /**
- * The marker a modifier of a test call makes: those above, and `test.failing` (ava, jest), which passes only while
- * the test fails. Only on the test call: a `failing()` call inside a test is no marker.
+ * The marker a modifier of a test call makes: those above, and `test.failing` (ava, jest) and `it.fails`
+ * (vitest), which pass only while the test fails. Only on the test call: a `failing()` call inside a test is no
+ * marker.
  */
 export function testModifierMarker(name: string): MarkerKind | undefined {
-  return name === 'failing' ? 'xfail' : modifierMarker(name);
+  return name === 'failing' || name === 'fails' ? 'xfail' : modifierMarker(name);
 }
 /** Test and suite functions whose name marks them: `xit`, `fdescribe`. */
 export const nameMarkers: Record<string, MarkerKind> = {
