@@ -234,7 +234,7 @@ function methodCall(method: string, argsText: string, go: boolean): Judgement | 
 
 /** `if got != want { t.Errorf(...) }`: the condition says when the test fails. */
 function goIfCheck(text: string): Judgement | undefined {
-  const header = /^if\s+([^{]*)\{/.exec(text)?.[1];
+  const header = goIfHeader(text);
   if (header === undefined) return undefined;
   const cond = stripParens(splitTopLevel(header, ';').at(-1) ?? '');
   if (cond === 'false' || splitTopLevel(cond, '&&').some((side) => stripParens(side) === 'false')) {
@@ -247,6 +247,22 @@ function goIfCheck(text: string): Judgement | undefined {
   if (operator === '!=') return equality(left, right);
   if (operator === '==' && right === 'nil') return judge(Strengths.presence, `only checks that \`${left}\` is not nil`);
   return judge(Strengths.range, `only fails when \`${cond}\`, not on a wrong value`);
+}
+
+/**
+ * What stands between `if` and its block: the block's `{` is the one whose match ends the statement (or comes
+ * before its `else`), so a composite literal in the header (`Total([]int{2, 4})`) is not taken for the block.
+ */
+function goIfHeader(text: string): string | undefined {
+  if (!/^if\s/.test(text)) return undefined;
+  const statement = text.trimEnd();
+  for (let open = statement.indexOf('{'); open !== -1; open = statement.indexOf('{', open + 1)) {
+    const block = insideParens(statement, open);
+    if (!block) return undefined;
+    const rest = statement.slice(block.end + 1).trim();
+    if (rest === '' || rest.startsWith('else')) return statement.slice(2, open).trim();
+  }
+  return undefined;
 }
 
 const isNullish = (text: string | undefined) => /^(?:null|undefined)$/.test(stripParens(text ?? ''));
