@@ -41,8 +41,24 @@ function equality(a: string | undefined, b: string | undefined): Judgement | und
   if (any) return judge(Strengths.presence, `only checks against \`${any}\`, which matches any value`);
   if (sameExpression(a, b)) return judge(Strengths.constant, `compares \`${stripParens(a)}\` with itself`);
   if (isLiteral(a) && isLiteral(b)) return judge(Strengths.constant, `compares two constants`);
+  const alias = [a, b].find((side, index) => boundName(side) === stripParens(index === 0 ? b : a));
+  if (alias) return judge(Strengths.constant, `compares \`${stripParens(alias)}\` with the name it binds`);
+  const loose = [a, b].find((side) => toleranceOrShape.test(stripParens(side)));
+  if (loose) return judge(Strengths.range, `only checks \`${stripParens(loose)}\`, not the value itself`);
   return judge(Strengths.value, `checks that \`${a}\` equals \`${b}\``);
 }
+
+/** `r := f(2)` (Python) or `r = f(2)` (JS) in parentheses: the name bound, so `(r := f(2)) == r` compares f(2) with itself. */
+function boundName(side: string): string | undefined {
+  return /^\(\s*([A-Za-z_$][\w$]*)\s*:?=(?!=)/.exec(side.trim())?.[1];
+}
+
+/**
+ * A side that stands for less than the value: its type (`type(x)`, `typeof x`), its length (`len(x)`,
+ * `x.length`), or a value within a tolerance given (`pytest.approx(6, abs=1)`).
+ */
+const toleranceOrShape =
+  /^(?:type\s*\(|len\s*\(|typeof\s|[\s\S]*\.length$|(?:pytest\.)?approx\s*\([\s\S]*\b(?:abs|rel)\s*=)/;
 
 /** A condition that must be true: `x == 6` pins a value, `x >= 0` a bound, `x` only that it is truthy. */
 export function condition(expression: string | undefined): Judgement | undefined {
@@ -171,6 +187,9 @@ function expectation(text: string): Judgement | undefined {
   if (isLiteral(subject.inner) && args.every(isLiteral))
     return judge(Strengths.constant, `checks a constant, not the code`);
   if (thrownMatchers.has(matcher) && !names.includes('not')) return errorExpected(args, 'throws');
+  if (strength === Strengths.value && !names.includes('not') && toleranceOrShape.test(stripParens(subject.inner))) {
+    return judge(Strengths.range, `only checks \`${stripParens(subject.inner)}\`, not the value itself`);
+  }
   if (names.includes('not')) {
     const nullLike = /^(?:toBeNull|toBeUndefined|null|undefined|toBeNaN)$/.test(matcher);
     if (strength === Strengths.value && !nullLike)
