@@ -5,6 +5,7 @@
 export const guardRuleIds = [
   'protected-path-changed',
   'test-file-deleted',
+  'test-file-uncollected',
   'tests-removed',
   'skip-marker-added',
   'assertions-removed',
@@ -15,6 +16,7 @@ export const guardRuleIds = [
   'runner-config-narrowed',
   'runner-code-loaded',
   'snapshot-rewritten',
+  'ignored-runner-file',
 ] as const;
 export type GuardRuleId = (typeof guardRuleIds)[number];
 

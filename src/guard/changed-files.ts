@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runGitChecked } from '../workspace/git.ts';
 import { readFilesAtRef } from '../workspace/refs.ts';
+import { indexHiddenChanges } from './index-hidden-changes.ts';
 
 export const ChangeStatuses = { added: 'added', modified: 'modified', deleted: 'deleted' } as const;
 export type ChangeStatus = (typeof ChangeStatuses)[keyof typeof ChangeStatuses];
@@ -26,8 +27,9 @@ export interface ChangedPath {
 
 /**
  * Every file that differs from `base` (a commit, or a ref naming one) in the working tree of `repoRoot`,
- * committed or not, tracked or untracked (ignored files excepted), sorted by path. Only names: an empty
- * list costs two git calls, made at the same time.
+ * committed or not, tracked or untracked (ignored files excepted), sorted by path; tracked files git does not
+ * compare with the disk (index bits) by their real bytes. Only names: an empty list costs two git calls,
+ * made at the same time, and a read of the index file.
  */
 export async function changedPaths(
   repoRoot: string,
@@ -41,12 +43,15 @@ export async function changedPaths(
   // diff-index without --cached compares the base tree with the working tree: commits, staged and unstaged
   // edits alike. Untracked files come from ls-files. Renames are left unpaired: the rules match tests by
   // content across files, so a moved test is found wherever it went.
-  const [tracked, untracked] = await Promise.all([
+  // The tracked files whose bytes git takes the index's word for (assume-unchanged, skip-worktree, a stat
+  // check fooled) are hashed from the index file meanwhile: diff-index would call them unchanged.
+  const [tracked, untracked, hidden] = await Promise.all([
     runGitChecked(repoRoot, ['diff-index', '-z', '--no-renames', base]),
     Promise.resolve(untrackedListing).then(
       (listed) =>
         listed ?? runGitChecked(repoRoot, ['ls-files', '-z', '--others', '--exclude-standard', '--full-name']),
     ),
+    indexHiddenChanges(repoRoot),
   ]);
   const statuses = new Map<string, ChangeStatus>();
   const unhashed: Array<{ path: string; baseId: string }> = [];
@@ -71,6 +76,7 @@ export async function changedPaths(
   }
   for (const { path } of await unchangedContent(repoRoot, unhashed)) statuses.delete(path);
   for (const path of untracked.split('\0')) if (path) statuses.set(path, 'added');
+  for (const { path, status } of hidden) if (!statuses.has(path)) statuses.set(path, status);
   return [...statuses.keys()].sort().map((path) => ({ path, status: statuses.get(path) ?? 'modified' }));
 }
 

@@ -30,6 +30,8 @@ export interface GuardContext extends TestChangeSet {
    * the changed files and the folders above them (where the runner configs that name a file sit).
    */
   unchangedAtBase?: ReadonlyMap<string, string>;
+  /** Every file at the base that holds tests by its name, changed or not: only when a rule asked (`readsTestFilesAtBase`). */
+  testFilesAtBase?: readonly string[];
 }
 
 /** A check over the change. */
@@ -42,5 +44,10 @@ export interface GuardRule {
    * file), or undefined when the change needs none: then the base tree is not listed at all.
    */
   readsAtBase?(changed: readonly ChangedFile[]): ((path: string) => boolean) | undefined;
+  /**
+   * Whether the change needs the list of every test file at the base (a runner configuration changed in a way
+   * that may leave unchanged test files out): one `ls-tree` of the whole base, so only when it must.
+   */
+  readsTestFilesAtBase?(changed: readonly ChangedFile[]): boolean;
   check(context: GuardContext): Finding[];
 }

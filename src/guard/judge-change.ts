@@ -1,13 +1,14 @@
-import type { GuardConfig, GuardPolicy } from '../config/guard-schema.ts';
+import type { GuardConfig } from '../config/guard-schema.ts';
 import { avaTestFiles } from './ava-test-files.ts';
 import { type ChangedPath, readChanges } from './changed-files.ts';
 import type { Finding, GuardRule } from './finding.ts';
 import { protectionOf } from './protection.ts';
+import { withRulePolicy } from './rule-policy.ts';
 import { guardRules } from './rules/all-rules.ts';
 import { withSharedParses } from './tests/shared-parse.ts';
 import { compareTests } from './tests/test-changes.ts';
-import { mayHoldTests } from './tests/test-languages.ts';
-import { unchangedFilesAtBase } from './unchanged-files.ts';
+import { isTestFile, mayHoldTests } from './tests/test-languages.ts';
+import { testFilesAtBase, unchangedFilesAtBase } from './unchanged-files.ts';
 
 /**
  * The rules' findings on a non-empty change, sorted. Its own module because it loads every rule, parser and
@@ -29,10 +30,13 @@ export async function judgeChange(options: {
   const changed = await readChanges(repoRoot, baseCommit, options.paths, read);
   const protection = protectionOf(config);
   const atBase = rules.flatMap((rule) => rule.readsAtBase?.(changed) ?? []);
-  const unchangedAtBase =
+  const listsTestFiles = rules.some((rule) => rule.readsTestFilesAtBase?.(changed) ?? false);
+  const [unchangedAtBase, testFiles] = await Promise.all([
     atBase.length === 0
       ? undefined
-      : await unchangedFilesAtBase(repoRoot, baseCommit, changed, (path) => atBase.some((reads) => reads(path)));
+      : unchangedFilesAtBase(repoRoot, baseCommit, changed, (path) => atBase.some((reads) => reads(path))),
+    listsTestFiles ? testFilesAtBase(repoRoot, baseCommit, isTestFile) : undefined,
+  ]);
   // Parsing is synchronous from here on (tests are read lazily, by the rules that need them): share the trees.
   const findings = withSharedParses(() => {
     const context = {
@@ -40,15 +44,10 @@ export async function judgeChange(options: {
       changed,
       protectedBy: protection.protectedBy,
       unchangedAtBase,
+      ...(testFiles ? { testFilesAtBase: testFiles } : {}),
     };
-    return rules.flatMap((rule) => withPolicy(rule.check(context), config.rules[rule.id as never]));
+    return rules.flatMap((rule) => withRulePolicy(rule.check(context), config.rules, rule.id));
   });
   findings.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule));
   return findings;
-}
-
-function withPolicy(findings: Finding[], policy: GuardPolicy | undefined): Finding[] {
-  if (policy === 'off') return [];
-  if (policy === undefined || policy === 'block') return findings;
-  return findings.map((finding) => (finding.severity === 'block' ? { ...finding, severity: policy } : finding));
 }

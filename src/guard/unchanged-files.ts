@@ -30,3 +30,13 @@ export async function unchangedFilesAtBase(
   });
   return readFilesAtRef(repoRoot, baseCommit, paths);
 }
+
+/** Every file at `baseCommit` that `isTest` takes for a test file, changed or not: one `ls-tree` of the whole tree. */
+export async function testFilesAtBase(
+  repoRoot: string,
+  baseCommit: string,
+  isTest: (path: string) => boolean,
+): Promise<string[]> {
+  const listing = await runGitChecked(repoRoot, ['ls-tree', '-r', '-z', '--name-only', baseCommit]);
+  return listing.split('\0').filter((path) => path !== '' && isTest(path));
+}

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import type { GuardConfig } from '../config/guard-schema.ts';
 import { blobMaterial } from '../gates/cache/git-blob-id.ts';
 import type { Finding } from '../guard/finding.ts';
+import { withRulePolicy } from '../guard/rule-policy.ts';
 import { runGit } from '../workspace/git.ts';
 
 /**
@@ -189,6 +191,16 @@ function isLoadedByName(path: string): boolean {
 function baseName(path: string): string {
   const trimmed = path.endsWith('/') ? path.slice(0, -1) : path;
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+/**
+ * `findings` under the policy of `ignored-runner-file` in `guard.rules`. `revert` blocks as `block` does: there is
+ * nothing at the base to put back, and the gates have run with the file already.
+ */
+export function ignoredRunnerPolicy(findings: Finding[], rules: GuardConfig['rules']): Finding[] {
+  return withRulePolicy(findings, rules, 'ignored-runner-file').map((finding) =>
+    finding.severity === 'revert' ? { ...finding, severity: 'block' } : finding,
+  );
 }
 
 /** When git cannot list the ignored files, nothing proves the gates ran on what the diff shows. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { findConfigFile, type LoadedConfig, loadConfig } from '../config/config-file.ts';
+import type { GuardConfig } from '../config/guard-schema.ts';
 import { ConfigError } from '../errors.ts';
 import type { InputHasher } from '../gates/cache/hash-inputs.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
@@ -19,8 +20,13 @@ import {
   sweepStaleGateCaches,
   writeHookSession,
 } from './hook-sessions.ts';
-import { ignoredEntries, ignoredRunnerFindings, listIgnored, unlistedIgnored } from './ignored-runner-files.ts';
-import { indexHiddenChanges, withHiddenChanges } from './index-hidden-changes.ts';
+import {
+  ignoredEntries,
+  ignoredRunnerFindings,
+  ignoredRunnerPolicy,
+  listIgnored,
+  unlistedIgnored,
+} from './ignored-runner-files.ts';
 import { lostConfig } from './lost-config.ts';
 import { sessionBase } from './session-base.ts';
 import type { StopHookInput } from './stop-hook-input.ts';
@@ -187,24 +193,30 @@ async function judge(
     return { failure: lostBase(session.base_commit), summary: '', session };
   }
   // The change since the base, asked of git now, while the config loads and the gates' look goes on. At the
-  // top of the work tree the untracked files that look lists are the guard's too; and the tracked files git
-  // takes the index's word for (assume-unchanged, skip-worktree...) are read here.
+  // top of the work tree the untracked files that look lists are the guard's too (changedPaths also reads the
+  // tracked files git takes the index's word for: assume-unchanged, skip-worktree...).
   const untrackedListing =
     repoRoot === root ? inputHasher.worktree().then((where) => where?.untrackedAtTop) : undefined;
-  const changes = Promise.all([changedPaths(repoRoot, base, untrackedListing), indexHiddenChanges(repoRoot)]);
+  const changes = changedPaths(repoRoot, base, untrackedListing);
   changes.catch(() => {}); // awaited below, or moot when the config is invalid
   const atStart = session.ignored_at_start ?? (await ignoredNow);
   const withBase = { ...session, base_commit: base, ...(atStart ? { ignored_at_start: atStart } : {}) };
   try {
     const loaded = await loading;
     // The policies as committed at the base: read (a git call and the config's reader) only when something changed.
+    // (Asked once: the ignored files' findings below need the same policies.)
+    let atBaseConfig: Promise<GuardConfig> | undefined;
     const guardConfig = options.judge
       ? loaded.config.guard
-      : async () => (await import('../guard/guard-config-at.ts')).guardConfigAt(repoRoot, base, configPath);
+      : () => {
+          atBaseConfig ??= import('../guard/guard-config-at.ts').then(({ guardConfigAt }) =>
+            guardConfigAt(repoRoot, base, configPath),
+          );
+          return atBaseConfig;
+        };
     // The gates' inputs are hashed while the guard asks git about the change.
     startInputHashing(root, loaded.config, inputHasher);
-    const [listed, unlooked] = await changes;
-    const paths = withHiddenChanges(listed, unlooked);
+    const paths = await changes;
     const guard = await guardWorktree({ repoRoot, base, config: guardConfig, paths });
     // Files the guard put back are not what was hashed: the gates look again.
     if (guard.reverted.length > 0) inputHasher.invalidate();
@@ -226,7 +238,10 @@ async function judge(
     const now = await ignoredNow;
     const hidden = now && atStart ? await ignoredRunnerFindings(repoRoot, now, atStart) : [];
     if (now === undefined) hidden.push(unlistedIgnored);
-    guard.findings.push(...hidden);
+    if (hidden.length > 0) {
+      const { rules } = typeof guardConfig === 'function' ? await guardConfig() : guardConfig;
+      guard.findings.push(...ignoredRunnerPolicy(hidden, rules));
+    }
     const guardText = guardFeedback(guard);
     const passed = result.verdict === 'passed' && !result.cancelled;
     if (passed && blockingFindings(guard).length === 0)

@@ -10,12 +10,14 @@ import { skipMarkerAdded } from './skip-marker-added.ts';
 import { snapshotRewritten } from './snapshot-rewritten.ts';
 import { tableRowChanged } from './table-row-changed.ts';
 import { testFileDeleted } from './test-file-deleted.ts';
+import { testFileUncollected } from './test-file-uncollected.ts';
 import { testsRemoved } from './tests-removed.ts';
 
 /** Every rule `sluice guard` applies, in the order findings are reported. */
 export const guardRules: readonly GuardRule[] = [
   protectedPathChanged,
   testFileDeleted,
+  testFileUncollected,
   testsRemoved,
   skipMarkerAdded,
   assertionsRemoved,

@@ -46,6 +46,13 @@ const narrowingOptions: Record<string, (value: string) => boolean> = Object.from
     '--ignore-glob',
     '--collect-only',
     '--co',
+    // pytest runs the fixtures' setup, or prints its plan, and no test; jest and mocha only list the tests.
+    '--setup-only',
+    '--setup-plan',
+    '--listTests',
+    '--dry-run',
+    '--testFailureExitCode',
+    '--dangerouslyIgnoreUnhandledErrors',
     '--continue-on-collection-errors',
     '--lf',
     '--last-failed',

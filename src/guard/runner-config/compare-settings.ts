@@ -50,6 +50,11 @@ function settingEffects(old: RunnerSetting | undefined, current: RunnerSetting |
         const lost = was.filter((value) => !now.includes(value));
         return lost.length > 0 ? certain(`no longer selects ${listValues(lost)}`) : [];
       }
+      const defaults = current?.kind === 'selects' ? current.defaults : undefined;
+      if (!was && now && defaults) {
+        const lost = defaults.filter((value) => !now.includes(value));
+        return lost.length > 0 ? certain(`no longer selects the runner's default ${listValues(lost)}`) : [];
+      }
       if (!was && now && setting.hasDefault) {
         return [{ effect: `is now set, replacing the runner's default, to ${listValues(now)}`, certain: false }];
       }

@@ -9,6 +9,8 @@ export interface ConfigEntry {
   /** A string, number or boolean as one value; an array as its elements (nested objects left out). */
   values: string[];
   line: number;
+  /** Every value is written out (strings, numbers, booleans): no variable, call, spread or condition to evaluate. */
+  literal: boolean;
 }
 
 type SettingOf = (name: string, entry: ConfigEntry) => RunnerSetting;
@@ -25,7 +27,17 @@ const enabling: SettingOf = (name, { values, line }) => ({
   weak: 'true',
 });
 
-/** The jest and vitest options that choose which tests run, or let a run with none pass. */
+/** jest's `testFailureExitCode: 0`: a run with failing tests exits as a passing one. */
+const failureExitCode: SettingOf = (name, { values, line }) => ({
+  kind: SettingKinds.toggle,
+  name,
+  line,
+  value: values[0] ?? '1',
+  unset: '1',
+  weak: '0',
+});
+
+/** The jest and vitest options that choose which tests run, or let a run with none (or a failing one) pass. */
 const runnerOptions: Record<string, SettingOf> = {
   include: list('selects'),
   testMatch: list('selects'),
@@ -39,6 +51,9 @@ const runnerOptions: Record<string, SettingOf> = {
   testNamePattern: list('filter'),
   passWithNoTests: enabling,
   allowOnly: enabling,
+  // vitest: errors thrown outside a test (an unawaited assertion's) no longer fail the run.
+  dangerouslyIgnoreUnhandledErrors: enabling,
+  testFailureExitCode: failureExitCode,
 };
 
 /** Objects that hold runner options: vitest's `test`, and the projects of jest and vitest. */
@@ -53,11 +68,13 @@ export function configEntries(path: string, source: string): ConfigEntry[] {
   for (const pair of root.findAll({ rule: { kind: 'pair' } })) {
     const keys = keysTo(pair);
     const value = pair.field('value');
-    if (keys && value) entries.push({ keys, values: valuesOf(value), line: pair.range().start.line + 1 });
+    if (keys && value) {
+      entries.push({ keys, values: valuesOf(value), line: pair.range().start.line + 1, literal: isLiteral(value) });
+    }
   }
   for (const array of root.findAll({ rule: { kind: 'array' } })) {
     if (array.ancestors().some((node) => node.kind() === 'pair' || node.kind() === 'array')) continue;
-    entries.push({ keys: [], values: valuesOf(array), line: array.range().start.line + 1 });
+    entries.push({ keys: [], values: valuesOf(array), line: array.range().start.line + 1, literal: isLiteral(array) });
   }
   return entries;
 }
@@ -102,6 +119,21 @@ function valuesOf(node: SgNode): string[] {
     .children()
     .filter((child) => child.isNamed() && child.kind() !== 'comment' && child.kind() !== 'object')
     .map(scalarOf);
+}
+
+const literalKinds = new Set(['string', 'number', 'true', 'false', 'comment']);
+
+/**
+ * A string, number or boolean, or an array of them (a template string only without `${}`); a spread of vitest's
+ * own defaults (`...configDefaults.exclude`) counts as written out: its values are known.
+ */
+function isLiteral(node: SgNode): boolean {
+  const kind = String(node.kind());
+  if (kind === 'template_string') return !node.text().includes('${');
+  if (kind === 'spread_element')
+    return /^\.\.\.\s*(?:configDefaults\.\w+|defaultExclude|defaultInclude)$/.test(node.text());
+  if (kind !== 'array') return literalKinds.has(kind);
+  return node.children().every((child) => !child.isNamed() || isLiteral(child));
 }
 
 /** A string's content; any other expression as written, spaces removed, so reformatting changes nothing. */

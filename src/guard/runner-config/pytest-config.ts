@@ -21,6 +21,13 @@ const iniSectionOf: Record<string, string> = {
 const plainPytest = [{ words: ['pytest'], maskedBy: undefined }];
 
 /** The runner settings of a pytest configuration file, by its file name (pytest.ini, pyproject.toml, ...). */
+
+/** pytest's own values of the settings that pick test files, classes and functions (see its reference). */
+const pytestDefaults: Record<'python_files' | 'python_classes' | 'python_functions', readonly string[]> = {
+  python_files: ['test_*.py', '*_test.py'],
+  python_classes: ['Test'],
+  python_functions: ['test'],
+};
 export function pytestSettings(fileName: string, source: string): RunnerSetting[] {
   const options = fileName === 'pyproject.toml' ? pyprojectOptions(source) : iniOptions(fileName, source);
   return options.flatMap(settingOf);
@@ -59,10 +66,13 @@ function settingOf({ name, value, line }: PytestOption): RunnerSetting[] {
       return [{ kind: SettingKinds.command, name, line, text, commands, unset: plainPytest }];
     }
     case 'testpaths':
+      return [{ kind: SettingKinds.selects, name, line, values: words, hasDefault: true }];
     case 'python_files':
     case 'python_classes':
     case 'python_functions':
-      return [{ kind: SettingKinds.selects, name, line, values: words, hasDefault: true }];
+      return [
+        { kind: SettingKinds.selects, name, line, values: words, hasDefault: true, defaults: pytestDefaults[name] },
+      ];
     case 'norecursedirs':
       return [{ kind: SettingKinds.excludes, name, line, values: words, hasDefault: true }];
     case 'xfail_strict': {

@@ -26,6 +26,11 @@ export interface ListSetting extends SettingAt {
   values: string[];
   /** The runner picks its own default when the setting is absent: setting it anew may narrow (a warning). */
   hasDefault: boolean;
+  /**
+   * That default, where it is a fixed list (pytest's `python_functions` is `test`): setting it anew narrows for
+   * certain when a default value is gone, and not at all when every one is kept.
+   */
+  defaults?: readonly string[];
 }
 
 export interface ToggleSetting extends SettingAt {

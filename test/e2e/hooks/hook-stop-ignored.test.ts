@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { brokenCalcRepo, firstToolCall, stop } from './hook-calc-fixtures.ts';
@@ -89,4 +89,22 @@ describe('sluice hook stop: files git ignores that a runner loads by name', () =
     expect(rewritten.exitCode).toBe(2);
     expect(rewritten.stderr).toContain('.npmrc');
   });
+  it.each([
+    ['off', 0],
+    ['warn', 0],
+    ['revert', 2], // nothing at the base to put back, and the gates ran with the file: it blocks
+  ] as const)(
+    'takes the policy of guard.rules.ignored-runner-file (%s) from the sluice.yaml committed',
+    async (policy, exitCode) => {
+      const repo = await brokenCalcRepo();
+      appendFileSync(join(repo, 'sluice.yaml'), `guard:\n  rules:\n    ignored-runner-file: ${policy}\n`);
+      execSync('git commit -qam "guard policy"', { cwd: repo });
+      expect((await firstToolCall(repo)).exitCode).toBe(0);
+      execSync('echo tests/conftest.py >> .git/info/exclude', { cwd: repo });
+      writeFileSync(join(repo, 'tests/conftest.py'), rigging);
+      const stopped = await stop(repo);
+      expect(stopped.exitCode).toBe(exitCode);
+      if (exitCode === 2) expect(stopped.stderr).toContain('ignored-runner-file');
+    },
+  );
 });

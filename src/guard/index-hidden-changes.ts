@@ -2,8 +2,13 @@ import { lstat, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { blobMaterial, type ObjectFormat } from '../gates/cache/git-blob-id.ts';
 import { visitGitIndex } from '../gates/cache/git-index.ts';
-import type { ChangedPath } from '../guard/changed-files.ts';
 import { runGit } from '../workspace/git.ts';
+
+/** A tracked file that differs on disk from the index's record (a `ChangedPath` of changed-files.ts). */
+export interface HiddenChange {
+  path: string;
+  status: 'modified' | 'deleted';
+}
 
 /** A tracked file whose disk state git does not look at, and what the index says it holds. */
 interface Unlooked {
@@ -22,10 +27,10 @@ interface Unlooked {
  * no git call, unless the index is one this reader does not take whole (split, sparse): `ls-files -v` then.
  * In a worktree whose index no entry hides, nothing is read but the index.
  */
-export async function indexHiddenChanges(repoRoot: string): Promise<ChangedPath[]> {
+export async function indexHiddenChanges(repoRoot: string): Promise<HiddenChange[]> {
   const unlooked = (await unlookedFromIndexFile(repoRoot)) ?? (await unlookedFromGit(repoRoot));
   const changes = await Promise.all(
-    unlooked.map(async ({ path, recorded, skipWorktree }): Promise<ChangedPath | undefined> => {
+    unlooked.map(async ({ path, recorded, skipWorktree }): Promise<HiddenChange | undefined> => {
       const format: ObjectFormat = recorded.length > 47 ? 'sha256' : 'sha1';
       const onDisk = await blobMaterial(join(repoRoot, path), format);
       if (onDisk === recorded) return undefined;
@@ -33,15 +38,7 @@ export async function indexHiddenChanges(repoRoot: string): Promise<ChangedPath[
       return { path, status: 'modified' };
     }),
   );
-  return changes.filter((change): change is ChangedPath => change !== undefined);
-}
-
-/** The paths `listed` (diff-index and ls-files) lacks, added: the guard judges both. */
-export function withHiddenChanges(listed: readonly ChangedPath[], hidden: readonly ChangedPath[]): ChangedPath[] {
-  if (hidden.length === 0) return [...listed];
-  const known = new Set(listed.map(({ path }) => path));
-  const all = [...listed, ...hidden.filter(({ path }) => !known.has(path))];
-  return all.sort((one, two) => (one.path < two.path ? -1 : one.path > two.path ? 1 : 0));
+  return changes.filter((change): change is HiddenChange => change !== undefined);
 }
 
 async function unlookedFromIndexFile(repoRoot: string): Promise<Unlooked[] | undefined> {
