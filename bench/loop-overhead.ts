@@ -150,13 +150,13 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
       '--max-iterations',
       String(count),
     ];
-    // CPU time (user + system) of the whole process tree, from `time`: every process Sluice or bash waited
-    // for counts, git and the contained agent and gate included. Load on a shared machine stretches wall
-    // time far more than CPU time.
+    // CPU time (user + system) of the whole process tree: every process Sluice or bash started counts, git
+    // and the contained agent and gate included. Load on a shared machine stretches wall time far more than
+    // CPU time.
     const cpuFile = join(dir, 'cpu.txt');
     const timed = (file: string, args: string[]) => ({
-      file: '/usr/bin/time',
-      args: ['-f', '%U %S', '-o', cpuFile, file, ...args],
+      file: 'perl',
+      args: ['-e', cpuTimeScript(), cpuFile, file, ...args],
     });
     const readCpuMs = async () => {
       const [user = Number.NaN, system = Number.NaN] = lastLine(await readFile(cpuFile, 'utf8'))
@@ -403,7 +403,7 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
           `in the loop (store writes, the worktree commit through ${formatPerIteration(sluiceCalls.length)} git ` +
           'processes, the check with its cache and report reading, the feedback, the prompt), ' +
           `${formatMsFine(ownPerIteration)} counting start-up and end spread over ${iterations} iterations.`,
-        `CPU time (user + system, the whole process tree, from \`/usr/bin/time\`; steadier than wall time on a ` +
+        `CPU time (user + system, the whole process tree, the contained spawner's included; steadier than wall time on a ` +
           `shared machine): ${formatMsFine(cpuPerIteration)} per iteration for sluice (median CPU of the ` +
           `${iterations}-iteration runs minus that of ${cpuRounds} interleaved ${shortIterations}-iteration runs, ` +
           `over the ${iterations - shortIterations} iterations between), ${formatMsFine(bashCpuPerIteration)} for bash: ` +
@@ -530,6 +530,30 @@ async function readGitTrace(tracePath: string): Promise<GitCall[]> {
           },
         ],
   );
+}
+
+/**
+ * `/usr/bin/time -f '%U %S'`, but also counting the processes that outlive the command: as a child
+ * subreaper (prctl PR_SET_CHILD_SUBREAPER) it adopts and reaps them. Sluice's contained spawner, which runs
+ * every contained agent turn and gate, is no process Sluice waits for; it exits a moment after Sluice, and
+ * `time` would count none of its CPU. Orphans still running 2 s after the command ends are not counted.
+ */
+function cpuTimeScript(): string {
+  const prctl = process.arch === 'arm64' ? 167 : 157;
+  return [
+    'my ($out, @command) = @ARGV;',
+    `syscall(${prctl}, 36, 1, 0, 0, 0);`,
+    'my $pid = fork(); exit 127 unless defined $pid;',
+    'if ($pid == 0) { exec { $command[0] } @command; exit 127 }',
+    'my $status = 0;',
+    'while ((my $done = waitpid(-1, 0)) > 0) { if ($done == $pid) { $status = $?; last } }',
+    'my $deadline = time + 2;',
+    'while (1) { my $done = waitpid(-1, 1); last if $done == -1;',
+    '  if ($done == 0) { last if time > $deadline; select(undef, undef, undef, 0.005) } }',
+    'my (undef, undef, $user, $system) = times;',
+    'open(my $file, \'>\', $out) or exit 125; print $file "$user $system\\n"; close($file);',
+    'exit(($status & 127) ? 128 + ($status & 127) : $status >> 8);',
+  ].join('\n');
 }
 
 /** `time` writes "Command exited with non-zero status N" before its figures when the command fails. */

@@ -16,10 +16,10 @@ import { delimiter, join } from 'node:path';
  *   alike; no process can leave a PID namespace. The outer `unshare` dies with Sluice (parent-death
  *   signal), and the init with it, so a `kill -9` of Sluice takes the namespace down too. The
  *   namespace has its own /proc, so `ps`, `pgrep` and pidfiles inside it agree with each other.
- *   Most contained commands (no stdin, no streamed stdout: gates, bench runs) are started by one
- *   long-lived spawner (spawner/), process 1 of a namespace made with that same prefix once per Sluice
- *   process: it creates each command's PID namespace nested inside its own, with the same init
- *   behaviour, and with Sluice dies every namespace nested in it.
+ *   Contained commands (gates, bench runs, agent turns) are started by one long-lived spawner
+ *   (spawner/), process 1 of a namespace made with that same prefix once per Sluice process: it creates
+ *   each command's PID namespace nested inside its own, with the same init behaviour, and with Sluice dies
+ *   every namespace nested in it. The per-command prefix is the fallback where the spawner cannot work.
  *   The price: each contained command has a pid space of its own, so a pid written by one (a service's
  *   pidfile) means nothing to another (a gate) or to the machine; a service's `stop` command is therefore
  *   run inside the service's namespace (nsenter). Without root, files of other users show as `nobody`

@@ -26,7 +26,10 @@ export interface RunProcessOptions {
   timeoutMs: number;
   /** stdout and stderr both go to this file, interleaved as the process writes them. */
   outputPath: string;
-  /** Written to stdin, which is then closed; without it stdin is closed from the start. */
+  /**
+   * The command's stdin, which then ends; without it stdin is /dev/null. A pipe Sluice writes to, or, when
+   * the contained spawner runs the command, a file in Sluice's private dir (spawner/spawned-streams.ts).
+   */
   input?: string;
   /** Called for every stdout line as it arrives (an agent's event stream); the file still gets it all. */
   onStdoutLine?: (line: string) => void;
@@ -56,15 +59,17 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const started = monotonicNow();
   const elapsed = () => Math.round(monotonicNow() - started);
   const plan = options.contain ? containmentPlan() : undefined;
-  // The common case (a gate, a bench run): the long-lived contained spawner starts it, far cheaper than a
-  // spawn of its own. Stdin and streamed stdout need the pipes of a spawn of its own.
-  if (plan?.mechanism === 'pid-namespace' && options.input === undefined && options.onStdoutLine === undefined) {
+  // A gate, a bench run, an agent turn: the long-lived contained spawner starts it, far cheaper than a spawn
+  // of its own (stdin comes from a file, streamed stdout through a FIFO: spawner/spawned-streams.ts).
+  if (plan?.mechanism === 'pid-namespace') {
     const [file, args] = commandArgv(options.command);
     return runSpawned(plan, {
       argv: [file, ...args],
       cwd: options.cwd,
       env: options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env },
       outputPath: options.outputPath,
+      input: options.input,
+      onStdoutLine: options.onStdoutLine,
       timeoutMs: options.timeoutMs,
       killGraceMs: options.killGraceMs ?? 2000,
       signal: options.signal,

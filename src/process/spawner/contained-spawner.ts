@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { type ContainmentPlan, parseInitReport, type ReportedEnd } from '../containment.ts';
 import { killProcessGroup, trackProcessGroup, untrackProcessGroup } from '../process-groups.ts';
@@ -14,15 +16,25 @@ export interface SpawnRequest {
   cwd: string;
   /** The command's whole environment. */
   env: Record<string, string | undefined>;
-  /** Absolute; opened (created, truncated) by the spawner for stdout and stderr together. */
+  /**
+   * Absolute; opened (created, truncated) by the spawner for stdout and stderr together; with
+   * `stdoutFifo`, for stderr only and appended to (created, not truncated: the caller did that).
+   */
   outputPath: string;
+  /** A file in `privateDir` that becomes the command's stdin (else /dev/null). */
+  stdinPath?: string;
+  /** A path in `privateDir` where the spawner makes a FIFO for the command's stdout (see spawner-script.ts). */
+  stdoutFifo?: string;
 }
 
 /** How a request to the spawner ended. */
 export type SpawnedEnd =
-  /** The command's namespace is gone; `report` is its init's word, `waitStatus` the init's own end. */
+  /**
+   * The command's namespace is gone; `report` is its init's word, `waitStatus` the init's own end;
+   * `openFailed`: why the command could not be given its output file, stdin or stdout (it never ran).
+   */
   | { kind: 'done'; report: ReportedEnd | undefined; openFailed: string | undefined; waitStatus: number }
-  /** The spawner died before the command was started: it can be run another way. */
+  /** The spawner died before the command was started, or could not make its stdout FIFO: it can be run another way. */
   | { kind: 'not-started' }
   /** The spawner died while the command ran; with it, the command's namespace. */
   | { kind: 'lost'; reason: string };
@@ -40,7 +52,8 @@ interface Pending {
   started: boolean;
   report: ReportedEnd | undefined;
   openFailed: string | undefined;
-  onStarted: (machinePid: number, startTime: string | undefined) => void;
+  notStarted: boolean;
+  onStarted: (machinePid: number | undefined, startTime: string | undefined) => void;
   resolve: (end: SpawnedEnd) => void;
 }
 
@@ -62,8 +75,16 @@ export class ContainedSpawner {
   private readonly baseEnv = { ...process.env };
   /** Resolves once the spawner is gone. */
   readonly closed: Promise<string>;
+  /**
+   * Sluice's private dir for the commands' stdin files and stdout FIFOs (0700, in the system temp folder,
+   * named as scratch-dir.ts sweeps it once its owner is gone); hidden from every command (spawner-script.ts).
+   */
+  readonly privateDir: string;
 
   constructor(plan: NamespacePlan, syscalls: number[]) {
+    const privateDir = mkdtempSync(join(tmpdir(), `sluice-spawner-${process.pid}-`));
+    this.privateDir = privateDir;
+    process.once('exit', () => rmSync(privateDir, { recursive: true, force: true }));
     const [file = 'setpriv', ...prefix] = plan.spawnerPrefix;
     // The machine's /proc, from which each namespace's init tells its pid on the machine (for onStart).
     const machineProc = openSync('/proc', 'r');
@@ -100,8 +121,14 @@ export class ContainedSpawner {
     return this.alive;
   }
 
-  /** Start a command; `onStarted` is told its namespace's init's pid and start time on this machine. */
-  run(request: SpawnRequest, onStarted: (machinePid: number, startTime: string | undefined) => void): SpawnedCommand {
+  /**
+   * Start a command; `onStarted` is told its namespace's init's pid and start time on this machine (the pid
+   * undefined if the init could not read it), once its stdout FIFO, if it has one, exists.
+   */
+  run(
+    request: SpawnRequest,
+    onStarted: (machinePid: number | undefined, startTime: string | undefined) => void,
+  ): SpawnedCommand {
     const id = String(this.nextId++);
     const ended = new Promise<SpawnedEnd>((resolve) => {
       if (!this.alive) return resolve({ kind: 'not-started' });
@@ -109,12 +136,13 @@ export class ContainedSpawner {
         started: false,
         report: undefined,
         openFailed: undefined,
+        notStarted: false,
         onStarted,
         resolve,
       });
       // Busy: the spawner's replies keep Node running until every command has ended.
       (this.child.stdout as Readable & { ref(): void }).ref();
-      this.send(requestLine(id, request, this.baseEnv));
+      this.send(requestLine(id, request, this.baseEnv, this.privateDir));
     });
     return { ended, terminate: () => this.send(`term ${id}\n`), kill: () => this.send(`kill ${id}\n`) };
   }
@@ -148,18 +176,24 @@ export class ContainedSpawner {
       request.started = true;
       const machinePid = Number(rest[0]);
       const startTime = rest[1] && rest[1] !== '-' ? rest[1] : undefined;
-      if (machinePid > 0) request.onStarted(machinePid, startTime);
+      request.onStarted(machinePid > 0 ? machinePid : undefined, startTime);
     } else if (kind === 'end') {
       // The first report wins (a failed exec reports, then its exit 127 would).
-      if (rest[0] === 'open-failed') request.openFailed ??= errnoText(rest.join(' '));
+      if (rest[0] === 'open-failed') request.openFailed ??= `open the output file: ${errnoText(rest.join(' '))}`;
+      else if (rest[0] === 'setup-failed')
+        request.openFailed ??= `open its stdin or stdout: ${errnoText(rest.join(' '))}`;
+      else if (rest[0] === 'not-started') request.notStarted = true;
       else request.report ??= parseInitReport(rest.join(' '));
     } else if (kind === 'done') {
-      this.settle(id, {
-        kind: 'done',
-        report: request.openFailed ? undefined : request.report,
-        openFailed: request.openFailed,
-        waitStatus: Number(rest[0]),
-      });
+      // Only the spawner itself says so (a command can write its own init's report pipe, not the spawner's stdout).
+      if (request.notStarted) this.settle(id, { kind: 'not-started' });
+      else
+        this.settle(id, {
+          kind: 'done',
+          report: request.openFailed ? undefined : request.report,
+          openFailed: request.openFailed,
+          waitStatus: Number(rest[0]),
+        });
     }
   }
 
@@ -180,6 +214,7 @@ export class ContainedSpawner {
 
   private died(reason: string): void {
     this.alive = false;
+    rmSync(this.privateDir, { recursive: true, force: true });
     if (this.pgid !== undefined) untrackProcessGroup(this.pgid);
     for (const [id, request] of this.pending) {
       this.settle(
@@ -228,30 +263,54 @@ export function containedSpawner(plan: NamespacePlan): Promise<ContainedSpawner 
   return starting;
 }
 
-/** The spawner works here: a command runs as process 2 of a namespace of its own and is reported exactly. */
+/**
+ * The spawner works here: a command runs as process 2 of a namespace of its own, does not see the
+ * spawner's private dir, and is reported exactly.
+ */
 async function checked(spawner: ContainedSpawner): Promise<boolean> {
   let started = false;
+  const marker = join(spawner.privateDir, 'hidden');
+  try {
+    closeSync(openSync(marker, 'wx', 0o600));
+  } catch {
+    return false;
+  }
   const command = spawner.run(
     {
       mode: 'once',
-      argv: ['/bin/sh', '-c', 'read pid rest < /proc/self/stat; test "$pid" = 2 && exit 42'],
+      argv: ['/bin/sh', '-c', 'read pid rest < /proc/self/stat; test "$pid" = 2 && test ! -e "$0" && exit 42', marker],
       cwd: '/',
       env: { PATH: '/usr/bin:/bin' },
       outputPath: '/dev/null',
     },
-    () => {
-      started = true;
+    (machinePid) => {
+      started = machinePid !== undefined;
     },
   );
   const timer = setTimeout(() => spawner.abandon(), 5000).unref();
   const end = await command.ended;
   clearTimeout(timer);
+  rmSync(marker, { force: true });
   return started && end.kind === 'done' && end.report?.status === 'exited' && end.report.exitCode === 42;
 }
 
 /** The request as the spawner reads it; the environment as changes to the spawner's own (`base`). */
-function requestLine(id: string, request: SpawnRequest, base: Record<string, string | undefined>): string {
-  const fields = [request.mode, request.cwd, request.outputPath, String(request.argv.length), ...request.argv];
+function requestLine(
+  id: string,
+  request: SpawnRequest,
+  base: Record<string, string | undefined>,
+  hiddenDir: string,
+): string {
+  const fields = [
+    request.mode,
+    request.cwd,
+    request.outputPath,
+    request.stdinPath ?? '',
+    request.stdoutFifo ?? '',
+    hiddenDir,
+    String(request.argv.length),
+    ...request.argv,
+  ];
   for (const [name, value] of Object.entries(request.env)) {
     if (value !== undefined && base[name] !== value) fields.push(`${name}=${value}`);
   }

@@ -3,13 +3,18 @@ import { resolve } from 'node:path';
 import type { ContainmentPlan } from '../containment.ts';
 import type { ProcessResult } from '../process-result.ts';
 import { containedSpawner, type SpawnedEnd } from './contained-spawner.ts';
+import { SpawnedStreams } from './spawned-streams.ts';
 
-/** What runProcess hands over: a contained command without stdin and without streamed stdout. */
+/** What runProcess hands over: a contained command. */
 export interface SpawnedRunOptions {
   argv: string[];
   cwd: string;
   env: Record<string, string | undefined>;
   outputPath: string;
+  /** Given to the command as its stdin (a file it reads); without it, stdin is /dev/null. */
+  input: string | undefined;
+  /** Every stdout line, in order, the last one without a newline too; the output file still gets it all. */
+  onStdoutLine: ((line: string) => void) | undefined;
   timeoutMs: number;
   killGraceMs: number;
   signal: AbortSignal | undefined;
@@ -33,16 +38,40 @@ export async function runSpawned(
 ): Promise<ProcessResult | undefined> {
   const spawner = await containedSpawner(plan);
   if (!spawner) return undefined;
+  // Relative paths are the caller's, as for a spawn of its own; the spawner's cwd is older.
+  const outputPath = resolve(options.outputPath);
+  let streams: SpawnedStreams;
+  try {
+    streams = new SpawnedStreams(spawner.privateDir, { ...options, outputPath });
+  } catch {
+    // Our private dir or the output file cannot be written: let a spawn of its own find out and tell.
+    return undefined;
+  }
+  let streamFailed: string | undefined;
   const command = spawner.run(
     {
       mode: 'once',
       argv: options.argv,
-      // Relative paths are the caller's, as for a spawn of its own; the spawner's cwd is older.
       cwd: resolve(options.cwd),
       env: options.env,
-      outputPath: resolve(options.outputPath),
+      outputPath,
+      ...(streams.stdinPath ? { stdinPath: streams.stdinPath } : {}),
+      ...(streams.stdoutFifo ? { stdoutFifo: streams.stdoutFifo } : {}),
     },
-    (machinePid, startTime) => options.onStart?.({ pgid: machinePid, startTime }),
+    (machinePid, startTime) => {
+      // Told first: a command with a stdout FIFO waits for the open below, so it is recorded before it runs.
+      try {
+        if (machinePid !== undefined) options.onStart?.({ pgid: machinePid, startTime });
+      } finally {
+        try {
+          streams.open();
+        } catch (error) {
+          // The command waits for this open: without it, it must not run.
+          streamFailed = `open its stdout: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+          command.kill();
+        }
+      }
+    },
   );
   let stopReason: 'timed-out' | 'cancelled' | undefined;
   const timers: NodeJS.Timeout[] = [];
@@ -65,15 +94,18 @@ export async function runSpawned(
   const end = await command.ended;
   for (const timer of timers) clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
-  if (end.kind === 'not-started') return stopReason ? { status: stopReason, durationMs: options.elapsed() } : undefined;
   const durationMs = options.elapsed();
+  // Every writer of its stdout is gone with its namespace: the rest is read before the result is given.
+  await streams.finish();
+  if (end.kind === 'not-started') return stopReason ? { status: stopReason, durationMs } : undefined;
   if (stopReason) return { status: stopReason, durationMs };
+  if (streamFailed) return { status: 'spawn-failed', message: streamFailed, durationMs };
   return resultOf(end, options.argv[0] ?? '', durationMs);
 }
 
 function resultOf(end: Exclude<SpawnedEnd, { kind: 'not-started' }>, file: string, durationMs: number): ProcessResult {
   if (end.kind === 'lost') return { status: 'spawn-failed', message: `${file}: ${end.reason}`, durationMs };
-  if (end.openFailed) return { status: 'spawn-failed', message: `open the output file: ${end.openFailed}`, durationMs };
+  if (end.openFailed) return { status: 'spawn-failed', message: end.openFailed, durationMs };
   switch (end.report?.status) {
     case 'exited':
       return { status: 'exited', exitCode: end.report.exitCode, durationMs };

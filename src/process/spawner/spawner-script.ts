@@ -7,13 +7,16 @@ import { containmentInitMarker } from '../containment.ts';
  * for each one, and without Node forking its own big process for each.
  *
  * Requests, one per line on stdin (each field after the id is `x` + hex, so any byte may appear):
- *   run <id> x<mode> x<cwd> x<output path> x<argc> x<argv>... then the command's environment as changes
- *       to the spawner's own: x<NAME=value> sets, -<NAME> (hex too) removes
+ *   run <id> x<mode> x<cwd> x<output path> x<stdin file> x<stdout FIFO> x<hidden dir> x<argc> x<argv>...
+ *       then the command's environment as changes to the spawner's own: x<NAME=value> sets, -<NAME> (hex
+ *       too) removes. Stdin file, stdout FIFO and hidden dir may be empty (x): see "Stdin and stdout" below.
  *   term <id>   the command's process group gets SIGTERM
  *   kill <id>   the command's namespace is killed (SIGKILL to its process 1)
  * Replies on stdout, one line each:
  *   started <id> <pid> <start time>   the namespace's process 1 runs, as the machine's /proc shows it
- *   end <id> exit N | signal N | spawn-failed ERRNO | open-failed ERRNO   how the command ended
+ *   end <id> exit N | signal N | spawn-failed ERRNO | open-failed ERRNO | setup-failed ERRNO | not-started
+ *       ERRNO   how the command ended; setup-failed: its stdin, stdout or hidden dir could not be set up
+ *       (it never ran); not-started: the spawner could not make its stdout FIFO (nothing was started)
  *   done <id> <status>   the namespace is gone (every process in it has exited); wait status of its process 1
  * `started` and `end` come from the command's init, on a pipe of its own that the spawner relays with the
  * command's id: nothing in one namespace can write a reply for another (as root, a command can open its
@@ -28,15 +31,24 @@ import { containmentInitMarker } from '../containment.ts';
  * spawner's, which dies with Sluice (parent-death signal of the outer unshare), so a kill -9 of Sluice
  * still takes everything down. Its children's ends come through a signalfd, so select() never misses one.
  *
+ * Stdin and stdout (an agent's prompt, its streamed events), all in Sluice's private dir (0700, outside
+ * anything an agent may write; the `hidden dir`): with a stdin file, the command's stdin is that file
+ * (opened O_NOFOLLOW). With a stdout FIFO, the spawner makes the FIFO (mknodat, before it forks the init:
+ * `started` means it exists) and the command's stdout is that FIFO, opened O_NOFOLLOW, blocking until
+ * Sluice has opened it to read (Sluice does on `started`); its stderr is then the output file opened
+ * O_APPEND, as Sluice's copy of stdout into it is. Before the command runs, an empty read-only tmpfs is
+ * mounted over the hidden dir in its mount namespace (bwrap's `--ro-bind / /` takes it along): no command
+ * can open another's FIFO or stdin file by its path, nor its own again once the command has started.
+ *
  * The first line is containment.ts's init marker: every process under the spawner descends from a process
  * whose command line carries it, so the agent guard (socket-peer.ts) recognizes them as contained.
- * Arguments: `spawner` (taken by the marker line), then the syscall numbers spawnerSyscalls lists.
+ * Arguments: `spawner` (taken by the marker line), then the numbers spawnerSyscalls lists.
  * fd 3 is the machine's /proc (a directory), from which each init reads its own pid on the machine.
  */
 export const spawnerScript = [
   containmentInitMarker,
-  'my ($sys_unshare, $sys_mount, $sys_prctl, $sys_setns, $sys_sigmask, $sys_signalfd, $sys_exit, $sys_capget, $sys_capset) =',
-  '  map { $_ + 0 } @ARGV;',
+  'my ($sys_unshare, $sys_mount, $sys_prctl, $sys_setns, $sys_sigmask, $sys_signalfd, $sys_exit, $sys_capget, $sys_capset,',
+  '  $sys_mknodat, $o_nofollow) = map { $_ + 0 } @ARGV;',
   '$| = 1;',
   // F_SETFD, FD_CLOEXEC on the machine's /proc: no command may inherit it (each init closes it too).
   "my $hostproc; open($hostproc, '<&=', 3) and fcntl($hostproc, 2, 1);",
@@ -79,18 +91,24 @@ export const spawnerScript = [
   '    my ($kind, $id, $rest) = split / /, $line, 3;',
   "    if ($kind eq 'run') {",
   '      my ($reader, $writer);',
-  '      my $failed = sub { print "end $id spawn-failed " . ($! + 0) . "\\ndone $id 0\\n" };',
-  '      if (!pipe($reader, $writer)) { $failed->(); next }',
+  '      my $failed = sub { print "end $id $_[0] " . ($! + 0) . "\\ndone $id 0\\n" };',
+  '      my @env = split / /, $rest;',
+  '      my @head = map { pack("H*", substr($_, 1)) } splice(@env, 0, 7);',
+  '      my @argv = map { pack("H*", substr($_, 1)) } splice(@env, 0, $head[6]);',
+  // The stdout FIFO (S_IFIFO | 0600, relative to AT_FDCWD; the path must be a variable, as below).
+  '      my $fifo = $head[4];',
+  "      if ($fifo ne '' && syscall($sys_mknodat, -100, $fifo, 4480, 0) != 0) { $failed->('not-started'); next }",
+  "      if (!pipe($reader, $writer)) { $failed->('spawn-failed'); next }",
   // F_SETFL, O_NONBLOCK: reading what an ended init wrote must never wait on a writer that got away.
   '      fcntl($reader, 4, 0x800);',
   '      $pending_term = 0;',
   // The next child is process 1 of a new PID namespace; then children are ours again.
-  '      if (syscall($sys_unshare, 0x20000000) != 0) { $failed->(); close($reader); close($writer); next }',
+  "      if (syscall($sys_unshare, 0x20000000) != 0) { $failed->('spawn-failed'); close($reader); close($writer); next }",
   '      my $pid = fork();',
-  '      if (defined $pid && $pid == 0) { close($reader); init($writer, $rest) }',
+  '      if (defined $pid && $pid == 0) { close($reader); init($writer, \\@head, \\@argv, \\@env) }',
   '      close($writer);',
   '      syscall($sys_setns, fileno($own_pids), 0x20000000) == 0 or exit 1;',
-  '      if (!defined $pid) { $failed->(); close($reader); next }',
+  "      if (!defined $pid) { $failed->('spawn-failed'); close($reader); next }",
   '      $init{$id} = $pid; $id_of{$pid} = $id; $report_of{$id} = $reader; $partial{$id} = "" }',
   "    elsif ($kind eq 'term') { kill 'USR1', $init{$id} if $init{$id} }",
   "    elsif ($kind eq 'kill') { kill 'KILL', $init{$id} if $init{$id} } } }",
@@ -110,7 +128,7 @@ export const spawnerScript = [
   'sub forget { my ($id) = @_; close($report_of{$id}) if $report_of{$id}; delete $report_of{$id}; delete $partial{$id} }',
   '',
   'sub init {',
-  '  my ($report, $rest) = @_;',
+  '  my ($report, $head, $argv_of, $env_of) = @_;',
   '  syscall($sys_sigmask, 1, $chld_mask, 0, 8);',
   '  close($chld); close($own_pids);',
   // Nothing of the spawner's stays reachable from the namespace (as root, a command could open the init's
@@ -135,16 +153,23 @@ export const spawnerScript = [
   '  syscall($sys_unshare, 0x20000) == 0 or $fail->();',
   '  syscall($sys_mount, 0, $root, 0, 16384 | 262144, 0) == 0 or $fail->();',
   '  syscall($sys_mount, $proc, $at, $proc, 14, 0) == 0 or $fail->();',
-  '  my @env = split / /, $rest;',
-  '  my ($mode, $cwd, $output, $argc) = map { pack("H*", substr($_, 1)) } splice(@env, 0, 4);',
-  '  my @argv = map { pack("H*", substr($_, 1)) } splice(@env, 0, $argc);',
+  '  my ($mode, $cwd, $output, $stdin, $stdout, $hide) = @$head;',
+  '  my @argv = @$argv_of; my @env = @$env_of;',
   '  print $report "started $machine_pid $start_time\\n";',
   '  my $child = fork();',
   '  if (!defined $child) { print $report "end spawn-failed " . ($! + 0) . "\\n"; syscall($sys_exit, 127) }',
   '  if ($child == 0) {',
   '    setpgrp(0, 0);',
-  '    open(STDOUT, \'>\', $output) or do { print $report "end open-failed " . ($! + 0) . "\\n"; syscall($sys_exit, 127) };',
-  "    open(STDERR, '>&', \\*STDOUT);",
+  '    my $setup_failed = sub { print $report "end setup-failed " . ($! + 0) . "\\n"; syscall($sys_exit, 127) };',
+  '    my $open_failed = sub { print $report "end open-failed " . ($! + 0) . "\\n"; syscall($sys_exit, 127) };',
+  // O_RDONLY; O_WRONLY (blocks until Sluice reads); O_WRONLY | O_CREAT | O_APPEND.
+  "    if ($stdin ne '') { sysopen(STDIN, $stdin, $o_nofollow) or $setup_failed->() }",
+  "    if ($stdout ne '') { sysopen(STDOUT, $stdout, 1 | $o_nofollow) or $setup_failed->();",
+  '      sysopen(STDERR, $output, 1 | 0x40 | 0x400) or $open_failed->() }',
+  "    else { open(STDOUT, '>', $output) or $open_failed->(); open(STDERR, '>&', \\*STDOUT) }",
+  // An empty tmpfs over the private dir, read-only (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC).
+  "    my $tmpfs = 'tmpfs';",
+  "    if ($hide ne '') { syscall($sys_mount, $tmpfs, $hide, $tmpfs, 15, 0) == 0 or $setup_failed->() }",
   '    chdir($cwd) or do { print $report "end spawn-failed " . ($! + 0) . "\\n"; syscall($sys_exit, 127) };',
   // The spawner's environment (Sluice's when it started the spawner), changed as the request says.
   '    for (@env) { my $text = pack("H*", substr($_, 1));',
@@ -174,10 +199,10 @@ export const spawnerScript = [
   '  syscall($sys_exit, ($status & 127) ? 128 + ($status & 127) : $status >> 8) }',
 ].join('\n');
 
-/** The syscall numbers the script takes, in its order, by Node's name for the architecture. */
+/** The syscall numbers the script takes, and O_NOFOLLOW, in its order, by Node's name for the architecture. */
 export function spawnerSyscalls(arch: string): number[] | undefined {
-  // unshare, mount, prctl, setns, rt_sigprocmask, signalfd4, exit_group, capget, capset
-  if (arch === 'x64') return [272, 165, 157, 308, 14, 289, 231, 125, 126];
-  if (arch === 'arm64') return [97, 40, 167, 268, 135, 74, 94, 90, 91];
+  // unshare, mount, prctl, setns, rt_sigprocmask, signalfd4, exit_group, capget, capset, mknodat; O_NOFOLLOW
+  if (arch === 'x64') return [272, 165, 157, 308, 14, 289, 231, 125, 126, 259, 0o400000];
+  if (arch === 'arm64') return [97, 40, 167, 268, 135, 74, 94, 90, 91, 33, 0o100000];
   return undefined;
 }

@@ -81,7 +81,11 @@ describe.skipIf(containment.mechanism !== 'pid-namespace')(
       const dir = tempDir();
       const lines: string[] = [];
       await runProcess({
-        ...baseOptions(dir, 'sleep 30 & echo "$$ $! $(pgrep -x sleep)"; kill $!'),
+        // The background shell may not have exec'd sleep yet when pgrep first looks.
+        ...baseOptions(
+          dir,
+          'sleep 30 & until pgrep -x sleep > /dev/null; do :; done; echo "$$ $! $(pgrep -x sleep)"; kill $!',
+        ),
         onStdoutLine: (line) => lines.push(line),
       });
       const [self, background, found] = (lines[0] ?? '').split(' ');

@@ -183,16 +183,24 @@ describe.skipIf(containment.mechanism !== 'pid-namespace')('the contained spawne
       writeFileSync(
         script,
         [
-          `import { readFileSync } from 'node:fs';`,
+          `import { spawnSync } from 'node:child_process';`,
+          `import { openSync, readFileSync } from 'node:fs';`,
           `import { runProcess } from ${JSON.stringify(resolve('src/process/run-process.ts'))};`,
+          `import { containmentPlan, namespacedArgv } from ${JSON.stringify(resolve('src/process/containment.ts'))};`,
           `let parent = '';`,
           `const options = { command: ${JSON.stringify(show)}, cwd: ${JSON.stringify(dir)}, timeoutMs: 10000, contain: true };`,
           `await runProcess({ ...options, outputPath: ${JSON.stringify(join(dir, 'spawner.log'))}, onStart: ({ pgid }) => {`,
           `  const stat = readFileSync('/proc/' + pgid + '/stat', 'utf8');`,
           `  parent = readFileSync('/proc/' + stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] + '/cmdline', 'latin1'); } });`,
-          // Stdin makes it a spawn of its own: the per-command prefix.
-          `await runProcess({ ...options, input: '', outputPath: ${JSON.stringify(join(dir, 'own.log'))} });`,
-          `console.log(JSON.stringify({ parent }));`,
+          // The per-command prefix, as a spawn of its own uses it (fd 3: the init's report).
+          `const own = namespacedArgv(containmentPlan(), 'once', '/bin/sh', ['-c', options.command]);`,
+          `const log = openSync(${JSON.stringify(join(dir, 'own.log'))}, 'w');`,
+          `spawnSync(own.file, own.args, { stdio: ['ignore', log, log, 'pipe'] });`,
+          // An agent turn's way: stdin from a file, stdout through a FIFO, both made in the user namespace.
+          `const lines = [];`,
+          `await runProcess({ ...options, command: 'cat; echo; readlink /proc/$$/fd/1 | grep -c sluice-spawner',`,
+          `  input: 'prompt', onStdoutLine: (line) => lines.push(line), outputPath: ${JSON.stringify(join(dir, 'turn.log'))} });`,
+          `console.log(JSON.stringify({ parent, lines }));`,
         ].join('\n'),
       );
       chmodSync(script, 0o644);
@@ -207,7 +215,8 @@ describe.skipIf(containment.mechanism !== 'pid-namespace')('the contained spawne
       });
       const code = await new Promise((done) => child.once('close', done));
       expect(code).toBe(0);
-      const { parent } = JSON.parse(stdout) as { parent: string };
+      const { parent, lines } = JSON.parse(stdout) as { parent: string; lines: string[] };
+      expect(lines).toEqual(['prompt', '1']);
       expect(parent.split('\0')).toContain('spawner');
       expect(parent).toContain(containmentInitMarker);
       const spawned = readFileSync(join(dir, 'spawner.log'), 'utf8');
