@@ -24,6 +24,9 @@ const scriptNames: Record<ScriptRole, readonly string[]> = {
     'lint:type',
     'types',
     'tsc',
+    'test:types',
+    'test:type',
+    'test:typecheck',
   ],
   lint: ['lint', 'check:lint', 'lint:check', 'lint:js', 'lint:ts', 'eslint'],
   format: [

@@ -249,11 +249,20 @@ function runsAlone(planning: ScriptPlanning, step: ScriptStep): boolean {
  * (`npx vitest run`), after any `NAME=value` assignments. `extra` goes at the end, where the tool reads it.
  */
 export function directCommand(manager: PackageManager, command: string, extra?: string): string {
-  const [, env = '', rest = ''] = /^((?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*)([\s\S]*)$/.exec(command.trim()) ?? [];
+  const [, env = '', written = ''] = /^((?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*)([\s\S]*)$/.exec(command.trim()) ?? [];
+  // Another manager's launcher (`pnpm vitest run` where pnpm is missing and the gates use npm) is dropped: the
+  // tool is started by the gates' own manager instead.
+  const foreign = foreignLauncher.exec(written);
+  const rest = foreign && foreign[1] !== launcherOf[manager] ? (foreign[2] ?? '') : written;
   const program = rest.split(/\s+/)[0] ?? '';
-  const launched = program.includes('/') || selfStarting.has(program) ? rest : runInstalledTool(manager, rest);
+  const launched =
+    rest !== written || !(program.includes('/') || selfStarting.has(program)) ? runInstalledTool(manager, rest) : rest;
   return `${env}${launched}${extra ? ` ${extra}` : ''}`;
 }
+
+/** `pnpm exec vitest`, `pnpm vitest`, `yarn vitest`, `bunx vitest`, `npx vitest`: the manager, then the tool's words. */
+const foreignLauncher = /^(pnpm|pnpx|yarn|bunx|bun|npx)\s+(?:(?:exec|x|dlx)\s+)?((?!run\b|install\b|add\b)[\s\S]+)$/;
+const launcherOf: Record<PackageManager, string> = { npm: 'npx', pnpm: 'pnpm', yarn: 'yarn', bun: 'bunx' };
 
 /** The name a gate gets: its job (`lint`, `test`), else its script's name (`lint-css`), else its tool's. */
 function gateName(

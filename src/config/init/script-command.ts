@@ -41,6 +41,8 @@ const toolPrograms = new Map<string, KnownTool>(
     biome: 'biome',
     tsc: 'tsc',
     'vue-tsc': 'tsc',
+    // TypeScript 7's native compiler (@typescript/native-preview): tsc's options and tsc's output.
+    tsgo: 'tsc',
     ava: 'ava',
     mocha: 'mocha',
     _mocha: 'mocha',

@@ -244,6 +244,27 @@ describe('sluice init and the package manager that is installed', () => {
     ]);
     expect(text).toContain('# Warnings (fix these first):');
   });
+
+  it('splits a chain that calls the missing pnpm into gates that start each tool with npm', async () => {
+    // As unjs projects write it: the test script runs the linter, a typecheck script and vitest through pnpm.
+    const chain = {
+      lint: 'eslint .',
+      'test:types': 'tsgo --noEmit',
+      test: 'pnpm lint && pnpm test:types && pnpm vitest run',
+    };
+    const files = {
+      'package.json': JSON.stringify({ scripts: chain, devDependencies: { vitest: '4', typescript: '6' } }),
+      'pnpm-lock.yaml': '',
+      'tsconfig.json': '{}',
+    };
+    const { config } = await init(await repoWith(undefined, files), { managers: false });
+    expect(runs(config)).toEqual({
+      typecheck: 'npm run test:types',
+      lint: 'npm run lint -- -f json -o .sluice/reports/lint.json',
+      test: `npx vitest run ${junit('test')}`,
+    });
+    expect(config.gates.typecheck?.kind).toBe('typecheck');
+  });
 });
 
 describe('sluice init and the Python runner that is installed', () => {
