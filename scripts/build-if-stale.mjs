@@ -12,6 +12,8 @@ const buildScript = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 // The test setup rebuilds the bundle alone, without the library's .d.ts files: a stale index.d.ts rebuilds too.
 const outputs = [
   'dist/cli/main.js',
+  // The hot commands' bundles (bin/sluice.js runs the ES module CLI without them, only slower).
+  'dist/cli/hot/guard-command.cjs',
   'dist/index.d.ts',
   ...(/\bweb\b|vite/.test(buildScript) ? ['dist/web/index.html'] : []),
 ];

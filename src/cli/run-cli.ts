@@ -1,5 +1,5 @@
 import { closestMatch } from '../config/suggest.ts';
-import { SluiceError } from '../errors.ts';
+import { exitCodeOf } from './command-exit.ts';
 import { commandLoaders } from './command-list.ts';
 import { commandSummaries, isCommandName } from './command-summaries.ts';
 import { writeError, writeOut } from './output/write.ts';
@@ -40,40 +40,11 @@ export async function runCli(argv: string[]): Promise<number> {
     writeError(`sluice: unknown command "${name}"${close ? `; did you mean "${close}"?` : ''}\n\n${usage()}`);
     return 2;
   }
-  try {
+  return exitCodeOf(async () => {
     const command =
       name === 'completion' ? await import('./commands/completion-command.ts') : await commandLoaders[name]();
-    return await command.run(rest);
-  } catch (error) {
-    return reportError(error);
-  }
-}
-
-/** Errors that mean "fix what you typed or where you are", answered with exit 2 like a bad flag. */
-const userInputErrors = new Set([
-  'CONFIG_INVALID',
-  'USAGE',
-  'GIT_NOT_A_REPOSITORY',
-  'GIT_REF_NOT_FOUND',
-  'RUN_NOT_FOUND',
-]);
-
-/** A bug in Sluice is not a failed gate: hooks and scripts must be able to tell them apart. */
-const internalErrorExitCode = 70;
-
-function reportError(error: unknown): number {
-  if (error instanceof SluiceError) {
-    writeError(`sluice: ${error.message}`);
-    return userInputErrors.has(error.code) ? 2 : 1;
-  }
-  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-    writeError(`sluice: ${error.message}`);
-    return 2;
-  }
-  writeError(
-    `sluice: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
-  return internalErrorExitCode;
+    return command.run(rest);
+  });
 }
 
 async function readVersion(): Promise<string> {

@@ -6,3 +6,12 @@ export function writeOut(text: string): void {
 export function writeError(text: string): void {
   process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 }
+
+/** A reader that goes away (`sluice check | head -1`) is not an error worth a stack trace. */
+export function ignoreBrokenPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
