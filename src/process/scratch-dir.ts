@@ -25,8 +25,10 @@ export async function makeScratchDir(purpose: string, parent = tmpdir()): Promis
 
 /** Remove the scratch folders in `parent` whose owning process is gone; returns what was removed. */
 export async function sweepDeadScratch(parent = tmpdir()): Promise<string[]> {
-  const removed = await sweep(parent, scratchName);
-  for (const name of await readdir(parent).catch(() => [] as string[])) {
+  // One listing for both kinds: every command's first git call sweeps, and the temp folder can be large.
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const removed = await sweep(parent, scratchName, names);
+  for (const name of names) {
     if (!ownerlessScratchName.test(name)) continue;
     const path = join(parent, name);
     const modified = (await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now();
@@ -57,8 +59,8 @@ export async function sweepDeadTempFiles(dir: string): Promise<string[]> {
   return sweep(dir, tempFileName);
 }
 
-async function sweep(dir: string, pattern: RegExp): Promise<string[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
+async function sweep(dir: string, pattern: RegExp, listed?: readonly string[]): Promise<string[]> {
+  const names = listed ?? (await readdir(dir).catch(() => [] as string[]));
   const removed: string[] = [];
   for (const name of names) {
     const owner = Number(pattern.exec(name)?.[1]);
