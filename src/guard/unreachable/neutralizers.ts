@@ -136,13 +136,19 @@ class NeutralizerReader {
         ?.field('right');
     const body = node.field('body');
     if (!iterable || !body || !isEmptyIterable(iterable.text())) return;
-    this.found.push({
-      kind: 'dead',
-      construct: headOf(node, body),
-      line: lineOf(node),
-      from: lineOf(body),
-      to: endLineOf(body),
-    });
+    this.cover('dead', headOf(node, body), node, body);
+  }
+
+  /** Records that `construct`, written at `at`, neutralizes the lines of `body`. */
+  private cover(kind: NeutralizerKind, construct: string, at: SgNode, body: SgNode): void {
+    this.found.push({ kind, construct, line: lineOf(at), from: lineOf(body), to: endLineOf(body) });
+  }
+
+  /** The function (or callback, or closure) `node` is written in. */
+  private enclosingFunction(node: SgNode): SgNode | undefined {
+    let scope = node.parent();
+    while (scope && !this.syntax.functionScopes.has(kindOf(scope))) scope = scope.parent();
+    return scope ?? undefined;
   }
 
   /**
@@ -156,19 +162,12 @@ class NeutralizerReader {
     if (!name || !value || !localFunctionKinds.has(kindOf(value)) || node.parent()?.kind() === 'decorated_definition') {
       return;
     }
-    let scope = node.parent();
-    while (scope && !this.syntax.functionScopes.has(kindOf(scope))) scope = scope.parent();
+    const scope = this.enclosingFunction(node);
     const body = value.field('body');
     if (!scope || !body) return;
     const outside = scope.text().replace(node.text(), ' ');
     if (new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(outside)) return;
-    this.found.push({
-      kind: 'dead',
-      construct: headOf(node, body),
-      line: lineOf(node),
-      from: lineOf(body),
-      to: endLineOf(body),
-    });
+    this.cover('dead', headOf(node, body), node, body);
   }
 
   /**
@@ -192,14 +191,13 @@ class NeutralizerReader {
       const body = fn.field('body') ?? fn;
       if (signalsEnd.test(body.text())) continue;
       const construct = `${oneLine(call.field('function')?.text() ?? '').slice(0, 60)}(...)`;
-      this.found.push({ kind: 'deferred', construct, line: lineOf(call), from: lineOf(body), to: endLineOf(body) });
+      this.cover('deferred', construct, call, body);
     }
   }
 
   /** The function named `name` defined in the function around `from` (a nested `def`, `function` or arrow). */
   private localFunction(from: SgNode, name: string): SgNode[] {
-    let scope = from.parent();
-    while (scope && !this.syntax.functionScopes.has(kindOf(scope))) scope = scope.parent();
+    const scope = this.enclosingFunction(from);
     if (!scope) return [];
     for (const definition of scope.findAll({ rule: { any: [...this.syntax.functions].map((kind) => ({ kind })) } })) {
       if (definition.field('name')?.text() !== name) continue;
@@ -221,13 +219,7 @@ class NeutralizerReader {
       ?.children()
       .find((child) => child.isNamed());
     if (!callback || !localFunctionKinds.has(kindOf(callback))) return;
-    this.found.push({
-      kind: 'dead',
-      construct: `${oneLine(callee.text())}(...)`,
-      line: lineOf(call),
-      from: lineOf(callback),
-      to: endLineOf(callback),
-    });
+    this.cover('dead', `${oneLine(callee.text())}(...)`, call, callback);
   }
 
   /** Statements after one that always leaves (`return`, `t.Skip()`, `if (true) return`) never run. */
@@ -302,12 +294,6 @@ class NeutralizerReader {
     const condition = node.field('condition');
     const body = node.field('body');
     if (!condition || !body || constantTruth(condition, this.names) !== false) return;
-    this.found.push({
-      kind: 'dead',
-      construct: headOf(node, body),
-      line: lineOf(node),
-      from: lineOf(body),
-      to: endLineOf(body),
-    });
+    this.cover('dead', headOf(node, body), node, body);
   }
 }
