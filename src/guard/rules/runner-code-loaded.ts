@@ -4,6 +4,7 @@ import { firstCodeChange } from '../runner-code/code-shape.ts';
 import type { LoadPoint, NamedFile } from '../runner-code/load-point.ts';
 import { runsBeforeTests } from '../runner-code/python-loads.ts';
 import { isLoadFile, loadsOf, mayNameSetupFiles } from '../runner-code/runner-loads.ts';
+import { shadowedBy } from '../runner-code/shadowing-files.ts';
 import { oneLine } from './describe.ts';
 
 /** Files that may be setup files some config names: their contents are compared as code. */
@@ -54,6 +55,7 @@ export const runnerCodeLoaded: GuardRule = {
         findings.push(finding(file, point.line, describePoint(point, before.points, base)));
       }
     }
+    findings.push(...shadowingFindings(changed, reported, finding));
     for (const [path, source] of unchangedAtBase ?? []) named.push(...loadsOf(path, source).named);
     for (const file of changed) {
       if (file.status === 'deleted' || reported.has(file.path) || !codeFile.test(file.path)) continue;
@@ -72,6 +74,29 @@ export const runnerCodeLoaded: GuardRule = {
     return findings;
   },
 };
+
+/**
+ * Files added or changed where the runner finds itself or its packages (a dependency folder, `pytest.py` at the
+ * top): one finding per package or module, whatever the file holds (an empty `pytest.py` is enough).
+ */
+function shadowingFindings(
+  changed: readonly ChangedFile[],
+  reported: Set<string>,
+  finding: (file: ChangedFile, line: number, message: string) => Finding,
+): Finding[] {
+  const places = new Map<string, { file: ChangedFile; reason: string; count: number }>();
+  for (const file of changed) {
+    const shadow = file.status === 'deleted' || reported.has(file.path) ? undefined : shadowedBy(file.path);
+    if (!shadow) continue;
+    reported.add(file.path);
+    const seen = places.get(shadow.place);
+    if (seen) seen.count++;
+    else places.set(shadow.place, { file, reason: shadow.reason, count: 1 });
+  }
+  return [...places.values()].map(({ file, reason, count }) =>
+    finding(file, 1, `${reason}${count > 1 ? ` (${count} files there; the first: \`${file.path}\`)` : ''}.`),
+  );
+}
 
 /**
  * The line of the first code change of a file that is there now; undefined for formatting only, and for a

@@ -1,4 +1,4 @@
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../../support/gitdir.ts';
@@ -22,6 +22,27 @@ describe('sluice guard', () => {
       base: 'HEAD',
       findings: [{ rule: 'assertions-removed', path: 'test/total.spec.ts', line: 8, severity: 'block' }],
     });
+  });
+
+  it('blocks a package committed into an ignored node_modules, which a judge checkout would hold', async () => {
+    const repo = await brokenAdderRepo();
+    writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
+    await git(repo, 'add', '.gitignore');
+    await git(repo, 'commit', '-qm', 'ignore installs');
+    const bin = join(repo, 'node_modules', 'vitest');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'package.json'), '{ "name": "vitest", "version": "3.0.0" }\n');
+    writeFileSync(join(bin, 'vitest.mjs'), 'process.exit(0);\n');
+    // Ignored and untracked: an install, not part of the change.
+    expect((await runSluice(['guard'], { cwd: repo })).exitCode).toBe(0);
+    await git(repo, 'add', '-f', 'node_modules');
+    await git(repo, 'commit', '-qm', 'planted');
+    const guard = await runSluice(['guard', '--base', 'HEAD~1'], { cwd: repo });
+    expect(guard.exitCode).toBe(1);
+    expect(guard.stdout).toContain(
+      'node_modules/vitest/package.json:1 runner-code-loaded: `node_modules/vitest` is a folder',
+    );
+    expect(guard.stdout).toContain('(2 files there;');
   });
 
   it('does not take a file whose bytes are unchanged for a change (touched, copied, rewritten the same)', async () => {
