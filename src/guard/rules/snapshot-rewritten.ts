@@ -1,7 +1,7 @@
 import type { ChangedFile } from '../changed-files.ts';
 import type { Finding, GuardRule } from '../finding.ts';
 
-/** Snapshot and golden files of jest/vitest, syrupy, insta, cupaloy and Go's testdata convention. */
+/** Snapshot and golden files of jest/vitest, syrupy, insta, cupaloy and Go's testdata convention (more below). */
 const snapshotPaths = [
   /(?:^|\/)__snapshots__\//, // jest and vitest `.snap`, syrupy `.ambr` and its single-file snapshots
   /(?:^|\/)snapshots\/[^/]+\.snap$/, // insta
@@ -15,8 +15,26 @@ const entryHeaders: { file: RegExp; header: RegExp }[] = [
   { file: /__snapshots__\/[^/]+\.ambr$/, header: /^# name: (.*)$/ },
 ];
 
+/** Folders that hold a project's tests and their data. */
+const testFolder = '(?:^|/)(?:tests?|__tests__|specs?|testdata|fixtures|__fixtures__)/(?:.+/)?';
+/**
+ * Expected outputs that tests compare with, by their names: `tests/fixtures/expected.json`,
+ * `test/cases/parse.expected.txt`, `testdata/render.out`, `tests/expected/page.html`, ApprovalTests'
+ * `*.approved.txt`. Code files are left out: `tests/test_expected_values.py` is a test, not its data.
+ */
+const expectedOutputPaths = [
+  new RegExp(`${testFolder}(?:[^/]*[._-])?(?:expected|golden|approved|wanted|want)(?:[._-][^/]*)?$`, 'i'),
+  new RegExp(`${testFolder}(?:expected|golden|approved|outputs?|wants?)/[^/]+$`, 'i'),
+  new RegExp(String.raw`${testFolder}[^/]+\.(?:out|golden|want|expected|approved)(?:\.[A-Za-z0-9]+)?$`),
+  /\.approved\.[A-Za-z0-9]+$/,
+];
+const codeFile = /\.(?:[cm]?[jt]sx?|py|go|rs|rb|java|kt|cs|php|swift|c|h|cc|cpp|hpp|sh)$/;
+
 export function isSnapshotFile(path: string): boolean {
-  return snapshotPaths.some((pattern) => pattern.test(path));
+  return (
+    snapshotPaths.some((pattern) => pattern.test(path)) ||
+    (!codeFile.test(path) && expectedOutputPaths.some((pattern) => pattern.test(path)))
+  );
 }
 
 /**
@@ -38,7 +56,8 @@ export const snapshotRewritten: GuardRule = {
           line: change.line,
           severity: 'block',
           message:
-            `snapshot rewritten: ${change.what}. If the output change is intended, a human must approve it; ` +
+            `${snapshotPaths.some((pattern) => pattern.test(file.path)) ? 'snapshot' : 'expected output'} rewritten: ` +
+            `${change.what}. If the output change is intended, a human must approve it; ` +
             `restore: git checkout ${base} -- ${file.path}`,
         },
       ];
