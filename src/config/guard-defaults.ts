@@ -13,6 +13,7 @@ export const guardRuleIds = [
   'expected-value-changed',
   'table-row-changed',
   'assertion-weakened',
+  'test-support-weakened',
   'runner-config-narrowed',
   'runner-code-loaded',
   'snapshot-rewritten',

@@ -11,6 +11,7 @@ import { snapshotRewritten } from './snapshot-rewritten.ts';
 import { tableRowChanged } from './table-row-changed.ts';
 import { testFileDeleted } from './test-file-deleted.ts';
 import { testFileUncollected } from './test-file-uncollected.ts';
+import { testSupportWeakened } from './test-support-weakened.ts';
 import { testsRemoved } from './tests-removed.ts';
 
 /** Every rule `sluice guard` applies, in the order findings are reported. */
@@ -25,6 +26,7 @@ export const guardRules: readonly GuardRule[] = [
   expectedValueChanged,
   tableRowChanged,
   assertionWeakened,
+  testSupportWeakened,
   runnerConfigNarrowed,
   runnerCodeLoaded,
   snapshotRewritten,
