@@ -45,12 +45,14 @@ export async function changedPaths(
   // content across files, so a moved test is found wherever it went.
   // The tracked files whose bytes git takes the index's word for (assume-unchanged, skip-worktree, a stat
   // check fooled) are hashed from the index file meanwhile: diff-index would call them unchanged.
+  // Both git calls start before the index is read (on this thread: see index-hidden-changes.ts).
+  const listUntracked = () =>
+    runGitChecked(repoRoot, ['ls-files', '-z', '--others', '--exclude-standard', '--full-name']);
   const [tracked, untracked, hidden] = await Promise.all([
     runGitChecked(repoRoot, ['diff-index', '-z', '--no-renames', base]),
-    Promise.resolve(untrackedListing).then(
-      (listed) =>
-        listed ?? runGitChecked(repoRoot, ['ls-files', '-z', '--others', '--exclude-standard', '--full-name']),
-    ),
+    untrackedListing === undefined
+      ? listUntracked()
+      : Promise.resolve(untrackedListing).then((listed) => listed ?? listUntracked()),
     indexHiddenChanges(repoRoot),
   ]);
   const statuses = new Map<string, ChangeStatus>();

@@ -1,7 +1,8 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync, type Stats } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { blobMaterial, type ObjectFormat } from '../gates/cache/git-blob-id.ts';
 import { visitGitIndex } from '../gates/cache/git-index.ts';
+import { readRegularFileSync } from '../gates/cache/read-regular-file.ts';
 import { runGit } from '../workspace/git.ts';
 
 /** A tracked file that differs on disk from the index's record (a `ChangedPath` of changed-files.ts). */
@@ -41,14 +42,17 @@ export async function indexHiddenChanges(repoRoot: string): Promise<HiddenChange
   return changes.filter((change): change is HiddenChange => change !== undefined);
 }
 
+/**
+ * Read at once, not through the thread pool: the caller has started its git calls, and the main thread only
+ * waits for them; each asynchronous step (lstat, open, stat, read, close) would instead wait its turn behind
+ * their output and land after git's answer, on every guard and Stop hook.
+ */
 async function unlookedFromIndexFile(repoRoot: string): Promise<Unlooked[] | undefined> {
-  const gitDir = await gitDirOf(repoRoot);
+  const gitDir = gitDirOf(repoRoot);
   if (!gitDir) return undefined;
-  const [data, config] = await Promise.all([
-    readFile(join(gitDir, 'index')).catch(() => undefined),
-    readFile(join(gitDir, 'config'), 'utf8').catch(() => ''),
-  ]);
+  const data = readRegularFileSync(join(gitDir, 'index'));
   if (!data) return undefined;
+  const config = readRegularFileSync(join(gitDir, 'config'))?.toString('utf8') ?? '';
   const format: ObjectFormat = /objectformat\s*=\s*sha256/i.test(config) ? 'sha256' : 'sha1';
   const idLength = format === 'sha1' ? 20 : 32;
   const found: Unlooked[] = [];
@@ -86,12 +90,17 @@ async function unlookedFromGit(repoRoot: string): Promise<Unlooked[]> {
 }
 
 /** `<top>/.git`, or the folder a `.git` file names (a linked worktree, a submodule). */
-async function gitDirOf(repoRoot: string): Promise<string | undefined> {
+function gitDirOf(repoRoot: string): string | undefined {
   const dotGit = join(repoRoot, '.git');
-  const info = await lstat(dotGit).catch(() => undefined);
-  if (info?.isDirectory()) return dotGit;
-  if (!info?.isFile()) return undefined;
-  const named = /^gitdir: (.+)$/m.exec(await readFile(dotGit, 'utf8').catch(() => ''))?.[1]?.trim();
+  let info: Stats | undefined;
+  try {
+    info = lstatSync(dotGit);
+  } catch {
+    return undefined;
+  }
+  if (info.isDirectory()) return dotGit;
+  if (!info.isFile()) return undefined;
+  const named = /^gitdir: (.+)$/m.exec(readRegularFileSync(dotGit)?.toString('utf8') ?? '')?.[1]?.trim();
   if (!named) return undefined;
   return isAbsolute(named) ? named : join(repoRoot, named);
 }

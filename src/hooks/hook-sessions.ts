@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
+import { readRegularFileSync } from '../gates/cache/read-regular-file.ts';
 import { sweepDeadTempFiles, writeFileAtomically } from '../process/scratch-dir.ts';
 import type { IgnoredEntries } from './ignored-runner-files.ts';
 
@@ -92,10 +93,15 @@ export async function sweepStaleGateCaches(sessionsDir: string, now = Date.now()
   );
 }
 
-/** The session's record, or a fresh one when it has none (or it is unreadable). */
+/**
+ * The session's record, or a fresh one when it has none (or it is unreadable). Read at once (a few hundred
+ * bytes; see readRegularFileSync): an asynchronous read would wait its turn behind the hook's git calls.
+ */
 export async function readHookSession(sessionsDir: string, sessionId: string): Promise<HookSession> {
   try {
-    const parsed = JSON.parse(await readFile(hookSessionPath(sessionsDir, sessionId), 'utf8')) as Partial<HookSession>;
+    const parsed = JSON.parse(
+      readRegularFileSync(hookSessionPath(sessionsDir, sessionId))?.toString('utf8') ?? '',
+    ) as Partial<HookSession>;
     if (typeof parsed.blocks === 'number' && typeof parsed.total_blocks === 'number') {
       return { ...freshSession(sessionId), ...parsed, session_id: sessionId };
     }

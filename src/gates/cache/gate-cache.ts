@@ -1,10 +1,11 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GateConfig } from '../../config/schema.ts';
 import { createHash } from '../../hashing.ts';
 import { sweepDeadTempFiles, writeFileAtomically } from '../../process/scratch-dir.ts';
 import type { TestCounts } from '../reports/report-types.ts';
 import { InputHasher } from './hash-inputs.ts';
+import { readRegularFileSync } from './read-regular-file.ts';
 
 /** What is remembered of a gate's last pass. */
 export interface CacheEntry {
@@ -75,10 +76,13 @@ export class GateCache {
     this.#dir = cacheDir;
   }
 
-  /** The last pass of a gate, if it was recorded with this key. */
+  /**
+   * The last pass of a gate, if it was recorded with this key. Read at once: a record is a few hundred bytes,
+   * and on a cached check these reads are what is left between the last git answer and the verdict.
+   */
   async findPass(gateName: string, key: string): Promise<CacheEntry | undefined> {
     try {
-      const entry = JSON.parse(await readFile(this.#path(gateName), 'utf8')) as CacheEntry;
+      const entry = JSON.parse(readRegularFileSync(this.#path(gateName))?.toString('utf8') ?? '') as CacheEntry;
       return entry.key === key ? entry : undefined;
     } catch {
       return undefined;
