@@ -28,15 +28,19 @@ export async function sweepDeadScratch(parent = tmpdir()): Promise<string[]> {
   // One listing for both kinds: every command's first git call sweeps, and the temp folder can be large.
   const names = await readdir(parent).catch(() => [] as string[]);
   const removed = await sweep(parent, scratchName, names);
-  for (const name of names) {
-    if (!ownerlessScratchName.test(name)) continue;
-    const path = join(parent, name);
-    const modified = (await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now();
-    if (Date.now() - modified < ownerlessAfterMs) continue;
-    await rm(path, { recursive: true, force: true }).catch(() => {});
-    removed.push(path);
-  }
-  return removed;
+  // Asked all at once: a temp folder can hold many of these, and every command's first git call waits here.
+  const ownerless = await Promise.all(
+    names
+      .filter((name) => ownerlessScratchName.test(name))
+      .map(async (name) => {
+        const path = join(parent, name);
+        const modified = (await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now();
+        if (Date.now() - modified < ownerlessAfterMs) return undefined;
+        await rm(path, { recursive: true, force: true }).catch(() => {});
+        return path;
+      }),
+  );
+  return [...removed, ...ownerless.filter((path) => path !== undefined)];
 }
 
 /**
