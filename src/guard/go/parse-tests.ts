@@ -51,6 +51,8 @@ interface FileScan {
   parseErrors: boolean;
   tests: TestCase[];
   messages?: SkippedNodes;
+  /** Helpers of this file that always skip the test handed to them: `func later(t *testing.T) { t.Skip() }`. */
+  skipHelpers: ReadonlySet<string>;
 }
 
 /** The test being read and the names its `*testing.T` goes by (`t`, the `t` of a fuzz target). */
@@ -71,8 +73,10 @@ export function parseGoTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
   const root = parseSource(DynamicLanguages.go, source).root();
   const fileMarkers = buildIgnoreMarkers(root);
-  const file: FileScan = { path, root, parseErrors: hasParseErrors(root), tests: [] };
-  for (const declaration of root.children().filter((child) => child.kind() === 'function_declaration')) {
+  const declarations = root.children().filter((child) => child.kind() === 'function_declaration');
+  const skipHelpers = skipHelpersOf(declarations);
+  const file: FileScan = { path, root, parseErrors: hasParseErrors(root), tests: [], skipHelpers };
+  for (const declaration of declarations) {
     const name = declaration.field('name')?.text() ?? '';
     const body = declaration.field('body');
     const prefix = testPrefixes.find((candidate) => isTestName(name, candidate));
@@ -132,9 +136,36 @@ function visit(node: SgNode, scope: Scope): void {
   for (const child of node.children()) visit(child, scope);
 }
 
+/**
+ * The functions that are no tests and may skip the test they are given: their body calls `t.Skip(...)`,
+ * `t.Skipf(...)` or `t.SkipNow()` on their `*testing.T` parameter, as a skip written in the test itself would.
+ */
+function skipHelpersOf(declarations: readonly SgNode[]): Set<string> {
+  const helpers = new Set<string>();
+  for (const declaration of declarations) {
+    const name = declaration.field('name')?.text() ?? '';
+    const tester = testerParameterOf(declaration);
+    const body = declaration.field('body');
+    if (!tester || !body || testPrefixes.some((prefix) => isTestName(name, prefix))) continue;
+    const skips = `^${tester}\\s*\\.\\s*(?:${[...skipMethods].join('|')})\\s*\\(`;
+    if (body.find({ rule: { kind: 'call_expression', regex: skips } })) helpers.add(name);
+  }
+  return helpers;
+}
+
 /** Note a subtest, skip or assertion; true when the call was a subtest, already visited. */
 function noteCall(call: SgNode, scope: Scope): boolean {
   const callee = call.field('function');
+  // `later(t)`: a helper of this file that skips the test it is given.
+  if (callee?.kind() === 'identifier' && scope.file.skipHelpers.has(callee.text())) {
+    const handsTester = argumentsOf(call).some((arg) => scope.testers.has(arg.text()));
+    // The skip may be conditional (`if testing.Short()`), as a `t.Skip` written in the test may be.
+    if (handsTester) {
+      const text = `${call.text().replace(/\s+/g, ' ')} (which calls Skip)`;
+      scope.test.markers.push({ kind: 'skip', text, line: call.range().start.line + 1 });
+    }
+    return false;
+  }
   if (callee?.kind() !== 'selector_expression') return false;
   const receiver = callee.field('operand');
   const method = callee.field('field')?.text() ?? '';

@@ -15,7 +15,9 @@ export interface CallSite {
   line: number;
 }
 
-const words = [...testNames, ...suiteNames, 'expect', 'assert'];
+/** Hooks run before the tests of their suite (mocha, jest, vitest, node:test): a skip inside one skips them all. */
+export const beforeHookNames = ['before', 'beforeEach', 'beforeAll', 'setup', 'suiteSetup'];
+const words = [...testNames, ...suiteNames, ...beforeHookNames, 'expect', 'assert'];
 /**
  * Callees that may name a test or suite (`it`, `describe.each(...)`, `t.test`), an assertion (`expect`,
  * `assert.equal`, ava's `t.is`) or an in-body skip (`t.skip`): a loose match, each call is then classified exactly.

@@ -19,7 +19,7 @@ import {
   isAvaAssertion,
   isAvaHelperDefinition,
 } from './ava.ts';
-import { type CallSite, callSitesOf } from './call-sites.ts';
+import { beforeHookNames, type CallSite, callSitesOf } from './call-sites.ts';
 import { modifierMarker, nameMarkers, optionMarkersOf, testModifierMarker } from './markers.ts';
 import { isAssertionCallee, messageArgumentIds, usesNodeAssert } from './message-arguments.ts';
 import { argumentsOf, type Callee, classifyCallee, eachTables, mayNameTest, titleOf } from './test-calls.ts';
@@ -84,13 +84,17 @@ function parseTestCalls(path: string, source: string, where: 'file' | 'in-source
   const file: FileForms = { calls, nodeAssert: usesNodeAssert(source), helpers: new Map() };
   const context = `${language} ${file.nodeAssert ? 'node:assert' : 'assert'}`;
   const tests: TestCase[] = [];
+  const testCalls: CallSite[] = [];
   const scopes: Scope[] = [];
   const topLevel: SgNode[] = [];
+  const hooks: BeforeHook[] = [];
+  const hookSkips: HookSkip[] = [];
   for (const call of calls) {
     while (scopes.length > 0 && !within(call, scopes.at(-1)?.call)) scopes.pop();
     const scope = scopes.at(-1);
     // Of a test or suite call, only the body function is read: not its title, options or `.each` table.
     if (scope && !within(call, scope.bodyRange)) continue;
+    if (!scope?.test && noteBeforeHook(call, scope, hooks, hookSkips)) continue;
     const classified = mayNameTest.test(call.calleeText) ? classifyCallee(call.callee) : undefined;
     // ava's hooks and macros (`test.beforeEach(fn)`, `test.macro(fn)`) are no tests: they count as top level.
     const callee = classified && !isAvaHelperDefinition(classified) ? classified : undefined;
@@ -105,9 +109,16 @@ function parseTestCalls(path: string, source: string, where: 'file' | 'in-source
       const fields = { path, titles: opened.titles, line: call.line, markers: test.markers };
       const code = sourceKey(context, call.node.text(), parseErrors);
       tests.push(withLazyForms({ ...fields, source: code }, () => formsOf(call, opened.body, test, file)));
+      testCalls.push(call);
       opened.test = test;
     }
     scopes.push(opened);
+  }
+  for (const skip of hookSkips) {
+    tests.forEach((test, index) => {
+      const at = testCalls[index];
+      if (at && (skip.suite === undefined || within(at, skip.suite))) test.markers.push(skip.marker);
+    });
   }
   const statements = topLevel.map(assertionChainTop);
   const code = sourceKey(context, statements.map((statement) => statement.text()).join('\n'), parseErrors);
@@ -162,6 +173,9 @@ function openScope(call: CallSite, callee: Callee, scope: Scope | undefined): Sc
     if (kind) own.push({ kind, text: call.calleeText.replace(/\s+/g, ''), line: call.line });
   }
   for (const option of rest.filter((arg) => arg.kind === 'object')) own.push(...optionMarkersOf(option.node));
+  if (eachTables(call.callee).some(isEmptyTable)) {
+    own.push({ kind: 'skip', text: `${call.calleeText.replace(/\s+/g, '')} with no rows`, line: call.line });
+  }
   const body = rest.findLast((arg) => arg.kind === 'arrow_function' || arg.kind === 'function_expression')?.node;
   const range = body?.range();
   return {
@@ -173,6 +187,19 @@ function openScope(call: CallSite, callee: Callee, scope: Scope | undefined): Sc
     markers: [...(scope?.markers ?? []), ...own],
     test: scope?.test,
   };
+}
+
+/**
+ * `.each([])` or a template table with no row: the test or suite it makes runs no case. A template's rows are its
+ * `${value}` cells; a table given as a variable is not followed.
+ */
+function isEmptyTable(args: SgNode): boolean {
+  if (args.kind() === 'template_string')
+    return !args.children().some((part) => part.kind() === 'template_substitution');
+  const [table, ...more] = args.namedChildren().filter((arg) => arg.kind() !== 'comment');
+  if (!table || more.length > 0) return false;
+  if (table.kind() === 'template_string') return isEmptyTable(table);
+  return table.kind() === 'array' && table.namedChildren().every((element) => element.kind() === 'comment');
 }
 
 /** The body and assertion forms of a test, from one walk of its body function. */
@@ -216,6 +243,56 @@ function noteInsideTest(call: CallSite, test: OpenTest): void {
   if (kind && kind !== 'only' && (objectKind === 'identifier' || objectKind === 'this')) {
     test.markers.push({ kind, text: `${call.calleeText.replace(/\s+/g, '')}()`, line: call.line });
   }
+}
+
+/** A hook run before the tests of a suite (or of the file): `before(function () { ... })`, `beforeEach(fn)`. */
+interface BeforeHook {
+  body: { start: number; end: number };
+  /** The hook's context parameter (vitest's `ctx`), if it takes one; mocha's context is `this`. */
+  context: string | undefined;
+  /** The body of the suite whose tests it runs before; undefined for a hook at the top of the file. */
+  suite: { start: number; end: number } | undefined;
+}
+
+/** A skip called in a hook (`this.skip()` in mocha's `before`, `ctx.skip()` in vitest's `beforeEach`). */
+interface HookSkip {
+  marker: TestMarker;
+  suite: { start: number; end: number } | undefined;
+}
+
+const beforeHook = new RegExp(`^(?:${beforeHookNames.join('|')})$`);
+
+/**
+ * Notes a call outside any test that opens a before-hook, or a skip call inside one: the skip stops every test
+ * of the hook's suite (mocha's `this.skip()` in `before` marks them all pending). True when the call was one.
+ */
+function noteBeforeHook(call: CallSite, scope: Scope | undefined, hooks: BeforeHook[], skips: HookSkip[]): boolean {
+  if (beforeHook.test(call.calleeText)) {
+    const body = argumentsOf(call.node).findLast(
+      (arg) => arg.kind === 'arrow_function' || arg.kind === 'function_expression',
+    )?.node;
+    if (!body) return false;
+    const range = body.range();
+    const parameter = body.field('parameter') ?? body.field('parameters')?.find({ rule: { kind: 'identifier' } });
+    hooks.push({
+      body: { start: range.start.index, end: range.end.index },
+      context: parameter?.text(),
+      suite: scope?.bodyRange,
+    });
+    return true;
+  }
+  const hook = hooks.findLast((candidate) => within(call, candidate.body));
+  if (!hook || call.callee.kind() !== 'member_expression') return false;
+  const property = call.callee.field('property')?.text() ?? '';
+  const object = call.callee.field('object');
+  const kind = modifierMarker(property);
+  const context = object?.kind() === 'this' || (object?.kind() === 'identifier' && object.text() === hook.context);
+  if (!kind || kind === 'only' || !context) return false;
+  skips.push({
+    marker: { kind, text: `${call.calleeText.replace(/\s+/g, '')}() in a hook`, line: call.line },
+    suite: hook.suite,
+  });
+  return true;
 }
 
 /** An assertion outside any test: `expect`/`assert`, or an ava assertion of a macro or hook (`t.is`). */

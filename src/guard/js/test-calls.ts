@@ -29,6 +29,15 @@ export function classifyCallee(callee: SgNode): Callee | undefined {
       current = current.field('function');
       continue;
     }
+    if (kind === 'subscript_expression') {
+      // `describe['skip'](...)` is `describe.skip(...)`; an index read from a variable (`it[mode]`) may be any
+      // modifier, so it counts as a skip.
+      const index = current.field('index');
+      const literal = index?.kind() === 'string' ? index.text().slice(1, -1) : undefined;
+      modifiers.push(literal ?? 'skip');
+      current = current.field('object');
+      continue;
+    }
     if (kind !== 'member_expression') return undefined;
     const property = current.field('property')?.text() ?? '';
     const object = current.field('object');

@@ -19,6 +19,8 @@ const unittestDecorators = new Map<string, MarkerKind>([
 const skipCalls = new Map<string, MarkerKind>([
   ['pytest.skip', 'skip'],
   ['pytest.xfail', 'xfail'],
+  // Skips the test (or, at module level, the module) when the import fails: a name nothing provides skips it.
+  ['pytest.importorskip', 'skip'],
   ['self.skipTest', 'skip'],
   ['cls.skipTest', 'skip'],
 ]);
@@ -27,18 +29,56 @@ function pytestMarkKind(name: string): MarkerKind | undefined {
   return pytestMarks.get(name.split('.').slice(-2).join('.'));
 }
 
+function markKind(name: string): MarkerKind | undefined {
+  return pytestMarkKind(name) ?? unittestDecorators.get(name.replace(/^unittest\./, ''));
+}
+
+/**
+ * Module-level names bound to a skip or xfail decorator, so that `@slow` after `slow = pytest.mark.skip(...)`
+ * (or `later = unittest.skip("x")`) marks the test as the decorator itself would.
+ */
+export function markAliasesOf(statements: readonly SgNode[]): Map<string, MarkerKind> {
+  const aliases = new Map<string, MarkerKind>();
+  for (const statement of statements) {
+    if (statement.kind() !== 'expression_statement') continue;
+    const assignment = statement.children().find((child) => child.isNamed());
+    const left = assignment?.kind() === 'assignment' ? assignment.field('left') : null;
+    const right = assignment?.field('right');
+    if (left?.kind() !== 'identifier' || !right) continue;
+    const name = right.kind() === 'call' || right.kind() === 'attribute' ? calleeName(right) : undefined;
+    const kind = name === undefined ? undefined : (markKind(name) ?? aliases.get(name));
+    if (kind) aliases.set(left.text(), kind);
+  }
+  return aliases;
+}
+
 /**
  * The markers of one decorator: `@pytest.mark.skip`, `@pytest.mark.xfail(...)`, `@unittest.skipIf(...)`, and the
  * `marks=pytest.mark.xfail` of single cases inside `@pytest.mark.parametrize(...)`.
  */
-export function decoratorMarkers(decorator: SgNode): TestMarker[] {
+export function decoratorMarkers(decorator: SgNode, aliases?: ReadonlyMap<string, MarkerKind>): TestMarker[] {
   const expression = decorator.children().find((child) => child.isNamed() && child.kind() !== 'comment');
   if (!expression) return [];
   const name = calleeName(expression);
-  const kind =
-    name === undefined ? undefined : (pytestMarkKind(name) ?? unittestDecorators.get(name.replace(/^unittest\./, '')));
+  const kind = name === undefined ? undefined : (markKind(name) ?? aliases?.get(name));
   if (name !== undefined && kind) return [{ kind, text: `@${name}`, line: lineOf(decorator) }];
+  const empty = name !== undefined && /(^|\.)mark\.parametrize$/.test(name) && emptyParameterSet(expression);
+  if (empty) return [{ kind: 'skip', text: `@${name} with no cases`, line: lineOf(decorator) }];
   return marksWithin(expression, '');
+}
+
+const emptyCollection = /^(?:\[\s*\]|\(\s*\)|(?:list|tuple)\(\s*\))$/;
+
+/** `@pytest.mark.parametrize('x', [])`: pytest skips a test whose parameter set is empty. */
+function emptyParameterSet(call: SgNode): boolean {
+  const args =
+    call
+      .field('arguments')
+      ?.namedChildren()
+      .filter((arg) => arg.kind() !== 'comment') ?? [];
+  const keyword = args.find((arg) => arg.kind() === 'keyword_argument' && arg.field('name')?.text() === 'argvalues');
+  const values = keyword ? keyword.field('value') : args.filter((arg) => arg.kind() !== 'keyword_argument')[1];
+  return values !== null && values !== undefined && emptyCollection.test(values.text());
 }
 
 /** `pytest.mark.skip`/`skipif`/`xfail` anywhere under `node`, each shown as `prefix` + its name. */
@@ -82,7 +122,9 @@ export function suiteStatementMarkers(statement: SgNode): TestMarker[] {
   }
   const attribute = testAttributeMarker(statement);
   if (attribute) return attribute.test === undefined ? [attribute.marker] : [];
-  const marker = expression ? skipCallMarker(expression) : undefined;
+  // `np = pytest.importorskip('numpy')` skips the module as the bare call does.
+  const call = expression?.kind() === 'assignment' ? expression.field('right') : expression;
+  const marker = call ? skipCallMarker(call) : undefined;
   return marker ? [marker] : [];
 }
 

@@ -1,13 +1,14 @@
 import type { SgNode } from '@ast-grep/napi';
 import { hasParseErrors, sourceKey, withLazyForms } from '../tests/lazy-forms.ts';
 import { parseSource } from '../tests/shared-parse.ts';
-import type { TestCase, TestMarker } from '../tests/test-case.ts';
+import type { MarkerKind, TestCase, TestMarker } from '../tests/test-case.ts';
 import type { SkippedNodes } from '../tests/token-form.ts';
 import { topLevelTest } from '../tests/top-level.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
 import { scanBody } from './body-scan.ts';
-import { decoratorMarkers, suiteStatementMarkers, testAttributeMarker } from './markers.ts';
+import { decoratorMarkers, markAliasesOf, suiteStatementMarkers, testAttributeMarker } from './markers.ts';
 import { messageArgumentIds } from './message-arguments.ts';
+import { runnerOverrideMarkers, type SuiteLevel, testFormMarkers } from './runner-overrides.ts';
 import { calleeName, lineOf } from './syntax.ts';
 import { isParametrize, testForms } from './test-body.ts';
 
@@ -33,6 +34,7 @@ const nestingKinds = new Set([
 interface Suite {
   titles: string[];
   markers: TestMarker[];
+  level: SuiteLevel;
 }
 
 /** A function or class definition with the decorators written above it. */
@@ -52,14 +54,24 @@ interface FileScan {
   messages?: SkippedNodes;
   /** Classes of this file that subclass `unittest.TestCase`, so that their own subclasses are test classes too. */
   unittestClasses: Set<string>;
+  /** Module-level names bound to skip/xfail decorators (`slow = pytest.mark.skip(...)`). */
+  markAliases: ReadonlyMap<string, MarkerKind>;
+  /** Whether the file has the word `yield` at all: else no test of it is a generator, and none is searched. */
+  mayYield: boolean;
+  /** Module-level functions, no tests, that skip the test calling them (`def later(): pytest.skip("x")`). */
+  skipHelpers: ReadonlyMap<string, MarkerKind>;
 }
 
 /** The test cases of one Python file (pytest functions and classes, unittest.TestCase methods), parsed with tree-sitter. */
 export function parseTests(path: string, source: string): TestCase[] {
   ensureTreeSitterLanguages();
   const root = parseSource(DynamicLanguages.python, source).root();
-  const scan: FileScan = { path, root, tests: [], unittestClasses: new Set() };
-  visitSuite(root, { titles: [], markers: [] }, scan);
+  const moduleStatements = statementsOf(root);
+  const markAliases = markAliasesOf(moduleStatements);
+  const skipHelpers = skipHelpersOf(moduleStatements);
+  const mayYield = source.includes('yield');
+  const scan: FileScan = { path, root, tests: [], unittestClasses: new Set(), markAliases, skipHelpers, mayYield };
+  visitSuite(root, { titles: [], markers: [], level: 'module' }, scan);
   const outside = topLevelAssertions(root, scan);
   return outside ? [...scan.tests, outside] : scan.tests;
 }
@@ -110,6 +122,7 @@ function visitSuite(container: SgNode, suite: Suite, scan: FileScan): void {
     ...definitions
       .filter((definition) => definition.node.kind() === 'function_definition' && setupNames.has(definition.name))
       .flatMap((definition) => scanBody(definition.node).markers),
+    ...definitions.flatMap((definition) => runnerOverrideMarkers(definition, suite.level)),
   ];
   for (const definition of definitions) {
     const { node, name, decorators } = definition;
@@ -117,10 +130,15 @@ function visitSuite(container: SgNode, suite: Suite, scan: FileScan): void {
     if (node.kind() === 'class_definition') {
       const body = node.field('body');
       if (body && isTestClass(definition, scan)) {
-        visitSuite(body, { titles, markers: [...markers, ...decorators.flatMap(decoratorMarkers)] }, scan);
+        const asyncBase = /Async\w*TestCase\b/.test(node.field('superclasses')?.text() ?? '');
+        const unittestLevel = asyncBase ? 'async-unittest-class' : 'unittest-class';
+        const level = scan.unittestClasses.has(name) ? unittestLevel : 'class';
+        const own = decorators.flatMap((decorator) => decoratorMarkers(decorator, scan.markAliases));
+        visitSuite(body, { titles, markers: [...markers, ...own], level }, scan);
       }
     } else if (name.startsWith('test')) {
-      scan.tests.push(testCaseOf(definition, titles, [...markers, ...(testMarkers.get(name) ?? [])], scan));
+      const form = testFormMarkers(node, decorators, suite.level, scan);
+      scan.tests.push(testCaseOf(definition, titles, [...markers, ...(testMarkers.get(name) ?? []), ...form], scan));
     }
   }
 }
@@ -142,11 +160,39 @@ function testCaseOf(
     titles,
     line: lineOf(node),
     source: sourceKey('python', code, parseErrors),
-    markers: [...markers, ...decorators.flatMap(decoratorMarkers), ...contents.markers],
+    markers: [
+      ...markers,
+      ...decorators.flatMap((decorator) => decoratorMarkers(decorator, scan.markAliases)),
+      ...contents.markers,
+      ...(block ? helperSkips(block, scan.skipHelpers) : []),
+    ],
   };
   return withLazyForms(fields, () => {
     scan.messages ??= messageArgumentIds(scan.root);
     return testForms(block, parametrize, contents.assertions, scan.messages);
+  });
+}
+
+/** Module-level functions that are no tests and whose body skips or xfails the test running them. */
+function skipHelpersOf(statements: readonly SgNode[]): Map<string, MarkerKind> {
+  const helpers = new Map<string, MarkerKind>();
+  for (const { node, name } of statements.flatMap(definitionOf)) {
+    if (node.kind() !== 'function_definition' || name.startsWith('test') || setupNames.has(name)) continue;
+    const body = node.field('body');
+    const [marker] = body ? scanBody(body).markers : [];
+    if (marker) helpers.set(name, marker.kind);
+  }
+  return helpers;
+}
+
+/** Calls in a test body to a helper that skips it: `later()` after `def later(): pytest.skip("x")`. */
+function helperSkips(body: SgNode, helpers: ReadonlyMap<string, MarkerKind>): TestMarker[] {
+  if (helpers.size === 0) return [];
+  const names = [...helpers.keys()].join('|');
+  const rule = { kind: 'call', has: { field: 'function', kind: 'identifier', regex: `^(?:${names})$` } };
+  return body.findAll({ rule }).flatMap((call): TestMarker[] => {
+    const kind = helpers.get(call.field('function')?.text() ?? '');
+    return kind ? [{ kind, text: `${call.text()} (which skips the test)`, line: lineOf(call) }] : [];
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Finding, GuardRule } from '../finding.ts';
 import { addedShadows } from '../tests/assertion-shadows.ts';
-import { type Judgement, judgeAssertion } from '../tests/assertion-strength.ts';
+import { type Judgement, judgeAssertion, Strengths } from '../tests/assertion-strength.ts';
+import { withBoundValues } from '../tests/bound-values.ts';
 import { addedStubs, callsStub, type SubjectStub } from '../tests/subject-stubs.ts';
 import type { Assertion, TestCase } from '../tests/test-case.ts';
 import { sameSource, testName } from '../tests/test-changes.ts';
@@ -22,7 +23,8 @@ export const assertionWeakened: GuardRule = {
       const beforeSource = contents.get(before.path)?.before;
       const afterSource = contents.get(after.path)?.after;
       return [
-        ...replacedAssertions(base, before, after),
+        ...replacedAssertions(base, before, after, afterSource),
+        ...rebound(base, before, after, beforeSource, afterSource),
         ...shortCircuited(base, before, after, beforeSource, afterSource),
       ];
     });
@@ -105,9 +107,15 @@ function stubbedSubjects(
  * strongest new one left (among equals the most alike), and is reported when even that checks less. So
  * reordering or rewriting several assertions at once is no finding, and a finding names the right pair.
  */
-function replacedAssertions(base: string, before: TestCase, after: TestCase): Finding[] {
+function replacedAssertions(
+  base: string,
+  before: TestCase,
+  after: TestCase,
+  afterSource: string | undefined,
+): Finding[] {
   const gone = judged(without(before.assertions, after.assertions), before.path);
-  const fresh = judged(without(after.assertions, before.assertions), after.path);
+  const bound = afterSource === undefined ? undefined : { source: afterSource, from: after.line };
+  const fresh = judged(without(after.assertions, before.assertions), after.path, bound);
   return gone.flatMap(({ assertion: was, judgement: then }) => {
     const best = fresh.reduce<number>((chosen, candidate, index) => {
       const current = fresh[chosen];
@@ -135,6 +143,45 @@ function replacedAssertions(base: string, before: TestCase, after: TestCase): Fi
   });
 }
 
+/**
+ * Assertions written as at the base whose names now hold what the code under test computes: `expected = 6`
+ * became `expected = total(xs)`, so `assert total(xs) == expected` compares the code with itself.
+ */
+function rebound(
+  base: string,
+  before: TestCase,
+  after: TestCase,
+  beforeSource: string | undefined,
+  afterSource: string | undefined,
+): Finding[] {
+  if (beforeSource === undefined || afterSource === undefined) return [];
+  const kept = without(after.assertions, without(after.assertions, before.assertions));
+  const atBase = [...before.assertions];
+  return kept.flatMap((now): Finding[] => {
+    const index = atBase.findIndex((was) => was.key === now.key);
+    const [was] = index === -1 ? [] : atBase.splice(index, 1);
+    if (!was) return [];
+    // Judged only when the names it uses now hold other values than at the base.
+    const readNow = withBoundValues(now.text, afterSource, after.line, now.line);
+    if (readNow === undefined || readNow === withBoundValues(was.text, beforeSource, before.line, was.line)) return [];
+    const [judgedNow] = judged([now], after.path, { source: afterSource, from: after.line });
+    const [judgedThen] = judged([was], before.path, { source: beforeSource, from: before.line });
+    if (!judgedNow || !judgedThen || !weaker(judgedNow.judgement, judgedThen.judgement)) return [];
+    return [
+      {
+        rule: 'assertion-weakened',
+        path: after.path,
+        line: now.line,
+        severity: 'block',
+        message:
+          `test "${testName(after)}" (${after.path}:${now.line}) still asserts \`${oneLine(now.text)}\`, but it now ` +
+          `${judgedNow.judgement.reason}; at ${base} it ${judgedThen.judgement.reason}. Restore the values the ` +
+          `test binds from ${base}:${before.path}.`,
+      },
+    ];
+  });
+}
+
 /** How many tokens two assertions share. */
 function alike(a: Assertion, b: Assertion): number {
   const tokens = new Set(a.key.split(' '));
@@ -149,11 +196,35 @@ function weaker(now: Judgement, then: Judgement): boolean {
 /** Python files (tests, and sources holding doctests): their `assert (x, "why")` is a tuple. */
 const pythonSource = /\.py$/;
 
-/** The assertions whose strength can be told, strongest first (in source order among equals). */
-function judged(assertions: readonly Assertion[], path: string): Array<{ assertion: Assertion; judgement: Judgement }> {
+/**
+ * Assertions that pass when the two sides differ: comparing a value with itself there is no tautology. A Go
+ * `if got != want { t.Error... }` states its failure, so it is not one of them.
+ */
+const negated = /\.not\b|!==?|\bis not\b|assert_ne!|NotEqual|notEqual|notStrictEqual|notDeepEqual|\.not_to\b/;
+
+/**
+ * The assertions whose strength can be told, strongest first (in source order among equals). With `bound` (the
+ * test's source and first line), names bound earlier in the test are read as their values too, so an expected
+ * value computed by the code under test (`expected = total(xs); assert total(xs) == expected`) is a tautology.
+ */
+function judged(
+  assertions: readonly Assertion[],
+  path: string,
+  bound?: { source: string; from: number },
+): Array<{ assertion: Assertion; judgement: Judgement }> {
+  const python = pythonSource.test(path);
   return assertions
     .flatMap((assertion) => {
-      const judgement = judgeAssertion(assertion.text, { python: pythonSource.test(path) });
+      const judgement = judgeAssertion(assertion.text, { python });
+      const inlined =
+        bound && (/^if\s/.test(assertion.text) || !negated.test(assertion.text))
+          ? withBoundValues(assertion.text, bound.source, bound.from, assertion.line)
+          : undefined;
+      const throughNames = inlined === undefined ? undefined : judgeAssertion(inlined, { python });
+      if (throughNames && throughNames.strength === Strengths.constant && (judgement?.strength ?? 1) > 0) {
+        const reason = `${throughNames.reason} once the names it uses are read as the values bound to them (\`${oneLine(inlined ?? '')}\`)`;
+        return [{ assertion, judgement: { ...throughNames, reason } }];
+      }
       return judgement ? [{ assertion, judgement }] : [];
     })
     .sort((a, b) => b.judgement.strength - a.judgement.strength);

@@ -70,6 +70,7 @@ const effects: Record<Neutralizer['kind'], string> = {
   dead: 'never run: they are inside',
   swallowed: 'cannot fail: their failure is swallowed by',
   deferred: 'cannot fail the test: they run outside it, in',
+  raised: 'never run: the expected error leaves',
 };
 
 function fix(neutralizer: Neutralizer): string {
@@ -85,6 +86,8 @@ function fix(neutralizer: Neutralizer): string {
       return `put the body of ${where} back in the test, or make the test wait for it (await it, return it, call done)`;
     case 'swallowed':
       return `remove ${where} and keep its body, or let the failure through (re-throw it, or check the error or result)`;
+    case 'raised':
+      return `move them out of ${where}, after it, so they run once the expected error is caught`;
   }
 }
 

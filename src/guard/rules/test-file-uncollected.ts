@@ -3,6 +3,7 @@ import { collectionOf } from '../collection/collection-of.ts';
 import { collectionChanges } from '../collection/config-changes.ts';
 import { type ConfigSide, configSide, isCollectionConfig } from '../collection/config-side.ts';
 import type { Finding, GuardRule } from '../finding.ts';
+import { declaredModules, mayDropModules, moduleFiles, testFunctionCount } from '../rust/module-declarations.ts';
 import type { TestCase } from '../tests/test-case.ts';
 import type { TestPair } from '../tests/test-changes.ts';
 import { mayHoldTests } from '../tests/test-languages.ts';
@@ -18,8 +19,11 @@ import { listTests, plural } from './describe.ts';
 export const testFileUncollected: GuardRule = {
   id: 'test-file-uncollected',
   reads: isCollectionConfig,
-  readsAtBase: (changed) =>
-    mayMoveTests(changed) || collectionChanges(changed).length > 0 ? isCollectionConfig : undefined,
+  readsAtBase: (changed) => {
+    const rust = changed.some((file) => file.path.endsWith('.rs') && mayDropModules(file.before, file.after));
+    if (rust) return (path) => isCollectionConfig(path) || path.endsWith('.rs');
+    return mayMoveTests(changed) || collectionChanges(changed).length > 0 ? isCollectionConfig : undefined;
+  },
   readsTestFilesAtBase: (changed) => collectionChanges(changed).length > 0,
   check({ base, pairs, changed, unchangedAtBase, testFilesAtBase }) {
     const now = configSide('after', changed, unchangedAtBase);
@@ -27,6 +31,7 @@ export const testFileUncollected: GuardRule = {
     return [
       ...movedTests(this.id, base, pairs, changed, now, then),
       ...leftOutByConfig(this.id, base, changed, testFilesAtBase, now, then),
+      ...undeclaredRustModules(this.id, base, changed, now, then),
     ];
   },
 };
@@ -128,6 +133,58 @@ function leftOutByConfig(
         `the runner collected at ${base}: ${shown} (${why}). Their tests would no longer run. Restore: ${restore}.`,
     },
   ];
+}
+
+/**
+ * A `mod tests;` line removed from a Rust file whose module file still holds tests: cargo no longer compiles
+ * that file, so its tests are gone though the file is still there. Only module files beside the changed one
+ * are read (`src/tests.rs` for `src/lib.rs`; a module folder of its own is not).
+ */
+function undeclaredRustModules(
+  rule: string,
+  base: string,
+  changed: readonly ChangedFile[],
+  now: ConfigSide,
+  then: ConfigSide,
+): Finding[] {
+  return changed.flatMap((file): Finding[] => {
+    if (!file.path.endsWith('.rs') || !mayDropModules(file.before, file.after)) return [];
+    const kept = declaredModules(file.after ?? '');
+    const had = declaredModules(file.before ?? '');
+    // A module declared anew whose file holds tests may be the old one renamed (`mod unit_tests;`).
+    const renamedTo = [...kept].filter(
+      (name) => !had.has(name) && moduleFiles(file.path, name).some((path) => testFunctionCount(now(path) ?? '') > 0),
+    );
+    let renames = renamedTo.length;
+    return [...had].flatMap((name): Finding[] => {
+      if (kept.has(name)) return [];
+      const paths = moduleFiles(file.path, name);
+      const found = paths.find((path) => now(path) !== undefined);
+      // The module's file gone too: its tests went to another file, which nothing may declare.
+      const gone = found === undefined ? paths.find((path) => then(path) !== undefined) : undefined;
+      if (gone !== undefined && renames > 0) {
+        renames -= 1;
+        return [];
+      }
+      const where = found ?? gone;
+      const tests = where === undefined ? 0 : testFunctionCount((found ? now(found) : then(where)) ?? '');
+      if (where === undefined || tests === 0) return [];
+      const line =
+        (file.before ?? '').split('\n').findIndex((text) => new RegExp(`\\bmod\\s+${name}\\s*;`).test(text)) + 1;
+      return [
+        {
+          rule,
+          path: file.path,
+          line: Math.max(line, 1),
+          severity: 'block',
+          message:
+            `${file.path} no longer declares \`mod ${name};\` (line ${line} at ${base}), so cargo no longer compiles ` +
+            `${found ?? `the ${plural(tests, 'test')} of ${where} (now moved elsewhere)`}` +
+            `${found ? `, which holds ${plural(tests, 'test')}` : ''}: they would no longer run. Restore the declaration.`,
+        },
+      ];
+    });
+  });
 }
 
 /** A changed file that held tests at the base and another that holds some now: tests may have moved. */

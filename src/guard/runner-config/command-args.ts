@@ -74,6 +74,10 @@ const narrowingOptions: Record<string, (value: string) => boolean> = Object.from
     '--update-snapshots',
     '--updateSnapshot',
     '--update',
+    // Python run with `-O` (or PYTHONOPTIMIZE set): `assert` statements are compiled out, so they check nothing
+    // (pytest rewrites the asserts of its test modules, so see `notUnderPytest`).
+    '-O',
+    '-OO',
   ].map((name) => [name, () => true]),
   // Turning off the cache plugin changes no result; turning off any other plugin may drop checks.
   ['-p', (value: string) => value.startsWith('no:') && value !== 'no:cacheprovider'],
@@ -120,9 +124,16 @@ const redirection = /^\d*(?:[<>]|&>)/;
 /** Parse the words of one simple command. */
 export function commandArgs(words: readonly string[]): CommandArgs {
   const firstWord = words.findIndex((word) => !/^[A-Za-z_]\w*=/.test(word));
+  const assignments = firstWord === -1 ? words : words.slice(0, firstWord);
   let rest = firstWord === -1 ? [] : words.slice(firstWord);
+  // `python -O -m pytest`: the interpreter's own options come before `-m`.
+  const interpreterOptions: string[] = [];
   for (let unwrapped = true; unwrapped; ) {
     unwrapped = false;
+    if (/^python[\d.]*$/.test(rest[0] ?? '') && /^-O+$/.test(rest[1] ?? '')) {
+      interpreterOptions.push(rest[1] ?? '');
+      rest = [rest[0] ?? '', ...rest.slice(2)];
+    }
     for (const prefix of wrappers) {
       if (prefix.every((word, index) => rest[index] === word) && rest.length > prefix.length) {
         rest = rest.slice(prefix.length);
@@ -130,7 +141,8 @@ export function commandArgs(words: readonly string[]): CommandArgs {
       }
     }
   }
-  const [program = '', ...args] = rest;
+  const [program = '', ...commandWords] = rest;
+  const args = [...interpreterOptions, ...environmentOptions(assignments), ...commandWords];
   const options = new Map<string, string[]>();
   const positionals: string[] = [];
   const addOption = (name: string, value: string) => options.set(name, [...(options.get(name) ?? []), value]);
@@ -139,7 +151,7 @@ export function commandArgs(words: readonly string[]): CommandArgs {
     if (redirection.test(word)) {
       if (/^\d*(?:[<>]+|&>)&?$/.test(word)) index++;
     } else if (word.startsWith('-') && word !== '-' && word !== '--') {
-      const [name, value] = splitOption(word);
+      const [name, value] = splitOption(word, /(?:^|\/)go$/.test(program));
       if (value !== undefined) addOption(name, value);
       else if (valueOptions.has(name) && index + 1 < args.length) addOption(name, args[++index] ?? '');
       else addOption(name, '');
@@ -150,11 +162,28 @@ export function commandArgs(words: readonly string[]): CommandArgs {
   return { program, options, positionals };
 }
 
+/**
+ * Options given through the environment of the command: `GOFLAGS=-run=X go test`, `PYTEST_ADDOPTS='-k x' pytest`
+ * (the runner reads them as if written on its command line) and `PYTHONOPTIMIZE=1`, which is `python -O`.
+ */
+function environmentOptions(assignments: readonly string[]): string[] {
+  return assignments.flatMap((word) => {
+    const equals = word.indexOf('=');
+    const name = word.slice(0, equals);
+    const value = word.slice(equals + 1).trim();
+    if (name === 'GOFLAGS' || name === 'PYTEST_ADDOPTS') return value.split(/\s+/).filter(Boolean);
+    if (name === 'PYTHONOPTIMIZE') return value !== '' && value !== '0' ? ['-O'] : [];
+    return [];
+  });
+}
+
 /** `--name=value` and `-kvalue` (a known short option glued to its value); a bare option has no value. */
-function splitOption(word: string): [string, string | undefined] {
+function splitOption(word: string, go: boolean): [string, string | undefined] {
   const equals = word.indexOf('=');
   if (word.startsWith('--') && equals > 0) return [word.slice(0, equals), word.slice(equals + 1)];
   if (valueOptions.has(word) || word in narrowingOptions) return [word, undefined];
+  // Go's flags have one dash: `-run=^TestAdd$` is `-run`, `-mod=mod` is `-mod`, not `-r`/`-m` glued to a value.
+  if (go && equals > 0) return [word.slice(0, equals), word.slice(equals + 1)];
   const short = word.slice(0, 2);
   if (!word.startsWith('--') && word.length > 2 && valueOptions.has(short)) return [short, word.slice(2)];
   if (equals > 0) return [word.slice(0, equals), word.slice(equals + 1)];
@@ -166,12 +195,16 @@ const snapshotRunners = /(?:^|\/)(?:ava|jest|vitest)$/;
 /** Options that mean something else to other programs (`python -u`): counted for the snapshot runners only. */
 const runnerOnly = new Set(['-u', '--update']);
 
+/** `python -O`: pytest still runs the asserts of test modules (it rewrites them), unittest and scripts do not. */
+const notUnderPytest = new Set(['-O', '-OO']);
+
 /** The values of the options in `args` that narrow the run, by option name. */
 export function narrowingOptionsOf(args: CommandArgs): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const [name, values] of args.options) {
     const narrows = narrowingOptions[name];
     if (!narrows || (runnerOnly.has(name) && !snapshotRunners.test(args.program))) continue;
+    if (notUnderPytest.has(name) && /(?:^|\/)(?:pytest|py\.test)$/.test(args.program)) continue;
     const counted = values.filter(narrows);
     if (counted.length > 0) found.set(name, counted);
   }

@@ -62,6 +62,7 @@ export function makeRules(source: string): Map<string, MakeRule> {
  */
 export function makefileSettings(source: string): RunnerSetting[] {
   const rules = makeRules(source);
+  const exported = runnerEnvironment(source);
   return testTargets(rules).flatMap((target): RunnerSetting[] => {
     const rule = rules.get(target);
     if (!rule) return [];
@@ -78,11 +79,27 @@ export function makefileSettings(source: string): RunnerSetting[] {
         kind: SettingKinds.command,
         name: `recipe of ${target}`,
         line: recipe[0]?.line ?? line,
-        text: recipe.map((entry) => entry.text).join('; '),
-        commands: recipe.flatMap(recipeCommands),
+        text: [...exported.map((word) => `export ${word}`), ...recipe.map((entry) => entry.text)].join('; '),
+        commands: recipe
+          .flatMap(recipeCommands)
+          .map((command) => (exported.length > 0 ? { ...command, words: [...exported, ...command.words] } : command)),
         unset: undefined,
       },
     ];
+  });
+}
+
+/** Variables whose value the test runners read as options: `GOFLAGS`, `PYTEST_ADDOPTS`, `PYTHONOPTIMIZE`. */
+const optionVariables = /^export\s+(GOFLAGS|PYTEST_ADDOPTS|PYTHONOPTIMIZE)\s*(?:[:?+]?=)\s*(.*?)\s*$/;
+
+/**
+ * `export GOFLAGS=-run=TestAdd` at the top of a Makefile: every recipe runs with it, as if each command were
+ * written `GOFLAGS=-run=TestAdd go test ./...`. Returned as such assignment words.
+ */
+function runnerEnvironment(source: string): string[] {
+  return logicalLines(source).flatMap(({ text }) => {
+    const found = optionVariables.exec(text);
+    return found ? [`${found[1]}=${(found[2] ?? '').replace(/^(['"])(.*)\1$/, '$2')}`] : [];
   });
 }
 

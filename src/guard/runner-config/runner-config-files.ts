@@ -3,11 +3,12 @@ import { cargoSettings } from './cargo-targets.ts';
 import { conftestSettings } from './conftest-ignores.ts';
 import { configEntries, runnerSettings, workspaceSettings } from './js-config.ts';
 import { makefileSettings } from './makefile.ts';
+import { mocharcName, mochaSettings } from './mocha-config.ts';
 import { packageJsonSettings } from './package-json.ts';
 import { pytestSettings } from './pytest-config.ts';
 import type { RunnerSetting } from './runner-setting.ts';
 
-/** A kind of file that configures which tests a runner (jest, vitest, npm, pytest, make, cargo) runs. */
+/** A kind of file that configures which tests a runner (jest, vitest, mocha, npm, pytest, make, cargo) runs. */
 interface RunnerConfigFile {
   matches(fileName: string): boolean;
   settings(fileName: string, source: string): RunnerSetting[];
@@ -35,6 +36,7 @@ const runnerConfigFiles: readonly RunnerConfigFile[] = [
     matches: (name) => /^ava\.config\.[cm]?js$/.test(name),
     settings: (name, source) => avaSettings(configEntries(name, source), undefined),
   },
+  { matches: (name) => mocharcName.test(name), settings: mochaSettings },
   { matches: (name) => name === 'package.json', settings: (_, source) => packageJsonSettings(source) },
   {
     matches: (name) => ['pytest.ini', 'tox.ini', 'setup.cfg', 'pyproject.toml'].includes(name),

@@ -67,6 +67,8 @@ export function condition(expression: string | undefined): Judgement | undefined
   if (falsy.test(bare)) return undefined;
   if (shortCircuitsTrue(bare)) return judge(Strengths.constant, `is short-circuited by a constant true`);
   if (isLiteral(bare)) return judge(Strengths.constant, `asserts the constant \`${bare}\``);
+  const either = disjunction(bare);
+  if (either) return either;
   const comparison = topComparison(bare);
   if (comparison) {
     const { left, operator, right } = comparison;
@@ -88,6 +90,23 @@ export function condition(expression: string | undefined): Judgement | undefined
   if (/^(?:isinstance|matches!|callable|hasattr)\s*\(/.test(bare))
     return judge(Strengths.range, `only checks \`${bare}\``);
   return judge(Strengths.presence, `only checks that \`${bare}\` is truthy`);
+}
+
+/**
+ * `x == 6 or x is not None`, `a === 1 || a`: the condition holds when any side does, so it pins no more than
+ * its weakest side.
+ */
+function disjunction(expression: string): Judgement | undefined {
+  const byBars = splitTopLevel(expression, '||');
+  const sides = byBars.length > 1 ? byBars : splitTopLevel(expression, ' or ');
+  if (sides.length < 2) return undefined;
+  let weakest: { side: string; judgement: Judgement } | undefined;
+  for (const side of sides) {
+    const judgement = condition(side) ?? judge(Strengths.presence, `only checks that \`${side.trim()}\` is truthy`);
+    if (!weakest || judgement.strength < weakest.judgement.strength) weakest = { side: side.trim(), judgement };
+  }
+  if (!weakest || weakest.judgement.strength === Strengths.value) return undefined;
+  return judge(weakest.judgement.strength, `passes when \`${weakest.side}\` holds, which ${weakest.judgement.reason}`);
 }
 
 const parts = (strength: Strength, names: string) => names.split(' ').map((name) => [name, strength] as const);

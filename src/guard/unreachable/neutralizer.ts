@@ -6,6 +6,8 @@ export const NeutralizerKinds = {
   dead: 'dead',
   swallowed: 'swallowed',
   deferred: 'deferred',
+  /** After the call a `pytest.raises`/`toThrow` block expects to raise, at the end of that block. */
+  raised: 'raised',
 } as const;
 export type NeutralizerKind = (typeof NeutralizerKinds)[keyof typeof NeutralizerKinds];
 

@@ -2,6 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import { languageOf } from '../js/test-files.ts';
 import { parseSource } from '../tests/shared-parse.ts';
 import { DynamicLanguages, ensureTreeSitterLanguages } from '../tests/tree-sitter-languages.ts';
+import { afterExpectedRaise } from './after-expected-raise.ts';
 import { constantNames, constantTruth } from './constant-condition.ts';
 import { endLineOf, headOf, kindOf, lineOf, type Neutralizer, type NeutralizerKind } from './neutralizer.ts';
 import { type StatementSyntax, syntaxOf, unwrapStatement } from './statement-syntax.ts';
@@ -19,6 +20,7 @@ export function neutralizersOf(path: string, source: string): Neutralizer[] {
   const reader = new NeutralizerReader(found.syntax, constantNames(source));
   reader.read(root);
   for (const swallower of swallowersOf(found.language, root, found.syntax)) reader.found.push(swallower);
+  for (const skipped of afterExpectedRaise(found.language, root)) reader.found.push(skipped);
   return reader.found;
 }
 

@@ -115,6 +115,13 @@ const cases: Array<[string, Strength | undefined]> = [
   ['assert!(matches!(parse("x"), Ok(_)))', range],
   ['assert_ne!(add(1, 2), 4)', range],
   ['debug_assert_eq!(add(1, 2), 3)', value],
+  // A condition that passes when any side does pins no more than its weakest side.
+  ['assert total(2) == 6 or total(2) is not None', presence],
+  ['assert total(2) == 6 or len(items) > 0', range],
+  ['assert total(2) == 6 or total(2) == 6.0', value],
+  ["assert.ok(slug === 'a' || slug.length > 0)", range],
+  ['assert!(add(1, 2) == 3 || add(1, 2) > 0)', range],
+  ['assert!(add(1, 2) == 3 || add(1, 2) == 4)', value],
   // Not assertions this module knows
   ['t.Errorf("x")', undefined],
   ['mock.assert_called_once_with(3)', undefined],

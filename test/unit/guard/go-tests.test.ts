@@ -128,6 +128,31 @@ func TestAdd(t *testing.T) {}
     expect(markersOf(only('//go:build !ignore\n\npackage calc\n\nfunc TestAdd(t *testing.T) {}\n'))).toEqual([]);
   });
 
+  it('marks every test of a file under a build constraint plain go test does not satisfy on this machine', () => {
+    const markers = (constraint: string) =>
+      markersOf(only(`${constraint}\n\npackage calc\n\nfunc TestAdd(t *testing.T) {}\n`))?.length ?? 0;
+    for (const excluding of [
+      '//go:build never',
+      '//go:build integration && linux',
+      '//go:build !go1.20',
+      '// +build e2e',
+    ]) {
+      expect(markers(excluding), excluding).toBe(1);
+    }
+    const here = `//go:build ${process.platform === 'win32' ? 'windows' : process.platform}`;
+    for (const kept of [
+      here,
+      '//go:build !never',
+      '//go:build gc || gccgo',
+      '//go:build go1.18 && cgo',
+      '// +build !e2e',
+    ]) {
+      expect(markers(kept), kept).toBe(0);
+    }
+    // `//go:build` wins over `// +build` lines, as in the go command.
+    expect(markers('//go:build !e2e\n// +build e2e')).toBe(0);
+  });
+
   it('ignores a Skip on something that is not the test', () => {
     expect(markersOf(only('package calc\n\nfunc TestAdd(t *testing.T) { reader.Skip(3) }\n'))).toEqual([]);
   });

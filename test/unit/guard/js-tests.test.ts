@@ -35,6 +35,56 @@ it('top', () => expect(1).toBe(1));
     ]);
   });
 
+  it('puts a skip in a before-hook on every test of the hook suite only, and none for other hook calls', () => {
+    const tests = parseJs(`describe('outer', () => {
+  it('outer test', () => { expect(1).toBe(1); });
+  describe('inner', () => {
+    before(function () { this.skip(); });
+    it('inner test', () => { expect(2).toBe(2); });
+    describe('deeper', () => {
+      it('deeper test', () => { expect(3).toBe(3); });
+    });
+  });
+  describe('sibling', () => {
+    beforeEach(function () { this.timeout(5000); cache.skip(); });
+    it('sibling test', () => { expect(4).toBe(4); });
+  });
+});
+beforeEach((ctx) => { ctx.skip(); });
+it('top test', () => { expect(5).toBe(5); });
+`);
+    expect(tests.map((test) => [test.titles.join(' > '), markersOf(test)])).toEqual([
+      ['outer > outer test', ['skip ctx.skip() in a hook @15']],
+      ['outer > inner > inner test', ['skip this.skip() in a hook @4', 'skip ctx.skip() in a hook @15']],
+      ['outer > inner > deeper > deeper test', ['skip this.skip() in a hook @4', 'skip ctx.skip() in a hook @15']],
+      ['outer > sibling > sibling test', ['skip ctx.skip() in a hook @15']],
+      ['top test', ['skip ctx.skip() in a hook @15']],
+    ]);
+  });
+
+  it('marks a test or suite whose .each table has no row, and no other table', () => {
+    const tests = parseJs(`describe.each([])('empty %s', () => { it('a', () => { expect(1).toBe(1); }); });
+test.each([/* none yet */])('b %s', (x) => { expect(x).toBe(1); });
+test.each\`
+  x | y
+\`('c', ({ x }) => { expect(x).toBe(1); });
+test.each([[1]])('d %s', (x) => { expect(x).toBe(1); });
+test.each(rows)('e %s', (x) => { expect(x).toBe(1); });
+test.each\`
+  x | y
+  \${1} | \${2}
+\`('f', ({ x }) => { expect(x).toBe(1); });
+`);
+    expect(tests.map((test) => test.markers.map((marker) => marker.kind))).toEqual([
+      ['skip'],
+      ['skip'],
+      ['skip'],
+      [],
+      [],
+      [],
+    ]);
+  });
+
   it('takes in-body skips as markers, also for the tests nested after them, but no call that merely looks like one', () => {
     const [outer, inner] = parseJs(`it('outer', (t) => {
   t.skip();

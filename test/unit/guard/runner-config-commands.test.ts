@@ -70,6 +70,37 @@ const narrowedMakefiles: [string, string, string, string][] = [
   ['|| true', makefile('\tgo test ./...'), makefile('\tgo test ./... || true'), 'ignored (|| true)'],
   ['a -run filter', makefile('\tgo test ./...'), makefile("\tgo test -run 'TestParse$$' ./..."), 'gained `-run'],
   [
+    'a -run= filter',
+    makefile('\tgo test ./...'),
+    makefile('\tgo test -run=TestParse ./...'),
+    'gained `-run TestParse`',
+  ],
+  [
+    'GOFLAGS on the command',
+    makefile('\tgo test ./...'),
+    makefile('\tGOFLAGS=-short go test ./...'),
+    'gained `-short`',
+  ],
+  [
+    'GOFLAGS exported',
+    makefile('\tgo test ./...'),
+    `export GOFLAGS := -count=1 -run=TestParse\n${makefile('\tgo test ./...')}`,
+    'gained `-run TestParse`',
+  ],
+  [
+    'PYTEST_ADDOPTS on the command',
+    makefile('\tpython -m pytest'),
+    makefile("\tPYTEST_ADDOPTS='-k cart' python -m pytest"),
+    'gained `-k cart`',
+  ],
+  [
+    'PYTHONOPTIMIZE on unittest',
+    makefile('\tpython -m unittest'),
+    makefile('\tPYTHONOPTIMIZE=2 python -m unittest'),
+    'gained `-O`',
+  ],
+  ['python -O on unittest', makefile('\tpython3 -m unittest'), makefile('\tpython3 -O -m unittest'), 'gained `-O`'],
+  [
     'a -skip filter',
     makefile('\tgo test ./...'),
     makefile('\tgo test -skip TestFlaky ./...'),
@@ -104,6 +135,13 @@ const narrowedMakefiles: [string, string, string, string][] = [
 
 const neutralMakefiles: [string, string, string][] = [
   ['recipe respaced and silenced', makefile('\tpytest tests  -q'), makefile('\t@pytest   tests -q')],
+  [
+    'GOFLAGS with -count and -mod',
+    makefile('\tgo test ./...'),
+    makefile('\tGOFLAGS="-count=1 -mod=mod" go test ./...'),
+  ],
+  ['python -O on pytest', makefile('\tpython -m pytest'), makefile('\tpython -O -m pytest')],
+  ['PYTHONOPTIMIZE=0', makefile('\tpython -m unittest'), makefile('\tPYTHONOPTIMIZE=0 python -m unittest')],
   ['a recipe line added', makefile('\tpytest tests'), makefile('\tpytest tests\n\tpytest docs --doctest-glob="*.md"')],
   ['a line continuation', makefile('\tpytest tests -q'), makefile('\tpytest \\\n\t  tests -q')],
   ['a target that tests do not reach', makefile('\tpytest'), makefile('\tpytest').replace('rm -rf build', 'true')],

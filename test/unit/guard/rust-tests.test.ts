@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { declaredModules, moduleFiles, testFunctionCount } from '../../../src/guard/rust/module-declarations.ts';
 import { parseRustTests } from '../../../src/guard/rust/parse-tests.ts';
 import { isRustTestFile } from '../../../src/guard/rust/test-files.ts';
 import type { TestCase } from '../../../src/guard/tests/test-case.ts';
@@ -188,5 +189,24 @@ describe('rust markers are attribute names, never inherited object keys', () => 
       '#[test]\n#[constructor]\nfn a() { assert!(true); }\n#[test]\n#[toString]\nfn b() { assert!(true); }\n',
     );
     expect(tests.flatMap((test) => test.markers)).toEqual([]);
+  });
+});
+
+describe('Rust module declarations', () => {
+  it('reads the out-of-line modules cargo test compiles, and where their files are', () => {
+    const source = [
+      'mod plain;',
+      '#[cfg(test)]',
+      'mod tests;',
+      '#[cfg(any())]',
+      'mod never;',
+      '#[cfg(feature = "slow")]',
+      'pub(crate) mod slow;',
+      'pub mod inline { }',
+    ].join('\n');
+    expect([...declaredModules(source)]).toEqual(['plain', 'tests']);
+    expect(moduleFiles('src/lib.rs', 'tests')).toEqual(['src/tests.rs', 'src/tests/mod.rs']);
+    expect(moduleFiles('src/shop.rs', 'tests')).toEqual(['src/shop/tests.rs', 'src/shop/tests/mod.rs']);
+    expect(testFunctionCount('#[test]\nfn a() {}\n#[tokio::test]\nasync fn b() {}\n#[rstest]\nfn c() {}\n')).toBe(3);
   });
 });
