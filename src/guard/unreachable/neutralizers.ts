@@ -18,9 +18,9 @@ export function neutralizersOf(path: string, source: string): Neutralizer[] {
     source,
   ).root();
   const reader = new NeutralizerReader(found.syntax, constantNames(source));
-  reader.read(root);
+  reader.read(root, source);
   for (const swallower of swallowersOf(found.language, root, found.syntax)) reader.found.push(swallower);
-  for (const skipped of afterExpectedRaise(found.language, root)) reader.found.push(skipped);
+  for (const skipped of afterExpectedRaise(found.language, root, source)) reader.found.push(skipped);
   return reader.found;
 }
 
@@ -43,19 +43,47 @@ const localFunctionKinds = new Set([
 ]);
 /** Array methods that call their callback once per item. */
 const arrayCallbacks = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'flatMap']);
-/** `[].forEach(`, `new Set().map(`: the start of a call on an empty array, for the native search. */
-const emptyArrayCall = `^(?:\\[\\s*\\]|new\\s+(?:Array|Set|Map)\\(\\s*\\))\\s*\\.\\s*(?:${[...arrayCallbacks].join('|')})\\s*\\(`;
-/** A declarator's value that is a function: `() =>`, `x =>`, `async (a) =>`, `function`. */
-const functionValue = '^(?:async\\s+)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=]*)?=>|[\\w$]+\\s*=>)';
+/**
+ * The native searches below match small nodes (a callee, a property, an object), never a call's own text: that
+ * holds every call inside it, so matching it would be quadratic in the nesting.
+ */
+const promiseMethods = new Set(['then', 'catch', 'finally']);
+
+/**
+ * The names of callees that run a function later or once per item: timers, threads, exit handlers, a promise's
+ * `then`, an array's `forEach`. What is called is checked after.
+ */
+const calleeNames = [
+  ...promiseMethods,
+  ...arrayCallbacks,
+  ...['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'on', 'once'],
+  ...['Thread', 'Timer', 'register', 'call_soon', 'call_later', 'call_soon_threadsafe'],
+];
+/** Nodes that name a member: `a.b` in JS, Python's attribute. */
+const memberKinds = new Set(['member_expression', 'attribute']);
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * The name a function is defined under, and the node that defines it: its own (`def check`, `function check`), or
+ * the declarator that holds it (`const verify = () => ...`). Undefined for a function written in place.
+ */
+function functionName(node: SgNode): { name: string; declaration: SgNode } | undefined {
+  const kind = kindOf(node);
+  if (kind === 'arrow_function' || kind === 'function_expression') {
+    const declarator = node.parent();
+    if (declarator?.kind() !== 'variable_declarator' || declarator.field('value')?.id() !== node.id()) return undefined;
+    const name = declarator.field('name')?.text();
+    return name ? { name, declaration: declarator } : undefined;
+  }
+  const name = node.field('name')?.text();
+  return name ? { name, declaration: node } : undefined;
+}
 
 /** Functions written in place as an argument. */
 const deferredFunctionKinds = new Set(['arrow_function', 'function_expression', 'function', 'lambda']);
 /** A callback that ends an asynchronous test or settles what it awaits: the test waits for it. */
 const signalsEnd = /\b(?:done|resolve|reject|next|cb|callback|end|finish)\s*\(/;
-/** `x.then(`, `.catch(`, `.finally(`: a promise callback, for the native search. */
-const promiseCallbackCall = '\\.\\s*(?:then|catch|finally)\\s*\\(';
 
 /**
  * Whether `call` is a `.then`/`.catch`/`.finally` of a chain that stands alone as a statement: not awaited, not
@@ -74,10 +102,6 @@ function isUnawaitedChain(call: SgNode): boolean {
   return top.parent()?.kind() === 'expression_statement';
 }
 
-function findKinds(root: SgNode, kinds: ReadonlySet<string>): SgNode[] {
-  return kinds.size === 0 ? [] : root.findAll({ rule: { any: [...kinds].map((kind) => ({ kind })) } });
-}
-
 class NeutralizerReader {
   readonly found: Neutralizer[] = [];
   private readonly syntax: StatementSyntax;
@@ -92,39 +116,54 @@ class NeutralizerReader {
    * Every exit, dead branch and dead loop under `root`. The tree is searched natively by kind (a walk in JS
    * costs seconds on a large file): only the statement lists around a `return` or skip call are read.
    */
-  read(root: SgNode): void {
-    const exits = [...this.syntax.returns].map((kind) => ({ kind }));
-    const skip = this.syntax.skipCall?.source;
-    if (skip) exits.push(...this.syntax.skipStatements.map((kind) => ({ kind, regex: skip })));
+  read(root: SgNode, source: string): void {
+    const { syntax } = this;
+    const skip = syntax.skipCall?.source;
+    const exits = [
+      ...[...syntax.returns].map((kind) => ({ kind })),
+      ...(skip ? syntax.skipStatements.map((kind) => ({ kind, regex: skip })) : []),
+    ];
+    // Two searches (each is a walk of the whole tree), by kind, and no relational rules (`has` costs more than a
+    // walk). Regexes only on small nodes (a name): a call's own text holds every call inside it.
+    const constructs = [
+      ...exits,
+      ...[...syntax.ifs, ...syntax.whileLoops, ...syntax.forLoops, ...syntax.functions].map((kind) => ({ kind })),
+    ];
     const lists = new Map<number, SgNode>();
-    for (const exit of root.findAll({ rule: { any: exits } })) {
-      for (let node = exit.parent(); node; node = node.parent()) {
-        if (this.syntax.statementLists.has(kindOf(node))) lists.set(node.id(), node);
+    for (const node of root.findAll({ rule: { any: constructs } })) {
+      const kind = kindOf(node);
+      if (syntax.returns.has(kind) || syntax.skipStatements.includes(kind)) {
+        if (syntax.skipStatements.includes(kind) && !syntax.skipCall?.test(node.text())) continue;
+        for (let list = node.parent(); list; list = list.parent()) {
+          if (syntax.statementLists.has(kindOf(list))) lists.set(list.id(), list);
+        }
+      } else if (syntax.ifs.has(kind)) this.noteDeadBranch(node);
+      else if (syntax.whileLoops.has(kind)) this.noteDeadLoop(node);
+      else if (syntax.forLoops.has(kind)) this.noteEmptyLoop(node);
+      else this.noteUncalledFunction(node);
+    }
+    // `setTimeout(...)`, `threading.Thread(...)`, `.then(...)`, `.forEach(...)`: found by the callee's name, then
+    // the call around it.
+    // Only the names the source holds: a native regex is compiled at every search, and most files hold none.
+    const named = syntax.callNames ? calleeNames.filter((name) => source.includes(name)) : [];
+    if (syntax.callNames && named.length > 0) {
+      const regex = `^(?:${named.join('|')})$`;
+      for (const name of root.findAll({ rule: { any: syntax.callNames.map((kind) => ({ kind, regex })) } })) {
+        const parent = name.parent();
+        const member = parent && memberKinds.has(kindOf(parent)) ? parent : undefined;
+        const callee = member && name.id() !== member.child(0)?.id() ? member : name;
+        const call = callee.parent();
+        if (!call || !syntax.callKinds.has(kindOf(call)) || call.field('function')?.id() !== callee.id()) continue;
+        const method = name.text();
+        if (promiseMethods.has(method) && member) {
+          if (isUnawaitedChain(call)) this.noteDeferred(call);
+        } else if (arrayCallbacks.has(method) && member) this.noteEmptyArrayCallback(call);
+        else if (syntax.deferringCalls && new RegExp(syntax.deferringCalls.callee).test(callee.text())) {
+          this.noteDeferred(call);
+        }
       }
     }
     for (const list of lists.values()) this.noteExit(list);
-    for (const node of findKinds(root, this.syntax.ifs)) this.noteDeadBranch(node);
-    for (const node of findKinds(root, this.syntax.whileLoops)) this.noteDeadLoop(node);
-    for (const node of findKinds(root, this.syntax.forLoops)) this.noteEmptyLoop(node);
-    // Declarators only where they hold a function, calls only on an empty array: both are common, so the
-    // native search narrows them first.
-    const functions = [...this.syntax.functions].map((kind) =>
-      kind === 'variable_declarator' ? { kind, has: { field: 'value', regex: functionValue } } : { kind },
-    );
-    if (functions.length > 0) {
-      for (const node of root.findAll({ rule: { any: functions } })) this.noteUncalledFunction(node);
-    }
-    if (this.syntax.deferringCalls) {
-      for (const call of root.findAll({ rule: this.syntax.deferringCalls })) this.noteDeferred(call);
-    }
-    for (const kind of this.syntax.arrayMethodCalls) {
-      for (const call of root.findAll({ rule: { kind, regex: promiseCallbackCall } })) {
-        if (isUnawaitedChain(call)) this.noteDeferred(call);
-      }
-    }
-    for (const kind of this.syntax.arrayMethodCalls) {
-      for (const node of root.findAll({ rule: { kind, regex: emptyArrayCall } })) this.noteEmptyArrayCallback(node);
-    }
   }
 
   /** `for (const x of [])`, `for _ in range(0):`, `for x in vec![]`: a loop over nothing never runs its body. */
@@ -159,17 +198,14 @@ class NeutralizerReader {
    * Python functions are left alone (a decorator may run them).
    */
   private noteUncalledFunction(node: SgNode): void {
-    const name = node.field('name')?.text();
-    const value = node.kind() === 'variable_declarator' ? node.field('value') : node;
-    if (!name || !value || !localFunctionKinds.has(kindOf(value)) || node.parent()?.kind() === 'decorated_definition') {
-      return;
-    }
-    const scope = this.enclosingFunction(node);
-    const body = value.field('body');
+    const named = functionName(node);
+    if (!named || named.declaration.parent()?.kind() === 'decorated_definition') return;
+    const scope = this.enclosingFunction(named.declaration);
+    const body = node.field('body');
     if (!scope || !body) return;
-    const outside = scope.text().replace(node.text(), ' ');
-    if (new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(outside)) return;
-    this.cover('dead', headOf(node, body), node, body);
+    const outside = scope.text().replace(named.declaration.text(), ' ');
+    if (new RegExp(`(?<![\\w$])${named.name.replace(/\$/g, '\\$')}(?![\\w$])`).test(outside)) return;
+    this.cover('dead', headOf(named.declaration, body), named.declaration, body);
   }
 
   /**
@@ -202,9 +238,7 @@ class NeutralizerReader {
     const scope = this.enclosingFunction(from);
     if (!scope) return [];
     for (const definition of scope.findAll({ rule: { any: [...this.syntax.functions].map((kind) => ({ kind })) } })) {
-      if (definition.field('name')?.text() !== name) continue;
-      const value = definition.kind() === 'variable_declarator' ? definition.field('value') : definition;
-      if (value && localFunctionKinds.has(kindOf(value))) return [value];
+      if (functionName(definition)?.name === name) return [definition];
     }
     return [];
   }

@@ -19,11 +19,15 @@ export interface StatementSyntax {
   functionScopes: ReadonlySet<string>;
   /** Calls that may be `[].forEach(callback)`: JavaScript's. */
   arrayMethodCalls: ReadonlySet<string>;
+  /** The kinds of a call, and of the names a callee is written with; undefined where no callee is looked for. */
+  callKinds: ReadonlySet<string>;
+  callNames: string[] | undefined;
   /**
    * Calls that run a function outside the test, where its failure does not fail the test: a timer, a thread,
-   * an exit handler. Matched on the call's text; the function is the first function argument, or `target=`.
+   * an exit handler. Matched on the callee's text (a call's own text holds every call inside it: matching that
+   * is quadratic in the nesting); the function is the first function argument, or `target=`.
    */
-  deferringCalls: { kind: string; regex: string } | undefined;
+  deferringCalls: { kind: string; callee: string } | undefined;
   /** Loops whose body runs only while the `condition` field holds. */
   whileLoops: ReadonlySet<string>;
   /** A handler (catch/except) that lets a failure through again or checks the error: then nothing is swallowed. */
@@ -37,7 +41,12 @@ const jsSyntax: StatementSyntax = {
   skipCall: /^(this|ctx|context)\.skip\(/,
   ifs: new Set(['if_statement']),
   forLoops: new Set(['for_in_statement']),
-  functions: new Set(['function_declaration', 'generator_function_declaration', 'variable_declarator']),
+  functions: new Set([
+    'function_declaration',
+    'generator_function_declaration',
+    'arrow_function',
+    'function_expression',
+  ]),
   functionScopes: new Set([
     'arrow_function',
     'function_expression',
@@ -48,9 +57,11 @@ const jsSyntax: StatementSyntax = {
   arrayMethodCalls: new Set(['call_expression']),
   deferringCalls: {
     kind: 'call_expression',
-    regex:
-      '^(?:(?:globalThis\\.|window\\.)?(?:setTimeout|setInterval|setImmediate|queueMicrotask)|process\\.(?:nextTick|on|once))\\s*\\(',
+    callee:
+      '^(?:(?:globalThis\\.|window\\.)?(?:setTimeout|setInterval|setImmediate|queueMicrotask)|process\\.(?:nextTick|on|once))$',
   },
+  callKinds: new Set(['call_expression']),
+  callNames: ['identifier', 'property_identifier'],
   whileLoops: new Set(['while_statement']),
   handlerChecks: /\bthrow\b|\b(expect|assert\w*|should|fail)\b|\b(done|reject|next|callback|cb)\s*\(/,
 };
@@ -67,9 +78,10 @@ const pythonSyntax: StatementSyntax = {
   arrayMethodCalls: new Set([]),
   deferringCalls: {
     kind: 'call',
-    regex:
-      '^(?:(?:threading\\.)?(?:Thread|Timer)|atexit\\.register|[\\w.]+\\.call_(?:soon|later|soon_threadsafe))\\s*\\(',
+    callee: '^(?:(?:threading\\.)?(?:Thread|Timer)|atexit\\.register|[\\w.]+\\.call_(?:soon|later|soon_threadsafe))$',
   },
+  callKinds: new Set(['call']),
+  callNames: ['identifier'],
   whileLoops: new Set(['while_statement']),
   handlerChecks: /\braise\b|\bassert\w*\b|\bfail\(/,
 };
@@ -85,6 +97,8 @@ const goSyntax: StatementSyntax = {
   functionScopes: new Set([]),
   arrayMethodCalls: new Set([]),
   deferringCalls: undefined,
+  callKinds: new Set([]),
+  callNames: undefined,
   whileLoops: new Set(),
   handlerChecks: /$^/,
 };
@@ -100,6 +114,8 @@ const rustSyntax: StatementSyntax = {
   functionScopes: new Set(['function_item', 'closure_expression']),
   arrayMethodCalls: new Set([]),
   deferringCalls: undefined,
+  callKinds: new Set([]),
+  callNames: undefined,
   whileLoops: new Set(['while_expression']),
   handlerChecks: /$^/,
 };
