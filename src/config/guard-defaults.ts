@@ -17,6 +17,7 @@ export const guardRuleIds = [
   'runner-config-narrowed',
   'runner-code-loaded',
   'snapshot-rewritten',
+  'code-detects-tests',
   'ignored-runner-file',
 ] as const;
 export type GuardRuleId = (typeof guardRuleIds)[number];

@@ -20,7 +20,7 @@ import {
   isAvaHelperDefinition,
 } from './ava.ts';
 import { beforeHookNames, type CallSite, callSitesOf } from './call-sites.ts';
-import { modifierMarker, nameMarkers, optionMarkersOf, testModifierMarker } from './markers.ts';
+import { annotationMarker, modifierMarker, nameMarkers, optionMarkersOf, testModifierMarker } from './markers.ts';
 import { isAssertionCallee, messageArgumentIds, usesNodeAssert } from './message-arguments.ts';
 import { argumentsOf, type Callee, classifyCallee, eachTables, mayNameTest, titleOf } from './test-calls.ts';
 import { languageOf } from './test-files.ts';
@@ -98,6 +98,16 @@ function parseTestCalls(path: string, source: string, where: 'file' | 'in-source
     const classified = mayNameTest.test(call.calleeText) ? classifyCallee(call.callee) : undefined;
     // ava's hooks and macros (`test.beforeEach(fn)`, `test.macro(fn)`) are no tests: they count as top level.
     const callee = classified && !isAvaHelperDefinition(classified) ? classified : undefined;
+    const annotation = callee && annotationMarker(callee, argumentsOf(call.node));
+    if (annotation === 'none') continue;
+    if (annotation) {
+      const marker = { kind: annotation, text: `${call.calleeText.replace(/\s+/g, '')}()`, line: call.line };
+      // In a test, it marks the test; in a suite (`test.describe`), a hook or the file, every test there.
+      const suiteLevel = !scope?.test || /\bdescribe\b/.test(scope.call.calleeText);
+      if (!suiteLevel && scope?.test) scope.test.markers.push(marker);
+      else hookSkips.push({ marker, suite: scope?.bodyRange });
+      continue;
+    }
     if (!callee) {
       if (scope?.test) noteInsideTest(call, scope.test);
       else if (!scope && !blocks && isTopLevelAssertion(call, file)) topLevel.push(call.node);

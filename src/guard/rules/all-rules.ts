@@ -2,6 +2,7 @@ import type { GuardRule } from '../finding.ts';
 import { assertionWeakened } from './assertion-weakened.ts';
 import { assertionsRemoved } from './assertions-removed.ts';
 import { assertionsUnreachable } from './assertions-unreachable.ts';
+import { codeDetectsTests } from './code-detects-tests.ts';
 import { expectedValueChanged } from './expected-value-changed.ts';
 import { protectedPathChanged } from './protected-path-changed.ts';
 import { runnerCodeLoaded } from './runner-code-loaded.ts';
@@ -30,4 +31,5 @@ export const guardRules: readonly GuardRule[] = [
   runnerConfigNarrowed,
   runnerCodeLoaded,
   snapshotRewritten,
+  codeDetectsTests,
 ];

@@ -1,12 +1,14 @@
 import type { ChangedFile } from '../changed-files.ts';
 import type { Finding, GuardRule } from '../finding.ts';
 
-/** Snapshot and golden files of jest/vitest, syrupy, insta, cupaloy and Go's testdata convention (more below). */
+/** Snapshot and golden files of jest/vitest, syrupy, insta, cupaloy, Playwright and Go's testdata convention (more below). */
 const snapshotPaths = [
   /(?:^|\/)__snapshots__\//, // jest and vitest `.snap`, syrupy `.ambr` and its single-file snapshots
   /(?:^|\/)snapshots\/[^/]+\.snap$/, // insta
   /(?:^|\/)\.snapshots\//, // cupaloy
   /(?:^|\/)testdata\/(?:.+\/)?[^/]+\.golden$/, // Go golden files
+  /(?:^|\/)[^/]+-snapshots\//, // Playwright's `toHaveScreenshot`/`toMatchSnapshot` baselines beside the spec
+  /(?:^|\/)__screenshots__\//, // the usual custom `snapshotPathTemplate` of Playwright, and vitest browser mode
 ];
 
 /** Where each entry of a many-snapshot file starts: jest/vitest `exports[`...`] = `, syrupy `# name: `. */

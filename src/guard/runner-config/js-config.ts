@@ -56,6 +56,36 @@ const runnerOptions: Record<string, SettingOf> = {
   testFailureExitCode: failureExitCode,
 };
 
+/**
+ * Playwright's options that choose which tests run (at the top of its config or in a project): `testDir`,
+ * `testMatch`, `testIgnore`, and the title filters `grep`/`grepInvert`.
+ */
+const playwrightOptions: Record<string, SettingOf> = {
+  testDir: list('selects'),
+  // Its default is one fixed glob: a `testMatch` set anew without it narrows for certain.
+  testMatch: (name, { values, line }) => ({
+    kind: 'selects',
+    name,
+    values,
+    line,
+    hasDefault: true,
+    defaults: ['**/*.@(spec|test).?(c|m)[jt]s?(x)'],
+  }),
+  testIgnore: list('excludes'),
+  grep: list('filter'),
+  grepInvert: list('excludes'),
+};
+
+/** The settings of a `playwright.config.*` that choose its tests, top level and per project. */
+export function playwrightSettings(entries: readonly ConfigEntry[]): RunnerSetting[] {
+  return entries.flatMap((entry) => {
+    const option = entry.keys.at(-1);
+    const settingOf = option === undefined ? undefined : playwrightOptions[option];
+    if (!settingOf || !entry.keys.slice(0, -1).every((key) => key === 'projects')) return [];
+    return [settingOf(entry.keys.join('.'), entry)];
+  });
+}
+
 /** Objects that hold runner options: vitest's `test`, and the projects of jest and vitest. */
 const containers = new Set(['test', 'projects']);
 

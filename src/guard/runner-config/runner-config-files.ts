@@ -1,14 +1,14 @@
 import { avaSettings } from './ava-config.ts';
 import { cargoSettings } from './cargo-targets.ts';
 import { conftestSettings } from './conftest-ignores.ts';
-import { configEntries, runnerSettings, workspaceSettings } from './js-config.ts';
+import { configEntries, playwrightSettings, runnerSettings, workspaceSettings } from './js-config.ts';
 import { makefileSettings } from './makefile.ts';
 import { mocharcName, mochaSettings } from './mocha-config.ts';
 import { packageJsonSettings } from './package-json.ts';
 import { pytestSettings } from './pytest-config.ts';
 import type { RunnerSetting } from './runner-setting.ts';
 
-/** A kind of file that configures which tests a runner (jest, vitest, mocha, npm, pytest, make, cargo) runs. */
+/** A kind of file that configures which tests a runner (jest, vitest, playwright, mocha, npm, pytest, make, cargo) runs. */
 interface RunnerConfigFile {
   matches(fileName: string): boolean;
   settings(fileName: string, source: string): RunnerSetting[];
@@ -17,6 +17,7 @@ interface RunnerConfigFile {
 const script = String.raw`\.(?:[cm]?[jt]s|json)$`;
 const jestConfig = new RegExp(`^jest(?:\\.[\\w-]+)*\\.config(?:\\.[\\w-]+)*${script}`);
 const vitestConfig = new RegExp(`^(?:vitest|vite)(?:\\.[\\w-]+)*\\.config(?:\\.[\\w-]+)*${script}`);
+const playwrightConfig = new RegExp(`^playwright(?:-ct)?(?:\\.[\\w-]+)*\\.config${script}`);
 const vitestWorkspace = new RegExp(`^vitest\\.(?:workspace|projects)${script}`);
 
 const runnerConfigFiles: readonly RunnerConfigFile[] = [
@@ -31,6 +32,10 @@ const runnerConfigFiles: readonly RunnerConfigFile[] = [
   {
     matches: (name) => vitestWorkspace.test(name),
     settings: (name, source) => workspaceSettings(configEntries(name, source)),
+  },
+  {
+    matches: (name) => playwrightConfig.test(name),
+    settings: (name, source) => playwrightSettings(configEntries(name, source)),
   },
   {
     matches: (name) => /^ava\.config\.[cm]?js$/.test(name),
