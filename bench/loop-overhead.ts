@@ -108,23 +108,45 @@ function inJudgeCheckout(call: GitCall): boolean {
 /**
  * The time of the judge checkouts of a run: each unbroken stretch of git calls in the judge checkout (a
  * `prepare`), from its first call's start to its last call's end. A lower bound: the Node work of a prepare
- * before its first git call and after its last one (fingerprinting kept folders) falls outside.
+ * before its first git call and after its last one (fingerprinting kept folders) falls outside. The judge
+ * checkout is reset while the guard reads the run worktree and the user's checkout is asked for its
+ * dependencies: the part of a stretch when one of those git processes ran too is not counted apart, as it
+ * would be spent with no judge checkout at all (the guard's Node work beside them still is: an upper bound there).
  */
 function judgeSpansMs(calls: GitCall[]): number {
   const sorted = [...calls].sort((one, two) => one.startMs - two.startMs);
+  const others = sorted.filter((call) => !inJudgeCheckout(call));
   let total = 0;
   let span: { startMs: number; endMs: number } | undefined;
+  const close = () => {
+    if (span) total += span.endMs - span.startMs - coveredMs(others, span);
+    span = undefined;
+  };
   for (const call of sorted) {
     if (!inJudgeCheckout(call)) {
-      if (span) total += span.endMs - span.startMs;
-      span = undefined;
+      close();
       continue;
     }
     const endMs = call.startMs + call.durationMs;
     span = span ? { startMs: span.startMs, endMs: Math.max(span.endMs, endMs) } : { startMs: call.startMs, endMs };
   }
-  if (span) total += span.endMs - span.startMs;
+  close();
   return total;
+}
+
+/** How much of `span` the calls cover (their union, clipped to it). */
+function coveredMs(calls: GitCall[], span: { startMs: number; endMs: number }): number {
+  let covered = 0;
+  let reached = span.startMs;
+  for (const call of calls) {
+    const start = Math.max(call.startMs, reached);
+    const end = Math.min(call.startMs + call.durationMs, span.endMs);
+    if (end > start) {
+      covered += end - start;
+      reached = end;
+    }
+  }
+  return covered;
 }
 
 export async function benchLoopOverhead(): Promise<BenchReport> {
@@ -422,7 +444,8 @@ export async function benchLoopOverhead(): Promise<BenchReport> {
         'is from its start to its exit (the fork and exec before are in the rest); child processes git starts by ' +
         'itself (`git maintenance run --auto` after a commit) are inside their parent. Git times are summed: Sluice ' +
         'runs `rev-parse` and `symbolic-ref` at the same time, so the sum slightly overstates their wall time. The ' +
-        'judge checkout row is the wall time of its git stretch, not a sum. The rest, for ' +
+        'judge checkout row is the wall time of its git stretch, not a sum, less the part when a git process of the ' +
+        'run worktree or the user checkout (the guard, the dependency listing) ran beside it. The rest, for ' +
         'sluice: Node, the store writes, spawning the processes, hashing the gate inputs, the feedback and prompt.\n\n' +
         breakdown,
     };

@@ -7,7 +7,7 @@ import { visitGitIndex } from '../gates/cache/git-index.ts';
 import { gitFailure, isContention, runGit, runGitChecked } from '../workspace/git.ts';
 import { noHidingBits, type WorktreeIndex } from '../workspace/index-bits.ts';
 import { pruneWorktrees, removeWorktree } from '../workspace/worktrees.ts';
-import { borrowDependencies } from './borrowed-dependencies.ts';
+import { borrowableFolders, linkBorrowed } from './borrowed-dependencies.ts';
 import { runJudgeSetup, type SetupMemory } from './judge-setup.ts';
 import { fingerprintPaths } from './kept-paths.ts';
 
@@ -79,6 +79,20 @@ export class JudgeCheckout {
 
   /** Check `commit` out exactly and set it up; the returned root is where the gates run. */
   async prepare(commit: string): Promise<JudgedTree> {
+    // With nothing set up or kept, dependencies are borrowed: the user's checkout is asked for them
+    // while this checkout is reset (kept paths can only be dropped by the reset, never added).
+    const borrowListing =
+      this.options.setup.length === 0 && this.#kept.length === 0 ? borrowableFolders(this.options.repoRoot) : undefined;
+    // Awaited below, or in the finally when a step before fails: no git call of this prepare outlives it.
+    borrowListing?.catch(() => {});
+    try {
+      return await this.#prepare(commit, borrowListing);
+    } finally {
+      await borrowListing?.catch(() => {});
+    }
+  }
+
+  async #prepare(commit: string, borrowListing: Promise<string[]> | undefined): Promise<JudgedTree> {
     const { path } = this.options;
     const notes: string[] = [];
     let keptIntact = false;
@@ -106,7 +120,13 @@ export class JudgeCheckout {
     if (setup.status === 'failed') throw new JudgeError(JudgeErrorCodes.setupFailed, setup.reason);
     if (setup.ran.length > 0) notes.push(`setup ran: ${setup.ran.join('; ')}`);
     const borrow = this.options.setup.length === 0 && this.#kept.length === 0;
-    const borrowed = borrow ? await borrowDependencies(this.options.repoRoot, path) : [];
+    const borrowed = borrow
+      ? await linkBorrowed(
+          this.options.repoRoot,
+          path,
+          await (borrowListing ?? borrowableFolders(this.options.repoRoot)),
+        )
+      : [];
     if (borrowed.length > 0) notes.push(`dependencies from your checkout: ${borrowed.join(', ')}`);
     // Kept folders found intact and nothing run or linked since: their fingerprint still holds.
     if (!(keptIntact && setup.ran.length === 0 && !borrow)) {

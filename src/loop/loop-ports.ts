@@ -49,7 +49,9 @@ export interface LoopPorts {
   guardChange(iteration: number): Promise<GuardReport>;
   /**
    * Check the run's head commit out exactly in the judge checkout (Sluice's own, never the agent's
-   * worktree) and set it up: where the gates run. Throws `JudgeError` when that cannot be done.
+   * worktree) and set it up: where the gates run. Throws `JudgeError` when that cannot be done. The loop
+   * calls it while `guardChange` runs (the commit as the turn left it), and again after a guard that
+   * restored files; it never runs twice at once.
    */
   prepareJudge(): Promise<JudgedTree>;
   /** Lines added + deleted on the run's branch since its base. */

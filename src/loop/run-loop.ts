@@ -173,13 +173,24 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       return end(turn.budgetReason ? 'budget-exhausted' : 'cancelled', stopped);
     }
 
-    // The guard first: it may restore protected files, and the gates must judge the tree as restored.
-    const guard = await ports.guardChange(iteration);
+    // The judge checkout is reset to the turn's commit while the guard reads the worktree: different
+    // trees, no step of one waits for the other. The guard may restore protected files in a commit of
+    // its own; the gates must judge the tree as restored, so the judge then prepares again for it.
+    const judgeReady = settle(ports.prepareJudge());
+    const guard = await ports.guardChange(iteration).catch(async (error: unknown) => {
+      await judgeReady; // nothing left running in the judge checkout behind the error
+      throw error;
+    });
     lastGuard = guard;
     // The gates judge the commit in Sluice's own checkout, never the agent's worktree.
     const gateGroups: Array<Promise<void>> = [];
     const judged = await judgeIteration({
-      prepare: () => ports.prepareJudge(),
+      prepare: async () => {
+        const early = await judgeReady;
+        if (guard.reverted.length > 0) return ports.prepareJudge();
+        if ('error' in early) throw early.error;
+        return early.value;
+      },
       config: input.config,
       ...input.judgeScratch,
       logsDir: join(turnDir, 'logs'),
@@ -266,6 +277,15 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       iteration++;
       return end('blocked', stall);
     }
+  }
+}
+
+/** A promise's outcome as a value: started early, awaited later, never an unhandled rejection. */
+async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  try {
+    return { value: await promise };
+  } catch (error) {
+    return { error };
   }
 }
 

@@ -67,9 +67,13 @@ export async function createRunPorts(
   // What the iteration records at its end, in the one transaction that finishes it: gate results, the
   // guard's findings, the judge's notes. An iteration that never finishes is started again on resume, and
   // its start drops what the lost attempt recorded anyway.
-  let pending: { events: Array<{ type: string; payload: unknown }>; gates?: IterationEndWrites['gates'] } = {
-    events: [],
-  };
+  // The judge's notes are kept apart: the judge checkout is prepared while the guard runs, and they are
+  // written after the guard's findings whichever finished first.
+  let pending: {
+    events: Array<{ type: string; payload: unknown }>;
+    judgeEvents: Array<{ type: string; payload: unknown }>;
+    gates?: IterationEndWrites['gates'];
+  } = { events: [], judgeEvents: [] };
   // Set by a turn's commit: `git add -A` succeeded in the worktree and nothing has run in it since, so it
   // holds no untracked file that is not ignored (add -A fails on one it cannot stage).
   let stagedEverything = false;
@@ -81,7 +85,7 @@ export async function createRunPorts(
     async startIteration(iteration, info) {
       // verifyObjectsWrittenSince adds the file system clock's margin (a second where ctimes are whole seconds).
       turnStartedMs = Date.now();
-      pending = { events: [] };
+      pending = { events: [], judgeEvents: [] };
       stagedEverything = false;
       index = undefined;
       await store.startIteration(run.id, iteration, info);
@@ -100,10 +104,10 @@ export async function createRunPorts(
     },
     async finishIteration(iteration, record) {
       const writes: IterationEndWrites = {
-        events: pending.events,
+        events: [...pending.events, ...pending.judgeEvents],
         ...(pending.gates ? { gates: pending.gates, bench: { runId: run.id, iteration, commit: lastCommit } } : {}),
       };
-      pending = { events: [] };
+      pending = { events: [], judgeEvents: [] };
       await store.finishIteration(
         run.id,
         iteration,
@@ -129,16 +133,23 @@ export async function createRunPorts(
         return [`the repository's git dir ${repository.commonDir} is gone`];
       const changes = await compareRepository(repository);
       const restored = changes.length > 0 ? await restoreRepository(repository, changes) : [];
-      const checkout = await checkRunCheckout(run.worktreePath, {
-        repoRoot: run.repoRoot,
-        branch: run.branch,
-        commonDir: repository.commonDir,
-      });
+      // The loose objects are listed and hashed while git answers the checkout check: neither writes.
+      // Both settle before an error of either is thrown: no git call of the check outlives it.
+      const [checked, verified] = await Promise.allSettled([
+        checkRunCheckout(run.worktreePath, {
+          repoRoot: run.repoRoot,
+          branch: run.branch,
+          commonDir: repository.commonDir,
+        }),
+        verifyObjectsWrittenSince(repository.commonDir, turnStartedMs),
+      ]);
+      if (checked.status === 'rejected') throw checked.reason;
+      if (verified.status === 'rejected') throw verified.reason;
+      const [checkout, objects] = [checked.value, verified.value];
       index =
         checkout.status === 'intact'
           ? { file: join(checkout.gitDir, 'index'), format: run.baseCommit.length === 64 ? 'sha256' : 'sha1' }
           : undefined;
-      const objects = await verifyObjectsWrittenSince(repository.commonDir, turnStartedMs);
       const problems = [
         ...changes.map(
           (change) =>
@@ -205,7 +216,7 @@ export async function createRunPorts(
       // The commit this process made or found last: what the iteration records is what is judged.
       const tree = await judge.prepare(lastCommit);
       if (tree.notes.length > 0)
-        pending.events.push({ type: judgeEvent, payload: { commit: tree.commit, notes: tree.notes } });
+        pending.judgeEvents.push({ type: judgeEvent, payload: { commit: tree.commit, notes: tree.notes } });
       return tree;
     },
     async headCommit() {

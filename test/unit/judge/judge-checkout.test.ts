@@ -1,4 +1,13 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../src/config/load-config.ts';
@@ -137,6 +146,27 @@ describe('JudgeCheckout', () => {
     expect(readlinkSync(join(again.root, 'node_modules'))).toBe(join(repo, 'node_modules'));
     await judge.remove();
     expect(existsSync(join(repo, 'node_modules/left-pad/index.js'))).toBe(true);
+  });
+
+  it('borrows dependencies installed since the last check, and links them again when the judged tree broke the link', async () => {
+    const repo = await gitdir({ files: { '.gitignore': 'node_modules/\n', 'index.js': '\n' } });
+    const judge = judgeOf(repo);
+    const head = await git(repo, 'rev-parse', 'HEAD');
+    const none = await judge.prepare(head);
+    expect(existsSync(join(none.root, 'node_modules'))).toBe(false);
+    // Installed in the user's checkout after the first check: asked for while the checkout is reset.
+    mkdirSync(join(repo, 'node_modules/left-pad'), { recursive: true });
+    const installed = await judge.prepare(head);
+    expect(readlinkSync(join(installed.root, 'node_modules'))).toBe(join(repo, 'node_modules'));
+    // A gate swapped the borrowed link for a folder of its own: the reset drops it, and it is borrowed again.
+    rmSync(join(installed.root, 'node_modules'));
+    mkdirSync(join(installed.root, 'node_modules/forged'), { recursive: true });
+    const again = await judge.prepare(head);
+    expect(again.notes).toContain('kept folders changed since the last check (node_modules): removed and set up again');
+    expect(again.notes).toContain('dependencies from your checkout: node_modules');
+    expect(readlinkSync(join(again.root, 'node_modules'))).toBe(join(repo, 'node_modules'));
+    await judge.remove();
+    expect(existsSync(join(repo, 'node_modules/left-pad'))).toBe(true);
   });
 
   it('judges nothing when the commit holds a symbolic link that leads outside the repository', async () => {

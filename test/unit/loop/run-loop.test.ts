@@ -113,6 +113,82 @@ describe('runLoop', () => {
     });
   });
 
+  it('resets the judge checkout while the guard runs, and judges the restored commit when the guard restores files', async () => {
+    const dir = tempDir();
+    // The gate passes only in the checkout prepared after the guard's restore.
+    const [early, restored] = [tempDir(), tempDir()];
+    writeFiles(restored, { 'restored.txt': 'yes' });
+    const steps: string[] = [];
+    const prepared: string[] = [early, restored];
+    const ports: LoopPorts = {
+      ...memoryPorts([], dir),
+      prepareJudge: async () => {
+        steps.push('prepare');
+        return { commit: `c${steps.length}`, root: prepared.shift() ?? dir, notes: [] };
+      },
+      guardChange: async () => {
+        steps.push('guard starts');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        steps.push('guard ends');
+        const finding = {
+          rule: 'assertions-removed',
+          path: 't.js',
+          line: 1,
+          severity: 'revert' as const,
+          message: 'm',
+        };
+        return { baseCommit: 'base', findings: [], reverted: [finding] };
+      },
+    };
+    const outcome = await runLoop(
+      loopInput(dir, {
+        ports,
+        config: parseConfigText('gates:\n  restored: { run: "test -f restored.txt" }\n', 'inline'),
+        budgets: { maxIterations: 1 },
+      }),
+    );
+    expect(steps).toEqual(['prepare', 'guard starts', 'guard ends', 'prepare']);
+    expect(outcome.lastCheck?.verdict).toBe('passed');
+  });
+
+  it('judges the turn as committed when the guard restores nothing, preparing the judge once', async () => {
+    const dir = tempDir();
+    const judgeRoot = tempDir();
+    const steps: string[] = [];
+    const ports: LoopPorts = {
+      ...memoryPorts([], judgeRoot),
+      prepareJudge: async () => {
+        steps.push('prepare');
+        return { commit: 'c1', root: judgeRoot, notes: [] };
+      },
+      guardChange: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        steps.push('guard ends');
+        return { baseCommit: 'base', findings: [], reverted: [] };
+      },
+    };
+    await runLoop(loopInput(dir, { ports, budgets: { maxIterations: 2 } }));
+    expect(steps).toEqual(['prepare', 'guard ends', 'prepare', 'guard ends']);
+  });
+
+  it('waits for the judge checkout to be ready before a guard failure ends the run', async () => {
+    const dir = tempDir();
+    let judgeSettled = false;
+    const ports: LoopPorts = {
+      ...memoryPorts([], dir),
+      prepareJudge: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        judgeSettled = true;
+        throw new Error('judge checkout failed');
+      },
+      guardChange: async () => {
+        throw new Error('guard failed');
+      },
+    };
+    await expect(runLoop(loopInput(dir, { ports }))).rejects.toThrow('guard failed');
+    expect(judgeSettled).toBe(true);
+  });
+
   it('blocks a run whose agent changes nothing', async () => {
     const dir = tempDir();
     const ports = memoryPorts([false, false, false]);
