@@ -144,8 +144,9 @@ class NeutralizerReader {
     }
     // `setTimeout(...)`, `threading.Thread(...)`, `.then(...)`, `.forEach(...)`: found by the callee's name, then
     // the call around it.
-    // Only the names the source holds: a native regex is compiled at every search, and most files hold none.
-    const named = syntax.callNames ? calleeNames.filter((name) => source.includes(name)) : [];
+    // Only the names the source calls (`then(`, `setTimeout(`): a native regex is compiled at every search, and
+    // most files call none of them.
+    const named = syntax.callNames ? calleeNames.filter((name) => source.includes(`${name}(`)) : [];
     if (syntax.callNames && named.length > 0) {
       const regex = `^(?:${named.join('|')})$`;
       for (const name of root.findAll({ rule: { any: syntax.callNames.map((kind) => ({ kind, regex })) } })) {
