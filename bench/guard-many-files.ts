@@ -98,7 +98,7 @@ function renderFile(file: number, changed: boolean): string {
 }
 
 /** Commit the 200 files, then change them all in the working tree; returns the findings the change must give. */
-export async function writeRepo(repo: string, env: NodeJS.ProcessEnv): Promise<{ base: string; expected: ExpectedFinding[] }> {
+async function writeRepo(repo: string, env: NodeJS.ProcessEnv): Promise<{ base: string; expected: ExpectedFinding[] }> {
   await mkdir(join(repo, 'src'), { recursive: true });
   await mkdir(join(repo, 'test'), { recursive: true });
   await writeFile(join(repo, 'package.json'), `${JSON.stringify({ name: 'bench-guard', type: 'module' }, null, 2)}\n`);
