@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gitdir } from '../support/gitdir.ts';
-import { type CliRun, repoRoot, runSluice } from '../support/sluice-cli.ts';
+import { type CliRun, repoRoot, runNodeScript, runSluice } from '../support/sluice-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 // bin/sluice.js starts `guard`, `check` and `hook` from a CommonJS bundle of their own
@@ -15,31 +14,7 @@ const esModuleCli = join(repoRoot, 'dist', 'cli', 'main.js');
 
 /** `node dist/cli/main.js <args>`: the ES module CLI, as bin/sluice.js ran every command before. */
 function runEsModuleCli(args: string[], options: { cwd: string; input?: string }): Promise<CliRun> {
-  return runNode([esModuleCli, ...args], options);
-}
-
-function runNode(
-  argv: string[],
-  options: { cwd: string; input?: string; env?: Record<string, string | undefined> },
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, {
-      cwd: options.cwd,
-      env: { ...process.env, CI: '1', NO_COLOR: '1', ...options.env },
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
-  });
+  return runNodeScript([esModuleCli, ...args], options);
 }
 
 /** Every file a run of bin/sluice.js loads, by URL (a module.registerHooks resolve hook, for require and import). */
@@ -146,7 +121,7 @@ describe('the fast start of the hot commands', () => {
     copyFileSync(join(repoRoot, 'bin', 'sluice.js'), join(root, 'bin', 'sluice.js'));
     copyFileSync(join(repoRoot, 'bin', 'package.json'), join(root, 'bin', 'package.json'));
     writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
-    const bin = (...args: string[]) => runNode([join(root, 'bin', 'sluice.js'), ...args], { cwd: root });
+    const bin = (...args: string[]) => runNodeScript([join(root, 'bin', 'sluice.js'), ...args], { cwd: root });
 
     const notBuilt = await bin('guard');
     expect(notBuilt).toMatchObject({
@@ -192,13 +167,13 @@ startHotCommand({
 if (answer === 'exit') setInterval(() => {}, 1000);
 `,
     );
-    const never = await runNode([script, 'hot', 'never'], { cwd: dir });
+    const never = await runNodeScript([script, 'hot', 'never'], { cwd: dir });
     expect(never.exitCode).toBe(13);
     expect(never.stderr).toContain('sluice: internal error (please report it): the command ended without an exit code');
     // An exit code set on the way out stands, as it does for main.ts's await.
-    const exited = await runNode([script, 'hot', 'exit'], { cwd: dir });
+    const exited = await runNodeScript([script, 'hot', 'exit'], { cwd: dir });
     expect(exited).toMatchObject({ exitCode: 130, stderr: '' });
-    const answered = await runNode([script, 'hot', '1'], { cwd: dir });
+    const answered = await runNodeScript([script, 'hot', '1'], { cwd: dir });
     expect(answered).toMatchObject({ exitCode: 1, stderr: '' });
   });
 });

@@ -18,8 +18,16 @@ export function runSluice(
   args: string[],
   options: { cwd: string; env?: Record<string, string | undefined>; input?: string },
 ): Promise<CliRun> {
+  return runNodeScript([sluiceBin, ...args], options);
+}
+
+/** Node (this test's own binary) with `argv`: a script and its arguments, run as runSluice runs the CLI. */
+export function runNodeScript(
+  argv: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; input?: string },
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [sluiceBin, ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd: options.cwd,
       env: { ...process.env, CI: '1', NO_COLOR: '1', ...options.env },
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -18,7 +18,7 @@ export const assertionWeakened: GuardRule = {
   id: 'assertion-weakened',
   check({ base, pairs, files, changed }) {
     const contents = new Map(changed.map((file) => [file.path, file]));
-    const weakened = pairs.flatMap(({ before, after }) => {
+    const changedTests = pairs.flatMap(({ before, after }) => {
       if (sameSource(before, after)) return [];
       const beforeSource = contents.get(before.path)?.before;
       const afterSource = contents.get(after.path)?.after;
@@ -32,19 +32,17 @@ export const assertionWeakened: GuardRule = {
       const source = contents.get(file.path);
       if (source?.after === undefined || !file.after?.length) return [];
       return addedShadows(file.path, source.before, source.after).map(
-        (shadow): Finding => ({
-          rule: 'assertion-weakened',
-          path: file.path,
-          line: shadow.line,
-          severity: 'block',
-          message:
+        (shadow): Finding =>
+          weakened(
+            file.path,
+            shadow.line,
             `${file.path}:${shadow.line} redefines \`${shadow.name}\` (\`${oneLine(shadow.text)}\`), so the assertions ` +
-            `that call it no longer check anything; delete this line and use the real \`${shadow.name}\`` +
-            (source.before === undefined ? '' : ` as ${base}:${file.path} does`),
-        }),
+              `that call it no longer check anything; delete this line and use the real \`${shadow.name}\`` +
+              (source.before === undefined ? '' : ` as ${base}:${file.path} does`),
+          ),
       );
     });
-    return [...weakened, ...shadowed, ...stubbedSubjects(base, pairs, contents)];
+    return [...changedTests, ...shadowed, ...stubbedSubjects(base, pairs, contents)];
   },
 };
 
@@ -89,16 +87,13 @@ function stubbedSubjects(
       .join(', ');
     const more = uses.length > 3 ? ` and ${uses.length - 3} more` : '';
     const path = uses[0]?.test.path ?? '';
-    return {
-      rule: 'assertion-weakened',
+    return weakened(
       path,
-      line: stub.line,
-      severity: 'block',
-      message:
-        `${path}:${stub.line} replaces \`${stub.name}\` (\`${oneLine(stub.text)}\`), which ${base} did not, and ` +
+      stub.line,
+      `${path}:${stub.line} replaces \`${stub.name}\` (\`${oneLine(stub.text)}\`), which ${base} did not, and ` +
         `assertions that were there at ${base} now call it, so they check the stub, not the code: ${shown}${more}. ` +
         `Delete line ${stub.line}.`,
-    };
+    );
   });
 }
 
@@ -129,16 +124,13 @@ function replacedAssertions(
     if (!counterpart || !weaker(counterpart.judgement, then)) return [];
     const { assertion: now, judgement: judged } = counterpart;
     return [
-      {
-        rule: 'assertion-weakened',
-        path: after.path,
-        line: now.line,
-        severity: 'block',
-        message:
-          `test "${testName(after)}" (${after.path}:${now.line}) now asserts \`${oneLine(now.text)}\`, which ${judged.reason}; ` +
+      weakened(
+        after.path,
+        now.line,
+        `test "${testName(after)}" (${after.path}:${now.line}) now asserts \`${oneLine(now.text)}\`, which ${judged.reason}; ` +
           `at ${base} it asserted \`${oneLine(was.text)}\` (line ${was.line} of ${before.path}), which ${then.reason}. ` +
           `Restore \`${oneLine(was.text)}\`.`,
-      },
+      ),
     ];
   });
 }
@@ -168,16 +160,13 @@ function rebound(
     const [judgedThen] = judged([was], before.path, { source: beforeSource, from: before.line });
     if (!judgedNow || !judgedThen || !weaker(judgedNow.judgement, judgedThen.judgement)) return [];
     return [
-      {
-        rule: 'assertion-weakened',
-        path: after.path,
-        line: now.line,
-        severity: 'block',
-        message:
-          `test "${testName(after)}" (${after.path}:${now.line}) still asserts \`${oneLine(now.text)}\`, but it now ` +
+      weakened(
+        after.path,
+        now.line,
+        `test "${testName(after)}" (${after.path}:${now.line}) still asserts \`${oneLine(now.text)}\`, but it now ` +
           `${judgedNow.judgement.reason}; at ${base} it ${judgedThen.judgement.reason}. Restore the values the ` +
           `test binds from ${base}:${before.path}.`,
-      },
+      ),
     ];
   });
 }
@@ -186,6 +175,11 @@ function rebound(
 function alike(a: Assertion, b: Assertion): number {
   const tokens = new Set(a.key.split(' '));
   return b.key.split(' ').filter((token) => tokens.has(token)).length;
+}
+
+/** A blocking finding of this rule. */
+function weakened(path: string, line: number, message: string): Finding {
+  return { rule: 'assertion-weakened', path, line, severity: 'block', message };
 }
 
 /** Whether `now` checks less than `then`: a lower strength, or any error where a specific one was expected. */
@@ -255,17 +249,14 @@ function shortCircuited(
     }
     const was = before.assertions.find((assertion) => assertion.key === now.key);
     return [
-      {
-        rule: 'assertion-weakened',
-        path: after.path,
-        line: now.line,
-        severity: 'block',
-        message:
-          `test "${testName(after)}" (${after.path}:${now.line}) now runs \`${oneLine(now.text)}\` only behind ` +
+      weakened(
+        after.path,
+        now.line,
+        `test "${testName(after)}" (${after.path}:${now.line}) now runs \`${oneLine(now.text)}\` only behind ` +
           `\`${guard}\`, which short-circuits it; ` +
           (was ? `at ${base} it ran unconditionally (line ${was.line} of ${before.path}). ` : '') +
           `Remove \`${guard}\` and what precedes it so that the assertion always runs.`,
-      },
+      ),
     ];
   });
 }
