@@ -104,7 +104,10 @@ function documentValue(document: ReturnType<typeof parseDocument>, label: string
         { cause: error },
       );
     }
-    throw error;
+    // What yaml finds only while building the value: a YAML 1.1 merge key (`<<:`) given something that is no map.
+    throw new ConfigError(`invalid YAML\n${label}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -227,6 +227,9 @@ describe('the config loader on any input', () => {
       `${Array.from({ length: 12 }, (_, i) => `m${i}: &m${i} { <<: [${i > 0 ? `*m${i - 1}, *m${i - 1}` : '{}'}] }`).join('\n')}\ngates: { a: { run: x } }\n`,
     ],
     ['a huge number', 'gates:\n  a: { run: x, timeout: 1e999 }\n'],
+    // Found by the fuzz above (1 run in about 6,000): yaml threw a plain Error while building the value.
+    ['a YAML 1.1 merge key given no map', '%YAML 1.1\n---\n<<: '],
+    ['a YAML 1.1 merge key given a list of scalars', '%YAML 1.1\n---\n<<: [1, 2]\ngates: {}\n'],
     ['a NUL byte', 'gates:\n  a: { run: "x\0" }\n'],
     ['a byte-order mark', '\uFEFFgates:\n  a: { run: x }\n'],
   ])('answers %s with a config or a ConfigError', (_, text) => {
