@@ -14,6 +14,7 @@ export const guardRuleIds = [
   'table-row-changed',
   'assertion-weakened',
   'test-support-weakened',
+  'checks-suppressed',
   'runner-config-narrowed',
   'runner-code-loaded',
   'snapshot-rewritten',

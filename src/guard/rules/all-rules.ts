@@ -2,6 +2,7 @@ import type { GuardRule } from '../finding.ts';
 import { assertionWeakened } from './assertion-weakened.ts';
 import { assertionsRemoved } from './assertions-removed.ts';
 import { assertionsUnreachable } from './assertions-unreachable.ts';
+import { checksSuppressed } from './checks-suppressed.ts';
 import { codeDetectsTests } from './code-detects-tests.ts';
 import { expectedValueChanged } from './expected-value-changed.ts';
 import { protectedPathChanged } from './protected-path-changed.ts';
@@ -28,6 +29,7 @@ export const guardRules: readonly GuardRule[] = [
   tableRowChanged,
   assertionWeakened,
   testSupportWeakened,
+  checksSuppressed,
   runnerConfigNarrowed,
   runnerCodeLoaded,
   snapshotRewritten,
