@@ -22,9 +22,11 @@ const severityNotes: Record<Finding['severity'], string> = {
 export const command = declareCommand({
   name: 'guard',
   description: `Check the change from a base ref to the working tree (uncommitted and untracked files included) for
-weakened tests and protected files: deleted test files or cases, new skip/only/xfail markers,
-removed assertions, changed expected values, runner config that filters tests, rewritten
-snapshots, changes to sluice.yaml or CI config. JS/TS, Python, Go and Rust.`,
+weakened tests and protected files: deleted, moved-away or skipped tests, removed, weakened or
+unreachable assertions, stubs over the code under test, weakened test helpers, changed expected
+values and snapshots, runner config that filters tests, code the runner loads, silenced linters
+and type checks, code that notices it is under test, changes to sluice.yaml or CI config.
+JS/TS, Python, Go and Rust; the README lists every rule.`,
   flags: {
     dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'Run as if started in <path>' },
     base: {

@@ -1,5 +1,6 @@
 import type { ChangedFile } from '../changed-files.ts';
 import type { Finding, GuardRule } from '../finding.ts';
+import { testDataFolder } from '../tests/test-data-folders.ts';
 import { oneLine } from './describe.ts';
 
 /**
@@ -10,22 +11,19 @@ const suppressions: ReadonlyArray<{ file: RegExp; marker: RegExp }> = [
   {
     file: /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/,
     marker:
-      /(?:\/\/|\/\*)\s*(?:eslint-disable(?:-next-line|-line)?|@ts-(?:ignore|expect-error|nocheck)|biome-ignore|oxlint-disable(?:-next-line|-line)?|deno-lint-ignore(?:-file)?|tslint:disable|jshint\s+ignore|@flow\s+weak|\$FlowFixMe|\$FlowIgnore)\b/,
+      /(?:\/\/|\/\*)\s*(?:eslint-disable(?:-next-line|-line)?|@ts-(?:ignore|expect-error|nocheck)|biome-ignore|oxlint-disable(?:-next-line|-line)?|deno-lint-ignore(?:-file)?|tslint:disable|jshint\s+ignore|@flow\s+weak|\$FlowFixMe|\$FlowIgnore)\b|\/\*\s*eslint\s+[\w@/-]+\s*:\s*["']?(?:off|0)\b/,
   },
   {
     file: /\.pyi?$/,
     marker:
-      /#\s*(?:type:\s*ignore|noqa\b|pyright:\s*(?:ignore|basic)|pylint:\s*disable|mypy:\s*ignore-errors|ruff:\s*noqa|pytype:\s*disable)/,
+      /#\s*(?:type:\s*ignore|noqa\b|pyright:\s*(?:ignore|basic)|pylint:\s*disable|mypy:\s*(?:ignore-errors|disable-error-code)|ruff:\s*noqa|pytype:\s*disable)/,
   },
   { file: /\.go$/, marker: /\/\/\s*(?:nolint\b|lint:ignore\b|#nosec\b)/ },
   { file: /\.rs$/, marker: /#!?\[\s*(?:allow|expect)\s*\(/ },
 ];
 
-/** Test data: sample inputs of linters and checkers under test, not the project's code. */
-const dataFolder = /(?:^|\/)(?:fixtures|__fixtures__|testdata|snapshots|__snapshots__)\//;
-
 function markerOf(path: string): RegExp | undefined {
-  if (dataFolder.test(path)) return undefined;
+  if (testDataFolder.test(path)) return undefined;
   return suppressions.find(({ file }) => file.test(path))?.marker;
 }
 

@@ -1,6 +1,7 @@
 import type { ChangedFile } from '../changed-files.ts';
 import type { Finding, GuardRule } from '../finding.ts';
 import { judgeAssertion, Strengths } from '../tests/assertion-strength.ts';
+import { testDataFolder } from '../tests/test-data-folders.ts';
 import { isTestFile } from '../tests/test-languages.ts';
 import { neutralizerAt } from '../unreachable/neutralizer.ts';
 import { neutralizersOf } from '../unreachable/neutralizers.ts';
@@ -14,7 +15,7 @@ import { oneLine, plural } from './describe.ts';
 const supportFolder =
   /(?:^|\/)(?:tests?|__tests__|specs?|testing|testutils?|test[-_]?utils|test[-_]?helpers|test[-_]?support)\//;
 /** Data and sample inputs of tests, not code they run to check: changing them is the snapshot rule's business. */
-const dataFolder = /(?:^|\/)(?:fixtures|__fixtures__|testdata|data|snapshots|__snapshots__)\//;
+const dataFolder = (path: string) => testDataFolder.test(path) || /(?:^|\/)data\//.test(path);
 
 /** The statements that make a check fail, by language: `assert`, `raise`, `throw`, `expect(`, `t.Errorf`, `panic!`. */
 const checkLine: ReadonlyArray<{ file: RegExp; line: RegExp }> = [
@@ -37,7 +38,7 @@ const checkLine: ReadonlyArray<{ file: RegExp; line: RegExp }> = [
 export function mayBeTestSupport(path: string): boolean {
   return (
     supportFolder.test(path) &&
-    !dataFolder.test(path) &&
+    !dataFolder(path) &&
     !/(?:^|\/)conftest\.py$/.test(path) &&
     checkLine.some(({ file }) => file.test(path))
   );

@@ -1,3 +1,5 @@
+import { testDataFolder } from '../tests/test-data-folders.ts';
+
 /**
  * Files a change adds where the test runner looks for itself or its packages before anything else: inside a
  * dependency folder (`node_modules/vitest/...`, `.venv/lib/.../site-packages/pytest/...`), or a module at the top
@@ -83,7 +85,7 @@ const runnerModules = new Set([
 export function shadowedBy(path: string): { place: string; reason: string } | undefined {
   const dependency = dependencyFolder.exec(path);
   // Packages inside test fixtures are the test's data (a resolver's or a bundler's), not what the runner loads.
-  if (dependency && !/(?:^|\/)(?:fixtures|__fixtures__|testdata)\//.test(dependency[1] ?? '')) {
+  if (dependency && !testDataFolder.test(dependency[1] ?? '')) {
     const place = `${dependency[1] ?? ''}${dependency[2]}/${dependency[3]}`;
     return {
       place,
