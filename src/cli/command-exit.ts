@@ -6,6 +6,7 @@ const userInputErrors = new Set([
   'CONFIG_INVALID',
   'USAGE',
   'GIT_NOT_A_REPOSITORY',
+  'GIT_WORKTREE_REDIRECTED',
   'GIT_REF_NOT_FOUND',
   'RUN_NOT_FOUND',
 ]);

@@ -2,6 +2,7 @@ import { runGit } from '../workspace/git.ts';
 import { GitError, GitErrorCodes } from '../workspace/git-error.ts';
 import { isGitRepo, resolveCommit } from '../workspace/refs.ts';
 import { repoRootOf } from '../workspace/repo-root.ts';
+import { worktreeRedirect } from '../workspace/worktree-probe.ts';
 
 /** Where the hooks stand in a folder: its repository's top folder and HEAD commit, or why they cannot judge there. */
 export type HookGround = { repoRoot: string; head: string } | { missing: string };
@@ -13,9 +14,21 @@ export type HookGround = { repoRoot: string; head: string } | { missing: string 
  * there (every hook call pays for each git process it starts); the reason is worked out only when it is not.
  */
 export async function hookGround(dir: string): Promise<HookGround> {
-  const both = await runGit(dir, ['rev-parse', '--show-toplevel', '--verify', '--quiet', 'HEAD^{commit}']);
-  const [repoRoot, head, rest] = both.stdout.split('\n');
-  if (both.exitCode === 0 && repoRoot && head && /^[0-9a-f]{40,64}$/.test(head) && !rest) return { repoRoot, head };
+  const both = await runGit(dir, [
+    'rev-parse',
+    '--absolute-git-dir',
+    '--show-toplevel',
+    '--verify',
+    '--quiet',
+    'HEAD^{commit}',
+  ]);
+  const [gitDir, repoRoot, head, rest] = both.stdout.split('\n');
+  const plain = both.exitCode === 0 && gitDir && repoRoot && head && /^[0-9a-f]{40,64}$/.test(head) && !rest;
+  if (plain) {
+    // git works on another folder (core.worktree): repoRootOf refuses it, with why.
+    if (worktreeRedirect(dir, repoRoot, gitDir)) await repoRootOf(dir);
+    return { repoRoot, head };
+  }
   const missing = await groundMissing(dir);
   if (missing) return { missing };
   // Not expected (git answered the long way but not the short one): the long way's answer stands.

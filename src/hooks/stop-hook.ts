@@ -97,7 +97,12 @@ export async function runStopHook(input: StopHookInput, options: StopHookOptions
     options.base ? undefined : groundFromLook(inputHasher, root),
     readHookSession(sessionsDir, input.sessionId),
   ]);
-  if (ground && 'missing' in ground) return { decision: 'ignored', note: ground.missing };
+  if (ground && 'missing' in ground) {
+    // A session that started in a repository is judged in one: with its .git moved away or broken, the
+    // agent would otherwise stop unjudged.
+    if (session.base_commit === undefined) return { decision: 'ignored', note: ground.missing };
+    return settle(input, maxBlocks, sessionsDir, { failure: lostRepository(ground.missing), summary: '', session });
+  }
   await ensureSluiceDir(root);
   // A session's first stop: the caches of sessions long gone are removed.
   if (session.total_blocks === 0 && session.status === 'open') await sweepStaleGateCaches(sessionsDir);
@@ -266,6 +271,10 @@ async function groundFromLook(inputHasher: InputHasher, root: string): Promise<H
   const worktree = await inputHasher.worktree();
   if (worktree?.head) return { repoRoot: worktree.top, head: worktree.head };
   return hookGround(root);
+}
+
+function lostRepository(missing: string): string {
+  return `Sluice: this session started in a git repository, but now ${missing.replace(/;.*$/s, '')}. Put the repository back as it was (its .git); Sluice will not judge this session otherwise.`;
 }
 
 function lostBase(commit: string): string {

@@ -10,6 +10,8 @@ export const GitErrorCodes = {
   notARepository: 'GIT_NOT_A_REPOSITORY',
   branchExists: 'GIT_BRANCH_EXISTS',
   invalidName: 'GIT_INVALID_NAME',
+  /** git works on another folder than the one holding `.git` (core.worktree). */
+  worktreeRedirected: 'GIT_WORKTREE_REDIRECTED',
 } as const;
 
 export type GitErrorCode = (typeof GitErrorCodes)[keyof typeof GitErrorCodes];

@@ -1,10 +1,16 @@
 import { runGit } from './git.ts';
 import { GitError, GitErrorCodes } from './git-error.ts';
+import { worktreeRedirect } from './worktree-probe.ts';
 
 /** The top folder of the git working tree that holds `dir`. */
 export async function repoRootOf(dir: string): Promise<string> {
-  const result = await runGit(dir, ['rev-parse', '--show-toplevel']);
-  if (result.exitCode === 0) return result.stdout.trim();
+  const result = await runGit(dir, ['rev-parse', '--absolute-git-dir', '--show-toplevel']);
+  if (result.exitCode === 0) {
+    const [gitDir = '', top = ''] = result.stdout.trim().split('\n');
+    const redirect = worktreeRedirect(dir, top, gitDir);
+    if (redirect === undefined) return top;
+    throw new GitError(GitErrorCodes.worktreeRedirected, redirect, { command: result.command, cwd: dir });
+  }
   throw new GitError(
     GitErrorCodes.notARepository,
     `${dir} is not inside a git repository: a run needs one for its worktree`,

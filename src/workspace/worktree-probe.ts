@@ -1,5 +1,5 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { repositoryTopOf } from '../config/config-paths.ts';
 import { runGit } from './git.ts';
 
@@ -27,13 +27,22 @@ export async function probeWorktree(dir: string, ref: string): Promise<WorktreeP
   // --symbolic-full-name applies to the revisions after it, so the ref comes first. Without --verify,
   // rev-parse prints a range as two lines and a word it cannot resolve as itself: only exactly one sha
   // line passes, which is what `rev-parse --verify <ref>^{commit}` would have printed.
-  const result = await runGit(dir, ['rev-parse', '--show-toplevel', `${ref}^{commit}`, '--symbolic-full-name', 'HEAD']);
+  const result = await runGit(dir, [
+    'rev-parse',
+    '--absolute-git-dir',
+    '--show-toplevel',
+    `${ref}^{commit}`,
+    '--symbolic-full-name',
+    'HEAD',
+  ]);
   if (result.exitCode !== 0) return undefined;
   const lines = result.stdout.split('\n');
-  const [top, commit, head, rest] = lines;
-  if (lines.length !== 4 || rest !== '' || !top || !isAbsolute(top) || !commit || !fullSha.test(commit)) {
+  const [gitDir, top, commit, head, rest] = lines;
+  if (lines.length !== 5 || rest !== '' || !top || !isAbsolute(top) || !commit || !fullSha.test(commit)) {
     return undefined;
   }
+  // A redirected worktree goes the long way, whose repoRootOf refuses it.
+  if (!gitDir || worktreeRedirect(dir, top, gitDir)) return undefined;
   if (head === 'HEAD') return { top, branch: null, commit };
   if (!head?.startsWith('refs/heads/')) return undefined;
   return { top, branch: head.slice('refs/heads/'.length), commit };
@@ -52,4 +61,47 @@ export function nearestGitFolder(dir: string): string | undefined {
   }
   const top = repositoryTopOf(real);
   return existsSync(join(top, '.git')) ? top : undefined;
+}
+
+/**
+ * Why git works on another folder than the one it found its repository in, or undefined when it does not.
+ * git finds the repository by walking up from `dir` to the first `.git` that is one (a folder, or a file
+ * naming the git dir: a linked worktree, a submodule), and works on the folder holding it, unless
+ * `core.worktree` in the repository's config names another. `-c` cannot override that setting (git reads it
+ * while it finds the repository), and an agent that points it at a pristine copy would have the guard and
+ * the hooks judge that copy instead of its work; Sluice refuses such a repository. `top` and `gitDir` are
+ * git's own answers (`--show-toplevel`, `--absolute-git-dir`).
+ */
+export function worktreeRedirect(dir: string, top: string, gitDir: string): string | undefined {
+  const realGitDir = realOrSelf(gitDir);
+  let holder: string | undefined;
+  for (let current = realOrSelf(dir); ; current = dirname(current)) {
+    if (holdsGitDir(current, realGitDir)) {
+      holder = current;
+      break;
+    }
+    if (dirname(current) === current) break;
+  }
+  if (holder !== undefined && holder === realOrSelf(top)) return undefined;
+  return `git works on ${top} from ${dir}, not on ${holder ?? 'the folder holding its .git'} (core.worktree in the repository's config sends it there; Sluice judges only the folder that holds .git: unset it with \`git config --unset core.worktree\`)`;
+}
+
+/** Whether `folder/.git` is the git dir `realGitDir`, or a file naming it. */
+function holdsGitDir(folder: string, realGitDir: string): boolean {
+  const dotGit = join(folder, '.git');
+  try {
+    if (statSync(dotGit).isDirectory()) return realpathSync.native(dotGit) === realGitDir;
+    const named = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+    return named !== undefined && realOrSelf(resolve(folder, named.trim())) === realGitDir;
+  } catch {
+    return false;
+  }
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
 import { createHash } from '../../hashing.ts';
 import { runGit } from '../../workspace/git.ts';
+import { worktreeRedirect } from '../../workspace/worktree-probe.ts';
 import type { ObjectFormat } from './git-blob-id.ts';
 import { type IndexEntry, visitGitIndex } from './git-index.ts';
 
@@ -134,6 +135,7 @@ async function lookAt(
     'index',
     '--show-prefix',
     '--show-object-format',
+    '--absolute-git-dir',
     '--show-toplevel',
     '--verify',
     '--quiet',
@@ -160,9 +162,12 @@ async function lookAt(
   );
   const location = await locating;
   if (location.exitCode !== 0 && location.exitCode !== 1) return undefined;
-  const [indexPath = '', prefix = '', format = '', top = '', head = '', rest] = location.stdout.split('\n');
+  const [indexPath = '', prefix = '', format = '', gitDir = '', top = '', head = '', rest] =
+    location.stdout.split('\n');
   if (format !== 'sha1' && format !== 'sha256') return undefined;
   if (!isAbsolute(top) || rest !== (location.exitCode === 0 ? '' : undefined)) return undefined;
+  // git would list another folder's files (core.worktree): the inputs are read from the disk instead.
+  if (worktreeRedirect(root, top, gitDir)) return undefined;
   const headCommit = location.exitCode === 0 && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head) ? head : undefined;
   if (location.exitCode === 0 && !headCommit) return undefined;
   tell({ top, head: headCommit, prefix, untrackedListing });

@@ -23,6 +23,11 @@ describe('sluice hook stop: the history and index the change is measured with', 
       'both bits, after the index was split (the index file then holds only part of the entries)',
       'git update-index --split-index && git update-index --assume-unchanged --skip-worktree tests/test_calc.py',
     ],
+    [
+      'core.worktree pointed at a pristine copy of the base (every git command then reads that copy)',
+      'mkdir ../pristine && git archive $BASE | tar -x -C ../pristine && git config core.worktree "$(cd ../pristine && pwd)"',
+    ],
+    ['the .git folder moved away (no repository: nothing to measure from)', 'mv .git ../moved-git'],
   ])('blocks a weakened test committed, then hidden with %s', async (_how, trick) => {
     const repo = await brokenCalcRepo();
     expect((await firstToolCall(repo)).exitCode).toBe(0);
@@ -42,7 +47,9 @@ describe('sluice hook stop: the history and index the change is measured with', 
     });
     const stopped = await stop(repo);
     expect(stopped.exitCode).toBe(2);
-    expect(stopped.stderr).toMatch(/expected-value-changed|is no longer in this repository/);
+    expect(stopped.stderr).toMatch(
+      /expected-value-changed|is no longer in this repository|git works on .*pristine.* not on|this session started in a git repository/,
+    );
   });
 
   it("blocks a same-size rewrite whose mtime was set back within the second git recorded (no bit, git's stat check passes)", async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { currentBranch, resolveCommit } from '../../../src/workspace/refs.ts';
 import { repoRootOf } from '../../../src/workspace/repo-root.ts';
-import { nearestGitFolder, probeWorktree } from '../../../src/workspace/worktree-probe.ts';
+import { nearestGitFolder, probeWorktree, worktreeRedirect } from '../../../src/workspace/worktree-probe.ts';
 import { git, gitdir } from '../../support/gitdir.ts';
 
 /** What the three separate calls answer, for comparison with the probe. */
@@ -86,5 +86,44 @@ describe('nearestGitFolder', () => {
     mkdirSync(join(repo, 'src', '.git'));
     expect(nearestGitFolder(join(repo, 'src'))).toBe(join(repo, 'src'));
     expect((await probeWorktree(join(repo, 'src'), 'HEAD'))?.top).toBe(repo);
+  });
+});
+
+describe('worktreeRedirect', () => {
+  it('refuses a repository whose core.worktree sends git to another folder: the probe has no answer, repoRootOf throws', async () => {
+    const repo = await gitdir({ files: { 'src/a.txt': 'a\n' } });
+    const gitDir = join(repo, '.git');
+    expect(worktreeRedirect(repo, await repoRootOf(repo), gitDir)).toBeUndefined();
+    expect(worktreeRedirect(join(repo, 'src'), repo, gitDir)).toBeUndefined();
+    const pristine = realpathSync(tempDir());
+    await git(repo, 'config', 'core.worktree', pristine);
+    // git itself follows it, from the top and from a subfolder alike.
+    expect(await git(repo, 'rev-parse', '--show-toplevel')).toBe(pristine);
+    expect(worktreeRedirect(repo, pristine, gitDir)).toMatch(/core\.worktree/);
+    expect(await probeWorktree(repo, 'HEAD')).toBeUndefined();
+    await expect(repoRootOf(repo)).rejects.toMatchObject({ code: 'GIT_WORKTREE_REDIRECTED' });
+    await expect(repoRootOf(join(repo, 'src'))).rejects.toThrow(/git works on .* not on /);
+  });
+
+  it('refuses a worktree named above the repository, even with a .git there that leads to the real one', async () => {
+    const parent = realpathSync(tempDir());
+    const repo = join(parent, 'project');
+    mkdirSync(repo);
+    await git(repo, 'init', '--quiet');
+    // The agent's trick: git works on the folder above, whose own .git is a link to the project's.
+    symlinkSync(join(repo, '.git'), join(parent, '.git'));
+    await git(repo, 'config', 'core.worktree', parent);
+    expect(await git(repo, 'rev-parse', '--show-toplevel')).toBe(parent);
+    await expect(repoRootOf(repo)).rejects.toMatchObject({ code: 'GIT_WORKTREE_REDIRECTED' });
+  });
+
+  it('accepts a linked worktree and a submodule-like .git file, and a stray .git folder git skips', async () => {
+    const repo = await gitdir({ files: { 'src/a.txt': 'a\n' } });
+    const linked = join(realpathSync(tempDir()), 'linked');
+    await git(repo, 'worktree', 'add', '--quiet', '--detach', linked);
+    expect(await repoRootOf(join(linked, 'src'))).toBe(linked);
+    expect(await probeWorktree(linked, 'HEAD')).toMatchObject({ top: linked });
+    mkdirSync(join(repo, 'src', '.git'));
+    expect(await repoRootOf(join(repo, 'src'))).toBe(repo);
   });
 });
