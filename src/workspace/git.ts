@@ -66,6 +66,11 @@ export const HARDENING_CONFIG: readonly string[] = [
   'core.hooksPath=/dev/null',
   // A core.fsmonitor hook program would run on every status, add and commit.
   'core.fsmonitor=false',
+  // Laxer stat checks would have diff-index, status and add take a rewritten file for unchanged: one of the
+  // same size with its mtime set back (checkStat=minimal, trustctime=false), or any file (ignoreStat).
+  'core.ignoreStat=false',
+  'core.checkStat=default',
+  'core.trustctime=true',
   // Both run gpg.program (or gpg.ssh.program), which the config names: to verify on merge, to show on log.
   'merge.verifySignatures=false',
   'log.showSignature=false',
