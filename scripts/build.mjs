@@ -55,6 +55,20 @@ const moduleUrlName = '__sluiceModuleUrl';
 
 /** The commands bin/sluice.js starts from a CommonJS bundle of their own (see buildHotCommands); bin/sluice.js names the same. */
 const hotCommands = ['guard', 'check', 'hook'];
+/**
+ * What each hot command imports lazily but needs on its usual path (a cached check reads its config; a
+ * Stop hook judges): kept in the command's own file (see splitHotCommand), so that path reads one file.
+ */
+const hotPaths = {
+  guard: [],
+  check: ['src/config/load-config.ts'],
+  hook: [
+    'src/hooks/stop-hook-input.ts',
+    'src/hooks/stop-hook.ts',
+    'src/hooks/tool-hook-input.ts',
+    'src/hooks/pre-tool-use.ts',
+  ],
+};
 const sources = listSources(srcDir);
 refuseTopLevelRequire(sources);
 const buildStamp = sourceStamp(sources);
@@ -106,18 +120,30 @@ process.stdout.write(
 /**
  * The hot commands' fast starts: `sluice guard`, `check` and `hook` run in every agent turn, hook and
  * commit, where Node's own start-up is most of their time. bin/sluice.js (CommonJS) requires
- * dist/cli/hot/<name>-command.cjs, a CommonJS bundle of that one command and everything it may import,
- * instead of the ES module CLI: no ES module loader, no command list, one file. A cached check, a guard on an
- * empty diff and a cached Stop hook took 0.84x-0.86x the CPU (bench/RESULTS.md). Without code splitting, which esbuild
- * offers for ES modules only, each bundle inlines what the command imports lazily (as lazy functions;
- * npm dependencies stay external and are required only when used), so each is one self-contained
- * copy: nothing it runs is shared with, or loaded twice from, the ES module chunks.
+ * dist/cli/hot/<name>-command.cjs, a CommonJS bundle of that one command, instead of the ES module CLI: no
+ * ES module loader, no command list. A cached check, a guard on an empty diff and a cached Stop hook took
+ * 0.84x-0.86x the CPU (bench/RESULTS.md). npm dependencies stay external, required only when used.
+ *
+ * esbuild splits code into chunks for ES modules only, so each command is built in two CommonJS files by
+ * hand (see splitHotCommand): the command and what it imports statically, and <name>-lazy.cjs with what
+ * it imports only when it needs it (the guard's rules and parsers, the hook's gates). An empty diff then
+ * reads and compiles 70 KB instead of 580 KB. Each module is in one of the two files only: the lazy file
+ * takes the command file's modules from it, so no module (and no state of one) exists twice.
  */
-function buildHotCommands() {
+async function buildHotCommands() {
+  const outputFiles = [];
+  for (const name of hotCommands) outputFiles.push(...(await splitHotCommand(name)));
+  return { outputFiles };
+}
+
+/** The two files of one hot command (one when it imports nothing lazily). */
+async function splitHotCommand(name) {
   const chunkUrl = '__sluiceChunkUrl';
-  return esbuild.build({
+  const entry = join(srcDir, 'cli', 'hot', `${name}.ts`);
+  const commandFile = `./${name}-command.cjs`;
+  const lazyFile = `./${name}-lazy.cjs`;
+  const common = {
     absWorkingDir: root,
-    entryPoints: hotCommands.map((name) => ({ in: `src/cli/hot/${name}.ts`, out: `cli/hot/${name}-command` })),
     outdir,
     outExtension: { '.js': '.cjs' },
     bundle: true,
@@ -128,13 +154,125 @@ function buildHotCommands() {
     sourcemap: options['no-source-maps'] ? false : 'linked',
     sourcesContent: false,
     define: { SLUICE_BUILD_STAMP: JSON.stringify(buildStamp) },
-    // A module's URL in an unbundled dist/ is found from the bundle's own (see moduleUrlPlugin).
-    plugins: [moduleUrlPlugin(chunkUrl)],
     // 'use strict' first: ES modules are strict, and esbuild's own directive comes after the banner.
     banner: { js: `'use strict';\nconst ${chunkUrl} = require('node:url').pathToFileURL(__filename).href;` },
-    write: false,
     logLevel: 'warning',
+  };
+  // First, what the command loads at start: every lazy import off its usual path left out, and noted.
+  const onHotPath = new Set(hotPaths[name].map((path) => resolve(root, path)));
+  const lazyTargets = new Set();
+  const startOnly = await esbuild.build({
+    ...common,
+    entryPoints: [{ in: entry, out: `cli/hot/${name}-command` }],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'start-only',
+        setup(build) {
+          build.onResolve({ filter: /.*/ }, async (args) => {
+            if (args.kind !== 'dynamic-import' || args.pluginData?.inner) return undefined;
+            const resolved = await build.resolve(args.path, {
+              kind: args.kind,
+              resolveDir: args.resolveDir,
+              importer: args.importer,
+              pluginData: { inner: true },
+            });
+            if (onHotPath.has(resolved.path)) return undefined;
+            if (resolved.path.startsWith(srcDir + sep)) lazyTargets.add(resolved.path);
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
   });
+  const atStart = Object.keys(startOnly.metafile.inputs)
+    .map((input) => resolve(root, input))
+    .filter((path) => path.startsWith(srcDir + sep));
+  const startIndex = new Map(atStart.map((path, index) => [path, index]));
+  const lazy = [...lazyTargets].filter((path) => !startIndex.has(path));
+  const lazyIndex = new Map(lazy.map((path, index) => [path, index]));
+  const moduleUrl = moduleUrlPlugin(chunkUrl);
+  if (lazy.length === 0) {
+    const whole = await esbuild.build({
+      ...common,
+      entryPoints: [{ in: entry, out: `cli/hot/${name}-command` }],
+      write: false,
+      plugins: [moduleUrl],
+    });
+    return whole.outputFiles;
+  }
+  /** Resolves `args` and, when it lands on one of `index`'s modules, hands it to `namespace`. */
+  const handOver = (build, index, namespace, kinds) => async (args) => {
+    if (args.pluginData?.inner || !kinds.includes(args.kind)) return undefined;
+    const resolved = await build.resolve(args.path, {
+      kind: args.kind,
+      resolveDir: args.resolveDir,
+      importer: args.importer,
+      pluginData: { inner: true },
+    });
+    return index.has(resolved.path) ? { path: resolved.path, namespace } : undefined;
+  };
+  const external = (file) => (build) =>
+    build.onResolve({ filter: new RegExp(`^${file.replaceAll('.', '\\.')}$`) }, () => ({ path: file, external: true }));
+
+  // The command: its entry runs the command, and hands each module it holds to the lazy file
+  // (`__core[i]()`, which initialises a module only when first asked, as a lazy import would); a lazy
+  // import becomes a require of the lazy file, made when the import runs.
+  const commandEntry =
+    `require(${JSON.stringify(entry)});\n` +
+    `module.exports.__core = [${atStart.map((path) => `() => require(${JSON.stringify(path)})`).join(', ')}];\n`;
+  const command = await esbuild.build({
+    ...common,
+    stdin: { contents: commandEntry, resolveDir: root, sourcefile: `hot-${name}-entry.js`, loader: 'js' },
+    outfile: join(outdir, 'cli', 'hot', `${name}-command.cjs`),
+    outdir: undefined,
+    write: false,
+    plugins: [
+      moduleUrl,
+      {
+        name: 'lazy-file',
+        setup(build) {
+          external(lazyFile)(build);
+          build.onResolve({ filter: /.*/ }, handOver(build, lazyIndex, 'sluice-lazy', ['dynamic-import']));
+          build.onLoad({ filter: /.*/, namespace: 'sluice-lazy' }, (args) => ({
+            contents: `module.exports = require(${JSON.stringify(lazyFile)}).__lazy[${lazyIndex.get(args.path)}]();`,
+            loader: 'js',
+            resolveDir: join(outdir, 'cli', 'hot'),
+          }));
+        },
+      },
+    ],
+  });
+  // The lazy file: every lazy target, each initialised when first imported; the command's modules taken from it.
+  const lazyEntry = `module.exports.__lazy = [${lazy.map((path) => `() => require(${JSON.stringify(path)})`).join(', ')}];\n`;
+  const lazyBuild = await esbuild.build({
+    ...common,
+    stdin: { contents: lazyEntry, resolveDir: root, sourcefile: `hot-${name}-lazy.js`, loader: 'js' },
+    outfile: join(outdir, 'cli', 'hot', `${name}-lazy.cjs`),
+    outdir: undefined,
+    write: false,
+    plugins: [
+      moduleUrl,
+      {
+        name: 'command-file',
+        setup(build) {
+          external(commandFile)(build);
+          build.onResolve(
+            { filter: /.*/ },
+            handOver(build, startIndex, 'sluice-command', ['import-statement', 'dynamic-import', 'require-call']),
+          );
+          build.onLoad({ filter: /.*/, namespace: 'sluice-command' }, (args) => ({
+            contents: `module.exports = require(${JSON.stringify(commandFile)}).__core[${startIndex.get(args.path)}]();`,
+            loader: 'js',
+            resolveDir: join(outdir, 'cli', 'hot'),
+          }));
+        },
+      },
+    ],
+  });
+  return [...command.outputFiles, ...lazyBuild.outputFiles];
 }
 
 /** Every TypeScript source the bundle may contain (tests aside). */

@@ -102,15 +102,44 @@ describe('the fast start of the hot commands', () => {
     expect(other.urls.some((url) => url.includes('/dist/cli/hot/'))).toBe(false);
   });
 
+  it('loads the lazy half of the guard only for a change, and the two halves share no module', async () => {
+    const repo = await gitdir({ files: { 'test/a.test.js': "import test from 'node:test';\ntest('a', () => {});\n" } });
+    writeFileSync(join(repo, 'test/a.test.js'), "import test from 'node:test';\ntest.skip('a', () => {});\n");
+    const changed = await loadedBy(['guard'], repo);
+    expect(changed.run).toMatchObject({ exitCode: 1, stdout: expect.stringContaining('skip-marker-added') });
+    const hot = changed.urls.filter((url) => url.includes('/dist/cli/hot/'));
+    // Resolved again at each require between the halves: the files, in the order first loaded.
+    expect([...new Set(hot.map((url) => url.replace(/.*\/dist\//, 'dist/')))]).toEqual([
+      'dist/cli/hot/guard-command.cjs',
+      'dist/cli/hot/guard-lazy.cjs',
+    ]);
+    // Each source module is in one half only (by the halves' source maps): no module, and no state, twice.
+    for (const name of ['guard', 'check', 'hook']) {
+      const sources = (half: string) =>
+        new Set<string>(
+          JSON.parse(readFileSync(join(repoRoot, 'dist', 'cli', 'hot', `${name}-${half}.cjs.map`), 'utf8')).sources,
+        );
+      const [start, lazy] = [sources('command'), sources('lazy')];
+      expect(start.size, name).toBeGreaterThan(5);
+      expect(lazy.size, name).toBeGreaterThan(5);
+      expect(
+        [...start].filter((source) => lazy.has(source)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
   it('builds a strict, placed bundle for each hot command bin/sluice.js names', () => {
     const bin = readFileSync(join(repoRoot, 'bin', 'sluice.js'), 'utf8');
     const named = /const hotCommands = \[([^\]]*)\]/.exec(bin)?.[1]?.match(/[a-z-]+/g) ?? [];
     expect(named).toEqual(['guard', 'check', 'hook']);
     for (const name of named) {
-      const text = readFileSync(join(repoRoot, 'dist', 'cli', 'hot', `${name}-command.cjs`), 'utf8');
-      // The source is ES modules, which are strict: the directive must open the file to hold.
-      expect(text.startsWith("'use strict';\n"), name).toBe(true);
-      expect(text, name).not.toContain('@@sluice-dist-root@@');
+      for (const half of ['command', 'lazy']) {
+        const text = readFileSync(join(repoRoot, 'dist', 'cli', 'hot', `${name}-${half}.cjs`), 'utf8');
+        // The source is ES modules, which are strict: the directive must open the file to hold.
+        expect(text.startsWith("'use strict';\n"), `${name}-${half}`).toBe(true);
+        expect(text, `${name}-${half}`).not.toContain('@@sluice-dist-root@@');
+      }
     }
   });
 
