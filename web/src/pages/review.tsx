@@ -328,10 +328,16 @@ export function ReviewPage({ runId }: { runId: string | null }) {
       .finally(() => setBusy(false));
   };
 
+  // The keys act on what is on screen now: the listener reads this render's state, not the state of the
+  // render that subscribed it (effects run after paint, so a key pressed as a new diff appears would move
+  // in the old one).
+  const onScreen = useRef({ pending, go, data: detail.data, waiting, canChange });
+  onScreen.current = { pending, go, data: detail.data, waiting, canChange };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      const { pending, go, data, waiting, canChange } = onScreen.current;
       if (pending || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
-      const files = detail.data ? fileCount(detail.data.diff.patch) : 0;
+      const files = data ? fileCount(data.diff.patch) : 0;
       const act = (kind: Exclude<Pending, null>) => {
         if (waiting && canChange) setPending(kind);
       };
@@ -352,7 +358,7 @@ export function ReviewPage({ runId }: { runId: string | null }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [pending, go, detail.data, waiting, canChange]);
+  }, []);
 
   const data = queue.data;
   return (
