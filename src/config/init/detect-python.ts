@@ -1,3 +1,6 @@
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   findSection,
   firstPresent,
@@ -5,9 +8,10 @@ import {
   mentionsPackage,
   type RootListing,
   readTextIfPresent,
+  sectionHasKey,
   sectionNames,
 } from './project-files.ts';
-import type { DetectedTool, Finding, PythonStack, VirtualEnv } from './stack-detection.ts';
+import type { DetectedTool, Finding, MypyTool, PythonStack, VirtualEnv } from './stack-detection.ts';
 
 const markerFiles = ['pyproject.toml', 'setup.cfg', 'setup.py', 'pytest.ini', 'tox.ini', 'requirements.txt', 'Pipfile'];
 
@@ -88,9 +92,11 @@ export async function detectPython(
   if (locked && !prefix) findings.push({ file: locked[0], says: `${runner} is not on PATH` });
   const pytest = findTool('pytest');
   const ruff = findTool('ruff');
-  const mypy = findTool('mypy');
+  const mypyTool = findTool('mypy');
+  const mypy = mypyTool ? await withConfiguredFiles(dir, mypyTool, texts, findings) : undefined;
   const virtualenv = await findVirtualenv(dir);
   if (virtualenv) findings.push({ file: `${virtualenv.dir}/bin/python`, says: 'virtualenv' });
+  const srcLayout = pytest && !pytestSetsPythonpath(texts) ? await findSrcLayout(dir, root, findings) : undefined;
 
   return {
     ...(prefix ? { runPrefix: { name: prefix[1], evidence: prefix[0] } } : {}),
@@ -99,6 +105,7 @@ export async function detectPython(
     ...(ruff ? { ruff } : {}),
     ...(mypy ? { mypy } : {}),
     ...(virtualenv ? { virtualenv } : {}),
+    ...(srcLayout ? { srcLayout } : {}),
   };
 }
 
@@ -110,4 +117,75 @@ async function findVirtualenv(dir: string): Promise<VirtualEnv | undefined> {
     }
   }
   return undefined;
+}
+
+/** The section each file that can hold mypy's config keeps it in. */
+const mypySections: Record<string, string> = {
+  'mypy.ini': 'mypy',
+  '.mypy.ini': 'mypy',
+  'pyproject.toml': 'tool.mypy',
+  'setup.cfg': 'mypy',
+};
+
+/**
+ * Marks a mypy whose config lists the files to check (`files = ["src", "tests"]`): a bare `mypy` checks those,
+ * while `mypy .` would check every file of the folder instead (setup.py, docs/conf.py, scripts).
+ */
+async function withConfiguredFiles(
+  dir: string,
+  mypy: DetectedTool<'mypy'>,
+  texts: ReadonlyMap<string, string>,
+  findings: Finding[],
+): Promise<MypyTool> {
+  const section = mypySections[mypy.evidence];
+  const text = texts.get(mypy.evidence) ?? (await readTextIfPresent(dir, mypy.evidence));
+  if (section === undefined || text === undefined || !sectionHasKey(text, section, 'files')) return mypy;
+  findings.push({ file: mypy.evidence, subject: `[${section}] files`, says: 'the files mypy checks' });
+  return { ...mypy, configuresFiles: true };
+}
+
+/** Whether a pytest config sets `pythonpath`: the project chose its import folders itself. */
+function pytestSetsPythonpath(texts: ReadonlyMap<string, string>): boolean {
+  const sections: ReadonlyArray<readonly [file: string, section: string]> = [
+    ['pytest.ini', 'pytest'],
+    ['pyproject.toml', 'tool.pytest.ini_options'],
+    ['setup.cfg', 'tool:pytest'],
+    ['tox.ini', 'pytest'],
+  ];
+  return sections.some(([file, section]) => {
+    const text = texts.get(file);
+    return text !== undefined && sectionHasKey(text, section, 'pythonpath');
+  });
+}
+
+/**
+ * `src/` when the project keeps its package there (`src/widget/__init__.py`, or modules right in `src/`): pytest
+ * puts only the tests' and the repository's folders on sys.path, so without `pythonpath` the tests import an
+ * installed copy of the package (a stale one passes whatever the sources say) or fail to import it at all.
+ */
+async function findSrcLayout(dir: string, root: RootListing, findings: Finding[]): Promise<'src' | undefined> {
+  if (!root.unignoredDirs.includes('src')) return undefined;
+  let entries: Dirent[];
+  try {
+    entries = await readdir(join(dir, 'src'), { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const isModule = (entry: Dirent) => entry.isFile() && entry.name.endsWith('.py');
+  let found = entries.find(isModule)?.name;
+  for (const entry of entries) {
+    if (found) break;
+    if (entry.isDirectory() && (await isFile(dir, join('src', entry.name, '__init__.py')))) found = `${entry.name}/`;
+  }
+  if (!found) return undefined;
+  findings.push({ file: `src/${found}`, says: 'Python package in src/' });
+  return 'src';
+}
+
+async function isFile(dir: string, path: string): Promise<boolean> {
+  try {
+    return (await stat(join(dir, path))).isFile();
+  } catch {
+    return false;
+  }
 }

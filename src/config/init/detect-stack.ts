@@ -4,6 +4,7 @@ import { detectPython } from './detect-python.ts';
 import {
   firstPresent,
   listRoot,
+  parseJsonc,
   programsOnPath,
   type RootListing,
   readTextIfPresent,
@@ -11,6 +12,7 @@ import {
   tomlString,
 } from './project-files.ts';
 import {
+  type DenoStack,
   type Finding,
   type GoStack,
   type MakeStack,
@@ -42,9 +44,7 @@ export async function detectStack(dir: string, options: DetectOptions = {}): Pro
   const python = await detectPython(absoluteDir, root, findings, (program) => installed.has(program));
   const go = await detectGo(absoluteDir, root, findings);
   const rust = await detectRust(absoluteDir, root, findings, installed.has('cargo-nextest'));
-  const denoConfig = firstPresent(root, ['deno.json', 'deno.jsonc']);
-  const deno = denoConfig ? { config: denoConfig, installed: installed.has('deno') } : undefined;
-  if (deno) findings.push({ file: deno.config, says: deno.installed ? 'Deno' : 'Deno, but deno is not on PATH' });
+  const deno = await detectDeno(absoluteDir, root, findings, installed.has('deno'));
   const make = await detectMake(absoluteDir, root, findings);
   return {
     dir: absoluteDir,
@@ -57,6 +57,36 @@ export async function detectStack(dir: string, options: DetectOptions = {}): Pro
     ...(make ? { make } : {}),
     findings,
   };
+}
+
+/** Deno tasks Sluice runs as gates, when the config has them: `deno task test`, `deno task lint`. */
+const denoGateTasks = ['lint', 'test'];
+
+async function detectDeno(
+  dir: string,
+  root: RootListing,
+  findings: Finding[],
+  installed: boolean,
+): Promise<DenoStack | undefined> {
+  const config = firstPresent(root, ['deno.json', 'deno.jsonc']);
+  if (!config) return undefined;
+  findings.push({ file: config, says: installed ? 'Deno' : 'Deno, but deno is not on PATH' });
+  const parsed = parseJsonc((await readTextIfPresent(dir, config)) ?? '');
+  const declared = isRecord(parsed) && isRecord(parsed.tasks) ? parsed.tasks : {};
+  const tasks: Record<string, string> = {};
+  for (const name of denoGateTasks) {
+    const task = declared[name];
+    // A task is a command, or (Deno 2) an object with one and its dependencies, which `deno task` runs first.
+    const command = typeof task === 'string' ? task : isRecord(task) ? task.command : undefined;
+    if (typeof command !== 'string' || command.trim() === '') continue;
+    tasks[name] = command;
+    findings.push({ file: config, subject: `task ${name}`, says: command });
+  }
+  return { config, installed, ...(Object.keys(tasks).length > 0 ? { tasks } : {}) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function detectGo(dir: string, root: RootListing, findings: Finding[]): Promise<GoStack | undefined> {

@@ -1,6 +1,14 @@
 import type { GateKind } from '../schema.ts';
 import type { GateCandidate } from './gate-plan.ts';
-import { type KnownTool, runInstalledTool, runScript, toolAtEnd, toolOf } from './script-command.ts';
+import {
+  commandTarget,
+  type KnownTool,
+  lastCommand,
+  runInstalledTool,
+  runScript,
+  toolAtEnd,
+  toolOf,
+} from './script-command.ts';
 import { expandScript, type ScriptStep } from './script-steps.ts';
 import type { NodeStack, PackageManager, PackageScript, ScriptRole } from './stack-detection.ts';
 import { buildFreeReason, reportedRun, toolRole } from './tool-reports.ts';
@@ -27,7 +35,10 @@ export interface ScriptPlanning {
   candidates: GateCandidate[];
   /** Each command a gate runs (spaces collapsed, launcher dropped), and the gate's name. */
   commandsRun: Map<string, string>;
-  /** `tool:role` pairs that have a gate, and its name: a second run of the same tool for the same job is left out. */
+  /**
+   * `tool:role:target` keys that have a gate, and its name: a second run of the same tool for the same job on the
+   * same target (tsconfig, config file) is left out. See `toolJob`.
+   */
   toolsRun: Map<string, string>;
 }
 
@@ -84,9 +95,18 @@ function markRun(planning: ScriptPlanning, command: string, role: ScriptRole, ga
   if (!planning.commandsRun.has(key)) planning.commandsRun.set(key, gate);
   const tool = toolOf(command);
   const jobRole = tool ? toolRole(tool, command, role) : undefined;
-  if (tool && jobRole !== 'fixer' && !planning.toolsRun.has(`${tool}:${jobRole}`)) {
-    planning.toolsRun.set(`${tool}:${jobRole}`, gate);
+  if (tool && jobRole && jobRole !== 'fixer') {
+    const job = toolJob(tool, jobRole, command);
+    if (!planning.toolsRun.has(job)) planning.toolsRun.set(job, gate);
   }
+}
+
+/**
+ * The key of what a tool run checks: the tool, its job and its target, so `tsc -p scripts && tsc -p playground`
+ * keeps both (they check different projects) while `vitest run --coverage` is left out beside `vitest run`.
+ */
+function toolJob(tool: KnownTool, role: string, command: string): string {
+  return `${tool}:${role}:${commandTarget(command)}`;
 }
 
 /** One gate that runs the whole script, with report flags for the tool at its end. */
@@ -100,7 +120,7 @@ function addWholeScript(
   const tool = toolAtEnd(script.command);
   const jobRole = tool ? toolRole(tool, script.command, role) : role;
   const key = normalized(script.command);
-  const toolKey = tool && jobRole !== 'fixer' ? `${tool}:${jobRole}` : undefined;
+  const toolKey = tool && jobRole !== 'fixer' ? toolJob(tool, jobRole, lastCommand(script.command)) : undefined;
   if (mode === 'extra') {
     const already = planning.commandsRun.get(key) ?? (toolKey ? planning.toolsRun.get(toolKey) : undefined);
     if (already) return;
@@ -158,7 +178,7 @@ function addStep(
     return;
   }
   const key = normalized(step.command);
-  const toolKey = `${tool}:${stepRole}`;
+  const toolKey = toolJob(tool, stepRole, step.command);
   const already = planning.commandsRun.get(key) ?? planning.toolsRun.get(toolKey);
   if (already) {
     planning.notes.push(`script ${root.name}: "${step.command}" is left out: gate ${already} already runs ${tool}`);
@@ -171,7 +191,7 @@ function addStep(
   const label = alone ? `script ${step.script}` : `"${step.command}" of script ${step.script}`;
   const reported = reportedRun(tool, label, step.command, plain, checks(kind));
   const buildFree = buildFreeReason(planning.node, stepRole, tool, step.command);
-  const name = gateName(planning, stepRole, step.script, tool, true);
+  const name = gateName(planning, stepRole, step.script, tool, true, commandTarget(step.command));
   const why =
     step.script === root.name
       ? `package.json script ${root.name} (${root.command}), its step "${step.command}"`
@@ -271,10 +291,15 @@ function gateName(
   script: string,
   tool: KnownTool | undefined,
   preferRole: boolean,
+  target = '',
 ): string {
   const taken = new Set(planning.candidates.map((candidate) => candidate.name));
-  const fromScript = script.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  const options = [...(preferRole ? [role] : []), fromScript, tool ?? '', role];
+  const slug = (text: string) => text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const fromScript = slug(script);
+  // `typecheck-playground` for the tsc of playground/tsconfig.json, beside the typecheck of the first tsconfig.
+  const targetName = slug(target.replace(/(^|\/)tsconfig\.json$/, '')).replace(/-+$/, '');
+  const fromTarget = targetName ? `${preferRole ? role : fromScript}-${targetName}` : '';
+  const options = [...(preferRole ? [role] : []), fromScript, fromTarget, tool ?? '', role];
   return options.find((name) => name !== '' && !taken.has(name)) ?? role;
 }
 

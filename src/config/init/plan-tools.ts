@@ -1,4 +1,5 @@
 import type { GateCandidate } from './gate-plan.ts';
+import { lastCommand, toolOf } from './script-command.ts';
 import type { DenoStack, GoStack, PythonStack, RustStack } from './stack-detection.ts';
 
 /** Gates for a Python project: ruff, mypy and pytest, each when the project configures or lists it. */
@@ -18,33 +19,44 @@ export function planPythonGates(
       name: 'lint',
       kind: 'lint',
       report: { format: 'generic' },
-      run: () => `${ruff} check .`,
+      // A ruff config may say `fix = true`: a check that rewrites the sources would hide what it found.
+      run: () => `${ruff} check --no-fix .`,
       why,
       guesses: [],
     });
   }
   if (python.mypy) {
+    const { configuresFiles, evidence } = python.mypy;
     candidates.push({
       ...base,
       name: 'typecheck',
       kind: 'typecheck',
       report: { format: 'generic' },
-      run: () => `${interpreter} -m mypy .`,
-      why: `mypy (${python.mypy.evidence})`,
-      guesses: ['checks the whole folder with "mypy ."; set files in the mypy config and drop the "." to narrow it'],
+      // The files the config lists, when it does: "mypy ." would check every file of the folder instead.
+      run: () => (configuresFiles ? `${interpreter} -m mypy` : `${interpreter} -m mypy .`),
+      why: `mypy (${evidence})`,
+      guesses: configuresFiles
+        ? []
+        : ['checks the whole folder with "mypy ."; set files in the mypy config and drop the "." to narrow it'],
     });
   }
+  const importFolder = pytestImportFolder(python);
+  const pythonpath = importFolder ? ` -o pythonpath=${importFolder}` : '';
   if (python.pytest) {
     candidates.push({
       ...base,
       name: 'test',
       kind: 'test',
       report: { format: 'junit', extension: 'xml' },
-      run: (path) => `${interpreter} -m pytest --junitxml=${path}`,
+      run: (path) => `${interpreter} -m pytest${pythonpath} --junitxml=${path}`,
       why: `pytest (${python.pytest.evidence})`,
-      guesses: [
-        `runs "${interpreter} -m pytest", not "pytest": it puts the repository folder on sys.path, so tests import a package that sits beside tests/ without being installed`,
-      ],
+      guesses: importFolder
+        ? [
+            `adds "-o pythonpath=${importFolder}": the package sits in ${importFolder}/, so the tests import it from there, not an installed copy that does not change with the sources`,
+          ]
+        : [
+            `runs "${interpreter} -m pytest", not "pytest": it puts the repository folder on sys.path, so tests import a package that sits beside tests/ without being installed`,
+          ],
     });
   }
   const environment = pythonEnvironmentNote(python, interpreter);
@@ -56,6 +68,14 @@ export function planPythonGates(
     );
   }
   return candidates;
+}
+
+/**
+ * The folder pytest must import the package from, for a src layout: unless a lockfile's runner installs the
+ * project (uv and poetry install it editable, so the sources are what the tests import already).
+ */
+function pytestImportFolder(python: PythonStack): string | undefined {
+  return python.runPrefix ? undefined : python.srcLayout;
 }
 
 /** The Python and ruff commands: through the lockfile's runner, else from the virtualenv folder, else from PATH. */
@@ -155,7 +175,10 @@ export function planRustGates(rust: RustStack, inputs: string[]): GateCandidate[
   ];
 }
 
-/** Gates for a Deno project: `deno lint`, `deno fmt --check`, and `deno test` with a JUnit report. */
+/**
+ * Gates for a Deno project: its `lint` and `test` tasks when it has them (the project's own commands), else
+ * `deno lint`, `deno fmt --check`, and `deno test` with a JUnit report.
+ */
 export function planDenoGates(deno: DenoStack, inputs: string[], warnings: string[]): GateCandidate[] {
   const base = { stack: 'deno', source: 'tool', inputs, why: `${deno.config} (Deno)` } as const;
   if (!deno.installed) {
@@ -163,26 +186,97 @@ export function planDenoGates(deno: DenoStack, inputs: string[], warnings: strin
       `${deno.config} makes this a Deno project, but deno is not on PATH: its gates fail until it is installed`,
     );
   }
-  return [
-    { ...base, name: 'lint', kind: 'lint', report: { format: 'generic' }, run: () => 'deno lint', guesses: [] },
-    {
+  const { lint: declaredLint, test: testTask } = deno.tasks ?? {};
+  // A lint task that formats or fixes the files would change the sources it is meant to judge.
+  const lintFixes = declaredLint !== undefined && rewritesFiles(declaredLint);
+  const lintTask = lintFixes ? undefined : declaredLint;
+  const taskWhy = (name: string, command: string) => `${deno.config} task ${name} (${command})`;
+  const fixerGuess = lintFixes
+    ? [`task lint ("${declaredLint}") rewrites files, so the gates check with deno lint and deno fmt --check`]
+    : [];
+  const candidates: GateCandidate[] = [];
+  if (lintTask) {
+    candidates.push({
+      ...base,
+      source: 'script',
+      name: 'lint',
+      kind: 'lint',
+      report: { format: 'generic' },
+      run: () => 'deno task lint',
+      why: taskWhy('lint', lintTask),
+      guesses: [],
+    });
+  } else {
+    candidates.push({
+      ...base,
+      name: 'lint',
+      kind: 'lint',
+      report: { format: 'generic' },
+      run: () => 'deno lint',
+      guesses: fixerGuess,
+    });
+  }
+  // A lint task that checks the formatting too (`deno fmt --check && deno lint`) leaves no format gate to add.
+  if (!lintTask || !/\bdeno\s+fmt\b/.test(lintTask)) {
+    candidates.push({
       ...base,
       name: 'format',
       kind: 'lint',
       report: { format: 'generic' },
       run: () => 'deno fmt --check',
       guesses: [],
-    },
-    {
-      ...base,
-      name: 'test',
-      kind: 'test',
-      report: { format: 'junit', extension: 'xml' },
-      run: (path) => `deno test -A --junit-path=${path}`,
-      buildFree: 'deno compiles the TypeScript itself',
-      guesses: [
-        'runs "deno test -A": every permission, as tests often read files or the network; narrow it if yours do not',
-      ],
-    },
-  ];
+    });
+  }
+  candidates.push(testTask ? denoTestTask(base, testTask, taskWhy('test', testTask)) : denoTest(base));
+  return candidates;
+}
+
+/** `deno fmt` without `--check`, or any `--fix`: the command changes files instead of checking them. */
+function rewritesFiles(command: string): boolean {
+  return command
+    .split(/&&|\|\||[;|&]/)
+    .some((part) => /\bdeno\s+fmt\b(?!.*--check)/.test(part) || /--fix\b/.test(part));
+}
+
+type DenoBase = Pick<GateCandidate, 'stack' | 'source' | 'inputs' | 'why'>;
+
+function denoTest(base: DenoBase): GateCandidate {
+  return {
+    ...base,
+    name: 'test',
+    kind: 'test',
+    report: { format: 'junit', extension: 'xml' },
+    run: (path) => `deno test -A --junit-path=${path}`,
+    buildFree: 'deno compiles the TypeScript itself',
+    guesses: [
+      'runs "deno test -A": every permission, as tests often read files or the network; narrow it if yours do not',
+    ],
+  };
+}
+
+/**
+ * `deno task test`, with its permissions and flags. When the task is one `deno test`, the JUnit flag goes on
+ * the end of it (`deno task` passes its arguments on), so failures are exact; a chain is read as plain text.
+ */
+function denoTestTask(base: DenoBase, command: string, why: string): GateCandidate {
+  const single = lastCommand(command) === command.trim() && toolOf(command) === 'deno-test';
+  return {
+    ...base,
+    source: 'script',
+    name: 'test',
+    kind: 'test',
+    why,
+    buildFree: 'deno compiles the TypeScript itself',
+    ...(single
+      ? {
+          report: { format: 'junit', extension: 'xml' },
+          run: (path: string) => `deno task test --junit-path=${path}`,
+          guesses: ['added "--junit-path" (a JUnit report) to deno test in task test so failures are exact'],
+        }
+      : {
+          report: { format: 'generic' },
+          run: () => 'deno task test',
+          guesses: ['task test is more than one deno test: its output is read as plain text'],
+        }),
+  };
 }

@@ -1,6 +1,7 @@
 import { access, constants, readdir, readFile } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import ignore from 'ignore';
+import { type ParseError, parse } from 'jsonc-parser';
 
 /** The names at the top of a repository, split into files and directories. */
 export interface RootListing {
@@ -78,6 +79,27 @@ export function tomlString(text: string, section: string, key: string): string |
     if (current === section && pair?.[1] === key) return pair[2];
   }
   return undefined;
+}
+
+/** Whether `key` is set right inside `section` of a TOML or INI text (`files = [...]`, `files: src`). */
+export function sectionHasKey(text: string, section: string, key: string): boolean {
+  let current = '';
+  for (const line of text.split(/\r?\n/)) {
+    const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(line);
+    if (header?.[1]) {
+      current = header[1];
+      continue;
+    }
+    if (current === section && /^\s*([A-Za-z0-9_-]+)\s*[=:]/.exec(line)?.[1] === key) return true;
+  }
+  return false;
+}
+
+/** A JSON file that may hold comments and trailing commas (`deno.jsonc`, `tsconfig.json`); undefined when it is not JSON. */
+export function parseJsonc(text: string): unknown {
+  const errors: ParseError[] = [];
+  const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  return errors.length === 0 ? value : undefined;
 }
 
 /** Whether a dependency list (pyproject, requirements, Pipfile) names the package `name`. */

@@ -208,6 +208,43 @@ export function plainTscRun(script: string): PlainTscRun | undefined {
   return { project: tsconfigPath(project), buildMode };
 }
 
+/** The options that say what a tool checks: the tsconfig of tsc, the config or project of a test runner. */
+const targetOptions: Partial<Record<KnownTool, ReadonlySet<string>>> = {
+  tsc: new Set(['-p', '--project', '-b', '--build']),
+  vitest: new Set(['-c', '--config', '--project', '-r', '--root', '--dir']),
+  jest: new Set(['-c', '--config', '--selectProjects', '--rootDir']),
+  eslint: new Set(['-c', '--config']),
+};
+
+/**
+ * What one tool command checks, by the options that pick it (`tsc -p playground` → `playground/tsconfig.json`;
+ * `vitest run -c e2e.config.ts` → `e2e.config.ts`): two runs of a tool on different targets check different
+ * files, so neither stands in for the other. Empty when no such option is given (tsc: its default tsconfig).
+ */
+export function commandTarget(command: string): string {
+  const tool = toolOf(command);
+  const options = tool ? targetOptions[tool] : undefined;
+  if (!tool || !options) return '';
+  const words = command.trim().split(/\s+/);
+  const targets: string[] = [];
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index] ?? '';
+    const [option = '', inline] = word.split(/=(.*)/s);
+    const next = words[index + 1];
+    if (!options.has(option)) continue;
+    if (inline !== undefined) targets.push(inline);
+    else if (next !== undefined && !next.startsWith('-')) {
+      targets.push(next);
+      index++;
+    }
+  }
+  const spelled = targets.map((target) =>
+    tool === 'tsc' ? tsconfigPath(target) : target.replace(/^\.\//, '').replace(/^(["'])(.*)\1$/, '$2'),
+  );
+  if (tool === 'tsc' && spelled.length === 0) return 'tsconfig.json';
+  return spelled.join(' ');
+}
+
 /** `-p .`, `-p ./src/` and `-p tsconfig.json` name a tsconfig file; spell each the one way. */
 function tsconfigPath(project: string): string {
   const path = project.replace(/^\.\//, '').replace(/\/+$/, '');

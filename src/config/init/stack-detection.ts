@@ -55,9 +55,19 @@ export interface PythonStack {
   missingRunner?: DetectedTool<string>;
   pytest?: DetectedTool<'pytest'>;
   ruff?: DetectedTool<'ruff'>;
-  mypy?: DetectedTool<'mypy'>;
+  mypy?: MypyTool;
   /** A virtualenv folder at the top (`.venv/`, `venv/`) with a working `bin/python`. */
   virtualenv?: VirtualEnv;
+  /**
+   * The folder that holds the package when it is not the repository's (a src layout), and the pytest config
+   * does not set `pythonpath`: the tests must import it from there, not from an installed copy.
+   */
+  srcLayout?: 'src';
+}
+
+export interface MypyTool extends DetectedTool<'mypy'> {
+  /** The config lists the files to check (`files = ...`), so a bare `mypy` checks what the project chose. */
+  configuresFiles?: boolean;
 }
 
 export interface VirtualEnv {
@@ -84,6 +94,8 @@ export interface DenoStack {
   config: string;
   /** Whether `deno` is on PATH; without it every gate would fail with exit 127. */
   installed: boolean;
+  /** The tasks of the config, name → command: the project's own commands, run in place of Sluice's picks. */
+  tasks?: Record<string, string>;
 }
 
 export interface MakeStack {

@@ -25,7 +25,7 @@ export function compactFeedback(check: CheckResult, options: FeedbackOptions = {
   const blocks = failing.map((gate) => ({
     gate,
     header: gateHeader(gate),
-    entries: gateEntries(gate),
+    ...gateEntries(gate),
     used: 0,
   }));
   const head = checkHeadline(check, failing);
@@ -51,7 +51,7 @@ export function compactFeedback(check: CheckResult, options: FeedbackOptions = {
   const lines = [head];
   for (const block of blocks) {
     lines.push(block.header, ...block.entries.slice(0, block.used));
-    const hidden = block.entries.length - block.used;
+    const hidden = block.weights.slice(block.used).reduce((sum, weight) => sum + weight, 0);
     if (hidden > 0) lines.push(moreLine(hidden, block.gate));
   }
   if (notRun) lines.push(notRun);
@@ -78,13 +78,32 @@ function gateHeader(gate: GateResult): string {
   return `\n## ${gate.name}: ${[counts || exit, log].filter(Boolean).join('; ')}`;
 }
 
-function gateEntries(gate: GateResult): string[] {
+/** The entries of a gate's block, and how many failures or lines each one stands for. */
+function gateEntries(gate: GateResult): { entries: string[]; weights: number[] } {
   const tail = (gate.outputTail ?? []).map((line) => `  ${truncate(line)}`);
-  if (gate.failures.length === 0) return tail;
-  const failures = sortFailures(gate.failures).map(renderFailure);
-  return tail.length > 0
-    ? [...failures, `  output ends with:\n${tail.map((line) => `  ${line}`).join('\n')}`]
-    : failures;
+  if (gate.failures.length === 0) return { entries: tail, weights: tail.map(() => 1) };
+  const failures = mergeRepeats(sortFailures(gate.failures).map(renderFailure));
+  const entries = failures.map(({ text }) => text);
+  const weights = failures.map(({ count }) => count);
+  if (tail.length === 0) return { entries, weights };
+  return {
+    entries: [...entries, `  output ends with:\n${tail.map((line) => `  ${line}`).join('\n')}`],
+    weights: [...weights, 1],
+  };
+}
+
+/**
+ * Failures that read the same once rendered (a lint rule broken three times on one line: the column is not
+ * shown) become one entry that says how many there are, in the place of the first.
+ */
+function mergeRepeats(rendered: string[]): Array<{ text: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const text of rendered) counts.set(text, (counts.get(text) ?? 0) + 1);
+  return [...counts].map(([text, count]) => {
+    if (count === 1) return { text, count };
+    const [title = '', ...rest] = text.split('\n');
+    return { text: [`${title} (${count} times)`, ...rest].join('\n'), count };
+  });
 }
 
 /** One failure: where and what in the first line, then the evidence. */

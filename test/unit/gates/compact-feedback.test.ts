@@ -179,6 +179,30 @@ describe('compactFeedback', () => {
     expect(shown.slice(0, 3)).toEqual(['case number 0', 'throws a plain error', 'case number 1']);
   });
 
+  it('says once, with how many, the failures that would read the same (one lint rule broken twice on a line)', () => {
+    const quotes = (column: number): Failure => ({
+      test: 'yaml/quotes',
+      message: 'Strings must use singlequote.',
+      file: 'config.yaml',
+      line: 56,
+      column,
+    });
+    const blank: Failure = { test: 'style/no-multiple-empty-lines', message: 'More than 1 blank line.', file: 'a.md' };
+    const failures = [quotes(3), quotes(9), blank, quotes(15), quotes(21)];
+    const text = compactFeedback(check([gate({ name: 'lint', kind: 'lint', failures })]));
+    expect(text.split('\n').slice(2)).toEqual([
+      '## lint: failed; log: .sluice/logs/lint.log',
+      '- style/no-multiple-empty-lines (a.md)',
+      '  More than 1 blank line.',
+      '- yaml/quotes (config.yaml:56) (4 times)',
+      '  Strings must use singlequote.',
+    ]);
+    // What is left out is counted in failures, not in entries.
+    const tight = compactFeedback(check([gate({ name: 'lint', kind: 'lint', failures })]), { budget: 230 });
+    expect(tight).toContain('- style/no-multiple-empty-lines (a.md)');
+    expect(tight).toContain('… 4 more failures in .sluice/logs/lint.log');
+  });
+
   it('puts blocking gates before non-blocking ones', () => {
     const text = compactFeedback(
       check([

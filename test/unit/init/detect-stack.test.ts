@@ -117,7 +117,47 @@ describe('detectStack on Python projects', () => {
       pytest: { name: 'pytest', evidence: 'pyproject.toml' },
       ruff: { name: 'ruff', evidence: 'pyproject.toml' },
       mypy: { name: 'mypy', evidence: 'pyproject.toml' },
+      srcLayout: 'src',
     });
+  });
+
+  it('finds a package kept in src/, unless the pytest config sets pythonpath itself', async () => {
+    const pyproject = '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n';
+    const dir = await repoWith({ 'pyproject.toml': pyproject, 'src/widget/__init__.py': '' });
+    const { python, findings } = await detectStack(dir);
+    expect(python?.srcLayout).toBe('src');
+    expect(findings).toContainEqual({ file: 'src/widget/', says: 'Python package in src/' });
+    const module = await repoWith({ 'pytest.ini': '[pytest]\n', 'src/widget.py': '' });
+    expect((await detectStack(module)).python?.srcLayout).toBe('src');
+    const chosen = await repoWith({
+      'setup.cfg': '[tool:pytest]\npythonpath = src\n',
+      'src/widget/__init__.py': '',
+    });
+    expect((await detectStack(chosen)).python?.srcLayout).toBeUndefined();
+    // A src/ of other files (a C extension's sources, a JS front end) holds no package to import.
+    const other = await repoWith({ 'pyproject.toml': pyproject, 'src/widget.c': '', 'src/app/index.ts': '' });
+    expect((await detectStack(other)).python?.srcLayout).toBeUndefined();
+  });
+
+  it('notes a mypy config that lists the files to check, in its own section only', async () => {
+    const files = '[tool.mypy]\nstrict = true\nfiles = ["src", "tests"]\n';
+    const { python, findings } = await detectStack(await repoWith({ 'pyproject.toml': files }));
+    expect(python?.mypy).toEqual({ name: 'mypy', evidence: 'pyproject.toml', configuresFiles: true });
+    expect(findings).toContainEqual({
+      file: 'pyproject.toml',
+      subject: '[tool.mypy] files',
+      says: 'the files mypy checks',
+    });
+    const ini = await repoWith({ 'mypy.ini': '[mypy]\nfiles: src/widget\n', 'requirements.txt': 'mypy\n' });
+    expect((await detectStack(ini)).python?.mypy).toEqual({
+      name: 'mypy',
+      evidence: 'mypy.ini',
+      configuresFiles: true,
+    });
+    // `files` of an override section names no files to check.
+    const override = '[tool.mypy]\nstrict = true\n\n[[tool.mypy.overrides]]\nfiles = ["x"]\n';
+    const overridden = await detectStack(await repoWith({ 'pyproject.toml': override }));
+    expect(overridden.python?.mypy).toEqual({ name: 'mypy', evidence: 'pyproject.toml' });
   });
 
   it('reads requirements files and setup.cfg, and the runner from the lockfile', async () => {

@@ -156,10 +156,10 @@ const expectations: Record<string, FixtureExpectation> = {
   'python-pytest': {
     status: 'written',
     gates: {
-      lint: gate('ruff check .', 'lint', 1, 'generic'),
+      lint: gate('ruff check --no-fix .', 'lint', 1, 'generic'),
       typecheck: gate('python3 -m mypy .', 'typecheck', 1, 'generic'),
       test: gate(
-        'python3 -m pytest --junitxml=.sluice/reports/test.xml',
+        'python3 -m pytest -o pythonpath=src --junitxml=.sluice/reports/test.xml',
         'test',
         2,
         'junit',
@@ -171,11 +171,12 @@ const expectations: Record<string, FixtureExpectation> = {
       'pyproject.toml [tool.pytest.ini_options] → pytest',
       'pyproject.toml [tool.ruff] → ruff',
       'pyproject.toml [tool.mypy] → mypy',
+      'src/widget/ → Python package in src/',
     ],
     guessed: [
       'Python: no uv, poetry, pdm or pipenv lockfile and no .venv/ or venv/, so python3 and the tools come from PATH',
       'typecheck: checks the whole folder with "mypy ."',
-      'test: runs "python3 -m pytest", not "pytest"',
+      'test: adds "-o pythonpath=src": the package sits in src/',
     ],
   },
   go: {

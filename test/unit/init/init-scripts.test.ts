@@ -91,6 +91,32 @@ describe('sluice init on chained scripts', () => {
     });
   });
 
+  it('keeps each tsc of a chain that checks another tsconfig, and leaves out one that checks the same again', async () => {
+    const dir = await repoWith({
+      typecheck: 'tsc -p scripts && tsc -p playground && tsc --project packages/plugin/tsconfig.json',
+      'check:types': 'tsc --noEmit -p ./playground/',
+    });
+    const { config, result } = await init(dir);
+    expect(runs(config)).toEqual({
+      typecheck: 'npx tsc -p scripts',
+      'typecheck-playground': 'npx tsc -p playground',
+      'typecheck-packages-plugin': 'npx tsc --project packages/plugin/tsconfig.json',
+    });
+    expect(result.guessed.some((line) => line.includes('left out'))).toBe(false);
+  });
+
+  it('keeps test runs with different configs, and leaves out a rerun with other output flags', async () => {
+    const dir = await repoWith({
+      test: 'vitest run && vitest run -c vitest.e2e.config.ts',
+      'test:coverage': 'vitest run --coverage',
+    });
+    const { config } = await init(dir);
+    expect(runs(config)).toEqual({
+      test: `npx vitest run ${junit('test')}`,
+      'test-vitest.e2e.config.ts': `npx vitest run -c vitest.e2e.config.ts ${junit('test-vitest.e2e.config.ts')}`,
+    });
+  });
+
   it('runs the build a test script starts as a gate of its own, which the tests then wait for', async () => {
     const dir = await repoWith({ test: 'tsc && node --test dist/' }, { 'tsconfig.json': '{}' });
     const { config } = await init(dir);
@@ -306,5 +332,46 @@ describe('sluice init on a Deno project', () => {
     expect(without.warnings).toEqual([
       'deno.json makes this a Deno project, but deno is not on PATH: its gates fail until it is installed',
     ]);
+  });
+
+  it("runs the project's lint and test tasks, with the JUnit flag passed on to a task that is one deno test", async () => {
+    const tasks = {
+      lint: 'deno fmt --check && deno lint',
+      test: 'deno test --check=all --allow-import=jsr.io:443',
+      dev: 'deno run --watch main.ts',
+    };
+    const dir = await repoWith(undefined, { 'deno.json': JSON.stringify({ tasks }), 'main_test.ts': '' });
+    const { config, result } = await init(dir);
+    // The lint task checks the formatting too, so no format gate runs it again.
+    expect(runs(config)).toEqual({
+      lint: 'deno task lint',
+      test: 'deno task test --junit-path=.sluice/reports/test.xml',
+    });
+    expect(config.gates.test?.report).toEqual({ format: 'junit', path: '.sluice/reports/test.xml' });
+    expect(result.found).toContain('deno.json task test → deno test --check=all --allow-import=jsr.io:443');
+  });
+
+  it('reads the tasks of a deno.jsonc with comments, and reads a chained test task as plain text', async () => {
+    const jsonc = `{
+  // The project's checks.
+  "tasks": {
+    "lint": "deno lint", /* fmt runs in CI */
+    "test": { "command": "deno test -A && deno run -A scripts/smoke.ts", "dependencies": [] },
+  },
+}`;
+    const dir = await repoWith(undefined, { 'deno.jsonc': jsonc, 'main_test.ts': '' });
+    const { config } = await init(dir);
+    expect(runs(config)).toEqual({ lint: 'deno task lint', format: 'deno fmt --check', test: 'deno task test' });
+    expect(config.gates.test?.report).toEqual({ format: 'generic' });
+  });
+
+  it('checks with deno lint and deno fmt --check when the lint task would rewrite the files', async () => {
+    const tasks = { lint: 'deno fmt && deno lint --fix', test: 'deno test' };
+    const dir = await repoWith(undefined, { 'deno.json': JSON.stringify({ tasks }), 'main_test.ts': '' });
+    const { config, result } = await init(dir);
+    expect(runs(config)).toMatchObject({ lint: 'deno lint', format: 'deno fmt --check' });
+    expect(result.guessed).toContain(
+      'lint: task lint ("deno fmt && deno lint --fix") rewrites files, so the gates check with deno lint and deno fmt --check',
+    );
   });
 });

@@ -227,7 +227,7 @@ describe('planGates for Python', () => {
   it('runs the tools with the virtualenv found at init, ruff included when it is installed there', () => {
     const plan = planGates(detection({ python: { ...tools, virtualenv: { dir: '.venv', hasRuff: true } } }));
     expect(plan.gates.map((gate) => gate.run)).toEqual([
-      '.venv/bin/ruff check .',
+      '.venv/bin/ruff check --no-fix .',
       '.venv/bin/python -m mypy .',
       '.venv/bin/python -m pytest --junitxml=.sluice/reports/test.xml',
     ]);
@@ -239,7 +239,7 @@ describe('planGates for Python', () => {
   it('takes ruff from PATH when the virtualenv has none', () => {
     const plan = planGates(detection({ python: { ...tools, virtualenv: { dir: 'venv', hasRuff: false } } }));
     expect(plan.gates.map((gate) => gate.run)).toEqual([
-      'ruff check .',
+      'ruff check --no-fix .',
       'venv/bin/python -m mypy .',
       'venv/bin/python -m pytest --junitxml=.sluice/reports/test.xml',
     ]);
@@ -254,12 +254,34 @@ describe('planGates for Python', () => {
     };
     const plan = planGates(detection({ python }));
     expect(plan.gates.map((gate) => gate.run)).toEqual([
-      'poetry run ruff check .',
+      'poetry run ruff check --no-fix .',
       'poetry run python -m mypy .',
       'poetry run python -m pytest --junitxml=.sluice/reports/test.xml',
     ]);
     // poetry.lock is a `found` line already; nothing about the environment was guessed.
     expect(plan.notes).toEqual([]);
+  });
+
+  it('never lets ruff fix files, which its config may ask for with "fix = true"', () => {
+    const plan = planGates(detection({ python: { ruff: tools.ruff } }));
+    expect(plan.gates[0]?.run).toBe('ruff check --no-fix .');
+  });
+
+  it('runs a bare mypy when its config lists the files to check', () => {
+    const plan = planGates(detection({ python: { mypy: { ...tools.mypy, configuresFiles: true } } }));
+    expect(plan.gates[0]?.run).toBe('python3 -m mypy');
+    expect(plan.guessed.filter((line) => line.startsWith('typecheck:'))).toEqual([]);
+  });
+
+  it('makes pytest import a package kept in src/ from there, unless a lockfile runner installs the project', () => {
+    const plan = planGates(detection({ python: { pytest: tools.pytest, srcLayout: 'src' } }));
+    expect(plan.gates[0]?.run).toBe('python3 -m pytest -o pythonpath=src --junitxml=.sluice/reports/test.xml');
+    expect(plan.guessed).toContain(
+      'test: adds "-o pythonpath=src": the package sits in src/, so the tests import it from there, not an installed copy that does not change with the sources',
+    );
+    const runPrefix = { name: 'uv run', evidence: 'uv.lock' } as const;
+    const installed = planGates(detection({ python: { pytest: tools.pytest, srcLayout: 'src', runPrefix } }));
+    expect(installed.gates[0]?.run).toBe('uv run python -m pytest --junitxml=.sluice/reports/test.xml');
   });
 
   it('says why pytest runs as a module', () => {

@@ -77,3 +77,34 @@ describe('the pytest gate init plans, run for real', () => {
     expect(bare.stdout).toMatch(/ModuleNotFoundError: No module named 'mypkg'/);
   });
 });
+
+describe('the pytest gate init plans for a src layout, run for real', () => {
+  const sources = {
+    'pyproject.toml':
+      '[project]\nname = "srcpkg"\nversion = "0.1.0"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+    'tests/test_double.py': 'from srcpkg import double\n\n\ndef test_double():\n    assert double(2) == 4\n',
+  };
+
+  it.skipIf(!hasPytest)('tests the sources in src/, not an installed copy of the package', async () => {
+    // The sources are broken; an installed copy (here on PYTHONPATH, as site-packages would be) still works.
+    const dir = await repoWith({
+      ...sources,
+      'src/srcpkg/__init__.py': 'def double(x):\n    return 3 * x\n',
+      'installed/srcpkg/__init__.py': 'def double(x):\n    return 2 * x\n',
+    });
+    const { config } = await readConfig(await writtenConfigPath(dir));
+    const gate = config.gates.test;
+    if (!gate) throw new Error('init planned no test gate');
+    const withInstalledCopy = { ...gate, env: { PYTHONPATH: join(dir, 'installed') } };
+    const result = await runGate('test', withInstalledCopy, { root: dir, sluiceDir: join(dir, '.sluice') });
+    expect(result.status).toBe('failed');
+    expect(result.failures.map((failure) => failure.test)).toEqual(['tests.test_double > test_double']);
+  });
+
+  it.skipIf(!hasPytest)('passes when the package in src/ is not installed at all', async () => {
+    const dir = await repoWith({ ...sources, 'src/srcpkg/__init__.py': 'def double(x):\n    return 2 * x\n' });
+    const { gate, result, log } = await initAndRunGate(dir, 'test');
+    expect(gate.run).toBe('python3 -m pytest -o pythonpath=src --junitxml=.sluice/reports/test.xml');
+    expect(result.status, log).toBe('passed');
+  });
+});
