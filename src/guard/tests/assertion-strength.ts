@@ -10,10 +10,12 @@ import {
 
 /**
  * How much an assertion pins down, weakest first: `constant` passes whatever the code does (`assert True`,
- * `expect(f(2)).toBe(f(2))`), `presence` only that there is a value (`toBeDefined()`, `assertIsNotNone`),
- * `range` a bound, type or inequality (`assert!(x >= 0)`, `not.toBe(5)`), `value` the value itself.
+ * `expect(f(2)).toBe(f(2))`), `defined` only that there is a value (`toBeDefined()`, `assertIsNotNone`,
+ * `x !== null`), `presence` that the value is truthy or falsy (`toBeTruthy()`, `assert x`), `range` a bound,
+ * type or inequality (`assert!(x >= 0)`, `not.toBe(5)`), `value` the value itself. `toBeTruthy()` on a
+ * boolean pins it; `toBeDefined()` passes `false` too.
  */
-export const Strengths = { constant: 0, presence: 1, range: 2, value: 3 } as const;
+export const Strengths = { constant: 0, defined: 0.5, presence: 1, range: 2, value: 3 } as const;
 export type Strength = (typeof Strengths)[keyof typeof Strengths];
 
 /** What an assertion checks, as far as its text tells: undefined when it is not a form this module knows. */
@@ -83,7 +85,7 @@ export function condition(expression: string | undefined): Judgement | undefined
       (operator === '!=' || operator === '!==' || operator === 'is not') &&
       /^(?:null|None|undefined|nil)$/.test(right)
     ) {
-      return judge(Strengths.presence, `only checks that \`${left}\` is not \`${right}\``);
+      return judge(Strengths.defined, `only checks that \`${left}\` is not \`${right}\``);
     }
     return judge(Strengths.range, `only checks \`${bare}\`, not the value`);
   }
@@ -121,7 +123,8 @@ const expectMatchers = new Map<string, Strength>([
     Strengths.range,
     'toBeGreaterThan toBeGreaterThanOrEqual toBeLessThan toBeLessThanOrEqual toContain toContainEqual toHaveLength toBeInstanceOf toBeTypeOf toHaveProperty toMatch toThrow toHaveBeenCalled toHaveReturned above below least most within a an instanceOf instanceof include includes contain contains lengthOf length match property keys throw',
   ),
-  ...parts(Strengths.presence, 'toBeDefined toBeTruthy toBeFalsy ok exist exists'),
+  ...parts(Strengths.defined, 'toBeDefined exist exists'),
+  ...parts(Strengths.presence, 'toBeTruthy toBeFalsy ok'),
 ]);
 
 /** Matchers that expect a function to throw (or a promise to reject): jest/vitest's and chai's. */
@@ -213,9 +216,10 @@ function expectation(text: string): Judgement | undefined {
     const nullLike = /^(?:toBeNull|toBeUndefined|null|undefined|toBeNaN)$/.test(matcher);
     if (strength === Strengths.value && !nullLike)
       return judge(Strengths.range, `only checks that it is not \`${expected ?? matcher}\``);
-    return judge(Strengths.presence, `only checks \`.not.${matcher}\``);
+    return judge(nullLike ? Strengths.defined : Strengths.presence, `only checks \`.not.${matcher}\``);
   }
-  if (strength === Strengths.presence) return judge(strength, `only checks \`${matcher}\`, not the value`);
+  if (strength === Strengths.presence || strength === Strengths.defined)
+    return judge(strength, `only checks \`${matcher}\`, not the value`);
   return judge(
     strength,
     strength === Strengths.value ? `checks the value` : `only checks \`${matcher}\`, not the value`,
@@ -231,10 +235,8 @@ const assertMethods = new Map<string, Strength>([
     Strengths.range,
     'notEqual notStrictEqual notDeepEqual notDeepStrictEqual isAbove isBelow isAtLeast isAtMost include includes instanceOf typeOf lengthOf match throws rejects isString isNumber isArray isObject isFunction isBoolean assertNotEqual assertNotEqual assertNotAlmostEqual assertGreater assertGreaterEqual assertLess assertLessEqual assertIn assertNotIn assertIsInstance assertNotIsInstance assertRegex assertRaises assertRaisesRegex assertIsNot NotEqual Greater GreaterOrEqual Less LessOrEqual Contains NotContains Len IsType Implements Positive Negative Subset ErrorContains Regexp Panics',
   ),
-  ...parts(
-    Strengths.presence,
-    'exists isDefined isNotNull isNotUndefined isOk notOk isFalse assertIsNotNone assertFalse NotNil NotEmpty NotZero Error False',
-  ),
+  ...parts(Strengths.defined, 'exists isDefined isNotNull isNotUndefined assertIsNotNone NotNil'),
+  ...parts(Strengths.presence, 'isOk notOk isFalse assertFalse NotEmpty NotZero Error False'),
 ]);
 /** Methods whose first argument is a condition that must hold. */
 const conditionMethods = new Set(['ok', 'isTrue', 'assertTrue', 'True', 'assert']);
@@ -283,7 +285,7 @@ function goIfCheck(text: string): Judgement | undefined {
   const { left, operator, right } = comparison;
   if (sameExpression(left, right)) return judge(Strengths.constant, `compares \`${left}\` with itself`);
   if (operator === '!=') return equality(left, right);
-  if (operator === '==' && right === 'nil') return judge(Strengths.presence, `only checks that \`${left}\` is not nil`);
+  if (operator === '==' && right === 'nil') return judge(Strengths.defined, `only checks that \`${left}\` is not nil`);
   return judge(Strengths.range, `only fails when \`${cond}\`, not on a wrong value`);
 }
 
@@ -309,7 +311,7 @@ const isNullish = (text: string | undefined) => /^(?:null|undefined)$/.test(stri
 function inequality(a: string | undefined, b: string | undefined): Judgement | undefined {
   if (a === undefined || b === undefined) return undefined;
   if (isLiteral(a) && isLiteral(b)) return judge(Strengths.constant, 'compares two constants');
-  if (isNullish(b) || isNullish(a)) return judge(Strengths.presence, `only checks that it is not \`${b}\``);
+  if (isNullish(b) || isNullish(a)) return judge(Strengths.defined, `only checks that it is not \`${b}\``);
   return judge(Strengths.range, `only checks that it is not \`${b}\``);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeAssertion, type Strength, Strengths } from '../../../src/guard/tests/assertion-strength.ts';
 
-const { constant, presence, range, value } = Strengths;
+const { constant, defined, presence, range, value } = Strengths;
 
 const cases: Array<[string, Strength | undefined]> = [
   // Python
@@ -11,7 +11,7 @@ const cases: Array<[string, Strength | undefined]> = [
   ['assert total(2) == 6', value],
   ['assert total(2) == 6, "the sum"', value],
   ['assert (total(2) == 6)', value],
-  ['assert total(2) is not None', presence],
+  ['assert total(2) is not None', defined],
   ['assert total(2)', presence],
   ['assert total(2) >= 0', range],
   ['assert isinstance(total(2), int)', range],
@@ -25,7 +25,7 @@ const cases: Array<[string, Strength | undefined]> = [
   ['assert False', undefined],
   ['self.assertEqual(total(2), 6)', value],
   ['self.assertEqual(total(2), total(2))', constant],
-  ['self.assertIsNotNone(total(2))', presence],
+  ['self.assertIsNotNone(total(2))', defined],
   ['self.assertTrue(total(2))', presence],
   ['self.assertTrue(total(2) == 6)', value],
   ['self.assertTrue(True)', constant],
@@ -50,9 +50,9 @@ const cases: Array<[string, Strength | undefined]> = [
   ['expect(6).toBe(sum(1, 5))', value],
   ['expect(sum(1, 2)).toStrictEqual(3)', value],
   ['await expect(load()).resolves.toEqual({ a: 1 })', value],
-  ['expect(sum(1, 2)).toBeDefined()', presence],
+  ['expect(sum(1, 2)).toBeDefined()', defined],
   ['expect(sum(1, 2)).toBeTruthy()', presence],
-  ['expect(sum(1, 2)).not.toBeNull()', presence],
+  ['expect(sum(1, 2)).not.toBeNull()', defined],
   ['expect(sum(1, 2)).not.toBe(4)', range],
   ['expect(sum(1, 2)).toBeGreaterThan(0)', range],
   ['expect(() => parse("")).toThrow(SyntaxError)', range],
@@ -77,7 +77,7 @@ const cases: Array<[string, Strength | undefined]> = [
   ['expect(f(2)).toBe(f( 2 ))', constant],
   ['expect(sum(1, 2)).to.equal(3)', value],
   ['expect(sum(1, 2)).to.be.ok', presence],
-  ['expect(sum(1, 2)).to.exist', presence],
+  ['expect(sum(1, 2)).to.exist', defined],
   ['assert.ok(true)', constant],
   ['assert.ok(sum(1, 2))', presence],
   ['assert(sum(1, 2) === 3)', value],
@@ -85,12 +85,12 @@ const cases: Array<[string, Strength | undefined]> = [
   ['assert.equal(sum(1, 2), 3)', value],
   ['assert.strictEqual(sum(1, 2), 3, "adds")', value],
   ['assert.notEqual(sum(1, 2), 4)', range],
-  ['assert.isDefined(sum(1, 2))', presence],
+  ['assert.isDefined(sum(1, 2))', defined],
   // Go
   ['assert.Equal(t, 3, Count("a", "b", "c"))', value],
   ['require.Equalf(t, 3, got, "count %d", n)', value],
   ['assert.Equal(t, got, got)', constant],
-  ['assert.NotNil(t, Count())', presence],
+  ['assert.NotNil(t, Count())', defined],
   ['assert.True(t, true)', constant],
   ['assert.True(t, got == 3)', value],
   ['if got := Total([]int{2, 4}); got != 6 { t.Errorf("got %d", got) }', value],
@@ -103,7 +103,7 @@ const cases: Array<[string, Strength | undefined]> = [
   ['if false && got != 3 {\n\tt.Errorf("x")\n}', constant],
   ['if got != got {\n\tt.Errorf("x")\n}', constant],
   ['if got < 0 {\n\tt.Errorf("x")\n}', range],
-  ['if got == nil {\n\tt.Fatal("x")\n}', presence],
+  ['if got == nil {\n\tt.Fatal("x")\n}', defined],
   // Rust
   ['assert!(true)', constant],
   ['assert!(true || add(1, 2) == 3)', constant],
@@ -116,7 +116,7 @@ const cases: Array<[string, Strength | undefined]> = [
   ['assert_ne!(add(1, 2), 4)', range],
   ['debug_assert_eq!(add(1, 2), 3)', value],
   // A condition that passes when any side does pins no more than its weakest side.
-  ['assert total(2) == 6 or total(2) is not None', presence],
+  ['assert total(2) == 6 or total(2) is not None', defined],
   ['assert total(2) == 6 or len(items) > 0', range],
   ['assert total(2) == 6 or total(2) == 6.0', value],
   ["assert.ok(slug === 'a' || slug.length > 0)", range],

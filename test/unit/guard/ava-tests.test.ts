@@ -102,7 +102,7 @@ test.todo('later');
 });
 
 describe('ava assertion strength', () => {
-  const { constant, presence, range, value } = Strengths;
+  const { constant, defined, presence, range, value } = Strengths;
   const cases: Array<[string, Strength | undefined]> = [
     ['t.is(total(2), 6)', value],
     ['t.deepEqual(total(2), 6)', value],
@@ -121,8 +121,8 @@ describe('ava assertion strength', () => {
     ['t.false(failed)', presence],
     ['t.falsy(error)', presence],
     ['t.not(total(2), 5)', range],
-    ['t.not(total(2), undefined)', presence],
-    ['t.notDeepEqual(total(2), null)', presence],
+    ['t.not(total(2), undefined)', defined],
+    ['t.notDeepEqual(total(2), null)', defined],
     ['t.regex(text, /ab+/)', range],
     ["t.regex('ab', /ab/)", constant],
     ['t.regex(text, /.*/)', presence],
