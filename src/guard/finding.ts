@@ -45,6 +45,11 @@ export interface GuardRule {
    */
   readsAtBase?(changed: readonly ChangedFile[]): ((path: string) => boolean) | undefined;
   /**
+   * Folders beyond those of the changed files (and above them) whose files `readsAtBase` may want: the folder
+   * of the module file a changed Rust file declares (`src/cart/tests/` for `src/cart.rs`).
+   */
+  foldersAtBase?(changed: readonly ChangedFile[]): string[];
+  /**
    * Whether the change needs the list of every test file at the base (a runner configuration changed in a way
    * that may leave unchanged test files out): one `ls-tree` of the whole base, so only when it must.
    */

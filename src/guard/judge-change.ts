@@ -34,7 +34,13 @@ export async function judgeChange(options: {
   const [unchangedAtBase, testFiles] = await Promise.all([
     atBase.length === 0
       ? undefined
-      : unchangedFilesAtBase(repoRoot, baseCommit, changed, (path) => atBase.some((reads) => reads(path))),
+      : unchangedFilesAtBase(
+          repoRoot,
+          baseCommit,
+          changed,
+          (path) => atBase.some((reads) => reads(path)),
+          rules.flatMap((rule) => rule.foldersAtBase?.(changed) ?? []),
+        ),
     listsTestFiles ? testFilesAtBase(repoRoot, baseCommit, isTestFile) : undefined,
   ]);
   // Parsing is synchronous from here on (tests are read lazily, by the rules that need them): share the trees.

@@ -4,7 +4,8 @@ import type { ChangedFile } from './changed-files.ts';
 
 /**
  * The contents at `baseCommit` of the files `wanted` accepts that the change left alone, in the folders that
- * hold a changed file and the folders above them (where the configs that name a file sit). Listing only
+ * hold a changed file and the folders above them (where the configs that name a file sit), and `moreFolders`
+ * (each `dir/`, its files only). Listing only
  * those keeps the cost to the change's size, not the repository's. Read from the base commit, never from the
  * working tree, where index bits could hide a change from the diff.
  */
@@ -13,9 +14,10 @@ export async function unchangedFilesAtBase(
   baseCommit: string,
   changed: readonly ChangedFile[],
   wanted: (path: string) => boolean,
+  moreFolders: readonly string[] = [],
 ): Promise<Map<string, string>> {
   const changedPaths = new Set(changed.map((file) => file.path));
-  const folders = new Set(['./']);
+  const folders = new Set(['./', ...moreFolders]);
   for (const { path } of changed) {
     for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
       folders.add(path.slice(0, slash + 1));

@@ -11,6 +11,7 @@ import {
   tokenForms,
 } from '../tests/token-form.ts';
 import { topLevelTest } from '../tests/top-level.ts';
+import { firstSuiteAwait, type SuiteAwait, suitesRunUnawaited } from './async-suites.ts';
 import {
   type AvaContext,
   avaContextOf,
@@ -46,6 +47,8 @@ interface Scope {
   titles: string[];
   markers: TestMarker[];
   test: OpenTest | undefined;
+  /** The first `await` of an async suite body under mocha: the tests after it are never defined in time. */
+  suiteAwait?: SuiteAwait;
 }
 
 /** What the token forms of a file's tests need; the failure messages are found when the first form is read. */
@@ -89,6 +92,7 @@ function parseTestCalls(path: string, source: string, where: 'file' | 'in-source
   const topLevel: SgNode[] = [];
   const hooks: BeforeHook[] = [];
   const hookSkips: HookSkip[] = [];
+  const unawaitedSuites = suitesRunUnawaited(source);
   for (const call of calls) {
     while (scopes.length > 0 && !within(call, scopes.at(-1)?.call)) scopes.pop();
     const scope = scopes.at(-1);
@@ -114,6 +118,8 @@ function parseTestCalls(path: string, source: string, where: 'file' | 'in-source
       continue;
     }
     const opened = openScope(call, callee, scope);
+    if (scope?.suiteAwait && call.start > scope.suiteAwait.index) opened.markers.push(scope.suiteAwait.marker);
+    if (unawaitedSuites && callee.kind === 'suite') opened.suiteAwait = firstSuiteAwait(opened.body);
     if (callee.kind === 'test') {
       const test: OpenTest = { markers: opened.markers, assertionCalls: [], ava: avaContextOf(opened.body) };
       const fields = { path, titles: opened.titles, line: call.line, markers: test.markers };

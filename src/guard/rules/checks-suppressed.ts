@@ -1,6 +1,9 @@
 import type { ChangedFile } from '../changed-files.ts';
+import { collectionOf } from '../collection/collection-of.ts';
+import { type ConfigSide, configSide, isCollectionConfig } from '../collection/config-side.ts';
 import type { Finding, GuardRule } from '../finding.ts';
 import { testDataFolder } from '../tests/test-data-folders.ts';
+import { isTestFile } from '../tests/test-languages.ts';
 import { oneLine } from './describe.ts';
 
 /**
@@ -23,8 +26,20 @@ const suppressions: ReadonlyArray<{ file: RegExp; marker: RegExp }> = [
 ];
 
 function markerOf(path: string): RegExp | undefined {
-  if (testDataFolder.test(path)) return undefined;
   return suppressions.find(({ file }) => file.test(path))?.marker;
+}
+
+/** A test file in a folder of test data (`tests/fixtures/test_x.py`): data, unless the runner collects it. */
+const testFileInDataFolder = (path: string) => testDataFolder.test(path) && isTestFile(path);
+
+/**
+ * Whether the file at `path` is left out as test data: in a data folder (a linter's fixtures hold suppressions on
+ * purpose), unless it is a test file the runner collects by its configuration (pytest and jest/vitest collect
+ * `tests/fixtures/test_x.py` and `fixtures/x.test.ts` by default; go skips `testdata/`).
+ */
+function isTestData(path: string, now: ConfigSide, then: ConfigSide): boolean {
+  if (!testDataFolder.test(path)) return false;
+  return !isTestFile(path) || collectionOf(path, now, then).collected !== 'yes';
 }
 
 /**
@@ -34,11 +49,15 @@ function markerOf(path: string): RegExp | undefined {
  */
 export const checksSuppressed: GuardRule = {
   id: 'checks-suppressed',
-  reads: (path) => markerOf(path) !== undefined,
-  check({ base, changed }) {
+  reads: (path) => markerOf(path) !== undefined && (!testDataFolder.test(path) || isTestFile(path)),
+  readsAtBase: (changed) => (changed.some((file) => testFileInDataFolder(file.path)) ? isCollectionConfig : undefined),
+  check({ base, changed, unchangedAtBase }) {
+    const now = configSide('after', changed, unchangedAtBase);
+    const then = configSide('before', changed, unchangedAtBase);
     return changed.flatMap((file): Finding[] => {
       const marker = markerOf(file.path);
       if (!marker || file.status === 'deleted' || file.after === undefined) return [];
+      if (isTestData(file.path, now, then)) return [];
       const added = addedSuppressions(file, marker);
       return added.map(({ line, text }) => ({
         rule: 'checks-suppressed',

@@ -3,7 +3,7 @@ import { collectionOf } from '../collection/collection-of.ts';
 import { collectionChanges } from '../collection/config-changes.ts';
 import { type ConfigSide, configSide, isCollectionConfig } from '../collection/config-side.ts';
 import type { Finding, GuardRule } from '../finding.ts';
-import { declaredModules, mayDropModules, moduleFiles, testFunctionCount } from '../rust/module-declarations.ts';
+import { mayDropModules, moduleDeclarations, testFunctionCount } from '../rust/module-declarations.ts';
 import type { TestCase } from '../tests/test-case.ts';
 import type { TestPair } from '../tests/test-changes.ts';
 import { mayHoldTests } from '../tests/test-languages.ts';
@@ -20,10 +20,21 @@ export const testFileUncollected: GuardRule = {
   id: 'test-file-uncollected',
   reads: isCollectionConfig,
   readsAtBase: (changed) => {
-    const rust = changed.some((file) => file.path.endsWith('.rs') && mayDropModules(file.before, file.after));
+    const rust = changed.some(
+      (file) => file.path.endsWith('.rs') && mayDropModules(file.path, file.before, file.after),
+    );
     if (rust) return (path) => isCollectionConfig(path) || path.endsWith('.rs');
     return mayMoveTests(changed) || collectionChanges(changed).length > 0 ? isCollectionConfig : undefined;
   },
+  // The module file of a Rust declaration may sit in a folder no changed file is in (`src/cart/tests/mod.rs`).
+  foldersAtBase: (changed) =>
+    changed.flatMap((file) =>
+      file.path.endsWith('.rs') && mayDropModules(file.path, file.before, file.after)
+        ? [...moduleDeclarations(file.path, file.before ?? '').values()].flatMap((declaration) =>
+            declaration.files.map((path) => path.slice(0, path.lastIndexOf('/') + 1)).filter(Boolean),
+          )
+        : [],
+    ),
   readsTestFilesAtBase: (changed) => collectionChanges(changed).length > 0,
   check({ base, pairs, changed, unchangedAtBase, testFilesAtBase }) {
     const now = configSide('after', changed, unchangedAtBase);
@@ -136,9 +147,10 @@ function leftOutByConfig(
 }
 
 /**
- * A `mod tests;` line removed from a Rust file whose module file still holds tests: cargo no longer compiles
- * that file, so its tests are gone though the file is still there. Only module files beside the changed one
- * are read (`src/tests.rs` for `src/lib.rs`; a module folder of its own is not).
+ * A `mod tests;` line removed from a Rust file, or pointed at another file (`#[path = "..."]` added or changed),
+ * while the module's file at the base still holds tests: cargo no longer compiles that file, so its tests are
+ * gone though the file is still there. Only the module files the declarations name are read (`src/tests.rs` or
+ * `src/tests/mod.rs` for `src/lib.rs`, a `#[path]`'s file).
  */
 function undeclaredRustModules(
   rule: string,
@@ -148,18 +160,22 @@ function undeclaredRustModules(
   then: ConfigSide,
 ): Finding[] {
   return changed.flatMap((file): Finding[] => {
-    if (!file.path.endsWith('.rs') || !mayDropModules(file.before, file.after)) return [];
-    const kept = declaredModules(file.after ?? '');
-    const had = declaredModules(file.before ?? '');
-    // A module declared anew whose file holds tests may be the old one renamed (`mod unit_tests;`).
-    const renamedTo = [...kept].filter(
-      (name) => !had.has(name) && moduleFiles(file.path, name).some((path) => testFunctionCount(now(path) ?? '') > 0),
+    if (!file.path.endsWith('.rs') || !mayDropModules(file.path, file.before, file.after)) return [];
+    const kept = moduleDeclarations(file.path, file.after ?? '');
+    const had = moduleDeclarations(file.path, file.before ?? '');
+    const compiledNow = new Set([...kept.values()].flatMap((declaration) => declaration.files));
+    // A module declared anew (or pointed elsewhere) whose file holds tests may be the old one moved.
+    const renamedTo = [...kept.values()].filter(
+      (declaration) =>
+        had.get(declaration.name)?.files.join('\0') !== declaration.files.join('\0') &&
+        declaration.files.some((path) => testFunctionCount(now(path) ?? '') > 0),
     );
     let renames = renamedTo.length;
-    return [...had].flatMap((name): Finding[] => {
-      if (kept.has(name)) return [];
-      const paths = moduleFiles(file.path, name);
+    return [...had.values()].flatMap((declaration): Finding[] => {
+      const { name, files: paths } = declaration;
+      if (kept.get(name)?.files.join('\0') === paths.join('\0')) return [];
       const found = paths.find((path) => now(path) !== undefined);
+      if (found !== undefined && compiledNow.has(found)) return [];
       // The module's file gone too: its tests went to another file, which nothing may declare.
       const gone = found === undefined ? paths.find((path) => then(path) !== undefined) : undefined;
       if (gone !== undefined && renames > 0) {
@@ -169,16 +185,19 @@ function undeclaredRustModules(
       const where = found ?? gone;
       const tests = where === undefined ? 0 : testFunctionCount((found ? now(found) : then(where)) ?? '');
       if (where === undefined || tests === 0) return [];
-      const line =
-        (file.before ?? '').split('\n').findIndex((text) => new RegExp(`\\bmod\\s+${name}\\s*;`).test(text)) + 1;
+      const { line } = declaration;
+      const pointed = kept.get(name);
+      const change = pointed
+        ? `now points \`mod ${name};\` (line ${pointed.line}) at ${pointed.files.join(' or ')} instead`
+        : `no longer declares \`mod ${name};\` (line ${line} at ${base})`;
       return [
         {
           rule,
           path: file.path,
-          line: Math.max(line, 1),
+          line: pointed?.line ?? line,
           severity: 'block',
           message:
-            `${file.path} no longer declares \`mod ${name};\` (line ${line} at ${base}), so cargo no longer compiles ` +
+            `${file.path} ${change}, so cargo no longer compiles ` +
             `${found ?? `the ${plural(tests, 'test')} of ${where} (now moved elsewhere)`}` +
             `${found ? `, which holds ${plural(tests, 'test')}` : ''}: they would no longer run. Restore the declaration.`,
         },

@@ -1,5 +1,6 @@
 import { parse } from '@ast-grep/napi';
 import type { TomlValue } from 'smol-toml';
+import { noxfileAssignments } from '../runner-config/environment-settings.ts';
 import { iniSections } from '../runner-config/ini-sections.ts';
 import { quoteWord } from '../runner-config/shell-words.ts';
 import { lineOfKey, parseToml, tableAt, tomlText } from '../runner-config/toml-document.ts';
@@ -188,4 +189,12 @@ function entryPointLoads(path: string, fileName: string, source: string): FileLo
     return file ? [file] : [];
   });
   return { points, named };
+}
+
+/** The loader variables a noxfile gives its sessions (`session.env["PYTEST_PLUGINS"] = ...`, `env={...}`). */
+export function noxfileLoads(source: string): FileLoads {
+  const points = noxfileAssignments(source).flatMap(({ name, value, line }) =>
+    isLoaderVariable(name, value) ? [{ setting: `env ${name}`, value, line, runner: readerOf(name) }] : [],
+  );
+  return { points, named: [] };
 }

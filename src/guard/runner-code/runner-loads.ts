@@ -16,7 +16,7 @@ import { type FileLoads, folderOf, type LoadPoint, namedScript, noLoads } from '
 import { makefileLoads } from './makefile-loads.ts';
 import { scriptOptions, yamlOptions } from './option-entries.ts';
 import { packageJsonLoads } from './package-json-loads.ts';
-import { pytestPluginsLoads, pythonConfigLoads } from './python-loads.ts';
+import { noxfileLoads, pytestPluginsLoads, pythonConfigLoads } from './python-loads.ts';
 
 /** A kind of file that can make a test runner load code: what it loads, by its name. */
 interface LoadFile {
@@ -74,6 +74,7 @@ const loadFiles: readonly LoadFile[] = [
     loads: pythonConfigLoads,
   },
   { matches: (name) => name.endsWith('.py'), loads: (path, _, source) => pytestPluginsLoads(path, source) },
+  { matches: (name) => name === 'noxfile.py', loads: (_, __, source) => noxfileLoads(source) },
 ];
 
 /** A superset of the names of `loadFiles`, tested in one go. */

@@ -1,3 +1,5 @@
+import { shellTokens } from './shell-words.ts';
+
 /** The arguments of one command, read without knowing the program: options by name, and the other words. */
 export interface CommandArgs {
   /** The program after wrappers (`npx`, `python -m`, `uv run`) and `VAR=value` words. */
@@ -94,6 +96,9 @@ const valueOptions = new Set([
   ...['--testTimeout', '--timeout', '--outputFile', '--dir', '--root', '--workers', '-n', '--tb', '--cov'],
   ...['--cov-report', '--maxfail', '-j', '--jobs', '-timeout', '-count', '-parallel', '-coverprofile', '--features'],
   ...['--package', '--bin', '--target', '--test-threads', '-r', '--require', '--ui', '--spec'],
+  // pytest and its common plugins (xdist, rerunfailures, cov, html): options whose value is no test path.
+  ...['--dist', '--numprocesses', '--durations', '--junitxml', '--junit-xml', '--rootdir', '--basetemp', '-W'],
+  ...['--log-level', '--color', '--capture', '--import-mode', '--reruns', '--cov-config', '--cov-fail-under', '--html'],
   // Options that preload code (judged by runner-code-loaded): their value is no test path.
   ...['--import', '--loader', '--experimental-loader', '--env-file', '--conditions', '--preload', '--file'],
   ...['--setupFiles', '--setupFilesAfterEnv', '--globalSetup', '--globalTeardown', '--testEnvironment'],
@@ -171,7 +176,11 @@ function environmentOptions(assignments: readonly string[]): string[] {
     const equals = word.indexOf('=');
     const name = word.slice(0, equals);
     const value = word.slice(equals + 1).trim();
-    if (name === 'GOFLAGS' || name === 'PYTEST_ADDOPTS') return value.split(/\s+/).filter(Boolean);
+    if (name === 'GOFLAGS' || name === 'PYTEST_ADDOPTS') {
+      return shellTokens(value)
+        .filter((token) => !token.operator)
+        .map((token) => token.text);
+    }
     if (name === 'PYTHONOPTIMIZE') return value !== '' && value !== '0' ? ['-O'] : [];
     return [];
   });

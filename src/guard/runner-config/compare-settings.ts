@@ -90,7 +90,8 @@ function commandEffects(old: RunnerSetting | undefined, current: RunnerSetting |
   const after = commandsOf(now, was);
   if (!before) return [];
   if (!after) return [{ effect: 'was removed: its commands no longer run', certain: true }];
-  return commandNarrowings(before, after).map((effect) => ({ effect, certain: true }));
+  const certain = !(now ?? was)?.uncertain;
+  return commandNarrowings(before, after).map((effect) => ({ effect, certain }));
 }
 
 function shownValue(setting: RunnerSetting | undefined): string {

@@ -1,4 +1,5 @@
 import type { TomlValue } from 'smol-toml';
+import { assignmentLines, environmentSettings } from './environment-settings.ts';
 import { iniSections } from './ini-sections.ts';
 import { type RunnerSetting, SettingKinds } from './runner-setting.ts';
 import { shellTokens } from './shell-words.ts';
@@ -30,7 +31,38 @@ const pytestDefaults: Record<'python_files' | 'python_classes' | 'python_functio
 };
 export function pytestSettings(fileName: string, source: string): RunnerSetting[] {
   const options = fileName === 'pyproject.toml' ? pyprojectOptions(source) : iniOptions(fileName, source);
-  return options.flatMap(settingOf);
+  const settings = options.flatMap(settingOf);
+  if (fileName === 'tox.ini') settings.push(...toxEnvironment(source));
+  if (fileName === 'pyproject.toml') settings.push(...pytestEnvTable(source));
+  return settings;
+}
+
+/** `setenv` of tox's `[testenv]` sections: tox starts the test commands with that environment. */
+function toxEnvironment(source: string): RunnerSetting[] {
+  return [...iniSections(source)].flatMap(([section, options]) => {
+    const setenv = /^testenv\b/.test(section) ? options.get('setenv') : undefined;
+    if (!setenv) return [];
+    return environmentSettings(`[${section}] setenv`, assignmentLines(setenv.value.split('\n'), setenv.line));
+  });
+}
+
+/**
+ * pytest-env's own `[tool.pytest_env]` table (`NAME = "value"` or `NAME = { value = "..." }`). Like its `env`
+ * option, it is set while pytest starts, after pytest read PYTEST_ADDOPTS: it reaches the processes the tests
+ * start (pytester, subprocess runs, xdist's workers for PYTHONOPTIMIZE), so narrowing there only warns.
+ */
+function pytestEnvTable(source: string): RunnerSetting[] {
+  const table = tableAt(parseToml(source), 'tool', 'pytest_env');
+  const assignments = Object.entries(table ?? {}).map(([name, value]) => {
+    const given =
+      typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, TomlValue>).value : value;
+    return {
+      name,
+      value: given === undefined ? '' : tomlText(given),
+      line: lineOfKey(source, name, 'tool.pytest_env'),
+    };
+  });
+  return environmentSettings('tool.pytest_env', assignments, false);
 }
 
 function iniOptions(fileName: string, source: string): PytestOption[] {
@@ -75,6 +107,11 @@ function settingOf({ name, value, line }: PytestOption): RunnerSetting[] {
       ];
     case 'norecursedirs':
       return [{ kind: SettingKinds.excludes, name, line, values: words, hasDefault: true }];
+    case 'env': {
+      // pytest-env: one `NAME=value` a line (INI) or an item (TOML); see pytestEnvTable for when it applies.
+      const lines = typeof value === 'string' ? value.split('\n') : value;
+      return environmentSettings(name, assignmentLines(lines, line), false);
+    }
     case 'xfail_strict': {
       const on = /^(true|1|yes|on)$/i.test(words[0] ?? '');
       return [{ kind: SettingKinds.toggle, name, line, value: String(on), unset: 'false', weak: 'false' }];

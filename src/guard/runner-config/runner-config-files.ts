@@ -1,6 +1,8 @@
+import { isDotenvFile } from '../runner-code/env-files.ts';
 import { avaSettings } from './ava-config.ts';
 import { cargoSettings } from './cargo-targets.ts';
 import { conftestSettings } from './conftest-ignores.ts';
+import { dotenvAssignments, environmentSettings, noxfileAssignments } from './environment-settings.ts';
 import { configEntries, playwrightSettings, runnerSettings, workspaceSettings } from './js-config.ts';
 import { makefileSettings } from './makefile.ts';
 import { mocharcName, mochaSettings } from './mocha-config.ts';
@@ -8,7 +10,10 @@ import { packageJsonSettings } from './package-json.ts';
 import { pytestSettings } from './pytest-config.ts';
 import type { RunnerSetting } from './runner-setting.ts';
 
-/** A kind of file that configures which tests a runner (jest, vitest, playwright, mocha, npm, pytest, make, cargo) runs. */
+/**
+ * A kind of file that configures which tests a runner (jest, vitest, playwright, mocha, npm, pytest, make, cargo)
+ * runs, or the environment it runs in (dotenv files, tox's setenv, nox sessions).
+ */
 interface RunnerConfigFile {
   matches(fileName: string): boolean;
   settings(fileName: string, source: string): RunnerSetting[];
@@ -19,6 +24,9 @@ const jestConfig = new RegExp(`^jest(?:\\.[\\w-]+)*\\.config(?:\\.[\\w-]+)*${scr
 const vitestConfig = new RegExp(`^(?:vitest|vite)(?:\\.[\\w-]+)*\\.config(?:\\.[\\w-]+)*${script}`);
 const playwrightConfig = new RegExp(`^playwright(?:-ct)?(?:\\.[\\w-]+)*\\.config${script}`);
 const vitestWorkspace = new RegExp(`^vitest\\.(?:workspace|projects)${script}`);
+
+/** `.env.example` and the like: a template to copy, which nothing loads. */
+const exampleFile = /\.(?:example|sample|template|dist)$/;
 
 const runnerConfigFiles: readonly RunnerConfigFile[] = [
   {
@@ -53,6 +61,16 @@ const runnerConfigFiles: readonly RunnerConfigFile[] = [
     settings: (_, source) => makefileSettings(source),
   },
   { matches: (name) => name === 'Cargo.toml', settings: (_, source) => cargoSettings(source) },
+  // The environment a runner starts with: dotenv files (pipenv, `uv run --env-file`, docker, direnv's dotenv)
+  // and nox sessions.
+  {
+    matches: (name) => isDotenvFile(name) && !exampleFile.test(name),
+    settings: (_, source) => environmentSettings('', dotenvAssignments(source)),
+  },
+  {
+    matches: (name) => name === 'noxfile.py',
+    settings: (_, source) => environmentSettings('', noxfileAssignments(source)),
+  },
 ];
 
 function fileNameOf(path: string): string {

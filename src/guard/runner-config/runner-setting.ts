@@ -48,6 +48,8 @@ export interface CommandSetting extends SettingAt {
   commands: SimpleCommand[];
   /** What runs when the setting is absent (pytest with no addopts); undefined when nothing runs then. */
   unset: SimpleCommand[] | undefined;
+  /** It may not reach the runner (pytest-env sets PYTEST_ADDOPTS after pytest read it): narrowing warns. */
+  uncertain?: true;
 }
 
 export type RunnerSetting = ListSetting | ToggleSetting | CommandSetting;

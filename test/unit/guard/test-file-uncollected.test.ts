@@ -306,7 +306,7 @@ describe('test-file-uncollected: tests moved where the runner does not collect t
     [
       'pytest: testpaths, when addopts names paths (or an option value it does not know)',
       {
-        files: { ...pytestProject, 'pytest.ini': '[pytest]\naddopts = -q --durations 5\ntestpaths = tests\n' },
+        files: { ...pytestProject, 'pytest.ini': '[pytest]\naddopts = -q --reruns-delay 5\ntestpaths = tests\n' },
         from: 'tests/test_calc.py',
         to: 'checks/test_calc.py',
       },
