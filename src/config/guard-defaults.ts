@@ -15,10 +15,12 @@ export const guardRuleIds = [
   'assertion-weakened',
   'test-support-weakened',
   'checks-suppressed',
+  'checker-config-loosened',
   'runner-config-narrowed',
   'runner-code-loaded',
   'snapshot-rewritten',
   'code-detects-tests',
+  'code-disarms-tests',
   'ignored-runner-file',
 ] as const;
 export type GuardRuleId = (typeof guardRuleIds)[number];

@@ -20,6 +20,8 @@ export interface GateFailures {
   counts?: TestCounts;
   problems: string[];
   outputTail?: string[];
+  /** The report the gate names was not there to read after its command (absent, or not a regular file). */
+  reportAbsent?: true;
 }
 
 interface ReadOptions {
@@ -42,9 +44,11 @@ export async function readGateFailures(options: ReadOptions): Promise<GateFailur
   const { parseReport } = await import('./reports/parse-report.ts');
   const problems: string[] = [];
   let report: ParsedReport | undefined;
+  let reportAbsent = false;
   if (gate.report && reportFile) {
     const read = await readReport(reportFile);
     const name = relative(root, reportFile);
+    reportAbsent = read.kind === 'missing' || read.kind === 'not-a-file';
     if (read.kind === 'missing') problems.push(`report ${name} was not written`);
     else if (read.kind === 'not-a-file') problems.push(`report ${name} is not a regular file; it was not read`);
     else if (read.kind === 'too-big') {
@@ -75,6 +79,7 @@ export async function readGateFailures(options: ReadOptions): Promise<GateFailur
     ...(report?.counts ? { counts: report.counts } : {}),
     problems,
     ...(outputTail ? { outputTail: outputTail.map(redact) } : {}),
+    ...(reportAbsent ? { reportAbsent: true as const } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import type { BaselineWorktrees } from './bench/baseline-worktrees.ts';
 import { describeGate, type GateResult } from './gate-results.ts';
 import { judgeOutput } from './judge-output.ts';
 import { readGateFailures } from './read-gate-failures.ts';
+import { reportContradictsExit } from './report-contradicts-exit.ts';
 import type { ServiceSet } from './services/service-set.ts';
 
 export interface GateRunContext {
@@ -90,14 +91,18 @@ async function runCommandGate(
     durationMs: outcome.durationMs,
     logPath: relative(context.root, logFile),
   };
-  const passed = outcome.status === 'exited' && outcome.exitCode === 0;
-  const shouldRead = !passed || gate.report !== undefined;
+  const exitedZero = outcome.status === 'exited' && outcome.exitCode === 0;
+  const shouldRead = !exitedZero || gate.report !== undefined;
   const read = shouldRead
-    ? await readGateFailures({ gate, logFile, reportFile, passed, root: context.root, cwd })
+    ? await readGateFailures({ gate, logFile, reportFile, passed: exitedZero, root: context.root, cwd })
     : { failures: [], problems: [] };
+  const reportName = reportFile ? relative(context.root, reportFile) : '(read from its output)';
+  const contradiction = exitedZero ? reportContradictsExit(gate, read, reportName) : undefined;
+  const passed = exitedZero && contradiction === undefined;
   return {
     ...base,
     ...outcomeFields(outcome, gate.timeout),
+    ...(contradiction ? { status: 'failed' as const, reason: contradiction } : {}),
     failures: passed ? [] : read.failures,
     ...(read.counts ? { counts: read.counts } : {}),
     problems: read.problems,

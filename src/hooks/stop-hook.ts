@@ -30,6 +30,7 @@ import {
 import { lostConfig } from './lost-config.ts';
 import { sessionBase } from './session-base.ts';
 import type { StopHookInput } from './stop-hook-input.ts';
+import { wholeTreeInputs } from './whole-tree-inputs.ts';
 
 /** Default block cap per session: one under Claude Code's own override after 9 consecutive blocks. */
 export const defaultMaxBlocks = 8;
@@ -219,8 +220,9 @@ async function judge(
           );
           return atBaseConfig;
         };
-    // The gates' inputs are hashed while the guard asks git about the change.
-    startInputHashing(root, loaded.config, inputHasher);
+    // The gates' inputs are hashed while the guard asks git about the change: every file, whatever a gate declares.
+    const gatesConfig = wholeTreeInputs(loaded.config);
+    startInputHashing(root, gatesConfig, inputHasher);
     const paths = await changes;
     const guard = await guardWorktree({ repoRoot, base, config: guardConfig, paths });
     // Files the guard put back are not what was hashed: the gates look again.
@@ -230,7 +232,7 @@ async function judge(
     // would pass for the committed code. The gates' bytecode is kept beside the session's cache instead.
     process.env.PYTHONPYCACHEPREFIX = join(cacheDir, 'pycache');
     const result = await runGateGraph({
-      config: loaded.config,
+      config: gatesConfig,
       root,
       useCache: true,
       cacheDir,

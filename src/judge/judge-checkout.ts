@@ -8,6 +8,7 @@ import { gitFailure, isContention, runGit, runGitChecked } from '../workspace/gi
 import { noHidingBits, type WorktreeIndex } from '../workspace/index-bits.ts';
 import { pruneWorktrees, removeWorktree } from '../workspace/worktrees.ts';
 import { borrowableFolders, linkBorrowed } from './borrowed-dependencies.ts';
+import { filesChangedFrom } from './files-changed-from.ts';
 import { runJudgeSetup, type SetupMemory } from './judge-setup.ts';
 import { fingerprintPaths } from './kept-paths.ts';
 
@@ -31,6 +32,8 @@ export interface JudgedTree {
   root: string;
   /** What a reader of the evidence should know (setup re-run, kept folders found changed, borrowed dependencies). */
   notes: string[];
+  /** The commit's files this checkout no longer holds as committed (to ask once the gates ran: files-changed-from.ts). */
+  changedFiles: () => Promise<string[]>;
 }
 
 export const JudgeErrorCodes = {
@@ -132,7 +135,7 @@ export class JudgeCheckout {
     if (!(keptIntact && setup.ran.length === 0 && !borrow)) {
       this.#rememberKept(borrow ? borrowed : setup.keep);
     }
-    return { commit, root: this.#root(), notes };
+    return { commit, root: this.#root(), notes, changedFiles: () => filesChangedFrom(path, commit) };
   }
 
   /** The gate cache of this judge: beside the checkout, so resetting the checkout keeps it, and no agent tree holds it. */
@@ -251,7 +254,7 @@ export class JudgeCheckout {
     for (const link of links) {
       const target = await readlink(join(path, link)).catch(() => undefined);
       if (target === undefined) continue;
-      const resolved = resolve(dirname(join(root, link)), target);
+      const resolved = await whereLinkLeads(join(root, link), target);
       if (resolved !== root && !resolved.startsWith(`${root}/`)) {
         throw new JudgeError(
           JudgeErrorCodes.notClean,
@@ -310,6 +313,19 @@ async function readGitFile(path: string): Promise<{ text: string; gitDir: string
   const text = await readFile(join(path, '.git'), 'utf8').catch(() => undefined);
   const gitDir = text === undefined ? undefined : /^gitdir: (\/[^\n\r]*)\n$/.exec(text)?.[1];
   return text !== undefined && gitDir ? { text, gitDir } : undefined;
+}
+
+/**
+ * Where a link leads as the kernel follows it, through every link on the way: after a committed link to a
+ * shallower folder, `..` climbs from where that link leads, not from where it stands (`t -> a/b/up/../../x`
+ * with `a/b/up -> ../..` reads as inside and leads out). A target not there yet is placed from the link's
+ * folder as the kernel finds it.
+ */
+async function whereLinkLeads(link: string, target: string): Promise<string> {
+  const followed = await realpath(link).catch(() => undefined);
+  if (followed !== undefined) return followed;
+  const folder = await realpath(dirname(link)).catch(() => dirname(link));
+  return resolve(folder, target);
 }
 
 /** The symbolic links the index holds (mode 120000), read from the file; undefined when it cannot be read whole. */

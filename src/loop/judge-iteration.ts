@@ -4,6 +4,7 @@ import type { SluiceConfig } from '../config/schema.ts';
 import { type CheckResult, checkVerdict, type GateResult } from '../gates/gate-results.ts';
 import type { GateRunContext } from '../gates/run-gate.ts';
 import { runGateGraph } from '../gates/run-gate-graph.ts';
+import { checkOfChangedTree } from '../judge/files-changed-from.ts';
 import { type JudgedTree, JudgeError } from '../judge/judge-checkout.ts';
 import { unjudgedCheck } from '../judge/unjudged-check.ts';
 
@@ -67,6 +68,10 @@ export async function judgeIteration(input: JudgeIterationInput): Promise<Judged
       durationMs: check.durationMs + confirmed.durationMs,
       cancelled: confirmed.cancelled,
     };
+  }
+  if (check.verdict === 'passed' && !check.cancelled) {
+    const changed = await tree.changedFiles();
+    if (changed.length > 0) check = checkOfChangedTree(check, changed);
   }
   const gates = await keepLogs(check.gates, tree.root, input.logsDir);
   return { check: { ...check, gates }, commit: tree.commit, root: tree.root, notes: tree.notes };

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { monotonicNow } from '../clock.ts';
+import { agentTreesHiddenFrom } from './agent-trees-hidden.ts';
 import { type ContainmentPlan, containmentPlan, namespacedArgv, parseInitReport } from './containment.ts';
 import { MarkedProcesses } from './marked-processes.ts';
 import {
@@ -75,6 +76,8 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       signal: options.signal,
       onStart: options.onStart,
       elapsed,
+      // A command in a judge checkout does not see the agents' worktrees: the judged commit could name them.
+      hide: agentTreesHiddenFrom(options.cwd),
     }).then((result) => result ?? runOwnSpawn(options, started));
   }
   return runOwnSpawn(options, started);

@@ -3,6 +3,7 @@ import { UsageError } from '../errors.ts';
 import { compactFeedback } from '../gates/feedback/compact-feedback.ts';
 import type { CheckResult } from '../gates/gate-results.ts';
 import { runGateGraph } from '../gates/run-gate-graph.ts';
+import { checkOfChangedTree } from '../judge/files-changed-from.ts';
 import { JudgeCheckout, JudgeError } from '../judge/judge-checkout.ts';
 import { unjudgedCheck } from '../judge/unjudged-check.ts';
 import { runSettingsOf } from '../loop/resume-run.ts';
@@ -125,7 +126,7 @@ async function judgeLanding(
   });
   try {
     const tree = await checkout.prepare(landing.head);
-    return await runGateGraph({
+    const check = await runGateGraph({
       config: withAcceptanceGates(judge.config, runSettingsOf(run).acceptance),
       root: tree.root,
       useCache: false,
@@ -134,6 +135,9 @@ async function judgeLanding(
       baseRef: landing.baseTip,
       ...(landing.signal ? { signal: landing.signal } : {}),
     });
+    if (check.verdict !== 'passed' || check.cancelled) return check;
+    const changed = await tree.changedFiles();
+    return changed.length > 0 ? checkOfChangedTree(check, changed) : check;
   } catch (error) {
     if (!(error instanceof JudgeError)) throw error;
     return unjudgedCheck(error.message);

@@ -145,7 +145,7 @@ async function checkLoaded(
         ? await (await import('./check-commit.ts')).judgeCommitCheckout(loaded.root, values.commit, config, signal)
         : undefined;
       try {
-        return await runGateGraph({
+        const check = await runGateGraph({
           config,
           root: judged?.root ?? loaded.root,
           only: values.gate ?? [],
@@ -157,6 +157,11 @@ async function checkLoaded(
           ...(values.concurrency ? { concurrency: values.concurrency } : {}),
           ...(reporter ? { onEvent: reporter.onEvent } : {}),
         });
+        if (!judged || check.verdict !== 'passed' || check.cancelled) return check;
+        // What passed must be the commit: the checks run its code, which can write the checkout.
+        const changed = await judged.changedFiles();
+        if (changed.length === 0) return check;
+        return (await import('../../judge/files-changed-from.ts')).checkOfChangedTree(check, changed);
       } finally {
         await judged?.remove();
       }

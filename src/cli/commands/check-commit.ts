@@ -12,6 +12,8 @@ export interface JudgedCommitCheckout {
   /** The folder of sluice.yaml inside the clean checkout: where the gates run. */
   root: string;
   baselinesDir: string;
+  /** The commit's files the checks changed in the checkout (files-changed-from.ts). */
+  changedFiles: () => Promise<string[]>;
   remove: () => Promise<void>;
 }
 
@@ -42,7 +44,12 @@ export async function judgeCommitCheckout(
   });
   try {
     const tree = await checkout.prepare(commit);
-    return { root: tree.root, baselinesDir: checkout.baselinesDir, remove: () => checkout.remove() };
+    return {
+      root: tree.root,
+      baselinesDir: checkout.baselinesDir,
+      changedFiles: tree.changedFiles,
+      remove: () => checkout.remove(),
+    };
   } catch (error) {
     await checkout.remove();
     if (error instanceof JudgeError) throw new UsageError(`cannot judge ${ref}: ${error.message}`);

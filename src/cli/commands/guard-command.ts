@@ -24,8 +24,9 @@ export const command = declareCommand({
   description: `Check the change from a base ref to the working tree (uncommitted and untracked files included) for
 weakened tests and protected files: deleted, moved-away or skipped tests, removed, weakened or
 unreachable assertions, stubs over the code under test, weakened test helpers, changed expected
-values and snapshots, runner config that filters tests, code the runner loads, silenced linters
-and type checks, code that notices it is under test, changes to sluice.yaml or CI config.
+values and snapshots, runner config that filters tests, code the runner loads, linters and type
+checks silenced in the code or loosened in their config, code that notices it is under test,
+changes to sluice.yaml or CI config.
 JS/TS, Python, Go and Rust; the README lists every rule.`,
   flags: {
     dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'Run as if started in <path>' },

@@ -2,8 +2,10 @@ import type { GuardRule } from '../finding.ts';
 import { assertionWeakened } from './assertion-weakened.ts';
 import { assertionsRemoved } from './assertions-removed.ts';
 import { assertionsUnreachable } from './assertions-unreachable.ts';
+import { checkerConfigLoosened } from './checker-config-loosened.ts';
 import { checksSuppressed } from './checks-suppressed.ts';
 import { codeDetectsTests } from './code-detects-tests.ts';
+import { codeDisarmsTests } from './code-disarms-tests.ts';
 import { expectedValueChanged } from './expected-value-changed.ts';
 import { protectedPathChanged } from './protected-path-changed.ts';
 import { runnerCodeLoaded } from './runner-code-loaded.ts';
@@ -30,8 +32,10 @@ export const guardRules: readonly GuardRule[] = [
   assertionWeakened,
   testSupportWeakened,
   checksSuppressed,
+  checkerConfigLoosened,
   runnerConfigNarrowed,
   runnerCodeLoaded,
   snapshotRewritten,
   codeDetectsTests,
+  codeDisarmsTests,
 ];

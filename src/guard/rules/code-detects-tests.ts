@@ -1,6 +1,8 @@
 import type { ChangedFile } from '../changed-files.ts';
 import type { Finding, GuardRule } from '../finding.ts';
 import { isTestFile } from '../tests/test-languages.ts';
+import { foldConstantStrings } from './constant-strings.ts';
+import { guardsSideEffectsOnly } from './side-effect-guards.ts';
 import { mayBeTestSupport } from './test-support-weakened.ts';
 
 /**
@@ -9,18 +11,23 @@ import { mayBeTestSupport } from './test-support-weakened.ts';
  * test, and every test passes without the code working. Patterns on the added lines of non-test code files:
  * no parser, so the rule stays cheap on any change.
  */
-interface Detector {
+export interface Detector {
   file: RegExp;
   /** Comment lines: skipped, they do not run. */
   comment: RegExp;
   checks: readonly RegExp[];
+  /**
+   * Checks of a setting that names the environment (`NODE_ENV === 'test'`), which programs read for other reasons
+   * too: a warning when it only keeps a server from listening or a log from printing (see `guardsSideEffectsOnly`).
+   */
+  settingChecks?: readonly RegExp[];
   /** A line that may start a check written over several lines: cheap to test, so most lines are read once. */
   splitStart: RegExp;
   /**
    * Names bound to what the checks look at (`const { NODE_ENV: mode } = process.env`, `mods = sys.modules`),
    * by patterns whose first group is the name, and the check that such a name makes on a line.
    */
-  aliases?: { binds: readonly RegExp[]; check(name: string): RegExp };
+  aliases?: { binds: readonly RegExp[]; check(name: string): RegExp; setting?: true };
 }
 
 /** The string a test run's environment name is compared with: `'test'`, `"testing"`. */
@@ -41,8 +48,6 @@ const detectors: readonly Detector[] = [
     checks: [
       runnerEnvironmentNames,
       testFlagGlobals,
-      // `process.env.NODE_ENV === 'test'`, `import.meta.env.MODE === "test"`, `['test'].includes(NODE_ENV)`
-      /\b(?:NODE_ENV|BABEL_ENV|APP_ENV|MODE|npm_lifecycle_event)\b.*['"`]test(?:ing)?['"`]|['"`]test(?:ing)?['"`].*\b(?:NODE_ENV|BABEL_ENV|APP_ENV|MODE|npm_lifecycle_event)\b/,
       /\bimport\.meta\.vitest\b/,
       // `typeof it === 'function'`, `typeof jest !== 'undefined'`
       /\btypeof\s+\(?\s*(?:it|describe|test|expect|jest|vi|vitest|suite|beforeEach|afterEach|beforeAll|afterAll|jasmine|mocha|QUnit)\b/,
@@ -53,12 +58,17 @@ const detectors: readonly Detector[] = [
       // `process.argv.includes('--test')`, `process.argv[1].includes('vitest')`
       /\bprocess\s*\.\s*(?:argv|execArgv)\b.*['"`/](?:--test\b|vitest|jest|mocha|\bava\b|\btap\b)/,
     ],
+    settingChecks: [
+      // `process.env.NODE_ENV === 'test'`, `import.meta.env.MODE === "test"`, `['test'].includes(NODE_ENV)`
+      /\b(?:NODE_ENV|BABEL_ENV|APP_ENV|MODE|npm_lifecycle_event)\b.*['"`]test(?:ing)?['"`]|['"`]test(?:ing)?['"`].*\b(?:NODE_ENV|BABEL_ENV|APP_ENV|MODE|npm_lifecycle_event)\b/,
+    ],
     aliases: {
       binds: [
         /\b(?:const|let|var)\s+(\w+)\s*=[^;\n]*\b(?:NODE_ENV|BABEL_ENV|APP_ENV|MODE)\b/g,
         /\b(?:NODE_ENV|BABEL_ENV|APP_ENV|MODE)\s*:\s*(\w+)/g,
       ],
       check: (name) => new RegExp(`\\b${name}\\b.*${testWord}|${testWord}.*\\b${name}\\b`),
+      setting: true,
     },
   },
   {
@@ -122,18 +132,24 @@ const detectors: readonly Detector[] = [
 const notCodeUnderTest =
   /(?:^|\/)(?:__mocks__|__fixtures__|fixtures|testdata)\/|\.config\.[cm]?[jt]s$|(?:^|\/)(?:\.\w+rc\.[cm]?js|karma\.conf\.[cm]?js|conftest\.py|noxfile\.py|setup[-_.]?tests?\.[cm]?[jt]sx?|tests?[-_.]?setup\.[cm]?[jt]sx?|(?:vitest|jest)\.setup\.[cm]?[jt]sx?)$/;
 
-function detectorOf(path: string): Detector | undefined {
-  if (isTestFile(path) || mayBeTestSupport(path) || notCodeUnderTest.test(path)) return undefined;
-  return detectors.find((detector) => detector.file.test(path));
+/** Whether `path` is code the tests load to test it: not a test, a test helper, a config or a mock. */
+export function isCodeUnderTest(path: string): boolean {
+  return !(isTestFile(path) || mayBeTestSupport(path) || notCodeUnderTest.test(path));
 }
 
-interface Detection {
+function detectorOf(path: string): Detector | undefined {
+  return isCodeUnderTest(path) ? detectors.find((detector) => detector.file.test(path)) : undefined;
+}
+
+export interface Detection {
   /** The check as written, spaces removed: the same check moved or re-indented is the same check. */
   key: string;
   text: string;
   line: number;
   /** The lines before and after it, trimmed: what tells the base's own check from an added copy. */
   context: string[];
+  /** Only a setting check matched (`NODE_ENV === 'test'`, see `settingChecks`), no runner's own name. */
+  setting: boolean;
 }
 
 export const codeDetectsTests: GuardRule = {
@@ -143,15 +159,22 @@ export const codeDetectsTests: GuardRule = {
     return changed.flatMap((file): Finding[] => {
       const detector = detectorOf(file.path);
       if (!detector || file.after === undefined) return [];
-      return newDetections(file, detector).map(({ text, line }) => ({
-        rule: this.id,
-        path: file.path,
-        line,
-        severity: 'block',
-        message:
-          `${file.path}:${line} checks whether tests are running (\`${text}\`): ` +
-          'the code must behave the same under test; remove it',
-      }));
+      const lines = file.after.split(/\r?\n/);
+      return newDetections(file, detector).map(({ text, line, setting }) => {
+        const sideEffect = setting && guardsSideEffectsOnly(lines, line - 1);
+        return {
+          rule: this.id,
+          path: file.path,
+          line,
+          severity: sideEffect ? 'warn' : 'block',
+          message:
+            `${file.path}:${line} checks whether tests are running (\`${text}\`): ` +
+            (sideEffect
+              ? 'it only keeps a server from listening or a log from printing under test; make sure the code ' +
+                'the tests call still behaves the same'
+              : 'the code must behave the same under test; remove it'),
+        };
+      });
     });
   },
 };
@@ -160,7 +183,7 @@ export const codeDetectsTests: GuardRule = {
  * The detections the change added: of each check, as many more as the file now has than the base had. Those
  * whose neighbouring lines read as at the base are the base's own (moved or re-indented with their code).
  */
-function newDetections(file: ChangedFile, detector: Detector): Detection[] {
+export function newDetections(file: ChangedFile, detector: Detector): Detection[] {
   const before = file.before === undefined ? [] : detectionsIn(file.before, detector);
   const after = detectionsIn(file.after ?? '', detector);
   const had = byKey(before);
@@ -184,33 +207,40 @@ function byKey(detections: readonly Detection[]): Map<string, Detection[]> {
 function detectionsIn(source: string, detector: Detector): Detection[] {
   const lines = source.split(/\r?\n/);
   const inSourceTestLines = detector.file.test('x.ts') ? vitestInSourceBlocks(lines) : new Set<number>();
-  const checks = [...detector.checks, ...aliasChecks(source, detector)];
+  // Names spelled in pieces (`'VIT' + 'EST'`) are read as the string they make.
+  const folded = lines.map(foldConstantStrings);
+  const aliases = aliasChecks(folded.join('\n'), detector);
+  const runnerChecks = detector.aliases?.setting ? detector.checks : [...detector.checks, ...aliases];
+  const checks = [...detector.checks, ...(detector.settingChecks ?? []), ...aliases];
   const skipped = (index: number) => detector.comment.test(lines[index] ?? '') || inSourceTestLines.has(index);
-  const alone = lines.map((line, index) => !skipped(index) && checks.some((check) => check.test(line)));
+  const alone = folded.map((line, index) => !skipped(index) && checks.some((check) => check.test(line)));
   const found: Detection[] = [];
   // The last line of the last check read over several lines: the lines within it start no other.
   let joinedUpTo = -1;
-  const note = (index: number, text: string) => {
+  const note = (index: number, text: string, read: string) => {
     found.push({
       key: text.replace(/\s+/g, ''),
       text: text.length > 120 ? `${text.slice(0, 117)}...` : text,
       line: index + 1,
       context: [`<${lines[index - 1]?.trim() ?? ''}`, `>${lines[index + 1]?.trim() ?? ''}`],
+      setting: !runnerChecks.some((check) => check.test(read)),
     });
   };
   lines.forEach((line, index) => {
     if (alone[index]) {
-      if (!(detector.file.test('x.rs') && isTestModuleAttribute(lines, index))) note(index, line.trim());
+      if (!(detector.file.test('x.rs') && isTestModuleAttribute(lines, index)))
+        note(index, line.trim(), folded[index] ?? '');
       return;
     }
     // A check split over lines (`process.env.NODE_ENV\n  === 'test'`): up to three lines read as one, from a line
     // that starts one, when none of them is a check alone.
-    if (index <= joinedUpTo || skipped(index) || !detector.splitStart.test(line)) return;
+    if (index <= joinedUpTo || skipped(index) || !detector.splitStart.test(folded[index] ?? line)) return;
     const window = [index, index + 1, index + 2].filter((at) => at < lines.length && !skipped(at));
     if (window.some((at) => alone[at])) return;
     const joined = window.map((at) => lines[at]?.trim() ?? '').join(' ');
-    if (!checks.some((check) => check.test(joined))) return;
-    note(index, joined);
+    const read = foldConstantStrings(window.map((at) => folded[at]?.trim() ?? '').join(' '));
+    if (!checks.some((check) => check.test(read))) return;
+    note(index, joined, read);
     joinedUpTo = window.at(-1) ?? index;
   });
   return found;

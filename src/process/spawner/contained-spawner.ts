@@ -25,6 +25,8 @@ export interface SpawnRequest {
   stdinPath?: string;
   /** A path in `privateDir` where the spawner makes a FIFO for the command's stdout (see spawner-script.ts). */
   stdoutFifo?: string;
+  /** Folders the command must not see, each covered by an empty read-only tmpfs (as `privateDir` always is). */
+  hide?: string[];
 }
 
 /** How a request to the spawner ended. */
@@ -307,7 +309,8 @@ function requestLine(
     request.outputPath,
     request.stdinPath ?? '',
     request.stdoutFifo ?? '',
-    hiddenDir,
+    // NUL cannot be in a path: the spawner splits the field on it.
+    [hiddenDir, ...(request.hide ?? [])].join('\0'),
     String(request.argv.length),
     ...request.argv,
   ];

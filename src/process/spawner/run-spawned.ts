@@ -21,6 +21,8 @@ export interface SpawnedRunOptions {
   onStart: ((group: { pgid: number; startTime: string | undefined }) => void) | undefined;
   /** When the command ran, as runProcess counts it. */
   elapsed: () => number;
+  /** Folders the command must not see (agent-trees-hidden.ts). */
+  hide: string[];
 }
 
 /** After SIGKILL, how long the spawner gets to report the namespace gone before it is taken for stuck. */
@@ -57,6 +59,7 @@ export async function runSpawned(
       outputPath,
       ...(streams.stdinPath ? { stdinPath: streams.stdinPath } : {}),
       ...(streams.stdoutFifo ? { stdoutFifo: streams.stdoutFifo } : {}),
+      ...(options.hide.length > 0 ? { hide: options.hide } : {}),
     },
     (machinePid, startTime) => {
       // Told first: a command with a stdout FIFO waits for the open below, so it is recorded before it runs.

@@ -7,9 +7,11 @@ import { containmentInitMarker } from '../containment.ts';
  * for each one, and without Node forking its own big process for each.
  *
  * Requests, one per line on stdin (each field after the id is `x` + hex, so any byte may appear):
- *   run <id> x<mode> x<cwd> x<output path> x<stdin file> x<stdout FIFO> x<hidden dir> x<argc> x<argv>...
+ *   run <id> x<mode> x<cwd> x<output path> x<stdin file> x<stdout FIFO> x<hidden dirs> x<argc> x<argv>...
  *       then the command's environment as changes to the spawner's own: x<NAME=value> sets, -<NAME> (hex
- *       too) removes. Stdin file, stdout FIFO and hidden dir may be empty (x): see "Stdin and stdout" below.
+ *       too) removes. Stdin file, stdout FIFO and hidden dirs may be empty (x): see "Stdin and stdout" below.
+ *       Hidden dirs: the private dir, then the folders this command must not see (a gate in a judge checkout
+ *       does not see the agents' worktrees), NUL between them; each gets an empty read-only tmpfs.
  *   term <id>   the command's process group gets SIGTERM
  *   kill <id>   the command's namespace is killed (SIGKILL to its process 1)
  * Replies on stdout, one line each:
@@ -167,9 +169,11 @@ export const spawnerScript = [
   "    if ($stdout ne '') { sysopen(STDOUT, $stdout, 1 | $o_nofollow) or $setup_failed->();",
   '      sysopen(STDERR, $output, 1 | 0x40 | 0x400) or $open_failed->() }',
   "    else { open(STDOUT, '>', $output) or $open_failed->(); open(STDERR, '>&', \\*STDOUT) }",
-  // An empty tmpfs over the private dir, read-only (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC).
+  // An empty tmpfs over the private dir and every other folder the request hides (NUL between them), read-only
+  // (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC). One gone since it was named has nothing left to hide.
   "    my $tmpfs = 'tmpfs';",
-  "    if ($hide ne '') { syscall($sys_mount, $tmpfs, $hide, $tmpfs, 15, 0) == 0 or $setup_failed->() }",
+  '    for my $dir (split /\\0/, $hide) { next unless -d $dir;',
+  '      syscall($sys_mount, $tmpfs, $dir, $tmpfs, 15, 0) == 0 or $setup_failed->() }',
   '    chdir($cwd) or do { print $report "end spawn-failed " . ($! + 0) . "\\n"; syscall($sys_exit, 127) };',
   // The spawner's environment (Sluice's when it started the spawner), changed as the request says.
   '    for (@env) { my $text = pack("H*", substr($_, 1));',

@@ -31,6 +31,19 @@ describe('sluice hook stop (the real bin)', () => {
     expect(await hookStop(stopJson(repo), repo)).toEqual({ exitCode: 0, stdout: '', stderr: '' });
   });
 
+  it('does not let the agent stop on an earlier pass once it broke a file outside the gate inputs', async () => {
+    const repo = await brokenAdderRepo(); // its unit gate declares inputs: ["src/**", "test/**"]
+    const importsBase =
+      "import { base } from '../lib/base.js';\n\nexport function add(a, b) {\n  return a + b + base;\n}\n";
+    writeFileSync(join(repo, 'src/add.js'), importsBase);
+    execSync('mkdir -p lib && printf "export const base = 0;\\n" > lib/base.js', { cwd: repo });
+    expect((await hookStop(stopJson(repo), repo)).exitCode).toBe(0);
+    writeFileSync(join(repo, 'lib/base.js'), 'export const base = 1;\n');
+    const stop = await hookStop(stopJson(repo), repo);
+    expect(stop.exitCode).toBe(2);
+    expect(stop.stderr).toContain('adds two numbers (test/add.test.js:6)');
+  });
+
   it.each([
     [
       'a sluice.yaml of its own whose gate passes',
@@ -60,7 +73,13 @@ describe('sluice hook stop (the real bin)', () => {
   it('never answers from a pass the agent got recorded with a fake node first on PATH (by check, or by a hook of another session)', async () => {
     const repo = await brokenAdderRepo();
     const fakeBin = join(repo, '.fake-bin');
-    execSync(`mkdir -p ${fakeBin} && printf '#!/bin/sh\\nexit 0\\n' > ${fakeBin}/node && chmod +x ${fakeBin}/node`);
+    // It writes the passing report the gate reads, too: a gate that exits 0 without its report fails.
+    const passingReport = '<testsuites><testcase name="adds two numbers" classname="test"/></testsuites>';
+    writeFileSync(
+      join(repo, 'fake-node.sh'),
+      `#!/bin/sh\nmkdir -p .sluice/reports && printf '%s' '${passingReport}' > .sluice/reports/unit.xml\nexit 0\n`,
+    );
+    execSync(`mkdir -p ${fakeBin} && mv fake-node.sh ${fakeBin}/node && chmod +x ${fakeBin}/node`, { cwd: repo });
     const faked = { PATH: `${fakeBin}:${process.env.PATH}` };
     const check = await runSluice(['check'], { cwd: repo, env: faked });
     expect(check.exitCode).toBe(0); // the fake node "passes" the tests, and check records the pass

@@ -18,6 +18,11 @@ export interface Attack {
   agent: string;
   /** Agent turns (default 2: the trick is played again after the judge answered). */
   iterations?: number;
+  /**
+   * The branch is wrong whatever a clean clone's tests say: the trick is in the committed code under test
+   * (it ends or disarms the test run), so it fools a plain run of the tests as well as the judge.
+   */
+  wrongByConstruction?: true;
   /** Why this machine cannot run the case (a missing tool); the case is skipped with it. */
   unavailable?: string | false;
 }
@@ -83,7 +88,7 @@ export function describeAttacks(threat: string, attacks: Attack[]): void {
             attack.agent,
             attack.iterations,
           );
-          const wrong = !(await repo.testsPassAt(`sluice/${runId}`));
+          const wrong = attack.wrongByConstruction === true || !(await repo.testsPassAt(`sluice/${runId}`));
           const status = await runStatus(repo, runId, cli);
           const afterRun = await userRepoSnapshot(repo.root, home);
           const mainAfterRun = await git(repo.root, 'rev-parse', 'main');

@@ -188,6 +188,26 @@ describe('JudgeCheckout', () => {
     await judge.remove();
   });
 
+  it('judges nothing when a chain of committed links that reads as inside leads outside', async () => {
+    const repo = await gitdir({ files: { 'src/a.js': 'export const a = 1;\n' } });
+    const outside = join(dirname(repo), '.sluice-worktrees', 'repo', 'agent-tree');
+    writeFiles(outside, { 'real.js': 'export const a = 2;\n' });
+    // From the judge checkout (<worktrees>/repo/.judge/r1): p/q/up leads to the checkout's top, so
+    // p/q/up/../../agent-tree climbs from there to <worktrees>/repo/agent-tree, while it reads as p/agent-tree.
+    mkdirSync(join(repo, 'p/q'), { recursive: true });
+    symlinkSync('../..', join(repo, 'p/q/up'));
+    symlinkSync('../p/q/up/../../agent-tree/real.js', join(repo, 'src/real.js'));
+    await git(repo, 'add', '-A');
+    await git(repo, 'commit', '-qm', 'chained links');
+    const judge = judgeOf(repo);
+    const failure = await judge.prepare(await git(repo, 'rev-parse', 'HEAD')).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(JudgeError);
+    expect((failure as JudgeError).message).toBe(
+      'the commit holds a symbolic link that leads outside the repository: src/real.js -> ../p/q/up/../../agent-tree/real.js',
+    );
+    await judge.remove();
+  });
+
   it('fails with the step and its output when setup fails', async () => {
     const repo = await gitdir();
     const judge = judgeOf(repo, 'setup:\n  - echo "no lockfile here" >&2; exit 3\n');

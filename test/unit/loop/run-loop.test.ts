@@ -32,7 +32,7 @@ function memoryPorts(changes: boolean[], judgeRoot = tempDir()): LoopPorts & { f
     runChangedAnything: async () => true,
     headCommit: async () => `c${turn}`,
     checkRepository: async () => [],
-    prepareJudge: async () => ({ commit: `c${turn}`, root: judgeRoot, notes: [] }),
+    prepareJudge: async () => ({ commit: `c${turn}`, root: judgeRoot, notes: [], changedFiles: async () => [] }),
   };
 }
 
@@ -124,7 +124,7 @@ describe('runLoop', () => {
       ...memoryPorts([], dir),
       prepareJudge: async () => {
         steps.push('prepare');
-        return { commit: `c${steps.length}`, root: prepared.shift() ?? dir, notes: [] };
+        return { commit: `c${steps.length}`, root: prepared.shift() ?? dir, notes: [], changedFiles: async () => [] };
       },
       guardChange: async () => {
         steps.push('guard starts');
@@ -159,7 +159,7 @@ describe('runLoop', () => {
       ...memoryPorts([], judgeRoot),
       prepareJudge: async () => {
         steps.push('prepare');
-        return { commit: 'c1', root: judgeRoot, notes: [] };
+        return { commit: 'c1', root: judgeRoot, notes: [], changedFiles: async () => [] };
       },
       guardChange: async () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
