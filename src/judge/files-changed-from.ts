@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import { blobMaterial, type ObjectFormat } from '../gates/cache/git-blob-id.ts';
 import type { CheckResult } from '../gates/gate-results.ts';
 import { runGitChecked } from '../workspace/git.ts';
+import { judgeFailure } from './unjudged-check.ts';
 
 /** Files hashed at once: enough to keep the disk busy, few enough to stay under the open-files limit. */
 const hashedAtOnce = 32;
@@ -65,22 +66,5 @@ export function checkOfChangedTree(check: CheckResult, changed: readonly string[
   const reason =
     `the checks changed files of the commit they judged (${named}${more}): what passed is not what was ` +
     'committed. Tests and setup must not write the code under test';
-  return {
-    ...check,
-    verdict: 'failed',
-    gates: [
-      ...check.gates,
-      {
-        name: 'judged-tree',
-        kind: 'other',
-        tier: 0,
-        blocking: true,
-        status: 'failed',
-        durationMs: 0,
-        reason,
-        failures: [],
-        problems: [],
-      },
-    ],
-  };
+  return { ...check, verdict: 'failed', gates: [...check.gates, judgeFailure('judged-tree', 'other', reason)] };
 }

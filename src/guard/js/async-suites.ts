@@ -1,5 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { TestMarker } from '../tests/test-case.ts';
+import { jsFunctionKinds } from './function-kinds.ts';
 
 /**
  * Runners that wait for an async suite body (vitest, node:test, bun) or fail the file on one (jest: "Returning a
@@ -16,15 +17,6 @@ const suitesAwaitedOrRefused =
 export function suitesRunUnawaited(source: string): boolean {
   return source.includes('await') && !suitesAwaitedOrRefused.test(source);
 }
-
-const functionKinds = new Set([
-  'arrow_function',
-  'function_expression',
-  'function_declaration',
-  'generator_function',
-  'generator_function_declaration',
-  'method_definition',
-]);
 
 /** Where a suite body stops defining tests in time: its first own `await` (or `for await`). */
 export interface SuiteAwait {
@@ -52,6 +44,6 @@ export function firstSuiteAwait(body: SgNode | undefined): SuiteAwait | undefine
 
 function enclosingFunction(node: SgNode): SgNode | undefined {
   for (let parent = node.parent(); parent; parent = parent.parent())
-    if (functionKinds.has(String(parent.kind()))) return parent;
+    if (jsFunctionKinds.has(String(parent.kind()))) return parent;
   return undefined;
 }

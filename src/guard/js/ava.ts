@@ -1,4 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
+import { jsFunctionKinds } from './function-kinds.ts';
 import type { Callee } from './test-calls.ts';
 
 /**
@@ -79,7 +80,7 @@ export function avaHelperAssertion(call: SgNode, callee: SgNode): { helper: stri
   }
   const name = object.text();
   const fn = call.ancestors().find((node) => {
-    const first = functionKinds.has(String(node.kind())) ? firstParameter(node) : undefined;
+    const first = jsFunctionKinds.has(String(node.kind())) ? firstParameter(node) : undefined;
     return first?.kind() === 'identifier' && first.text() === name;
   });
   return fn && { helper: helperName(fn) };
@@ -134,15 +135,6 @@ export function avaMessageArgument(call: SgNode, calleeText: string): SgNode | u
       .filter((child) => child.kind() !== 'comment') ?? [];
   return args.length === values + 1 ? args[values] : undefined;
 }
-
-const functionKinds = new Set([
-  'arrow_function',
-  'function_expression',
-  'function_declaration',
-  'generator_function',
-  'generator_function_declaration',
-  'method_definition',
-]);
 
 /** The first parameter's pattern: `t` of `t => ...`, `(t, input) => ...`, `function (t: ExecutionContext)`. */
 function firstParameter(fn: SgNode): SgNode | undefined {
