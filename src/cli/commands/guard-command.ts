@@ -25,8 +25,8 @@ export const command = declareCommand({
 weakened tests and protected files: deleted, moved-away or skipped tests, removed, weakened or
 unreachable assertions, stubs over the code under test, weakened test helpers, changed expected
 values and snapshots, runner config that filters tests, code the runner loads, linters and type
-checks silenced in the code or loosened in their config, code that notices it is under test,
-changes to sluice.yaml or CI config.
+checks silenced in the code or loosened in their config, code that notices it is under test or
+ends the test run, changes to sluice.yaml or CI config.
 JS/TS, Python, Go and Rust; the README lists every rule.`,
   flags: {
     dir: { type: 'string', alias: 'C', placeholder: 'path', description: 'Run as if started in <path>' },
