@@ -56,12 +56,14 @@ const moduleUrlName = '__sluiceModuleUrl';
 /** The commands bin/sluice.js starts from a CommonJS bundle of their own (see buildHotCommands); bin/sluice.js names the same. */
 const hotCommands = ['guard', 'check', 'hook'];
 /**
- * What each hot command imports lazily but needs on its usual path (a cached check reads its config; a
- * Stop hook judges): kept in the command's own file (see splitHotCommand), so that path reads one file.
+ * What each hot command imports lazily but needs on its usual path (a Stop hook judges): kept in the
+ * command's own file (see splitHotCommand), so that path reads one file. A cached check needs nothing more:
+ * it takes its validated config from the config cache, and loads the config's reader only on a miss.
+ * test/e2e/cli-fast-start.test.ts checks that a cached check and a cached Stop hook read one file.
  */
 const hotPaths = {
   guard: [],
-  check: ['src/config/load-config.ts'],
+  check: [],
   hook: [
     'src/hooks/stop-hook-input.ts',
     'src/hooks/stop-hook.ts',

@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitdir } from '../support/gitdir.ts';
 import { type CliRun, repoRoot, runNodeScript, runSluice } from '../support/sluice-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -17,25 +18,34 @@ function runEsModuleCli(args: string[], options: { cwd: string; input?: string }
   return runNodeScript([esModuleCli, ...args], options);
 }
 
-/** Every file a run of bin/sluice.js loads, by URL (a module.registerHooks resolve hook, for require and import). */
-async function loadedBy(args: string[], cwd: string): Promise<{ run: CliRun; urls: string[] }> {
-  const dir = tempDir();
-  const list = join(dir, 'loaded.txt');
-  const hook = join(dir, 'record.mjs');
+/**
+ * The recorder: a module.registerHooks resolve hook (for require and import) that writes every URL to the file
+ * LOADED_LIST names. One file for all runs, so NODE_OPTIONS, which a gate's cache key holds, stays the same.
+ */
+let recorder = '';
+beforeAll(() => {
+  recorder = join(mkdtempSync(join(tmpdir(), 'sluice-recorder-')), 'record.mjs');
   writeFileSync(
-    hook,
+    recorder,
     `import { appendFileSync } from 'node:fs';
 import module from 'node:module';
 module.registerHooks({
   resolve(specifier, context, next) {
     const result = next(specifier, context);
-    appendFileSync(${JSON.stringify(list)}, result.url + '\\n');
+    appendFileSync(process.env.LOADED_LIST, result.url + '\\n');
     return result;
   },
 });
 `,
   );
-  const run = await runSluice(args, { cwd, env: { NODE_OPTIONS: `--import=${pathToFileURL(hook).href}` } });
+});
+afterAll(() => rmSync(dirname(recorder), { recursive: true, force: true }));
+
+/** Every file a run of bin/sluice.js loads, by URL. */
+async function loadedBy(args: string[], cwd: string, input?: string): Promise<{ run: CliRun; urls: string[] }> {
+  const list = join(tempDir(), 'loaded.txt');
+  const env = { NODE_OPTIONS: `--import=${pathToFileURL(recorder).href}`, LOADED_LIST: list };
+  const run = await runSluice(args, { cwd, env, ...(input === undefined ? {} : { input }) });
   const urls = readFileSync(list, 'utf8').split('\n').filter(Boolean);
   return { run, urls };
 }
@@ -127,6 +137,29 @@ describe('the fast start of the hot commands', () => {
         name,
       ).toEqual([]);
     }
+  });
+
+  it('answers a cached check and a cached Stop hook from the command half alone', async () => {
+    const repo = await gitdir({
+      files: {
+        '.gitignore': '.sluice/\n',
+        'sluice.yaml': 'gates:\n  ok:\n    run: "true"\n    inputs: ["*.yaml"]\n',
+      },
+    });
+    const hotFiles = (urls: string[]) => [
+      ...new Set(urls.filter((url) => url.includes('/dist/cli/hot/')).map((url) => url.replace(/.*\/dist\//, 'dist/'))),
+    ];
+    // The first run of each fills the cache; NODE_OPTIONS (the recorder) is part of its key, so it runs recorded too.
+    expect((await loadedBy(['check'], repo)).run.exitCode).toBe(0);
+    const check = await loadedBy(['check'], repo);
+    expect(check.run).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('(1 cached)') });
+    expect(hotFiles(check.urls)).toEqual(['dist/cli/hot/check-command.cjs']);
+
+    const stop = JSON.stringify({ session_id: 'fast-start', cwd: repo, hook_event_name: 'Stop' });
+    expect((await loadedBy(['hook', 'stop'], repo, stop)).run.exitCode).toBe(0);
+    const cached = await loadedBy(['hook', 'stop'], repo, stop);
+    expect(cached.run.exitCode).toBe(0);
+    expect(hotFiles(cached.urls)).toEqual(['dist/cli/hot/hook-command.cjs']);
   });
 
   it('builds a strict, placed bundle for each hot command bin/sluice.js names', () => {

@@ -6,7 +6,7 @@ import { git } from '../../support/gitdir.ts';
 import { committedRepository, rewriteKeepingSizeAndMtime, settle } from '../gates/git-input-fixtures.ts';
 
 const test = "import assert from 'node:assert';\nassert.equal(total(), 280);\n";
-/** The same size: an assertion that checks nothing. */
+/** The same size (rewriteKeepingSizeAndMtime checks it): an assertion that checks nothing. */
 const weakened = "import assert from 'node:assert';\nassert.ok(total() !== 1);  \n";
 
 /** Whether plain git, with the repository's own settings, lists no change (git itself is fooled). */
@@ -25,7 +25,6 @@ describe('the guard lists a rewritten test that lax stat settings hide from git'
     ],
     ['core.trustctime=false alone', [['core.trustctime', 'false']]],
   ])('%s', async (_label, settings) => {
-    expect(weakened.length).toBe(test.length);
     const root = await committedRepository({ 'test/total.test.js': test });
     for (const [key, value] of settings) await git(root, 'config', key as string, value as string);
     await settle(root);
