@@ -1,7 +1,7 @@
-import { realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { configFileNames } from '../config/config-file.ts';
 import { runGit } from '../workspace/git.ts';
+import { realPath } from '../workspace/worktree-probe.ts';
 import { hookGround } from './hook-ground.ts';
 import { type HookSession, hookSessionsDir, readHookSession } from './hook-sessions.ts';
 
@@ -39,13 +39,5 @@ export async function lostConfig(from: string, sessionId: string): Promise<LostC
       }
     }
     if (dir === top || dirname(dir) === dir || !dir.startsWith(top)) return undefined;
-  }
-}
-
-function realPath(path: string): string {
-  try {
-    return realpathSync.native(path);
-  } catch {
-    return resolve(path);
   }
 }

@@ -73,16 +73,16 @@ export function nearestGitFolder(dir: string): string | undefined {
  * git's own answers (`--show-toplevel`, `--absolute-git-dir`).
  */
 export function worktreeRedirect(dir: string, top: string, gitDir: string): string | undefined {
-  const realGitDir = realOrSelf(gitDir);
+  const realGitDir = realPath(gitDir);
   let holder: string | undefined;
-  for (let current = realOrSelf(dir); ; current = dirname(current)) {
+  for (let current = realPath(dir); ; current = dirname(current)) {
     if (holdsGitDir(current, realGitDir)) {
       holder = current;
       break;
     }
     if (dirname(current) === current) break;
   }
-  if (holder !== undefined && holder === realOrSelf(top)) return undefined;
+  if (holder !== undefined && holder === realPath(top)) return undefined;
   return `git works on ${top} from ${dir}, not on ${holder ?? 'the folder holding its .git'} (core.worktree in the repository's config sends it there; Sluice judges only the folder that holds .git: unset it with \`git config --unset core.worktree\`)`;
 }
 
@@ -92,16 +92,17 @@ function holdsGitDir(folder: string, realGitDir: string): boolean {
   try {
     if (statSync(dotGit).isDirectory()) return realpathSync.native(dotGit) === realGitDir;
     const named = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
-    return named !== undefined && realOrSelf(resolve(folder, named.trim())) === realGitDir;
+    return named !== undefined && realPath(resolve(folder, named.trim())) === realGitDir;
   } catch {
     return false;
   }
 }
 
-function realOrSelf(path: string): string {
+/** `path` with every link on it followed; as given (made absolute) when it cannot be: gone, or not readable. */
+export function realPath(path: string): string {
   try {
     return realpathSync.native(path);
   } catch {
-    return path;
+    return resolve(path);
   }
 }
